@@ -1,0 +1,420 @@
+#include "harness/controlled_engine.h"
+
+#include <algorithm>
+#include <exception>
+#include <stdexcept>
+#include <utility>
+
+#include <boost/context/fiber.hpp>
+
+#include "absl/strings/str_cat.h"
+#include "harness/fiber_stack.h"
+#include "harness/race/race_detector.h"
+#include "harness/sanitizer_fiber.h"
+#include "harness/trace/trace.h"
+
+namespace probestorm::harness {
+
+namespace ctx = boost::context;
+
+enum class TaskState : uint8_t { kRunnable, kParked, kSleeping, kExited };
+
+struct ControlledEngine::Task {
+  TaskId id = kNoTask;
+  std::string name;
+  std::function<void()> body;
+  TaskOptions options;
+  ctx::fiber fiber;
+  ctx::stack_context stack{};
+  TaskState state = TaskState::kRunnable;
+  bool started = false;
+  const char* waiting_on = nullptr;
+  TaskId holder = kNoTask;
+  WaitList* parked_on = nullptr;
+  TimerId park_timer = 0;
+  bool timed_out = false;
+  std::vector<TaskId> joiners;
+  void* tsan_fiber = nullptr;
+  void* asan_fake_stack = nullptr;
+};
+
+struct ControlledEngine::SchedulerContext {
+  ctx::fiber fiber;  // the scheduler's continuation while a task runs
+  void* tsan_fiber = nullptr;
+  void* asan_fake_stack = nullptr;
+  const void* stack_bottom = nullptr;
+  size_t stack_size = 0;
+  std::exception_ptr error;  // an exception that escaped a task body (a harness/model bug)
+};
+
+ControlledEngine::ControlledEngine(EngineOptions options, Strategy* strategy)
+    : Engine(std::move(options)), strategy_(strategy), sched_(std::make_unique<SchedulerContext>()) {
+  tasks_.emplace_back();  // TaskId 0 is "no task"
+  if (options_.race_detection) race_ = std::make_unique<RaceDetector>(this);
+  strategy_->Begin(options_.seed);  // before any Spawn: PCT assigns priorities at spawn
+}
+
+ControlledEngine::~ControlledEngine() {
+  // Unstarted fibers unwind without running their body; KillAll() ended the started ones.
+  for (auto& t : tasks_) {
+    if (t) sanitizer::DestroyTsanFiber(t->tsan_fiber);
+  }
+}
+
+TaskId ControlledEngine::Spawn(std::string name, std::function<void()> body, TaskOptions options) {
+  const TaskId id = static_cast<TaskId>(tasks_.size());
+  auto t = std::make_unique<Task>();
+  t->id = id;
+  t->name = std::move(name);
+  t->body = std::move(body);
+  t->options = options;
+  Task* raw = t.get();
+  t->fiber = ctx::fiber(std::allocator_arg, PooledStack(options_.stack_bytes, &raw->stack),
+                        [this, raw](ctx::fiber&& sched) -> ctx::fiber {
+    sched_->fiber = std::move(sched);
+    sanitizer::FinishSwitch(nullptr, &sched_->stack_bottom, &sched_->stack_size);
+    try {
+      raw->body();
+    } catch (const TaskKilled&) {
+    } catch (const ctx::detail::forced_unwind&) {
+      throw;
+    } catch (...) {
+      if (!sched_->error) sched_->error = std::current_exception();
+      stop_requested_ = true;
+    }
+    raw->body = nullptr;
+    raw->state = TaskState::kExited;
+    RemoveRunnable(raw->id);
+    --live_;
+    for (TaskId j : raw->joiners) MakeRunnable(j);
+    raw->joiners.clear();
+    trace_->Record({steps_, now_, raw->id, Phase::kInstant, "", "task_exit", ""});
+    sanitizer::SwitchTsanFiber(sched_->tsan_fiber);
+    sanitizer::StartSwitch(nullptr, sched_->stack_bottom, sched_->stack_size);
+    return std::move(sched_->fiber);
+  });
+  t->tsan_fiber = sanitizer::CreateTsanFiber();
+  trace_->SetTaskName(id, t->name);
+  tasks_.push_back(std::move(t));
+  ++live_;
+  max_live_ = std::max(max_live_, live_);
+  if (race_) race_->OnSpawn(current_, id);
+  strategy_->OnSpawn(id);
+  MakeRunnable(id);
+  return id;
+}
+
+void ControlledEngine::Join(TaskId t) {
+  if (t == kNoTask || t >= tasks_.size()) throw std::logic_error("Join: no such task");
+  Point(PointKind::kShared);
+  if (task(t).state != TaskState::kExited) {
+    task(t).joiners.push_back(current_);
+    Block("join", t);
+  }
+  if (race_) race_->OnJoin(current_, t);
+}
+
+std::string ControlledEngine::TaskName(TaskId t) const {
+  if (t == kNoTask || t >= tasks_.size()) return "-";
+  return tasks_[t]->name;
+}
+
+void ControlledEngine::Decide(PointKind kind) {
+  if (current_ == kNoTask) return;
+  if (killing_) {
+    CheckKilled();
+    return;
+  }
+  if (steps_ >= options_.max_steps && !stop_requested_) {
+    stop_requested_ = true;
+    ending_ = Ending::kMaxSteps;
+  }
+  if (options_.wall_deadline_seconds > 0 && (steps_ & 4095) == 0 && !stop_requested_) {
+    const double elapsed =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start_).count();
+    if (elapsed > options_.wall_deadline_seconds) {
+      stop_requested_ = true;
+      ending_ = Ending::kWallDeadline;
+    }
+  }
+  if (stop_requested_) {
+    next_ = kNoTask;
+    SwitchToScheduler();
+    CheckKilled();
+    return;
+  }
+  const TaskId n = Choose(current_, kind);
+  if (n == current_) return;
+  next_ = n;
+  SwitchToScheduler();
+  CheckKilled();
+}
+
+TaskId ControlledEngine::Choose(TaskId current, PointKind kind) {
+  if (runnable_.size() == 1) return runnable_[0];
+  SchedView view{runnable_, current, kind, steps_, shared_steps_};
+  size_t idx = strategy_->Pick(view);
+  if (idx >= runnable_.size()) idx = 0;
+  schedule_.choices.push_back(static_cast<uint32_t>(idx));
+  return runnable_[idx];
+}
+
+void ControlledEngine::CheckKilled() {
+  if (killing_ && std::uncaught_exceptions() == 0) throw TaskKilled{};
+}
+
+void ControlledEngine::SwitchToScheduler() {
+  Task& t = task(current_);
+  sanitizer::SwitchTsanFiber(sched_->tsan_fiber);
+  sanitizer::StartSwitch(&t.asan_fake_stack, sched_->stack_bottom, sched_->stack_size);
+  sched_->fiber = std::move(sched_->fiber).resume();
+  sanitizer::FinishSwitch(t.asan_fake_stack, &sched_->stack_bottom, &sched_->stack_size);
+}
+
+void ControlledEngine::Resume(TaskId id) {
+  Task& t = task(id);
+  current_ = id;
+  t.started = true;
+  ++switches_;
+  sanitizer::SwitchTsanFiber(t.tsan_fiber);
+  sanitizer::StartSwitch(&sched_->asan_fake_stack, static_cast<char*>(t.stack.sp) - t.stack.size,
+                         t.stack.size);
+  t.fiber = std::move(t.fiber).resume();
+  sanitizer::FinishSwitch(sched_->asan_fake_stack, nullptr, nullptr);
+  current_ = kNoTask;
+}
+
+void ControlledEngine::MakeRunnable(TaskId t) {
+  task(t).state = TaskState::kRunnable;
+  auto it = std::lower_bound(runnable_.begin(), runnable_.end(), t);
+  if (it == runnable_.end() || *it != t) runnable_.insert(it, t);
+}
+
+void ControlledEngine::RemoveRunnable(TaskId t) {
+  auto it = std::lower_bound(runnable_.begin(), runnable_.end(), t);
+  if (it != runnable_.end() && *it == t) runnable_.erase(it);
+}
+
+void ControlledEngine::Block(const char* what, TaskId holder) {
+  Task& t = task(current_);
+  t.state = TaskState::kParked;
+  t.waiting_on = what;
+  t.holder = holder;
+  RemoveRunnable(current_);
+  next_ = kNoTask;
+  SwitchToScheduler();
+  t.waiting_on = nullptr;
+  t.holder = kNoTask;
+  CheckKilled();
+}
+
+void ControlledEngine::Park(WaitList& wl, RawLock& lock, const char* what, TaskId holder) {
+  if (current_ == kNoTask) throw std::logic_error(absl::StrCat("Park outside a task: ", what));
+  ++steps_;
+  CheckKilled();
+  task(current_).parked_on = &wl;
+  wl.waiters_.push_back(current_);
+  lock.unlock();
+  Block(what, holder);
+  lock.lock();
+}
+
+bool ControlledEngine::ParkUntil(WaitList& wl, RawLock& lock, const char* what, Nanos deadline) {
+  if (current_ == kNoTask) throw std::logic_error(absl::StrCat("ParkUntil outside a task: ", what));
+  ++steps_;
+  CheckKilled();
+  Task& t = task(current_);
+  if (deadline <= now_) return false;
+  const TimerId id = next_timer_++;
+  timers_.emplace(TimerKey{deadline, id}, TimerRec{id, current_, {}, {}, t.options.daemon, {}});
+  timer_deadline_[id] = deadline;
+  t.park_timer = id;
+  t.timed_out = false;
+  t.parked_on = &wl;
+  wl.waiters_.push_back(current_);
+  lock.unlock();
+  Block(what, kNoTask);
+  lock.lock();
+  t.park_timer = 0;
+  if (t.timed_out) {
+    auto& w = wl.waiters_;
+    w.erase(std::remove(w.begin(), w.end(), t.id), w.end());
+    t.parked_on = nullptr;
+    return false;
+  }
+  return true;
+}
+
+void ControlledEngine::Unpark(WaitList& wl, bool all) {
+  while (!wl.waiters_.empty()) {
+    const TaskId id = wl.waiters_.front();
+    wl.waiters_.erase(wl.waiters_.begin());
+    Task& t = task(id);
+    t.parked_on = nullptr;
+    if (t.park_timer != 0) {
+      CancelTimer(t.park_timer);
+      t.park_timer = 0;
+    }
+    if (t.state == TaskState::kParked) MakeRunnable(id);
+    if (!all) break;
+  }
+}
+
+void ControlledEngine::Sleep(Nanos duration) {
+  if (current_ == kNoTask) throw std::logic_error("Sleep outside a task");
+  Point(PointKind::kLocal);
+  if (duration <= 0) return;
+  Task& t = task(current_);
+  const TimerId id = next_timer_++;
+  timers_.emplace(TimerKey{now_ + duration, id}, TimerRec{id, current_, {}, {}, t.options.daemon, {}});
+  timer_deadline_[id] = now_ + duration;
+  t.state = TaskState::kSleeping;
+  RemoveRunnable(current_);
+  next_ = kNoTask;
+  t.waiting_on = "msleep";
+  SwitchToScheduler();
+  t.waiting_on = nullptr;
+  CheckKilled();
+}
+
+TimerId ControlledEngine::StartTimer(Nanos delay, std::string name, std::function<void()> fn) {
+  const TimerId id = next_timer_++;
+  const Nanos deadline = now_ + std::max<Nanos>(delay, 0);
+  auto it = timers_.emplace(TimerKey{deadline, id},
+                            TimerRec{id, kNoTask, std::move(name), std::move(fn), false, {}});
+  timer_deadline_[id] = deadline;
+  if (race_ && current_ != kNoTask) race_->Release(current_, it.first->second.clock);
+  return id;
+}
+
+bool ControlledEngine::CancelTimer(TimerId id) {
+  auto it = timer_deadline_.find(id);
+  if (it == timer_deadline_.end()) return false;
+  timers_.erase(TimerKey{it->second, id});
+  timer_deadline_.erase(it);
+  return true;
+}
+
+bool ControlledEngine::FireNextTimers() {
+  bool nondaemon_live = false;
+  for (size_t i = 1; i < tasks_.size(); ++i) {
+    const Task& t = *tasks_[i];
+    if (t.state != TaskState::kExited && !t.options.daemon) {
+      nondaemon_live = true;
+      break;
+    }
+  }
+  bool nondaemon_timer = false;
+  for (const auto& [key, rec] : timers_) {
+    if (!rec.daemon) {
+      nondaemon_timer = true;
+      break;
+    }
+  }
+  if (!nondaemon_timer) {
+    if (!nondaemon_live) {
+      ending_ = Ending::kQuiescent;
+    } else {
+      ending_ = Ending::kStall;
+      ReportStall();
+    }
+    return false;
+  }
+  const Nanos deadline = timers_.begin()->first.first;
+  if (deadline > options_.max_virtual_time) {
+    ending_ = Ending::kMaxVirtualTime;
+    return false;
+  }
+  now_ = deadline;
+  while (!timers_.empty() && timers_.begin()->first.first == deadline) {
+    TimerRec rec = std::move(timers_.begin()->second);
+    timers_.erase(timers_.begin());
+    timer_deadline_.erase(rec.id);
+    if (rec.wake != kNoTask) {
+      Task& t = task(rec.wake);
+      if (t.state == TaskState::kParked && t.park_timer == rec.id) {
+        t.timed_out = true;
+        MakeRunnable(rec.wake);
+      } else if (t.state == TaskState::kSleeping) {
+        MakeRunnable(rec.wake);
+      }
+    } else {
+      const TaskId id = Spawn(std::move(rec.name), std::move(rec.fn));
+      if (race_) race_->Acquire(id, rec.clock);
+    }
+  }
+  return true;
+}
+
+void ControlledEngine::ReportStall() {
+  std::string graph;
+  std::vector<std::string> names;
+  for (size_t i = 1; i < tasks_.size(); ++i) {
+    const Task& t = *tasks_[i];
+    if (t.state == TaskState::kExited || t.options.daemon) continue;
+    absl::StrAppend(&graph, "  T", t.id, " ", t.name, " waits for ", t.waiting_on ? t.waiting_on : "?");
+    if (t.holder != kNoTask) absl::StrAppend(&graph, " held by T", t.holder, " ", TaskName(t.holder));
+    absl::StrAppend(&graph, "\n");
+    names.push_back(t.name);
+  }
+  Finding f;
+  f.invariant = std::string(InvariantName(InvariantId::kStall));
+  f.message = absl::StrCat(names.size(), " task(s) blocked forever: no runnable task and no timer");
+  f.detail = absl::StrCat("wait-for graph:\n", graph);
+  f.tasks = std::move(names);
+  if (Enabled(InvariantId::kStall)) AddFinding(std::move(f));
+}
+
+void ControlledEngine::KillAll() {
+  killing_ = true;
+  for (size_t i = 1; i < tasks_.size(); ++i) {
+    Task& t = *tasks_[i];
+    if (t.state == TaskState::kExited) continue;
+    if (t.started) {
+      Resume(t.id);
+    } else {
+      t.state = TaskState::kExited;
+      --live_;
+    }
+  }
+  runnable_.clear();
+  timers_.clear();
+  timer_deadline_.clear();
+}
+
+RunResult ControlledEngine::Run() {
+  Scope scope(*this);
+  wall_start_ = std::chrono::steady_clock::now();
+  sched_->tsan_fiber = sanitizer::CurrentTsanFiber();
+  while (true) {
+    if (stop_requested_) {
+      if (ending_ == Ending::kQuiescent) ending_ = Ending::kFinding;
+      break;
+    }
+    if (next_ == kNoTask) {
+      if (runnable_.empty()) {
+        if (!FireNextTimers()) break;
+        continue;
+      }
+      next_ = Choose(kNoTask, PointKind::kLocal);
+    }
+    const TaskId t = next_;
+    next_ = kNoTask;
+    Resume(t);
+  }
+  KillAll();
+  if (sched_->error) std::rethrow_exception(sched_->error);
+  RunResult r;
+  r.ending = ending_;
+  r.steps = steps_;
+  r.shared_steps = shared_steps_;
+  r.switches = switches_;
+  r.virtual_time = now_;
+  r.tasks = static_cast<uint32_t>(tasks_.size() - 1);
+  r.max_live_tasks = max_live_;
+  r.trace_hash = trace_->hash();
+  r.findings = TakeFindings();
+  return r;
+}
+
+}  // namespace probestorm::harness

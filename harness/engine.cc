@@ -1,0 +1,113 @@
+#include "harness/engine.h"
+
+#include <stdexcept>
+
+#include "harness/race/lockdep.h"
+#include "harness/race/race_detector.h"
+#include "harness/trace/trace.h"
+
+namespace probestorm::harness {
+namespace {
+
+thread_local Engine* tls_engine = nullptr;
+// True on OS threads of a FreeEngine: RawLock is then a real lock.
+thread_local bool tls_free_engine = false;
+
+}  // namespace
+
+void SetFreeEngineThread(bool on) { tls_free_engine = on; }
+
+void RawLock::lock() {
+  if (tls_free_engine) m_.lock();
+}
+void RawLock::unlock() {
+  if (tls_free_engine) m_.unlock();
+}
+
+const char* SeverityName(Severity s) { return s == Severity::kViolation ? "violation" : "warning"; }
+
+const char* EndingName(Ending e) {
+  switch (e) {
+    case Ending::kQuiescent: return "quiescent";
+    case Ending::kFinding: return "finding";
+    case Ending::kStall: return "stall";
+    case Ending::kMaxVirtualTime: return "max-virtual-time";
+    case Ending::kMaxSteps: return "max-steps";
+    case Ending::kWallDeadline: return "wall-deadline";
+  }
+  return "?";
+}
+
+bool RunResult::Violated() const {
+  for (const auto& f : findings) {
+    if (f.severity == Severity::kViolation) return true;
+  }
+  return false;
+}
+
+Engine::Engine(EngineOptions options)
+    : options_(std::move(options)),
+      trace_(std::make_unique<Trace>(options_.keep_trace, options_.trace_tail)),
+      model_rng_(Rng(options_.seed).Fork("model")) {
+  if (options_.lockdep && options_.invariants.Has(InvariantId::kLockOrder)) {
+    lockdep_ = std::make_unique<LockDep>(this);
+  }
+  if (!options_.invariants.Has(InvariantId::kDataRace)) options_.race_detection = false;
+}
+
+Engine::~Engine() = default;
+
+Engine& Engine::Current() {
+  if (tls_engine == nullptr) throw std::logic_error("no probestorm engine on this thread");
+  return *tls_engine;
+}
+Engine* Engine::CurrentOrNull() { return tls_engine; }
+
+Engine::Scope::Scope(Engine& e) : saved_(tls_engine) { tls_engine = &e; }
+Engine::Scope::~Scope() { tls_engine = saved_; }
+
+bool Engine::Report(InvariantId id, Severity severity, std::string message,
+                    std::vector<std::string> devices, std::string detail,
+                    std::vector<std::string> extra_tasks) {
+  if (!Enabled(id)) return false;
+  Finding f;
+  f.invariant = std::string(InvariantName(id));
+  f.severity = severity;
+  f.message = std::move(message);
+  f.detail = std::move(detail);
+  f.devices = std::move(devices);
+  f.tasks.push_back(TaskName(Self()));
+  for (auto& t : extra_tasks) {
+    if (t != f.tasks.front()) f.tasks.push_back(std::move(t));
+  }
+  AddFinding(std::move(f));
+  if (severity == Severity::kViolation && options_.stop_on_violation) stop_requested_ = true;
+  return true;
+}
+
+void Engine::Oops(InvariantId id, std::string message, std::vector<std::string> devices,
+                  std::string detail) {
+  Report(id, Severity::kViolation, std::move(message), std::move(devices), std::move(detail));
+  throw TaskKilled{};
+}
+
+void Oops(InvariantId id, std::string message, std::vector<std::string> devices, std::string detail) {
+  Engine::Current().Oops(id, std::move(message), std::move(devices), std::move(detail));
+}
+
+void Engine::AddFinding(Finding f) {
+  f.step = steps_;
+  f.virtual_time_ns = Now();
+  trace_->Record({steps_, Now(), Self(), Phase::kFinding,
+                  f.devices.empty() ? std::string() : f.devices.front(), f.invariant, f.message});
+  f.trace_tail = trace_->TailLines(options_.trace_tail);
+  std::lock_guard<std::mutex> g(findings_mu_);
+  findings_.push_back(std::move(f));
+}
+
+std::vector<Finding> Engine::TakeFindings() {
+  std::lock_guard<std::mutex> g(findings_mu_);
+  return std::move(findings_);
+}
+
+}  // namespace probestorm::harness

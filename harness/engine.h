@@ -1,0 +1,234 @@
+// Engine: runs the tasks of one model run and owns everything a run observes.
+//
+// Two engines implement this interface (DESIGN.md "Execution engines"):
+//  * ControlledEngine: every task is a fiber on one OS thread; exactly one runs at a time; at each
+//    schedule point a Strategy picks the next task. Deterministic for a seed, strategy and model.
+//  * FreeEngine: every task is an OS thread; primitives are real locks; seeded perturbation at
+//    schedule points. Not deterministic; the engine TSan checks.
+//
+// The model (driver/, hwmodel/) never calls an Engine directly for synchronisation: it uses the
+// kernel-shaped primitives of harness/sync/, which call Point/Park/Unpark here. Reports (findings),
+// trace events and time are reached through the free functions at the bottom of this file, which
+// use the engine of the calling task (a thread-local set while the engine runs).
+//
+// Thread-safety: a ControlledEngine is used by one OS thread. A FreeEngine is used by its task
+// threads; its public methods are thread-safe. Several engines (one per run) may run at once on
+// different OS threads.
+#ifndef PROBESTORM_HARNESS_ENGINE_H_
+#define PROBESTORM_HARNESS_ENGINE_H_
+
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/finding.h"
+#include "harness/invariant.h"
+#include "harness/rng.h"
+#include "harness/time.h"
+
+namespace probestorm::harness {
+
+class RaceDetector;
+class LockDep;
+class Trace;
+
+using TaskId = uint32_t;  // 1.. in spawn order; 0 = no task (setup code, the scheduler itself)
+inline constexpr TaskId kNoTask = 0;
+using TimerId = uint64_t;
+
+// What a schedule point touches. PCT counts only kShared points, so its depth bound keeps its
+// meaning when thousands of tasks do local work.
+enum class PointKind : uint8_t {
+  kLocal,   // no shared state (a plain yield, task start)
+  kShared,  // a lock operation, an atomic, a tracked field access, a register access
+};
+
+struct TaskOptions {
+  bool daemon = false;  // a daemon (DMA traffic, watchers) does not keep the run alive
+};
+
+// How a run ended. Each ending is reported distinctly.
+enum class Ending : uint8_t {
+  kQuiescent,       // every non-daemon task exited and no non-daemon timer is pending
+  kFinding,         // a violation stopped the run (stop_on_violation)
+  kStall,           // tasks blocked forever: no runnable task, no timer
+  kMaxVirtualTime,  // the next event lies beyond max_virtual_time
+  kMaxSteps,
+  kWallDeadline,
+};
+const char* EndingName(Ending e);
+
+struct EngineOptions {
+  uint64_t seed = 1;                       // root of every random choice of the run
+  InvariantSet invariants = InvariantSet::All();
+  bool stop_on_violation = true;           // the first violation ends the run
+  Nanos max_virtual_time = 600 * kSec;
+  uint64_t max_steps = 200'000'000;
+  double wall_deadline_seconds = 0;        // 0: none
+  bool race_detection = true;              // vector clocks over Tracked<T> (controlled engine)
+  bool lockdep = true;                     // lock-order checker
+  bool keep_trace = false;                 // keep every event (for writers); else only the tail
+  size_t trace_tail = 48;                  // events copied into each finding
+  size_t stack_bytes = 256 * 1024;         // per task (fiber stack / thread stack)
+};
+
+struct RunResult {
+  Ending ending = Ending::kQuiescent;
+  uint64_t steps = 0;           // schedule points
+  uint64_t shared_steps = 0;    // of which kShared
+  uint64_t switches = 0;        // context switches
+  Nanos virtual_time = 0;
+  uint32_t tasks = 0;           // tasks created
+  uint32_t max_live_tasks = 0;
+  uint64_t trace_hash = 0;
+  std::vector<Finding> findings;  // in report order
+  bool Violated() const;          // any finding of severity violation
+};
+
+// Thrown inside a task to end it (oops, or run teardown). Only the engine catches it.
+struct TaskKilled {};
+
+// A list of parked tasks, embedded in every blocking primitive.
+class WaitList {
+ public:
+  WaitList() = default;
+  WaitList(const WaitList&) = delete;
+  WaitList& operator=(const WaitList&) = delete;
+
+ private:
+  friend class ControlledEngine;
+  friend class FreeEngine;
+  std::vector<TaskId> waiters_;           // controlled engine: FIFO of parked tasks
+  std::condition_variable_any cv_;        // free engine
+};
+
+// Guards a primitive's own state. A no-op under the controlled engine (one task runs at a time),
+// a real mutex under the free engine.
+class RawLock {
+ public:
+  void lock();
+  void unlock();
+
+ private:
+  std::mutex m_;
+};
+
+class Engine {
+ public:
+  explicit Engine(EngineOptions options);
+  virtual ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // The engine of the calling task, or of the thread that is setting a run up (see Scope).
+  static Engine& Current();
+  static Engine* CurrentOrNull();
+  // Makes `e` current on this OS thread for the lifetime of the scope (setup code before Run()).
+  class Scope {
+   public:
+    explicit Scope(Engine& e);
+    ~Scope();
+
+   private:
+    Engine* saved_;
+  };
+
+  // ---- tasks
+  // Creates a runnable task. Callable from a task or from setup code before Run().
+  virtual TaskId Spawn(std::string name, std::function<void()> body, TaskOptions options = {}) = 0;
+  // Blocks the calling task until `t` has exited.
+  virtual void Join(TaskId t) = 0;
+  virtual TaskId Self() const = 0;
+  virtual std::string TaskName(TaskId t) const = 0;
+  virtual bool IsControlled() const = 0;
+
+  // ---- scheduling
+  // A schedule point: the controlled engine may switch to another task here.
+  virtual void Point(PointKind kind) = 0;
+  // Releases `lock`, parks the calling task on `wl` until Unpark, re-takes `lock`. `what` names
+  // what the task waits for (wait-for graph); `holder`, if known, the task that must act.
+  virtual void Park(WaitList& wl, RawLock& lock, const char* what, TaskId holder = kNoTask) = 0;
+  // Parks like Park but gives up at virtual time `deadline`; returns false on timeout.
+  virtual bool ParkUntil(WaitList& wl, RawLock& lock, const char* what, Nanos deadline) = 0;
+  // Makes one (or all) tasks parked on `wl` runnable. REQUIRES: the primitive's RawLock held.
+  virtual void Unpark(WaitList& wl, bool all) = 0;
+
+  // ---- time
+  virtual Nanos Now() const = 0;
+  virtual void Sleep(Nanos duration) = 0;
+  // Runs `fn` in a new task named `name` at Now() + delay.
+  virtual TimerId StartTimer(Nanos delay, std::string name, std::function<void()> fn) = 0;
+  // True if the timer was pending and is now cancelled; false if it already fired or never existed.
+  virtual bool CancelTimer(TimerId id) = 0;
+
+  // ---- running
+  virtual RunResult Run() = 0;
+
+  // ---- findings
+  // Records a finding for the calling task. Returns false if `id` is disabled. A violation with
+  // stop_on_violation ends the run at the next schedule point.
+  bool Report(InvariantId id, Severity severity, std::string message,
+              std::vector<std::string> devices = {}, std::string detail = {},
+              std::vector<std::string> extra_tasks = {});
+  // A modelled oops (NULL dereference, BUG_ON, list corruption): reports a violation and ends the
+  // calling task by throwing TaskKilled (the task's locks stay held, as after a kernel oops).
+  [[noreturn]] void Oops(InvariantId id, std::string message, std::vector<std::string> devices = {},
+            std::string detail = {});
+  bool Enabled(InvariantId id) const { return options_.invariants.Has(id); }
+  bool StopRequested() const { return stop_requested_; }
+
+  const EngineOptions& options() const { return options_; }
+  Trace& trace() { return *trace_; }
+  RaceDetector* race() { return race_.get(); }   // null when disabled or not controlled
+  LockDep* lockdep() { return lockdep_.get(); }  // null when disabled
+  // The model's random stream (hardware choices, module load times...), forked from the seed.
+  Rng& model_rng() { return model_rng_; }
+  uint64_t steps() const { return steps_; }
+
+ protected:
+  // Fills step, time, task names and trace tail; appends under findings_mu_.
+  void AddFinding(Finding f);
+  std::vector<Finding> TakeFindings();
+
+  EngineOptions options_;
+  std::unique_ptr<Trace> trace_;
+  std::unique_ptr<RaceDetector> race_;
+  std::unique_ptr<LockDep> lockdep_;
+  Rng model_rng_;
+  uint64_t steps_ = 0;
+  bool stop_requested_ = false;
+
+ private:
+  std::mutex findings_mu_;
+  std::vector<Finding> findings_;
+};
+
+// ---- convenience for model code (the engine of the calling task)
+inline Engine& Current() { return Engine::Current(); }
+inline Nanos Now() { return Engine::Current().Now(); }
+inline void Msleep(int64_t ms) { Engine::Current().Sleep(ms * kMsec); }
+inline void Yield() { Engine::Current().Point(PointKind::kLocal); }
+inline TaskId Spawn(std::string name, std::function<void()> body, TaskOptions o = {}) {
+  return Engine::Current().Spawn(std::move(name), std::move(body), o);
+}
+inline bool Violation(InvariantId id, std::string message, std::vector<std::string> devices = {},
+                      std::string detail = {}) {
+  return Engine::Current().Report(id, Severity::kViolation, std::move(message), std::move(devices),
+                                  std::move(detail));
+}
+inline bool Warning(InvariantId id, std::string message, std::vector<std::string> devices = {},
+                    std::string detail = {}) {
+  return Engine::Current().Report(id, Severity::kWarning, std::move(message), std::move(devices),
+                                  std::move(detail));
+}
+[[noreturn]] void Oops(InvariantId id, std::string message, std::vector<std::string> devices = {},
+                       std::string detail = {});
+
+}  // namespace probestorm::harness
+
+#endif  // PROBESTORM_HARNESS_ENGINE_H_

@@ -1,0 +1,63 @@
+// Tracked<T>: a field of shared model state whose reads and writes are schedule points and are
+// checked by the happens-before race detector (controlled engine) or by TSan (free engine, where
+// the plain access is deliberately unsynchronised so that TSan sees what the model does).
+//
+// Label fields after construction with SetLabel ("13800000.decon dev->iommu") so a data-race
+// finding names them. Peek() reads without a schedule point or check (reports, post-run checks).
+//
+// Thread-safety: as unsafe as the model makes it; that is the point.
+#ifndef PROBESTORM_HARNESS_SYNC_TRACKED_H_
+#define PROBESTORM_HARNESS_SYNC_TRACKED_H_
+
+#include <string>
+#include <utility>
+
+#include "harness/engine.h"
+#include "harness/race/race_detector.h"
+#include "harness/race/vector_clock.h"
+#include "harness/trace/trace.h"
+
+namespace probestorm::harness {
+
+template <typename T>
+class Tracked {
+ public:
+  Tracked() = default;
+  explicit Tracked(T v) : v_(std::move(v)) {}
+  Tracked(const Tracked&) = delete;
+  Tracked& operator=(const Tracked&) = delete;
+
+  void SetLabel(std::string label) { label_ = std::move(label); }
+  const std::string& label() const { return label_; }
+
+  T Get() const {
+    Engine& e = Engine::Current();
+    e.Point(PointKind::kShared);
+    if (auto* r = e.race()) {
+      const TaskId t = e.Self();
+      r->OnRead(t, shadow_, label_, e.trace().CurrentFunction(t));
+    }
+    return v_;
+  }
+  void Set(T v) {
+    Engine& e = Engine::Current();
+    e.Point(PointKind::kShared);
+    if (auto* r = e.race()) {
+      const TaskId t = e.Self();
+      r->OnWrite(t, shadow_, label_, e.trace().CurrentFunction(t));
+    }
+    v_ = std::move(v);
+  }
+  const T& Peek() const { return v_; }
+  // Setup before the run starts (no engine running yet, or no concurrency possible).
+  void Init(T v) { v_ = std::move(v); }
+
+ private:
+  T v_{};
+  mutable Shadow shadow_;
+  std::string label_ = "tracked";
+};
+
+}  // namespace probestorm::harness
+
+#endif  // PROBESTORM_HARNESS_SYNC_TRACKED_H_
