@@ -107,6 +107,9 @@ class WaitList {
   std::condition_variable_any cv_;        // free engine
 };
 
+// Marks the calling OS thread as a FreeEngine task thread (RawLock becomes a real lock).
+void SetFreeEngineThread(bool on);
+
 // Guards a primitive's own state. A no-op under the controlled engine (one task runs at a time),
 // a real mutex under the free engine.
 class RawLock {

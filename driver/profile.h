@@ -1,0 +1,85 @@
+// Profiles: kernel revisions as data (DESIGN.md "Profiles", CONTRACTS.md knob names).
+//
+// A Profile is a name plus Knobs. Built-in profiles form an ordered patch stack (oldest first) so
+// bisect has a history to walk; users write profile files (`knob = value` lines, optional
+// `base = NAME`, `#` comments) and override knobs with `--set knob=value`.
+//
+// Thread-safety: values; immutable once a campaign starts.
+#ifndef PROBESTORM_DRIVER_PROFILE_H_
+#define PROBESTORM_DRIVER_PROFILE_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "harness/time.h"
+
+namespace probestorm::kernel {
+
+enum class FwDevlinkMode { kOff, kPermissive, kOn, kRpm };
+enum class Linkage { kBuiltin, kModule };
+// IOMMU core generation (KERNEL.md §4, §7).
+enum class IommuCoreGen { k6_0, k6_1, k6_2, k6_7, k6_15 };
+enum class Arch { kArm64, kArm32 };
+
+// A module load time distribution: uniform:LO..HI or fixed:T.
+struct LoadTime {
+  harness::Nanos lo = 2 * harness::kSec;
+  harness::Nanos hi = 40 * harness::kSec;  // == lo for fixed
+};
+
+struct Knobs {
+  int deferred_probe_timeout = 10;              // seconds; -1: never (timeout disabled)
+  bool deferred_probe_extend_on_register = true;
+  bool modules = true;                          // CONFIG_MODULES
+  FwDevlinkMode fw_devlink = FwDevlinkMode::kOn;
+  bool fw_devlink_strict = false;
+  bool iommus_optional = true;                  // false: the seed mail's property.c change
+  Linkage exynos_iommu = Linkage::kBuiltin;
+  LoadTime exynos_load_time;
+  Linkage masters = Linkage::kBuiltin;
+  LoadTime masters_load_time = {1 * harness::kSec, 5 * harness::kSec};
+  std::vector<std::string> async_probe;         // driver_async_probe=: names or "*"
+  bool exynos_init_fixed = false;               // exynos_init_order: v6.1 (false) | fixed
+  bool exynos_register_last = false;            // iommu_device_register last in probe (bbc4d205d93f)
+  IommuCoreGen iommu_core = IommuCoreGen::k6_1;
+  Arch arch = Arch::kArm64;
+  bool trigger_recheck = true;                  // driver_probe_device's trigger-count recheck
+  int sysmmu_version = 5;                       // 1, 3, 5, 7
+  int churn = 0;                                // sysfs unbind/bind tasks per master
+  std::vector<std::string> inject;              // failure sites: clk_get_defer, dma_set_mask
+  bool default_domain_dma = true;               // default domain type DMA (else identity)
+
+  bool AsyncProbe(std::string_view driver_name) const;
+  bool Injected(std::string_view site) const;
+};
+
+struct Profile {
+  std::string name;
+  std::string description;
+  Knobs knobs;
+};
+
+struct KnobInfo {
+  std::string_view name;
+  std::string_view description;
+};
+std::vector<KnobInfo> AllKnobs();
+// Current value of a knob as text (the syntax --set accepts).
+std::string KnobValue(const Knobs& k, std::string_view name);
+// Applies `name = value`; kInvalidArgument naming the knob or value when unknown or malformed.
+absl::Status SetKnob(Knobs& k, std::string_view name, std::string_view value);
+
+// The built-in patch stack, oldest first.
+const std::vector<Profile>& BuiltinProfiles();
+// A built-in name, or a file path (profile file format above).
+absl::StatusOr<Profile> LoadProfile(std::string_view name_or_file);
+// "knob=value" (from --set).
+absl::Status ApplySet(Profile& p, std::string_view assignment);
+// All knobs as `knob = value` lines (profile file format).
+std::string FormatKnobs(const Knobs& k);
+
+}  // namespace probestorm::kernel
+
+#endif  // PROBESTORM_DRIVER_PROFILE_H_

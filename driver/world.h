@@ -1,0 +1,40 @@
+// RunModel: one run of the kernel model on one board and profile — the unit every campaign,
+// replay, shrink and bisect step is made of.
+//
+// Builds a fresh Hardware and Kernel, spawns the boot task (driver/base/init.h), runs the engine to
+// its ending, then adds the end-of-run findings (stall of masters, devices left pending).
+//
+// Thread-safety: RunModel may run on many OS threads at once (one run each); the Board is shared
+// read-only.
+#ifndef PROBESTORM_DRIVER_WORLD_H_
+#define PROBESTORM_DRIVER_WORLD_H_
+
+#include <vector>
+
+#include "driver/profile.h"
+#include "harness/engine.h"
+#include "harness/sched/schedule.h"
+#include "harness/sched/strategy.h"
+#include "harness/trace/trace.h"
+#include "hwmodel/dt/board.h"
+
+namespace probestorm::kernel {
+
+struct ModelRun {
+  harness::RunResult result;
+  harness::Schedule schedule;              // controlled engine: the choices made
+  std::vector<harness::TraceEvent> trace;  // every event when options.keep_trace
+  std::vector<std::string> task_names;     // by TaskId (index 0 unused), for trace writers
+};
+
+// Controlled engine: deterministic for (board, profile, options.seed, strategy).
+ModelRun RunControlled(const hwmodel::Board& board, const Profile& profile,
+                       const harness::EngineOptions& options, harness::Strategy& strategy);
+
+// Free engine: OS threads with seeded perturbation (`perturb`: none|light|heavy); not deterministic.
+ModelRun RunFree(const hwmodel::Board& board, const Profile& profile,
+                 const harness::EngineOptions& options, std::string_view perturb, double time_scale);
+
+}  // namespace probestorm::kernel
+
+#endif  // PROBESTORM_DRIVER_WORLD_H_
