@@ -1,13 +1,9 @@
 #include "driver/kernel.h"
 
-#include "driver/base/driver_core.h"
-#include "driver/iommu/exynos_iommu.h"
-#include "driver/iommu/iommu.h"
-#include "driver/masters/dma_master.h"
 
 namespace probestorm::kernel {
 
-Kernel::Kernel(const hwmodel::Board& b, const Knobs& k, hwmodel::Hardware& h)
+Kernel::Kernel(const hwmodel::Board& b, const Knobs& k, hwmodel::Hardware* h)
     : board(b), knobs(k), hw(h), by_node_(b.nodes.size(), nullptr) {}
 
 Kernel::~Kernel() = default;

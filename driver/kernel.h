@@ -53,14 +53,15 @@ struct Module {
 
 class Kernel {
  public:
-  Kernel(const hwmodel::Board& board, const Knobs& knobs, hwmodel::Hardware& hw);
+  // `hw` may be null in driver-core tests that model no hardware.
+  Kernel(const hwmodel::Board& board, const Knobs& knobs, hwmodel::Hardware* hw);
   ~Kernel();
   Kernel(const Kernel&) = delete;
   Kernel& operator=(const Kernel&) = delete;
 
   const hwmodel::Board& board;
   const Knobs& knobs;
-  hwmodel::Hardware& hw;
+  hwmodel::Hardware* hw;
 
   // Platform devices, created by OF population (driver/base/init); indexed by DT node.
   std::vector<Device*> devices;   // platform bus klist order (population order)
@@ -71,10 +72,12 @@ class Kernel {
   std::vector<Initcall> initcalls;
   std::vector<Module> modules;
 
-  std::unique_ptr<DriverCore> core;
-  std::unique_ptr<IommuState> iommu;
-  std::unique_ptr<ExynosIommuState> exynos;
-  std::unique_ptr<MastersState> masters;
+  // shared_ptr: each subsystem creates its state where its type is complete; this header and
+  // kernel.cc need not know them.
+  std::shared_ptr<DriverCore> core;
+  std::shared_ptr<IommuState> iommu;
+  std::shared_ptr<ExynosIommuState> exynos;
+  std::shared_ptr<MastersState> masters;
 
   // kzalloc: the object lives until the run ends (kfree only marks it; see device.h).
   template <typename T, typename... Args>

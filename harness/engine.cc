@@ -96,9 +96,9 @@ void Oops(InvariantId id, std::string message, std::vector<std::string> devices,
 }
 
 void Engine::AddFinding(Finding f) {
-  f.step = steps_;
+  f.step = steps();
   f.virtual_time_ns = Now();
-  trace_->Record({steps_, Now(), Self(), Phase::kFinding,
+  trace_->Record({f.step, Now(), Self(), Phase::kFinding,
                   f.devices.empty() ? std::string() : f.devices.front(), f.invariant, f.message});
   f.trace_tail = trace_->TailLines(options_.trace_tail);
   std::lock_guard<std::mutex> g(findings_mu_);

@@ -17,6 +17,7 @@
 #ifndef PROBESTORM_HARNESS_ENGINE_H_
 #define PROBESTORM_HARNESS_ENGINE_H_
 
+#include <atomic>
 #include <condition_variable>
 #include <cstdint>
 #include <functional>
@@ -191,7 +192,11 @@ class Engine {
   LockDep* lockdep() { return lockdep_.get(); }  // null when disabled
   // The model's random stream (hardware choices, module load times...), forked from the seed.
   Rng& model_rng() { return model_rng_; }
-  uint64_t steps() const { return steps_; }
+  // Relaxed atomic read: FreeEngine task threads bump steps_ through std::atomic_ref while others
+  // read it; the controlled engine's single thread updates it with plain increments.
+  uint64_t steps() const {
+    return std::atomic_ref<uint64_t>(const_cast<uint64_t&>(steps_)).load(std::memory_order_relaxed);
+  }
 
  protected:
   // Fills step, time, task names and trace tail; appends under findings_mu_.
@@ -203,8 +208,8 @@ class Engine {
   std::unique_ptr<RaceDetector> race_;
   std::unique_ptr<LockDep> lockdep_;
   Rng model_rng_;
-  uint64_t steps_ = 0;
-  bool stop_requested_ = false;
+  uint64_t steps_ = 0;  // FreeEngine: accessed only through std::atomic_ref (see steps())
+  std::atomic<bool> stop_requested_{false};  // set by Report on any task thread
 
  private:
   std::mutex findings_mu_;

@@ -19,6 +19,7 @@
 #include "harness/sync/list.h"
 #include "harness/sync/mutex.h"
 #include "harness/sync/tracked.h"
+#include "harness/sync/wait_queue.h"
 #include "hwmodel/dt/board.h"
 
 namespace probestorm::kernel {
@@ -33,13 +34,15 @@ struct DmaMapOps;     // driver/arch/dma_mapping.h
 
 // Kernel errno values used by the model (returned negated, as in the kernel).
 inline constexpr int EPERM = 1, ENOENT = 2, EIO = 5, ENOMEM = 12, EBUSY = 16, ENODEV = 19,
-                     EINVAL = 22, ENOSYS = 38, EAGAIN = 11, ETIMEDOUT = 110, EPROBE_DEFER = 517;
+                     EINVAL = 22, ENOSYS = 38, EAGAIN = 11, ETIMEDOUT = 110, EPROBE_DEFER = 517,
+                     EACCES = 13, EEXIST = 17, ENXIO = 6;
 const char* ErrName(int err);  // "-EPROBE_DEFER", "0", ...
 
 enum class ProbeType { kDefaultStrategy, kPreferAsynchronous, kForceSynchronous };
 
 // Runtime PM status (include/linux/pm.h rpm_status).
-enum class RpmStatus { kActive, kSuspended };
+// kResuming/kSuspending: a transition is in progress (callbacks run with power.lock dropped).
+enum class RpmStatus { kActive, kResuming, kSuspended, kSuspending };
 
 // DL_DEV_* (device links status of a device).
 enum class DlDevState { kNoDriver, kProbing, kDriverBound, kUnbinding };
@@ -60,6 +63,8 @@ struct DeviceDriver {
   DevPmOps pm;
   bool registered = false;                // driver_register() done
   std::vector<Device*> klist_devices;     // bound devices (knode_driver), guarded by the bus
+  Kernel* kernel = nullptr;               // set by driver_register (drv->bus->p of the model)
+  bool async_probe_param = false;         // module loaded with async_probe
 };
 
 // Runtime PM state of a device (drivers/base/power/runtime.c), see driver/base/pm_runtime.h.
@@ -68,6 +73,7 @@ struct DevPmInfo {
   harness::Tracked<RpmStatus> runtime_status{RpmStatus::kSuspended};
   harness::Tracked<int> disable_depth{1};  // pm_runtime_enable() decrements
   harness::Mutex lock{"dev->power.lock"};
+  harness::WaitQueue wait_queue{"dev->power.wait_queue"};  // transitions in progress
 };
 
 struct Device {
@@ -94,6 +100,10 @@ struct Device {
   std::string deferred_probe_reason;       // guarded by deferred_probe_mutex
   harness::Tracked<bool> bound{false};     // knode_driver attached: device_is_bound()
   bool registered = false;                 // device_add() finished
+  // Last result of really_probe() on this device (0 never probed or bound), under device_lock;
+  // the stall check reads it to tell "given up with an error" from "never probed".
+  int last_probe_ret = 0;
+  DeviceDriver* last_probe_drv = nullptr;
 
   // Device links (drivers/base/core.c)
   std::vector<DeviceLink*> suppliers;      // links where this is the consumer (device_links_write_lock)

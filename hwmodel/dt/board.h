@@ -58,6 +58,7 @@ struct DtNode {
 
   // Platform device created for this node by OF population (of_platform_default_populate), if any.
   bool is_device = false;
+  bool is_amba = false;      // the device is an AMBA device ("arm,primecell"), not a platform one
   std::string device_name;   // kernel-style bus id, e.g. "13a00000.sysmmu"
 
   bool IsCompatible(std::string_view c) const;
@@ -79,6 +80,9 @@ struct Board {
   int FindPath(std::string_view path) const;
   // Index of the node whose device name is `name`, or kNoNode.
   int FindDevice(std::string_view device_name) const;
+  // The device fw_devlink resolves a supplier node to: the nearest node at or above `node` that
+  // is a device, or kNoNode.
+  int DeviceOf(int node) const;
 };
 
 // Parses a flattened device tree. Errors are kInvalidArgument naming the byte offset or node path:

@@ -1,0 +1,106 @@
+// DriverCore: every global of the modelled driver core (drivers/base/{dd,core,bus,driver}.c and
+// drivers/base/power/runtime.c, v6.1) for one run, hung on Kernel::core.
+//
+// Invariants of this state (checked by driver/base/dd.cc, invariant `deferred-lists`):
+//   1. A device's `deferred_probe` node is on at most one of deferred_probe_pending_list and
+//      deferred_probe_active_list (the intrusive node makes "both" a DEBUG_LIST double add).
+//   2. A device is on a deferred list only if dev->can_match.
+//   3. A bound device (driver_bound() done) is on neither list.
+//   4. At quiescence no device sits on the pending list while a retry would bind it ("lost trigger",
+//      KERNEL.md §8(c) S8).
+// Invariant `probe-exclusive`: `probing` names at most one task per device, which holds device_lock.
+//
+// Thread-safety: fields name their lock. Booleans the kernel reads without a lock
+// (driver_deferred_probe_enable, initcalls_done, defer_all_probes, driver_deferred_probe_timeout)
+// are harness::Tracked so races on them are visible. Bookkeeping used only by the invariant checks
+// (probing, given_up) is std::atomic/plain and creates no schedule points.
+#ifndef PROBESTORM_DRIVER_BASE_DRIVER_CORE_H_
+#define PROBESTORM_DRIVER_BASE_DRIVER_CORE_H_
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "driver/base/device.h"
+#include "harness/sync/atomic.h"
+#include "harness/sync/list.h"
+#include "harness/sync/mutex.h"
+#include "harness/sync/tracked.h"
+#include "harness/sync/wait_queue.h"
+#include "harness/sync/workqueue.h"
+
+namespace probestorm::kernel {
+
+class Kernel;
+struct DeviceLink;
+
+// Per-DT-node fw_devlink state (struct fwnode_handle: flags + suppliers/consumers fwnode links).
+struct FwnodeState {
+  bool links_added = false;   // FWNODE_FLAG_LINKS_ADDED: of_fwnode_add_links() ran
+  bool not_device = false;    // FWNODE_FLAG_NOT_DEVICE
+  bool initialized = false;   // FWNODE_FLAG_INITIALIZED: set up early without a struct device
+  Device* dev = nullptr;      // fwnode->dev (set by device_add)
+  std::vector<int> suppliers; // fwnode links where this node is the consumer (supplier nodes)
+  std::vector<int> consumers; // fwnode links where this node is the supplier (consumer nodes)
+};
+
+struct DriverCore {
+  explicit DriverCore(Kernel& k);
+  DriverCore(const DriverCore&) = delete;
+  DriverCore& operator=(const DriverCore&) = delete;
+
+  Kernel& kernel;
+
+  // ---- dd.c: deferred probe (KERNEL.md §1.7, §1.8)
+  harness::Mutex deferred_probe_mutex{"deferred_probe_mutex"};
+  // Guarded by deferred_probe_mutex (ListHead itself is lock-free; the model locks as dd.c does).
+  harness::ListHead deferred_probe_pending_list;
+  harness::ListHead deferred_probe_active_list;
+  harness::Atomic<int> deferred_trigger_count{0};
+  harness::Tracked<bool> driver_deferred_probe_enable{false};
+  harness::Tracked<bool> initcalls_done{false};
+  harness::Tracked<bool> defer_all_probes{false};
+  // Seconds; 0 = expired/none, -1 = never (the knob). Zeroed by the timeout work.
+  harness::Tracked<int> driver_deferred_probe_timeout{0};
+  harness::Work deferred_probe_work;              // on system_unbound_wq ("events_unbound")
+  harness::DelayedWork deferred_probe_timeout_work;
+  bool deferred_probe_timeout_ran = false;        // the timeout work completed (stall check)
+  harness::Atomic<int> probe_count{0};
+  harness::WaitQueue probe_waitqueue{"probe_waitqueue"};
+  harness::AsyncDomain async{"async"};            // async_schedule_dev / async_synchronize_full
+
+  // ---- bus.c: the platform bus (klist_drivers; klist_devices is Kernel::devices)
+  harness::Mutex bus_klist_lock{"bus->p->klist_drivers.k_lock"};
+  std::vector<DeviceDriver*> drivers ABSL_GUARDED_BY(bus_klist_lock);  // registration order
+  bool drivers_autoprobe = true;
+
+  // ---- core.c: device links and fw_devlink (KERNEL.md §2)
+  harness::Mutex device_links_lock{"device_links_lock"};  // device_links_write_lock()
+  std::vector<DeviceLink*> links ABSL_GUARDED_BY(device_links_lock);  // the devlink class
+  harness::Mutex fwnode_link_lock{"fwnode_link_lock"};
+  std::vector<FwnodeState> fwnodes ABSL_GUARDED_BY(fwnode_link_lock);  // by DT node index
+  uint32_t fw_devlink_flags = 0;                   // from knobs.fw_devlink (fw_devlink_setup)
+  harness::Tracked<bool> fw_devlink_drv_reg_done{false};
+
+  // ---- invariant bookkeeping (no schedule points)
+  // probe-exclusive: the task inside really_probe() for each device (by DT node), 0 = none.
+  std::unique_ptr<std::atomic<uint32_t>[]> probing;
+  // stall: why a device was explicitly given up (last really_probe error), by DT node.
+  std::vector<std::string> given_up;
+  // Test seam: when set, driver_probe_device() yields this many times between snapshotting the
+  // trigger count and really_probe (widens the S8 window in tests; 0 in real runs).
+  int test_probe_delay_points = 0;
+};
+
+// The run's DriverCore, created on first use (knob-derived fields filled from Kernel::knobs).
+DriverCore& core(Kernel& k);
+// Creates Kernel::core if absent, registers the end-of-run checks (deferred-lists lost trigger,
+// stall). Idempotent. core() calls it.
+void driver_core_init(Kernel& k);
+
+}  // namespace probestorm::kernel
+
+#endif  // PROBESTORM_DRIVER_BASE_DRIVER_CORE_H_

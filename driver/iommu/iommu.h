@@ -1,0 +1,240 @@
+// The IOMMU core (drivers/iommu/iommu.c, v6.1, with the v6.0 / v6.2 / v6.7 / v6.15 differences
+// selected by knob iommu_core; KERNEL.md §4, §7): iommu_device registration, dev->iommu and the
+// fwspec, device probe (__iommu_probe_device, bus_iommu_probe, iommu_probe_device), groups, default
+// domains and attach.
+//
+// Defines: IommuOps / IommuDomainOps (struct iommu_ops / iommu_domain_ops), IommuDevice
+// (struct iommu_device), IommuFwspec, DevIommu (struct dev_iommu), IommuDomain, IommuGroup and
+// IommuState, the run's IOMMU-core globals hung on Kernel::iommu.
+//
+// Invariants checked here (harness ids):
+//   double-iommu-probe  1. __iommu_probe_device succeeds at most once per device until released;
+//                       2. a device joins at most one group (dev->iommu_group never replaced);
+//                       3. probe_device/release_device calls are balanced.
+//   dev-iommu-freed-in-use  dev_iommu_free() while another task holds a pointer into that
+//                       dev->iommu (iommu_dev_hold()/iommu_dev_unhold() bracket the holders:
+//                       of_iommu_xlate's fwspec/priv window, of_iommu_configure's fwspec read).
+//   dma-ops-on-bound    the attached domain of a device whose driver's probe has begun changes
+//                       (iommu_note_dma_change(), also used by driver/arch and dma_iommu).
+//   iommu-bypass        iommu_note_bypass() records why a master was configured without its IOMMU;
+//                       iommu_check_bypass() reports it when the master's driver binds.
+//
+// Thread-safety (by generation, as the kernel): iommu_device_list under iommu_device_lock;
+// group->devices and group->domain under group->mutex (v6.1 adds groups to a bus probe's
+// group_list outside it, fixed in 6.2); iommu_probe_device_lock serialises __iommu_probe_device
+// from 6.2 and also of_iommu_configure's fwspec part from 6.7. dev->iommu, its fwspec and priv are
+// unlocked in 6.1 (Tracked: the race detector sees them).
+#ifndef PROBESTORM_DRIVER_IOMMU_IOMMU_H_
+#define PROBESTORM_DRIVER_IOMMU_IOMMU_H_
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "driver/base/device.h"
+#include "driver/kernel.h"
+#include "harness/engine.h"
+#include "harness/sync/list.h"
+#include "harness/sync/mutex.h"
+#include "harness/sync/tracked.h"
+#include "hwmodel/dt/board.h"
+
+namespace probestorm::kernel {
+
+struct IommuDomain;
+struct IommuGroup;
+struct IovaDomain;  // driver/iommu/dma_iommu.h
+
+// IOMMU_DOMAIN_* (include/linux/iommu.h).
+enum class IommuDomainType { kBlocked, kIdentity, kUnmanaged, kDma, kDmaFq };
+const char* IommuDomainTypeName(IommuDomainType t);
+
+inline constexpr int IOMMU_READ = 1 << 0;
+inline constexpr int IOMMU_WRITE = 1 << 1;
+
+// of_iommu_xlate's "no IOMMU, not an error" result (drivers/iommu/of_iommu.c NO_IOMMU).
+inline constexpr int NO_IOMMU = 1;
+
+struct IommuDomainOps {
+  std::function<int(IommuDomain*, Device*)> attach_dev;
+  std::function<void(IommuDomain*, Device*)> detach_dev;
+  // map/unmap of one page size (the core splits by pgsize_bitmap). map returns 0 or -errno;
+  // unmap returns the unmapped size.
+  std::function<int(IommuDomain*, uint64_t iova, uint64_t paddr, uint64_t size, int prot)> map;
+  std::function<uint64_t(IommuDomain*, uint64_t iova, uint64_t size)> unmap;
+  std::function<uint64_t(IommuDomain*, uint64_t iova)> iova_to_phys;
+  std::function<void(IommuDomain*)> free;
+};
+
+struct IommuDevice;
+
+struct IommuOps {
+  std::string name;                 // "exynos_iommu_ops"
+  std::string owner;                // module name ("" built in): try_module_get(ops->owner)
+  std::function<IommuDomain*(IommuDomainType)> domain_alloc;
+  // Returns the iommu_device or nullptr with *err set (ERR_PTR).
+  std::function<IommuDevice*(Device*, int* err)> probe_device;
+  std::function<void(Device*)> release_device;
+  std::function<IommuGroup*(Device*)> device_group;
+  std::function<int(Device*, const hwmodel::PhandleRef&)> of_xlate;
+  std::function<int(Device*)> def_domain_type;   // 0: no preference
+  const IommuDomainOps* default_domain_ops = nullptr;
+  uint64_t pgsize_bitmap = 0;
+};
+
+// struct iommu_device: one registered IOMMU instance.
+struct IommuDevice {
+  harness::ListNode list;           // on IommuState::iommu_device_list
+  const IommuOps* ops = nullptr;
+  int fwnode = hwmodel::kNoNode;    // the instance's DT node (dev_fwnode(hwdev))
+  Device* dev = nullptr;            // hwdev
+  bool sysfs_added = false;         // iommu_device_sysfs_add
+};
+
+// struct iommu_fwspec.
+struct IommuFwspec {
+  const IommuOps* ops = nullptr;    // NULL: the awaited IOMMU was not registered (empty fwspec)
+  int iommu_fwnode = hwmodel::kNoNode;
+  std::vector<uint32_t> ids;
+  bool freed = false;               // kfree'd (iommu_fwspec_free / dev_iommu_free)
+};
+
+// struct dev_iommu. Never really freed: dev_iommu_free marks `freed` and clears dev->iommu.
+struct DevIommu {
+  explicit DevIommu(Device* d);
+  Device* dev;
+  harness::Mutex lock{"dev->iommu->lock"};
+  harness::Tracked<IommuFwspec*> fwspec{nullptr};
+  harness::Tracked<IommuDevice*> iommu_dev{nullptr};
+  harness::Tracked<void*> priv{nullptr};
+  bool freed = false;
+  // Bookkeeping for dev-iommu-freed-in-use (no schedule points): tasks inside a window in which
+  // they hold a pointer into this dev->iommu, with the function name.
+  std::vector<std::pair<harness::TaskId, std::string>> holders;
+};
+
+struct IommuDomain {
+  virtual ~IommuDomain() = default;
+  IommuDomainType type = IommuDomainType::kDma;
+  const IommuOps* owner = nullptr;
+  const IommuDomainOps* ops = nullptr;
+  uint64_t pgsize_bitmap = 0;
+  uint64_t aperture_start = 0;
+  uint64_t aperture_end = 0;
+  IovaDomain* iova_cookie = nullptr;  // iommu_get_dma_cookie / iommu_dma_init_domain
+  std::string name;                   // "domain#3 (DMA)" for reports
+  bool freed = false;
+};
+
+struct IommuGroup {
+  int id = 0;
+  harness::Mutex mutex{"group->mutex"};
+  std::vector<Device*> devices;       // guarded by mutex
+  harness::Tracked<IommuDomain*> default_domain{nullptr};
+  harness::Tracked<IommuDomain*> domain{nullptr};
+  harness::ListNode entry;            // on a bus_iommu_probe group_list (v6.1: outside mutex)
+  std::string name;                   // "iommu_group 3"
+};
+
+// Why a master was configured without IOMMU (iommu-bypass).
+enum class BypassKind { kNone, kExplicitTimeout, kSwallowedError };
+
+// Per-device bookkeeping of the invariant checks (no schedule points).
+struct IommuDevBook {
+  int probe_ok = 0;                   // successful __iommu_probe_device not yet released
+  int probe_device_calls = 0;         // ops->probe_device successes
+  int release_device_calls = 0;
+  bool driver_dma_active = false;     // the master's driver probe has begun (dma-ops-on-bound)
+  BypassKind bypass = BypassKind::kNone;
+  std::string bypass_why;
+};
+
+struct IommuState {
+  explicit IommuState(Kernel& k);
+  Kernel& kernel;
+  harness::SpinLock iommu_device_lock{"iommu_device_lock"};
+  harness::ListHead iommu_device_list;            // guarded by iommu_device_lock
+  // platform_bus_type.iommu_ops (bus_set_iommu / iommu_device_register, 6.0..6.7).
+  harness::Tracked<const IommuOps*> bus_iommu_ops{nullptr};
+  // iommu_probe_device_lock (static in __iommu_probe_device in 6.2; global from 6.7).
+  harness::Mutex iommu_probe_device_lock{"iommu_probe_device_lock"};
+  int next_group_id = 0;                          // ida; guarded by iommu_device_lock in the model
+  int next_domain_id = 0;
+  std::vector<IommuGroup*> groups;
+  std::vector<IommuDevBook> book;                 // by DT node
+  uint64_t late_probe_warnings = 0;               // 6.15 dev_WARN "late IOMMU probe at driver bind"
+  uint64_t bus_probes = 0;                        // bus_iommu_probe runs (coverage)
+};
+
+// The run's IommuState, created on first use.
+IommuState& iommu_state(Kernel& k);
+IommuDevBook& iommu_book(Device* dev);
+
+// ---- registration (§4.1)
+// iommu_device_sysfs_add: a no-op apart from the flag (sysfs is not modelled).
+int iommu_device_sysfs_add(IommuDevice* iommu, Device* parent);
+void iommu_device_sysfs_remove(IommuDevice* iommu);
+// 6.0: only the list. 6.1+: -EBUSY on different ops for the bus, list add, bus->iommu_ops and
+// bus_iommu_probe over the whole platform bus (unregistering on failure).
+int iommu_device_register(IommuDevice* iommu, const IommuOps* ops, Device* hwdev);
+void iommu_device_unregister(IommuDevice* iommu);
+// ≤6.0: bus_set_iommu(&platform_bus_type, ops): bus->iommu_ops and bus_iommu_probe.
+int bus_set_iommu(Kernel& k, const IommuOps* ops);
+// Walks iommu_device_list under iommu_device_lock: the ops of the instance registered for `node`.
+const IommuOps* iommu_ops_from_fwnode(Kernel& k, int node);
+
+// ---- dev->iommu and the fwspec
+DevIommu* dev_iommu_get(Device* dev);
+// Frees the fwspec and dev->iommu and sets dev->iommu = NULL (whoever else uses them).
+void dev_iommu_free(Device* dev);
+IommuFwspec* dev_iommu_fwspec_get(Device* dev);
+void* dev_iommu_priv_get(Device* dev);
+// Dereferences dev->iommu without a NULL check, as the kernel: NULL or freed dev->iommu is an oops
+// (dev-iommu-freed-in-use) naming `caller`.
+void dev_iommu_priv_set(Device* dev, void* priv, const char* caller);
+// 0, -EINVAL (an existing fwspec with different ops), -ENOMEM.
+int iommu_fwspec_init(Device* dev, int iommu_fwnode, const IommuOps* ops);
+void iommu_fwspec_free(Device* dev);
+int iommu_fwspec_add_ids(Device* dev, const std::vector<uint32_t>& ids);
+// dev-iommu-freed-in-use bookkeeping: the calling task holds a pointer into dev->iommu.
+void iommu_dev_hold(Device* dev, const char* func);
+void iommu_dev_unhold(Device* dev);
+
+// ---- probe (§4.2, §4.3)
+int __iommu_probe_device(Device* dev, harness::ListHead* group_list);
+int iommu_probe_device(Device* dev);
+void iommu_release_device(Device* dev);
+int bus_iommu_probe(Kernel& k);
+bool device_iommu_mapped(Device* dev);
+
+// ---- groups and domains
+IommuGroup* generic_device_group(Device* dev);
+IommuGroup* iommu_group_get(Device* dev);
+IommuDomain* iommu_get_domain_for_dev(Device* dev);
+IommuDomain* iommu_domain_alloc_type(Kernel& k, const IommuOps* ops, IommuDomainType type);
+int iommu_attach_device(IommuDomain* domain, Device* dev);
+void iommu_detach_device(IommuDomain* domain, Device* dev);
+// iommu_map / iommu_unmap: split by the domain's pgsize_bitmap into ops->map/unmap calls.
+int iommu_map(IommuDomain* domain, uint64_t iova, uint64_t paddr, uint64_t size, int prot);
+uint64_t iommu_unmap(IommuDomain* domain, uint64_t iova, uint64_t size);
+uint64_t iommu_iova_to_phys(IommuDomain* domain, uint64_t iova);
+// report_iommu_fault: -ENOSYS when nobody handles it (no fault handler is ever installed here).
+int report_iommu_fault(IommuDomain* domain, Device* dev, uint64_t iova, int flags);
+
+// ---- invariant helpers shared with of_iommu, dma_iommu, arch and the masters
+// The master's driver probe has begun / ended (dma-ops-on-bound window).
+void iommu_dma_user_begin(Device* dev);
+void iommu_dma_user_end(Device* dev);
+bool iommu_dma_user_active(Device* dev);
+// Reports dma-ops-on-bound when `dev`'s driver is active; `what` says what changed.
+void iommu_note_dma_change(Device* dev, const std::string& what);
+void iommu_note_bypass(Device* dev, BypassKind kind, std::string why);
+void iommu_clear_bypass(Device* dev);
+// At driver bind of a master: Warning (explicit timeout) or Violation (swallowed error).
+void iommu_check_bypass(Device* dev);
+
+}  // namespace probestorm::kernel
+
+#endif  // PROBESTORM_DRIVER_IOMMU_IOMMU_H_

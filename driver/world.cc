@@ -1,0 +1,52 @@
+#include "driver/world.h"
+
+#include <memory>
+
+#include "driver/base/init.h"
+#include "driver/base/sysfs_bind.h"
+#include "driver/iommu/exynos_iommu.h"
+#include "driver/kernel.h"
+#include "driver/masters/dma_master.h"
+#include "harness/controlled_engine.h"
+#include "harness/free_engine.h"
+#include "hwmodel/hw/hardware.h"
+
+namespace probestorm::kernel {
+namespace {
+
+// Builds the world inside `engine`, runs it, and collects what the run produced.
+ModelRun RunIn(harness::Engine& engine, const hwmodel::Board& board, const Profile& profile) {
+  ModelRun out;
+  harness::Engine::Scope scope(engine);
+  hwmodel::Hardware hw(board, hwmodel::HardwareOptions{.sysmmu_version = profile.knobs.sysmmu_version});
+  Kernel kernel(board, profile.knobs, &hw);
+  exynos_iommu_register(kernel);
+  dma_masters_register(kernel);
+  StartBoot(kernel);
+  StartChurn(kernel);
+  out.result = engine.Run();
+  const bool quiescent = out.result.ending == harness::Ending::kQuiescent;
+  for (auto& check : kernel.end_checks) check(out.result.findings, quiescent);
+  if (engine.options().keep_trace) out.trace = engine.trace().Events();
+  for (uint32_t t = 0; t <= out.result.tasks; ++t) out.task_names.push_back(engine.TaskName(t));
+  return out;
+}
+
+}  // namespace
+
+ModelRun RunControlled(const hwmodel::Board& board, const Profile& profile,
+                       const harness::EngineOptions& options, harness::Strategy& strategy) {
+  harness::ControlledEngine engine(options, &strategy);
+  ModelRun out = RunIn(engine, board, profile);
+  out.schedule = engine.schedule();
+  return out;
+}
+
+ModelRun RunFree(const hwmodel::Board& board, const Profile& profile,
+                 const harness::EngineOptions& options, std::string_view perturb, double time_scale) {
+  auto p = harness::ParsePerturb(perturb);
+  harness::FreeEngine engine(options, p.ok() ? *p : harness::Perturb::kNone, time_scale);
+  return RunIn(engine, board, profile);
+}
+
+}  // namespace probestorm::kernel

@@ -1,0 +1,278 @@
+#include "harness/free_engine.h"
+
+#include <memory>
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "harness/sync/atomic.h"
+#include "harness/sync/completion.h"
+#include "harness/sync/mutex.h"
+#include "harness/sync/wait_queue.h"
+#include "harness/sync/workqueue.h"
+
+namespace probestorm::harness {
+namespace {
+
+using ::testing::HasSubstr;
+
+EngineOptions Opts(uint64_t seed = 1) {
+  EngineOptions o;
+  o.seed = seed;
+  o.stack_bytes = 64 * 1024;
+  o.wall_deadline_seconds = 30;  // a hung test fails instead of hanging the suite
+  return o;
+}
+
+const Finding* FindingWith(const RunResult& r, std::string_view invariant) {
+  for (const auto& f : r.findings) {
+    if (f.invariant == invariant) return &f;
+  }
+  return nullptr;
+}
+
+TEST(FreeEngine, ParsePerturb) {
+  EXPECT_EQ(*ParsePerturb("none"), Perturb::kNone);
+  EXPECT_EQ(*ParsePerturb("light"), Perturb::kLight);
+  EXPECT_EQ(*ParsePerturb("heavy"), Perturb::kHeavy);
+  EXPECT_FALSE(ParsePerturb("medium").ok());
+}
+
+TEST(FreeEngine, TenThousandLiveTasks) {
+  constexpr int kTasks = 10'000;
+  FreeEngine e(Opts(), Perturb::kNone, 1000);
+  Engine::Scope scope(e);
+  auto done = std::make_shared<Completion>("all_arrived");
+  auto arrived = std::make_shared<Atomic<int>>(0);
+  auto released = std::make_shared<Atomic<int>>(0);
+  for (int i = 0; i < kTasks; ++i) {
+    e.Spawn("waiter", [done, arrived, released] {
+      arrived->FetchAdd(1);
+      done->Wait();
+      released->FetchAdd(1);
+    });
+  }
+  e.Spawn("releaser", [done, arrived] {
+    while (arrived->Load() < kTasks) Msleep(1000);  // 1 ms real
+    done->CompleteAll();
+  });
+  RunResult r = e.Run();
+  EXPECT_EQ(r.ending, Ending::kQuiescent);
+  EXPECT_TRUE(r.findings.empty());
+  EXPECT_GE(r.max_live_tasks, static_cast<uint32_t>(kTasks));
+  EXPECT_EQ(r.tasks, static_cast<uint32_t>(kTasks + 1));
+  EXPECT_EQ(released->Peek(), kTasks);
+  EXPECT_GT(r.steps, static_cast<uint64_t>(3 * kTasks));
+}
+
+// Toy lost update: a read and a write of an atomic counter with a schedule point between them
+// (no data race for TSan, but a lost update). `locked` is the negative control.
+int RunFreeCounter(uint64_t seed, bool locked, Perturb p) {
+  constexpr int kTasks = 4;
+  constexpr int kIncrements = 200;
+  FreeEngine e(Opts(seed), p, 1000);
+  Engine::Scope scope(e);
+  auto value = std::make_shared<Atomic<int>>(0);
+  auto lock = std::make_shared<Mutex>("counter_lock");
+  for (int i = 0; i < kTasks; ++i) {
+    e.Spawn("inc" + std::to_string(i), [value, lock, locked] {
+      for (int k = 0; k < kIncrements; ++k) {
+        if (locked) lock->lock();
+        const int v = value->Load();
+        Yield();
+        value->Store(v + 1);
+        if (locked) lock->unlock();
+      }
+    });
+  }
+  RunResult r = e.Run();
+  EXPECT_EQ(r.ending, Ending::kQuiescent);
+  return kTasks * kIncrements - value->Peek();  // lost updates
+}
+
+TEST(FreeEngine, HeavyPerturbationFindsLostUpdate) {
+  // Probabilistic: the OS schedule decides. Heavy perturbation makes an overlap likely in the
+  // first run; allow up to 20.
+  int runs = 0;
+  int lost = 0;
+  for (uint64_t seed = 1; seed <= 20 && lost == 0; ++seed, ++runs) lost = RunFreeCounter(seed, false, Perturb::kHeavy);
+  EXPECT_GT(lost, 0) << "no lost update in " << runs << " runs";
+}
+
+TEST(FreeEngine, LockedCounterNeverLosesUpdate) {
+  for (uint64_t seed = 1; seed <= 5; ++seed) EXPECT_EQ(RunFreeCounter(seed, true, Perturb::kHeavy), 0) << seed;
+}
+
+TEST(FreeEngine, DeadlockIsStallWithWaitForGraph) {
+  EngineOptions o = Opts();
+  o.lockdep = false;  // lockdep would report the inversion first and stop the run
+  FreeEngine e(o, Perturb::kLight, 1000);
+  Engine::Scope scope(e);
+  auto a = std::make_shared<Mutex>("lock_a");
+  auto b = std::make_shared<Mutex>("lock_b");
+  auto both = std::make_shared<Completion>("both_hold_one");
+  auto c = std::make_shared<Atomic<int>>(0);
+  // Each takes its first lock, waits until the other holds its first lock too, then deadlocks.
+  e.Spawn("ab", [a, b, c] {
+    a->lock();
+    c->FetchAdd(1);
+    while (c->Load() < 2) Msleep(1);
+    b->lock();
+  });
+  e.Spawn("ba", [a, b, c] {
+    b->lock();
+    c->FetchAdd(1);
+    while (c->Load() < 2) Msleep(1);
+    a->lock();
+  });
+  RunResult r = e.Run();
+  EXPECT_EQ(r.ending, Ending::kStall);
+  const Finding* f = FindingWith(r, "stall");
+  ASSERT_NE(f, nullptr);
+  EXPECT_THAT(f->message, HasSubstr("2 task(s) blocked forever"));
+  EXPECT_THAT(f->detail, HasSubstr("ab waits for lock_b held by T2 ba"));
+  EXPECT_THAT(f->detail, HasSubstr("ba waits for lock_a held by T1 ab"));
+}
+
+TEST(FreeEngine, NoStallWhenTasksFinish) {
+  FreeEngine e(Opts(), Perturb::kLight, 1000);
+  Engine::Scope scope(e);
+  auto a = std::make_shared<Mutex>("lock_a");
+  auto b = std::make_shared<Mutex>("lock_b");
+  for (int i = 0; i < 4; ++i) {
+    e.Spawn("ab", [a, b] {
+      for (int k = 0; k < 50; ++k) {
+        MutexLock ga(*a);
+        MutexLock gb(*b);
+      }
+    });
+  }
+  RunResult r = e.Run();
+  EXPECT_EQ(r.ending, Ending::kQuiescent);
+  EXPECT_TRUE(r.findings.empty());
+}
+
+TEST(FreeEngine, LockOrderInversionFound) {
+  FreeEngine e(Opts(), Perturb::kNone, 1000);
+  Engine::Scope scope(e);
+  auto a = std::make_shared<Mutex>("lock_a");
+  auto b = std::make_shared<Mutex>("lock_b");
+  TaskId t1 = e.Spawn("ab", [a, b] { a->lock(); b->lock(); b->unlock(); a->unlock(); });
+  e.Spawn("ba", [a, b, t1] { Engine::Current().Join(t1); b->lock(); a->lock(); a->unlock(); b->unlock(); });
+  RunResult r = e.Run();
+  const Finding* f = FindingWith(r, "lock-order");
+  ASSERT_NE(f, nullptr);
+  EXPECT_THAT(f->message, HasSubstr("lock_b -> lock_a"));
+  EXPECT_EQ(r.ending, Ending::kFinding);
+}
+
+TEST(FreeEngine, SleepAndTimersUseScaledTime) {
+  // 1 virtual second per real millisecond: 2 virtual seconds cost about 2 ms of real time.
+  FreeEngine e(Opts(), Perturb::kNone, 1e6);
+  Engine::Scope scope(e);
+  auto woke = std::make_shared<std::atomic<Nanos>>(-1);
+  auto fired = std::make_shared<std::atomic<Nanos>>(-1);
+  auto cancelled_fired = std::make_shared<std::atomic<bool>>(false);
+  auto cancel_result = std::make_shared<std::atomic<int>>(-1);
+  e.Spawn("sleeper", [woke] {
+    Msleep(2000);
+    woke->store(Now());
+  });
+  e.Spawn("armer", [fired, cancelled_fired, cancel_result] {
+    Engine& en = Engine::Current();
+    en.StartTimer(1 * kSec, "timer/fire", [fired] { fired->store(Now()); });
+    const TimerId c = en.StartTimer(5 * kSec, "timer/cancelled", [cancelled_fired] { cancelled_fired->store(true); });
+    cancel_result->store(en.CancelTimer(c) ? 1 : 0);
+  });
+  RunResult r = e.Run();
+  EXPECT_EQ(r.ending, Ending::kQuiescent);
+  EXPECT_GE(woke->load(), 2 * kSec);
+  EXPECT_GE(fired->load(), 1 * kSec);
+  EXPECT_FALSE(cancelled_fired->load());
+  EXPECT_EQ(cancel_result->load(), 1);
+  EXPECT_EQ(r.tasks, 3u);  // sleeper, armer, the fired timer's task
+  EXPECT_GE(r.virtual_time, 2 * kSec);
+}
+
+TEST(FreeEngine, CancelAfterFireReturnsFalse) {
+  FreeEngine e(Opts(), Perturb::kNone, 1e6);
+  Engine::Scope scope(e);
+  auto result = std::make_shared<std::atomic<int>>(-1);
+  e.Spawn("t", [result] {
+    Engine& en = Engine::Current();
+    const TimerId id = en.StartTimer(1 * kMsec, "timer/x", [] {});
+    Msleep(100);
+    result->store(en.CancelTimer(id) ? 1 : 0);
+  });
+  EXPECT_EQ(e.Run().ending, Ending::kQuiescent);
+  EXPECT_EQ(result->load(), 0);
+}
+
+TEST(FreeEngine, WaitEventTimeoutAndWakeUp) {
+  FreeEngine e(Opts(), Perturb::kLight, 1e6);
+  Engine::Scope scope(e);
+  auto wq = std::make_shared<WaitQueue>("wq");
+  auto flag = std::make_shared<std::atomic<bool>>(false);
+  auto timed_out_at = std::make_shared<std::atomic<Nanos>>(-1);
+  auto woken = std::make_shared<std::atomic<int>>(-1);
+  e.Spawn("timeout", [wq, timed_out_at] {
+    const Nanos start = Now();
+    if (!wq->WaitEventTimeout([] { return false; }, 500 * kMsec)) timed_out_at->store(Now() - start);
+  });
+  e.Spawn("waiter", [wq, flag, woken] { woken->store(wq->WaitEventTimeout([flag] { return flag->load(); }, 3600 * kSec)); });
+  e.Spawn("waker", [wq, flag] {
+    Msleep(50);
+    flag->store(true);
+    wq->WakeUpAll();
+  });
+  RunResult r = e.Run();
+  EXPECT_EQ(r.ending, Ending::kQuiescent);
+  EXPECT_GE(timed_out_at->load(), 500 * kMsec);
+  EXPECT_EQ(woken->load(), 1);
+}
+
+TEST(FreeEngine, DaemonAndWorkqueueEndQuiescent) {
+  FreeEngine e(Opts(), Perturb::kHeavy, 1e6);
+  Engine::Scope scope(e);
+  auto runs = std::make_shared<std::atomic<int>>(0);
+  auto w = std::make_shared<DelayedWork>("toy", [runs] { runs->fetch_add(1); });
+  e.Spawn("dma", [] { while (true) Msleep(1); }, {.daemon = true});
+  e.Spawn("queuer", [w] {
+    w->Schedule(10 * kMsec);
+    w->Flush();
+  });
+  RunResult r = e.Run();
+  EXPECT_EQ(r.ending, Ending::kQuiescent);
+  EXPECT_EQ(runs->load(), 1);
+}
+
+TEST(FreeEngine, OopsStopsRunAndKillsSpinners) {
+  FreeEngine e(Opts(), Perturb::kLight, 1000);
+  Engine::Scope scope(e);
+  e.Spawn("spinner", [] { while (true) Yield(); });
+  e.Spawn("parked", [] {
+    Completion never("never");
+    never.Wait();
+  });
+  e.Spawn("oopser", [] {
+    Msleep(1);
+    Oops(InvariantId::kDevIommuFreedInUse, "Unable to handle kernel NULL pointer dereference");
+  });
+  RunResult r = e.Run();
+  EXPECT_EQ(r.ending, Ending::kFinding);
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_EQ(r.findings[0].invariant, "dev-iommu-freed-in-use");
+  EXPECT_THAT(r.findings[0].message, HasSubstr("NULL pointer"));
+}
+
+TEST(FreeEngine, MaxVirtualTimeEnding) {
+  EngineOptions o = Opts();
+  o.max_virtual_time = 1 * kSec;
+  FreeEngine e(o, Perturb::kNone, 1e6);  // 1 virtual s = 1 real ms
+  Engine::Scope scope(e);
+  e.Spawn("sleeper", [] { Msleep(3'600'000); });
+  EXPECT_EQ(e.Run().ending, Ending::kMaxVirtualTime);
+}
+
+}  // namespace
+}  // namespace probestorm::harness

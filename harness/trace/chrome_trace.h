@@ -1,0 +1,40 @@
+// ChromeTraceJson: a run's trace as Chrome trace-event JSON ("JSON Object Format"), which
+// Perfetto (ui.perfetto.dev) and chrome://tracing open (DESIGN.md "Outputs").
+//
+// Layout: one process (pid 1, "probestorm"); one track per task (tid = task id, named by a
+// thread_name metadata event "T<id> <name>"); TraceSpan begin/end become 'B'/'E' slices; TraceLog
+// events become thread-scoped 'i' instants; Phase::kFinding trace events become thread-scoped
+// instants of category "finding"; every Finding of the run also becomes a global instant carrying
+// its invariant, message, tasks and detail.
+//
+// Time: ts is virtual time in microseconds with nanosecond decimals. Many events share one virtual
+// instant (the controlled engine advances time only when no task is runnable), and viewers order
+// events by ts, so each event's ts is max(its virtual time, the previous event's ts + 1 ns): events
+// keep trace (step) order and slices nest; the drift is at most 1 ns per event at one instant.
+// Slices stay balanced per track: an 'E' with no open slice (a trace tail starting mid-span) is
+// dropped and slices still open at the end are closed at the last timestamp.
+//
+// Thread-safety: a pure function.
+#ifndef PROBESTORM_HARNESS_TRACE_CHROME_TRACE_H_
+#define PROBESTORM_HARNESS_TRACE_CHROME_TRACE_H_
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "harness/finding.h"
+#include "harness/trace/trace.h"
+
+namespace probestorm::harness {
+
+// `events` in trace order (Trace::Events()); `task_names` indexed by task id (missing: "").
+std::string ChromeTraceJson(const std::vector<TraceEvent>& events,
+                            const std::vector<std::string>& task_names,
+                            const std::vector<Finding>& findings);
+
+// `s` as a JSON string literal, quotes included (control characters as \uXXXX or short escapes).
+std::string JsonQuote(std::string_view s);
+
+}  // namespace probestorm::harness
+
+#endif  // PROBESTORM_HARNESS_TRACE_CHROME_TRACE_H_

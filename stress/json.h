@@ -1,0 +1,93 @@
+// Minimal JSON: a streaming writer (reports, Chrome traces) and a small reader (merge, replay
+// --report). No JSON library is installed; both follow RFC 8259 for what probestorm emits.
+// Numbers keep their source text so 64-bit seeds and hashes survive a round trip exactly.
+//
+// Thread-safety: values; a JsonWriter is used by one thread.
+#ifndef PROBESTORM_STRESS_JSON_H_
+#define PROBESTORM_STRESS_JSON_H_
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <utility>
+#include <vector>
+
+#include "absl/status/statusor.h"
+
+namespace probestorm::stress {
+
+// `s` as a JSON string literal, with quotes; control characters and invalid UTF-8 bytes escaped.
+std::string JsonQuote(std::string_view s);
+
+// Writes pretty-printed JSON. Keys and values alternate inside objects; the writer inserts commas
+// and indentation. Misuse (a value without a key in an object) is a programming error.
+class JsonWriter {
+ public:
+  JsonWriter& BeginObject();
+  JsonWriter& EndObject();
+  JsonWriter& BeginArray();
+  JsonWriter& EndArray();
+  JsonWriter& Key(std::string_view k);
+  JsonWriter& String(std::string_view v);
+  JsonWriter& Int(int64_t v);
+  JsonWriter& Uint(uint64_t v);
+  JsonWriter& Double(double v);
+  JsonWriter& Bool(bool v);
+  JsonWriter& Null();
+  // Compact arrays of scalars on one line (lists of names).
+  JsonWriter& StringArray(const std::vector<std::string>& v);
+  const std::string& str() const { return out_; }
+
+ private:
+  void BeforeValue();
+  std::string out_;
+  struct Level {
+    bool object;
+    int count;
+  };
+  std::vector<Level> stack_;
+  bool after_key_ = false;
+};
+
+class JsonValue {
+ public:
+  enum class Type { kNull, kBool, kNumber, kString, kArray, kObject };
+
+  Type type() const { return type_; }
+  bool is_object() const { return type_ == Type::kObject; }
+  bool is_array() const { return type_ == Type::kArray; }
+  bool is_string() const { return type_ == Type::kString; }
+  bool is_number() const { return type_ == Type::kNumber; }
+
+  // Member `key` of an object, or null when absent or not an object.
+  const JsonValue* Find(std::string_view key) const;
+  const std::string& str() const { return text_; }  // string value, or a number's source text
+  bool boolean() const { return bool_; }
+  double AsDouble() const;
+  int64_t AsInt() const;
+  uint64_t AsUint() const;
+  const std::vector<JsonValue>& array() const { return array_; }
+  const std::vector<std::pair<std::string, JsonValue>>& object() const { return object_; }
+
+  // Convenience: member as string/number/array, or a default.
+  std::string GetString(std::string_view key, std::string_view def = {}) const;
+  int64_t GetInt(std::string_view key, int64_t def = 0) const;
+  uint64_t GetUint(std::string_view key, uint64_t def = 0) const;
+  double GetDouble(std::string_view key, double def = 0) const;
+  std::vector<std::string> GetStrings(std::string_view key) const;
+
+ private:
+  friend class JsonParser;
+  Type type_ = Type::kNull;
+  bool bool_ = false;
+  std::string text_;
+  std::vector<JsonValue> array_;
+  std::vector<std::pair<std::string, JsonValue>> object_;
+};
+
+// Parses one JSON document. Errors name the line and column.
+absl::StatusOr<JsonValue> ParseJson(std::string_view text);
+
+}  // namespace probestorm::stress
+
+#endif  // PROBESTORM_STRESS_JSON_H_
