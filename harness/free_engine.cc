@@ -27,7 +27,11 @@ struct FreeEngine::Task {
   const char* waiting_on = nullptr;
   TaskId holder = kNoTask;
   WaitList* parked_on = nullptr;  // valid while the task is inside Park/ParkUntil
+  std::vector<TaskId> joiners;    // tasks in Join(this task)
   absl::CondVar wake;             // Sleep waits here
+  // Guarded by the RawLock of the primitive the task is parked on: set by Unpark when it takes
+  // this task off WaitList::waiters_ (so a woken task never counts as blocked for the stall check).
+  bool woken = false;
 };
 
 namespace {
@@ -183,6 +187,11 @@ void FreeEngine::TaskMain(Task* t) {
     trace_->Record({steps(), Now(), t->id, Phase::kInstant, "", "task_exit", ""});
     absl::MutexLock g(&mu_);
     t->state = State::kExited;
+    for (TaskId j : t->joiners) {
+      Task& jt = *tasks_[j];
+      if (jt.state == State::kParked) jt.state = State::kRunning;  // runnable, not blocked
+    }
+    t->joiners.clear();
     --live_;
     if (!t->options.daemon) {
       --live_nondaemon_;
@@ -266,9 +275,13 @@ void FreeEngine::Park(WaitList& wl, RawLock& lock, const char* what, TaskId hold
   if (t == nullptr) throw std::logic_error(absl::StrCat("Park outside a task: ", what));
   std::atomic_ref<uint64_t>(steps_).fetch_add(1, std::memory_order_relaxed);
   CheckKilled();
+  // Under `lock`: Unpark takes tasks off waiters_ in FIFO order and sets their `woken`; the
+  // cv_ is notified for all, so a task not taken off simply waits again.
+  t->woken = false;
+  wl.waiters_.push_back(t->id);
   SetState(t, State::kParked, what, holder, &wl);
-  // A spurious or teardown wake-up is fine: every caller re-checks its condition in a loop.
-  wl.cv_.wait(lock);
+  while (!t->woken && !stopping_.load()) wl.cv_.wait(lock);
+  if (!t->woken) Unlist(wl, t->id);
   SetState(t, State::kRunning, nullptr, kNoTask, nullptr);
   CheckKilled();
 }
@@ -279,20 +292,40 @@ bool FreeEngine::ParkUntil(WaitList& wl, RawLock& lock, const char* what, Nanos 
   std::atomic_ref<uint64_t>(steps_).fetch_add(1, std::memory_order_relaxed);
   CheckKilled();
   if (deadline <= Now()) return false;
+  t->woken = false;
+  wl.waiters_.push_back(t->id);
   SetState(t, State::kTimed, what, kNoTask, &wl);
-  const std::cv_status st = wl.cv_.wait_until(lock, RealDeadline(deadline));
+  const Clock::time_point until = RealDeadline(deadline);
+  while (!t->woken && !stopping_.load()) {
+    if (wl.cv_.wait_until(lock, until) == std::cv_status::timeout) break;
+  }
+  const bool woken = t->woken;
+  if (!woken) Unlist(wl, t->id);
   SetState(t, State::kRunning, nullptr, kNoTask, nullptr);
   CheckKilled();
-  return st == std::cv_status::no_timeout;
+  return woken;
+}
+
+void FreeEngine::Unlist(WaitList& wl, TaskId id) {
+  auto& w = wl.waiters_;
+  w.erase(std::remove(w.begin(), w.end(), id), w.end());
 }
 
 void FreeEngine::Unpark(WaitList& wl, bool all) {
   progress_.fetch_add(1, std::memory_order_relaxed);
-  if (all) {
-    wl.cv_.notify_all();
-  } else {
-    wl.cv_.notify_one();
+  if (wl.waiters_.empty()) return;
+  {
+    absl::MutexLock g(&mu_);
+    size_t n = all ? wl.waiters_.size() : 1;
+    for (size_t i = 0; i < n; ++i) {
+      Task& t = *tasks_[wl.waiters_[i]];
+      t.woken = true;
+      t.state = State::kRunning;  // runnable: no longer counts as blocked
+    }
+    wl.waiters_.erase(wl.waiters_.begin(), wl.waiters_.begin() + static_cast<ptrdiff_t>(n));
   }
+  // condition_variable_any cannot target one thread: wake all, the others wait again.
+  wl.cv_.notify_all();
 }
 
 Nanos FreeEngine::Now() const {
@@ -340,10 +373,11 @@ void FreeEngine::Join(TaskId id) {
   {
     absl::MutexLock g(&mu_);
     Task* target = tasks_[id].get();
-    if (self != nullptr) {
+    if (self != nullptr && target->state != State::kExited) {
       self->state = State::kParked;
       self->waiting_on = "join";
       self->holder = id;
+      target->joiners.push_back(self->id);
     }
     while (target->state != State::kExited && !(self != nullptr && stopping_.load())) {
       exit_cv_.Wait(&mu_);

@@ -1,6 +1,8 @@
 // FreeEngine: the non-deterministic engine (DESIGN.md "Execution engines", free). Every task is a
 // real OS thread (a pthread with a small stack, EngineOptions::stack_bytes); the primitives'
-// RawLocks are real mutexes and Park/Unpark use WaitList::cv_; every schedule point applies a
+// RawLocks are real mutexes; Park queues the task on WaitList::waiters_ (FIFO, under the
+// primitive's RawLock) and waits on WaitList::cv_; Unpark takes one (or all) off the queue, marks
+// them woken and notifies cv_ (the others wait again); every schedule point applies a
 // seeded perturbation (yield, spin, a sleep of a few microseconds) drawn from a per-task stream
 // forked from the seed and the task id. Virtual time is real elapsed time times `time_scale`.
 //
@@ -114,6 +116,8 @@ class FreeEngine final : public Engine {
   void CheckKilled() const;
   void Perturbation(Task* t);
   void SetState(Task* t, State s, const char* what, TaskId holder, WaitList* wl);
+  // Removes `id` from wl.waiters_. REQUIRES: the primitive's RawLock held.
+  static void Unlist(WaitList& wl, TaskId id);
   Clock::time_point RealDeadline(Nanos virtual_deadline) const;
   void RequestStop(Ending why);
   // True (and the graph filled) if every live non-daemon task is parked with no deadline and no

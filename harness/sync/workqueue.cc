@@ -42,6 +42,7 @@ void Work::WorkerLoop() {
     }
     if (auto* r = e.race()) r->Acquire(e.Self(), clock_);
     fn_();
+    if (auto* r = e.race()) r->Release(e.Self(), done_clock_);
     {
       std::unique_lock<RawLock> g(raw_);
       finished_seq_ = seq;
@@ -58,6 +59,8 @@ void Work::Flush() {
   // Wait for the instance queued (or running) at call time.
   const uint64_t target = queued_seq_;
   while (finished_seq_ < target) e.Park(idle_, raw_, "flush_work");
+  g.unlock();
+  if (auto* r = e.race()) r->Acquire(e.Self(), done_clock_);
 }
 
 bool Work::Cancel() {

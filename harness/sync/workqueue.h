@@ -48,7 +48,8 @@ class Work {
   uint64_t finished_seq_ = 0;  // queued_seq_ value consumed by the last finished run
   uint64_t runs_ = 0;
   WaitList idle_;
-  SyncClock clock_;
+  SyncClock clock_;       // queue -> run
+  SyncClock done_clock_;  // run -> flush_work (the kernel's flush barrier completes after the run)
 };
 
 class DelayedWork {

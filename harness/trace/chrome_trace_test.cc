@@ -1,0 +1,312 @@
+#include "harness/trace/chrome_trace.h"
+
+#include <cctype>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_split.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "harness/controlled_engine.h"
+#include "harness/sched/random_scheduler.h"
+#include "harness/strings.h"
+#include "harness/sync/mutex.h"
+#include "harness/trace/ftrace_log.h"
+
+namespace probestorm::harness {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+// A minimal strict JSON validator (RFC 8259 grammar, no semantic checks): what Perfetto's
+// parser needs first.
+class JsonValidator {
+ public:
+  explicit JsonValidator(std::string_view s) : s_(s) {}
+  bool Valid() {
+    Ws();
+    if (!Value()) return false;
+    Ws();
+    return i_ == s_.size();
+  }
+
+ private:
+  void Ws() {
+    while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\n' || s_[i_] == '\t' || s_[i_] == '\r')) ++i_;
+  }
+  bool Lit(std::string_view w) {
+    if (s_.substr(i_, w.size()) != w) return false;
+    i_ += w.size();
+    return true;
+  }
+  bool String() {
+    if (i_ >= s_.size() || s_[i_] != '"') return false;
+    ++i_;
+    while (i_ < s_.size()) {
+      const auto c = static_cast<unsigned char>(s_[i_]);
+      if (c == '"') {
+        ++i_;
+        return true;
+      }
+      if (c < 0x20) return false;  // raw control characters are not allowed
+      if (c == '\\') {
+        ++i_;
+        if (i_ >= s_.size()) return false;
+        const char e = s_[i_];
+        if (e == 'u') {
+          for (int k = 1; k <= 4; ++k) {
+            if (i_ + k >= s_.size() || !std::isxdigit(static_cast<unsigned char>(s_[i_ + k]))) return false;
+          }
+          i_ += 4;
+        } else if (std::string_view("\"\\/bfnrt").find(e) == std::string_view::npos) {
+          return false;
+        }
+      }
+      ++i_;
+    }
+    return false;
+  }
+  bool Number() {
+    const size_t start = i_;
+    if (i_ < s_.size() && s_[i_] == '-') ++i_;
+    while (i_ < s_.size() && (std::isdigit(static_cast<unsigned char>(s_[i_])) || s_[i_] == '.' ||
+                              s_[i_] == 'e' || s_[i_] == 'E' || s_[i_] == '+' || s_[i_] == '-')) {
+      ++i_;
+    }
+    return i_ > start;
+  }
+  bool Value() {
+    if (i_ >= s_.size()) return false;
+    const char c = s_[i_];
+    if (c == '{') {
+      ++i_;
+      Ws();
+      if (i_ < s_.size() && s_[i_] == '}') return ++i_, true;
+      while (true) {
+        Ws();
+        if (!String()) return false;
+        Ws();
+        if (!Lit(":")) return false;
+        Ws();
+        if (!Value()) return false;
+        Ws();
+        if (Lit("}")) return true;
+        if (!Lit(",")) return false;
+      }
+    }
+    if (c == '[') {
+      ++i_;
+      Ws();
+      if (i_ < s_.size() && s_[i_] == ']') return ++i_, true;
+      while (true) {
+        Ws();
+        if (!Value()) return false;
+        Ws();
+        if (Lit("]")) return true;
+        if (!Lit(",")) return false;
+      }
+    }
+    if (c == '"') return String();
+    if (c == 't') return Lit("true");
+    if (c == 'f') return Lit("false");
+    if (c == 'n') return Lit("null");
+    return Number();
+  }
+
+  std::string_view s_;
+  size_t i_ = 0;
+};
+
+// The value of "key": in one event line (a number or a JSON string, raw).
+std::string Field(std::string_view line, std::string_view key) {
+  const std::string k = "\"" + std::string(key) + "\":";
+  const size_t p = line.find(k);
+  if (p == std::string_view::npos) return "";
+  size_t i = p + k.size();
+  if (line[i] == '"') {
+    size_t j = i + 1;
+    while (j < line.size() && !(line[j] == '"' && line[j - 1] != '\\')) ++j;
+    return std::string(line.substr(i + 1, j - i - 1));
+  }
+  size_t j = i;
+  while (j < line.size() && line[j] != ',' && line[j] != '}') ++j;
+  return std::string(line.substr(i, j - i));
+}
+
+// Event lines (one JSON object per line between the brackets).
+std::vector<std::string> EventLines(const std::string& json) {
+  std::vector<std::string> out;
+  for (absl::string_view l : absl::StrSplit(json, '\n')) {
+    if (!l.empty() && l.front() == '{' && l.find("\"ph\"") != absl::string_view::npos) {
+      std::string s(l);
+      if (!s.empty() && s.back() == ',') s.pop_back();
+      out.push_back(s);
+    }
+  }
+  return out;
+}
+
+// Depth of B/E per tid: balanced (every E closes an open B, nothing left open).
+bool BalancedPerTid(const std::vector<std::string>& lines) {
+  std::map<std::string, int> depth;
+  for (const auto& l : lines) {
+    const std::string ph = Field(l, "ph");
+    if (ph == "B") ++depth[Field(l, "tid")];
+    if (ph == "E" && --depth[Field(l, "tid")] < 0) return false;
+  }
+  for (auto& [tid, d] : depth) {
+    if (d != 0) return false;
+  }
+  return true;
+}
+
+TEST(ChromeTrace, StructureTracksSlicesInstantsFindings) {
+  std::vector<TraceEvent> ev = {
+      {1, 1000, 1, Phase::kBegin, "13a00000.sysmmu", "exynos_sysmmu_probe", ""},
+      {2, 1000, 2, Phase::kInstant, "", "modprobe", "loading"},
+      {3, 1000, 1, Phase::kBegin, "13a00000.sysmmu", "iommu_device_register", ""},
+      {4, 2500, 1, Phase::kEnd, "13a00000.sysmmu", "iommu_device_register", ""},
+      {5, 2500, 1, Phase::kEnd, "13a00000.sysmmu", "exynos_sysmmu_probe", ""},
+      {6, 3000, 2, Phase::kFinding, "13800000.decon", "xlate-uninit-controller", "of_xlate saw it"},
+  };
+  Finding f;
+  f.invariant = "xlate-uninit-controller";
+  f.message = "of_xlate on 13a00000.sysmmu before its probe finished";
+  f.tasks = {"modprobe", "kworker"};
+  f.virtual_time_ns = 3000;
+  f.step = 6;
+  const std::string json = ChromeTraceJson(ev, {"", "init", "modprobe/exynos-iommu"}, {f});
+  EXPECT_TRUE(JsonValidator(json).Valid()) << json;
+  EXPECT_THAT(json, HasSubstr("\"traceEvents\":["));
+  EXPECT_THAT(json, HasSubstr("{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":1,\"args\":{\"name\":\"T1 init\"}}"));
+  EXPECT_THAT(json, HasSubstr("\"args\":{\"name\":\"T2 modprobe/exynos-iommu\"}"));
+  const auto lines = EventLines(json);
+  EXPECT_TRUE(BalancedPerTid(lines));
+  int b = 0, e = 0, inst = 0, global = 0;
+  double last_ts = -1;
+  for (const auto& l : lines) {
+    const std::string ph = Field(l, "ph");
+    if (ph == "M") continue;
+    EXPECT_EQ(Field(l, "pid"), "1");
+    b += ph == "B";
+    e += ph == "E";
+    if (ph == "i") {
+      ++inst;
+      global += Field(l, "s") == "g";
+    }
+    if (Field(l, "s") != "g") {  // trace events: ts strictly increasing in trace order
+      const double ts = std::stod(Field(l, "ts"));
+      EXPECT_GT(ts, last_ts) << l;
+      last_ts = ts;
+    }
+  }
+  EXPECT_EQ(b, 2);
+  EXPECT_EQ(e, 2);
+  EXPECT_EQ(inst, 3);  // the log line, the finding event, the run's finding
+  EXPECT_EQ(global, 1);
+  // Virtual time in microseconds; equal times are spread by 1 ns in trace order.
+  EXPECT_THAT(json, HasSubstr("\"ts\":1.000"));
+  EXPECT_THAT(json, HasSubstr("\"ts\":1.001"));
+  EXPECT_THAT(json, HasSubstr("\"ts\":2.500"));
+  EXPECT_THAT(json, HasSubstr("\"name\":\"13a00000.sysmmu: exynos_sysmmu_probe\""));
+  EXPECT_THAT(json, HasSubstr("\"cat\":\"finding\""));
+  EXPECT_THAT(json, HasSubstr("\"invariant\":\"xlate-uninit-controller\""));
+}
+
+TEST(ChromeTrace, EscapesQuotesBackslashesNewlinesAndControls) {
+  std::vector<TraceEvent> ev = {
+      {1, 0, 1, Phase::kInstant, "dev\"q", "func\\x", "line1\nline2\ttab\x01"},
+  };
+  Finding f;
+  f.invariant = "stall";
+  f.message = "2 \"tasks\"";
+  f.detail = "wait-for graph:\n  T1 a waits for b\n";
+  const std::string json = ChromeTraceJson(ev, {"", "na\"me\n"}, {f});
+  EXPECT_TRUE(JsonValidator(json).Valid()) << json;
+  EXPECT_THAT(json, HasSubstr("dev\\\"q: func\\\\x"));
+  EXPECT_THAT(json, HasSubstr("\"detail\":\"line1\\nline2\\ttab\\u0001\""));
+  EXPECT_THAT(json, HasSubstr("T1 na\\\"me\\n"));
+  EXPECT_THAT(json, HasSubstr("\"message\":\"2 \\\"tasks\\\"\""));
+  EXPECT_THAT(json, HasSubstr("wait-for graph:\\n  T1 a waits for b\\n"));
+  EXPECT_EQ(JsonQuote("a\"b\\c\n"), "\"a\\\"b\\\\c\\n\"");
+}
+
+TEST(ChromeTrace, UnbalancedTailIsRepaired) {
+  // A trace tail that starts inside a span and ends inside another (a killed task).
+  std::vector<TraceEvent> ev = {
+      {10, 5000, 3, Phase::kEnd, "", "started_before_tail", ""},
+      {11, 5000, 3, Phase::kBegin, "", "outer", ""},
+      {12, 5000, 4, Phase::kBegin, "", "other", ""},
+      {13, 6000, 3, Phase::kBegin, "", "inner", ""},
+  };
+  const std::string json = ChromeTraceJson(ev, {}, {});
+  EXPECT_TRUE(JsonValidator(json).Valid()) << json;
+  const auto lines = EventLines(json);
+  EXPECT_TRUE(BalancedPerTid(lines));
+  EXPECT_THAT(json, Not(HasSubstr("started_before_tail")));
+  EXPECT_THAT(json, HasSubstr("\"args\":{\"name\":\"T3\"}"));  // no name known
+}
+
+TEST(ChromeTrace, NegativeControlValidatorRejectsBrokenJson) {
+  EXPECT_FALSE(JsonValidator("{\"a\":\"x\ny\"}").Valid());  // raw newline in a string
+  EXPECT_FALSE(JsonValidator("{\"a\":\"x\\q\"}").Valid());  // bad escape
+  EXPECT_FALSE(JsonValidator("{\"a\":1,}").Valid());
+  EXPECT_FALSE(BalancedPerTid({"{\"ph\":\"B\",\"tid\":1}"}));
+  EXPECT_FALSE(BalancedPerTid({"{\"ph\":\"E\",\"tid\":1}", "{\"ph\":\"B\",\"tid\":1}"}));
+}
+
+TEST(ChromeTrace, RealRunWithNestedSpansIsBalanced) {
+  RandomScheduler s;
+  EngineOptions o;
+  o.keep_trace = true;
+  ControlledEngine e(o, &s);
+  Engine::Scope scope(e);
+  Mutex m("toy_lock");
+  std::vector<std::string> names = {""};
+  for (int i = 0; i < 3; ++i) {
+    e.Spawn("worker" + std::to_string(i), [&m, i] {
+      TraceSpan outer("toy.0", "outer");
+      for (int k = 0; k < 3; ++k) {
+        TraceSpan inner("toy.0", "inner");
+        MutexLock g(m);
+        TraceLog("toy.0", "step", "k=" + std::to_string(k) + " \"i\"=" + std::to_string(i));
+        Msleep(i);
+      }
+    });
+    names.push_back("worker" + std::to_string(i));
+  }
+  RunResult r = e.Run();
+  const std::vector<TraceEvent> events = e.trace().Events();
+  ASSERT_GT(events.size(), 30u);
+  const std::string json = ChromeTraceJson(events, names, r.findings);
+  EXPECT_TRUE(JsonValidator(json).Valid());
+  const auto lines = EventLines(json);
+  EXPECT_TRUE(BalancedPerTid(lines));
+  int slices = 0;
+  for (const auto& l : lines) slices += Field(l, "ph") == "B";
+  EXPECT_EQ(slices, 3 * 4);
+
+  const std::string log = FtraceLog(events, names);
+  std::vector<std::string> log_lines = absl::StrSplit(log, '\n', absl::SkipEmpty());
+  ASSERT_EQ(log_lines.size(), events.size());
+  for (size_t i = 0; i < events.size(); ++i) {
+    EXPECT_EQ(log_lines[i], FormatTraceLine(events[i], events[i].task < names.size() ? names[events[i].task] : ""));
+  }
+}
+
+TEST(FtraceLog, OneFormattedLinePerEvent) {
+  std::vector<TraceEvent> ev = {
+      {1, 10'000'123'000, 42, Phase::kInstant, "13a00000.sysmmu", "exynos_sysmmu_probe", "iommu_device_register"},
+      {2, 10'000'124'000, 7, Phase::kBegin, "", "really_probe", ""},
+  };
+  const std::string log = FtraceLog(ev, {"", "", "", "", "", "", "", "kworker/0:1"});
+  EXPECT_EQ(log,
+            "[   10.000123] T42 13a00000.sysmmu: exynos_sysmmu_probe: iommu_device_register\n"
+            "[   10.000124] T7 kworker/0:1 really_probe {\n");
+  EXPECT_EQ(FtraceLog({}, {}), "");
+}
+
+}  // namespace
+}  // namespace probestorm::harness
