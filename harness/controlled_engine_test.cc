@@ -120,7 +120,7 @@ TEST(ControlledEngine, ReplayReproducesSchedule) {
 TEST(ControlledEngine, DeadlockIsStallWithWaitForGraph) {
   RandomScheduler s;
   EngineOptions o;
-  o.lockdep = false;  // lockdep would report the inversion first and stop the run
+  o.lockdep = false;  // the deadlock is the subject here, not the inversion lockdep would flag
   ControlledEngine e(o, &s);
   Engine::Scope scope(e);
   auto a = std::make_shared<Mutex>("lock_a");

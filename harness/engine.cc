@@ -81,7 +81,13 @@ bool Engine::Report(InvariantId id, Severity severity, std::string message,
     if (t != f.tasks.front()) f.tasks.push_back(std::move(t));
   }
   AddFinding(std::move(f));
-  if (severity == Severity::kViolation && options_.stop_on_violation) stop_requested_ = true;
+  // The two detectors observe the schedule rather than a broken model state: their findings are
+  // recorded and the run goes on, so the semantic invariants behind them still get their chance
+  // (in v6.1 the dev->iommu race precedes nearly every interesting interleaving).
+  const bool detector = id == InvariantId::kDataRace || id == InvariantId::kLockOrder;
+  if (severity == Severity::kViolation && options_.stop_on_violation && !detector) {
+    stop_requested_ = true;
+  }
   return true;
 }
 

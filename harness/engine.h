@@ -67,7 +67,8 @@ const char* EndingName(Ending e);
 struct EngineOptions {
   uint64_t seed = 1;                       // root of every random choice of the run
   InvariantSet invariants = InvariantSet::All();
-  bool stop_on_violation = true;           // the first violation ends the run
+  bool stop_on_violation = true;           // the first violation ends the run (data-race and
+                                           // lock-order findings are recorded and the run goes on)
   Nanos max_virtual_time = 600 * kSec;
   uint64_t max_steps = 200'000'000;
   double wall_deadline_seconds = 0;        // 0: none

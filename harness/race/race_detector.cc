@@ -75,6 +75,7 @@ void RaceDetector::OnWrite(uint32_t task, Shadow& sh, const std::string& label, 
 void RaceDetector::ReportRace(const std::string& label, const AccessEpoch& earlier,
                               bool earlier_write, uint32_t task, const char* func, bool write) {
   ++races_;
+  if (!reported_.insert(label).second) return;
   const std::string other = engine_->TaskName(earlier.task);
   const std::string me = engine_->TaskName(task);
   std::string msg = absl::StrCat("data race on ", label, ": ", write ? "write" : "read", " in ",

@@ -4,13 +4,14 @@
 // release -> acquire of a SyncClock (mutex unlock -> lock, complete -> wait, atomic ops,
 // queue_work -> work run, wake_up -> woken waiter). Two accesses to one field race when at least
 // one writes and neither happens before the other. A race becomes a `data-race` finding naming
-// the field, both tasks and the model function each was in.
+// the field, both tasks and the model function each was in; each field is reported once per run.
 //
 // Thread-safety: controlled engine only (one OS thread); the engine owns one per run.
 #ifndef PROBESTORM_HARNESS_RACE_RACE_DETECTOR_H_
 #define PROBESTORM_HARNESS_RACE_RACE_DETECTOR_H_
 
 #include <cstdint>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -48,6 +49,7 @@ class RaceDetector {
   Engine* engine_;
   std::vector<VectorClock> clocks_;  // by task id
   uint64_t races_ = 0;
+  std::set<std::string> reported_;  // labels already reported this run (one finding per field)
 };
 
 }  // namespace probestorm::harness
