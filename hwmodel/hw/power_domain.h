@@ -36,9 +36,9 @@ class PowerDomain {
   // Drops the initial boot reference; later calls do nothing.
   void ReleaseBootReference();
 
-  bool on() const { return count_.Peek() > 0; }
-  int refcount() const { return count_.Peek(); }
-  uint64_t power_off_count() const { return power_offs_.Peek(); }
+  bool on() const { return (state_.Peek() & 0xFFFF'FFFF) > 0; }
+  int refcount() const { return static_cast<int>(state_.Peek() & 0xFFFF'FFFF); }
+  uint64_t power_off_count() const { return state_.Peek() >> 32; }
   uint64_t unbalanced_puts() const { return unbalanced_.Peek(); }
   // The provider node's name, e.g. "power-domain@105c4000".
   const std::string& name() const { return name_; }
@@ -47,9 +47,14 @@ class PowerDomain {
   void Drop(const char* why);
 
   const std::string name_;
-  harness::Atomic<int> count_{1};  // the boot reference
+  // (power-off count << 32) | reference count, one atomic word so that the 1 -> 0 transition and
+  // the generation bump are one step (a block never sees the domain back on with the old
+  // generation after it was off). Interleaving avoided: task A drops 1 -> 0, task B Gets 0 -> 1,
+  // a SysMMU access sees the domain on with the old generation, then A bumps it and the next access
+  // resets registers programmed while the domain was on (PowerDomain.ConcurrentGetPutStaysBalanced
+  // covers the counting). Starts with the boot reference.
+  harness::Atomic<uint64_t> state_{1};
   harness::Atomic<bool> boot_ref_held_{true};
-  harness::Atomic<uint64_t> power_offs_{0};
   harness::Atomic<uint64_t> unbalanced_{0};
 };
 

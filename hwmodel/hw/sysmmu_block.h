@@ -27,7 +27,7 @@
 // on. If not, it reports harness::Violation(kGatedRegisterAccess, "<dev>: readl of MMU_CTRL
 // (0x000) with clock aclk gated") (or "with power domain <name> off"), reads return 0, writes are
 // ignored. A power-off of the domain resets the block (registers, TLB, FLPD cache, pending
-// interrupt) on its next access.
+// interrupt) on its next access (test SysmmuGating.PowerOffResetsTheBlock).
 //
 // Blocking: a CTRL_BLOCK write stops translation at once, but MMU_STATUS bit0 becomes 1 only on
 // the N-th MMU_STATUS read after it, N drawn per BLOCK from a stream forked from the run's model
@@ -38,7 +38,10 @@
 // Enabled and blocked, or a fault pending in INT_STATUS => stalled (no translation, no fault).
 // Otherwise: TLB lookup; on a miss the FLPD cache (v3.3+, only with CFG_FLPDCACHE) or lv1 in
 // PhysMemory, then lv2; the result (4 KiB, 64 KiB or 1 MiB entry) is cached in the TLB until a
-// flush covers it — a missing flush is observable as a stale translation.
+// flush covers it — a missing flush is observable as a stale translation (SysmmuTlb.*). The FLPD
+// cache keeps lv2 links, including links to the zero lv2 table: replacing a zero link without a
+// FLUSH_ENTRY keeps faulting on v3.3+, as exynos-iommu.c's alloc_lv2entry comment says
+// (SysmmuFlpd.ReplacedZeroLinkNeedsFlushOnV33AndLater).
 // Page-table format (PG_ENT_SHIFT = 0 for v1..v3, 4 for v5+; entries store phys >> shift):
 //   lv1 = 4096 u32 at pt_base, index iova >> 20; bits[1:0]: 1 lv2 link
 //   (lv2 base = (entry & 0xFFFFFFC0) << shift), 2 = 1 MiB section, 0/3 fault.
