@@ -86,6 +86,7 @@ struct IommuOps {
 
 // struct iommu_device: one registered IOMMU instance.
 struct IommuDevice {
+  IommuDevice() { list.owner = this; }
   harness::ListNode list;           // on IommuState::iommu_device_list
   const IommuOps* ops = nullptr;
   int fwnode = hwmodel::kNoNode;    // the instance's DT node (dev_fwnode(hwdev))
@@ -110,9 +111,6 @@ struct DevIommu {
   harness::Tracked<IommuDevice*> iommu_dev{nullptr};
   harness::Tracked<void*> priv{nullptr};
   bool freed = false;
-  // Bookkeeping for dev-iommu-freed-in-use (no schedule points): tasks inside a window in which
-  // they hold a pointer into this dev->iommu, with the function name.
-  std::vector<std::pair<harness::TaskId, std::string>> holders;
 };
 
 struct IommuDomain {
@@ -129,6 +127,7 @@ struct IommuDomain {
 };
 
 struct IommuGroup {
+  IommuGroup() { entry.owner = this; }
   int id = 0;
   harness::Mutex mutex{"group->mutex"};
   std::vector<Device*> devices;       // guarded by mutex
@@ -164,6 +163,15 @@ struct IommuState {
   int next_domain_id = 0;
   std::vector<IommuGroup*> groups;
   std::vector<IommuDevBook> book;                 // by DT node
+  // dev-iommu-freed-in-use: tasks inside a window in which they hold a pointer into a dev->iommu
+  // (iommu_dev_hold), with the function name. Bookkeeping, no schedule points.
+  struct Holder {
+    harness::TaskId task;
+    DevIommu* param;
+    Device* dev;
+    std::string func;
+  };
+  std::vector<Holder> holders;
   uint64_t late_probe_warnings = 0;               // 6.15 dev_WARN "late IOMMU probe at driver bind"
   uint64_t bus_probes = 0;                        // bus_iommu_probe runs (coverage)
 };

@@ -1,0 +1,155 @@
+// exynos-iommu (drivers/iommu/exynos-iommu.c, v6.1 with the bbc4d205d93f variants by knob;
+// KERNEL.md §5, §6, §8(a).6–8): the SysMMU platform driver, its iommu_ops and the driver's
+// globals, plus the registration entry point used by the world builder.
+//
+// Defines: sysmmu_drvdata, exynos_iommu_owner, exynos_iommu_domain (kernel names), the probe
+// progress SysmmuProbeStep (P0..P12 of §8(a).6) and ExynosIommuState (Kernel::exynos).
+//
+// Invariants checked here:
+//   xlate-uninit-controller  of_xlate / probe_device / attach_dev only see a SysMMU whose probe has
+//                            passed P10 (drvdata, PG_ENT_SHIFT, dma_dev, runtime PM).
+//   domain-alloc-uninit      exynos_iommu_domain_alloc before zero_lv2_table, the lv2 cache,
+//                            dma_dev and PG_ENT_SHIFT exist (BUG_ON part as an oops).
+//   controllers-list         owner->controllers: ListHead (DEBUG_LIST) corruption / freed entry
+//                            oopses, a SysMMU on two owners' lists, data->master inconsistent.
+//   double-iommu-probe       probe_device overwriting data->link with a different link.
+//   dev-iommu-freed-in-use   dev_iommu_priv_set on a NULL/freed dev->iommu (the S3 oops).
+//   sysmmu-fault             the fault IRQ nobody handles: "Unrecoverable System MMU Fault!".
+//
+// Thread-safety (as the kernel): the globals are unlocked (Tracked); owner->controllers and
+// data->owner_node are unlocked; domain->clients under domain->lock; data's hardware state under
+// data->lock; owner->domain and runtime-PM decisions under owner->rpm_lock.
+#ifndef PROBESTORM_DRIVER_IOMMU_EXYNOS_IOMMU_H_
+#define PROBESTORM_DRIVER_IOMMU_EXYNOS_IOMMU_H_
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "driver/base/core.h"
+#include "driver/base/device.h"
+#include "driver/iommu/iommu.h"
+#include "driver/kernel.h"
+#include "harness/sync/list.h"
+#include "harness/sync/mutex.h"
+#include "harness/sync/tracked.h"
+#include "hwmodel/hw/clock.h"
+#include "hwmodel/hw/sysmmu_block.h"
+
+namespace probestorm::kernel {
+
+// exynos_sysmmu_probe progress (KERNEL.md §8(a).6). kP5Registered is the v6.1 position of
+// iommu_device_register, kP11Registered the bbc4d205d93f one.
+enum class SysmmuProbeStep : uint8_t {
+  kNotProbed,
+  kP0Created,        // devm_kzalloc(data), sfrbase
+  kP1Irq,            // devm_request_irq: the handler is live
+  kP2Clocks,
+  kP3Version,        // __sysmmu_get_version, variant
+  kP4Sysfs,          // iommu_device_sysfs_add
+  kP5Registered,     // v6.1: iommu_device_register
+  kP6Drvdata,        // platform_set_drvdata
+  kP7PgEntShift,     // PG_ENT_SHIFT, LV1_PROT/LV2_PROT
+  kP8DmaMask,        // dma_set_mask(36)
+  kP9DmaDev,         // dma_dev (first SysMMU)
+  kP10PmRuntime,     // pm_runtime_enable
+  kP11Registered,    // v6.2+: iommu_device_register last
+  kP12Bound,         // probe returned 0 (driver_bound follows in the core)
+  kFailed,           // probe failed: devres freed data
+};
+const char* SysmmuProbeStepName(SysmmuProbeStep s);
+
+struct exynos_iommu_domain;
+
+struct sysmmu_drvdata {
+  explicit sysmmu_drvdata(Device* dev);
+  Device* sysmmu;                               // data->sysmmu (set at P3 in the kernel)
+  hwmodel::SysmmuBlock* sfrbase = nullptr;
+  hwmodel::ClockGate* clk = nullptr;            // "sysmmu"
+  hwmodel::ClockGate* aclk = nullptr;
+  hwmodel::ClockGate* pclk = nullptr;
+  hwmodel::ClockGate* clk_master = nullptr;
+  harness::SpinLock lock{"data->lock"};
+  harness::Tracked<exynos_iommu_domain*> domain{nullptr};  // under data->lock (and rpm_lock)
+  harness::ListNode domain_node;                // on domain->clients (domain->lock)
+  harness::ListNode owner_node;                 // on owner->controllers (no lock!)
+  harness::Tracked<Device*> master{nullptr};    // the owner's device
+  uint64_t pgtable = 0;                         // phys of lv1, under data->lock
+  int version = 0;                              // MMU_VERSION >> 21 (major << 7 | minor)
+  const hwmodel::sysmmu_reg::Variant* variant = nullptr;
+  IommuDevice iommu;
+  DeviceLink* link = nullptr;                   // from probe_device
+  bool active = false;                          // under data->lock
+  bool freed = false;                           // devres freed it (probe failure)
+};
+
+struct exynos_iommu_owner {
+  exynos_iommu_owner(Device* dev);
+  Device* dev;
+  harness::ListHead controllers;                // of sysmmu_drvdata::owner_node, unlocked
+  harness::Tracked<IommuDomain*> domain{nullptr};
+  harness::Mutex rpm_lock{"owner->rpm_lock"};
+};
+
+struct exynos_iommu_domain : IommuDomain {
+  exynos_iommu_domain(Kernel& k, std::string what);
+  Kernel& kernel;
+  uint64_t pgtable = 0;                         // phys of the 16 KiB lv1 table
+  std::vector<int16_t> lv2entcnt;               // free lv2 entries per lv1 entry
+  harness::ListHead clients;                    // of sysmmu_drvdata::domain_node
+  harness::SpinLock lock{"domain->lock"};
+  harness::SpinLock pgtablelock{"domain->pgtablelock"};
+  bool lv1_from_null_zero_table = false;        // S1: filled while zero_lv2_table was NULL
+};
+
+struct SysmmuNodeState {
+  SysmmuProbeStep step = SysmmuProbeStep::kNotProbed;
+  sysmmu_drvdata* data = nullptr;
+  int attempts = 0;
+};
+
+struct ExynosIommuState {
+  explicit ExynosIommuState(Kernel& k);
+  Kernel& kernel;
+  // ---- the driver's static globals (§5.1), unlocked as in the kernel
+  harness::Tracked<Device*> dma_dev{nullptr};
+  harness::Tracked<bool> lv2table_kmem_cache{false};
+  harness::Tracked<uint64_t> zero_lv2_table{0};     // phys; 0 = NULL
+  harness::Tracked<int> PG_ENT_SHIFT{-1};
+  harness::Tracked<const uint32_t*> LV1_PROT{nullptr};
+  harness::Tracked<const uint32_t*> LV2_PROT{nullptr};
+  // ---- static const tables
+  IommuOps exynos_iommu_ops;
+  IommuDomainOps exynos_iommu_domain_ops;
+  DeviceDriver exynos_sysmmu_driver;
+  // ---- bookkeeping (no schedule points)
+  std::vector<SysmmuNodeState> nodes;               // by DT node
+  bool init_done = false;
+  uint64_t domains_with_null_zero_link = 0;
+};
+
+ExynosIommuState& exynos_state(Kernel& k);
+
+// exynos_iommu_init (§5.2): v6.1 order or the fixed one (knob exynos_init_fixed); ≤6.0 core ends
+// with bus_set_iommu.
+int exynos_iommu_init(Kernel& k);
+// Built in: core_initcall(exynos_iommu_init); module "exynos-iommu" loaded at knobs.exynos_load_time.
+void exynos_iommu_register(Kernel& k);
+
+// The driver's entry points (exposed for unit tests).
+int exynos_sysmmu_probe(Device* dev);
+int exynos_iommu_of_xlate(Device* dev, const hwmodel::PhandleRef& spec);
+IommuDevice* exynos_iommu_probe_device(Device* dev, int* err);
+void exynos_iommu_release_device(Device* dev);
+IommuDomain* exynos_iommu_domain_alloc(Kernel& k, IommuDomainType type);
+int exynos_iommu_attach_device(IommuDomain* domain, Device* dev);
+void exynos_iommu_detach_device(IommuDomain* domain, Device* dev);
+int exynos_sysmmu_suspend(Device* dev);
+int exynos_sysmmu_resume(Device* dev);
+void exynos_sysmmu_irq(sysmmu_drvdata* data);
+// ZERO_LV2LINK as the macro computes it now (from the current zero_lv2_table).
+uint32_t exynos_zero_lv2link(Kernel& k);
+
+}  // namespace probestorm::kernel
+
+#endif  // PROBESTORM_DRIVER_IOMMU_EXYNOS_IOMMU_H_

@@ -1,0 +1,679 @@
+// Models drivers/iommu/iommu.c of Linux v6.1 (KERNEL.md §4), with the generation differences of
+// knob iommu_core:
+//   6.0  iommu_device_register only lists the instance; bus_set_iommu() does the bus probe.
+//   6.1  iommu_device_register: -EBUSY on different ops, list add, bus->iommu_ops, bus_iommu_probe
+//        over the whole platform bus; no probe lock; group_list add outside group->mutex.
+//   6.2  01657bc14a39: static iommu_probe_device_lock around __iommu_probe_device; group_list add
+//        under group->mutex.
+//   6.7  a2e7e59a9426: the lock is global and of_iommu_configure takes it too (of_iommu.cc);
+//        __iommu_probe_device returns at once for a device already in a group (6.6 refactor).
+//   6.15 bcb81ac6ae3c: ops come from the fwspec; a device without fwspec and without driver is
+//        firmware-parsed from the probe path; IOMMU-probing a device with dev->driver set is the
+//        dev_WARN "late IOMMU probe at driver bind, something fishy here!" (traced and counted in
+//        IommuState::late_probe_warnings, not a finding: it is the kernel's own diagnostic of the
+//        window S9, and the consequences it warns about are checked by dma-ops-on-bound).
+// Deliberate divergences: one bus (platform); no sysfs, no notifiers (BUS_NOTIFY_ADD_DEVICE would
+// find no ops: devices exist before any IOMMU registers in every modelled boot); no reserved
+// regions or direct mappings; try_module_get never fails (exynos-iommu has no module exit, so its
+// module never goes away); groups are never freed (iommu_group_put is a no-op).
+#include "driver/iommu/iommu.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "driver/base/bus.h"
+#include "driver/base/dd.h"
+#include "driver/iommu/dma_iommu.h"
+#include "driver/iommu/of_iommu.h"
+#include "harness/trace/trace.h"
+
+namespace probestorm::kernel {
+
+using harness::InvariantId;
+using harness::TraceLog;
+using harness::TraceSpan;
+
+const char* IommuDomainTypeName(IommuDomainType t) {
+  switch (t) {
+    case IommuDomainType::kBlocked: return "BLOCKED";
+    case IommuDomainType::kIdentity: return "IDENTITY";
+    case IommuDomainType::kUnmanaged: return "UNMANAGED";
+    case IommuDomainType::kDma: return "DMA";
+    case IommuDomainType::kDmaFq: return "DMA_FQ";
+  }
+  return "?";
+}
+
+DevIommu::DevIommu(Device* d) : dev(d) {
+  fwspec.SetLabel(absl::StrCat(d->name, " dev->iommu->fwspec"));
+  iommu_dev.SetLabel(absl::StrCat(d->name, " dev->iommu->iommu_dev"));
+  priv.SetLabel(absl::StrCat(d->name, " dev->iommu->priv"));
+}
+
+IommuState::IommuState(Kernel& k)
+    : kernel(k),
+      iommu_device_list("iommu_device_list", InvariantId::kDoubleIommuProbe),
+      book(k.board.nodes.size()) {
+  bus_iommu_ops.SetLabel("platform_bus_type.iommu_ops");
+}
+
+IommuState& iommu_state(Kernel& k) {
+  if (!k.iommu) k.iommu = std::make_shared<IommuState>(k);
+  return *k.iommu;
+}
+
+IommuDevBook& iommu_book(Device* dev) {
+  return iommu_state(*dev->kernel).book[static_cast<size_t>(dev->of_node)];
+}
+
+namespace {
+
+IommuCoreGen Gen(Kernel& k) { return k.knobs.iommu_core; }
+bool ProbeLockInProbe(Kernel& k) { return Gen(k) >= IommuCoreGen::k6_2; }
+
+std::string Who() {
+  harness::Engine& e = harness::Current();
+  return e.TaskName(e.Self());
+}
+
+// dev->iommu as the kernel dereferences it: `dev->iommu->field` with dev->iommu NULL or freed.
+[[noreturn]] void DevIommuOops(Device* dev, const char* func, const char* what) {
+  harness::Oops(InvariantId::kDevIommuFreedInUse,
+                absl::StrCat("Unable to handle kernel NULL pointer dereference at virtual address "
+                             "0000000000000000 in ", func, "(", dev->name, "): dev->iommu ", what),
+                {dev->name},
+                absl::StrCat("Internal error: Oops: 96000005 [#1] PREEMPT SMP\npc : ", func,
+                             "\ndev->iommu of ", dev->name,
+                             " was freed by dev_iommu_free() on another path (__iommu_probe_device "
+                             "error path) while this task used it"));
+}
+
+DevIommu* DerefDevIommu(Device* dev, const char* func) {
+  DevIommu* param = dev->iommu.Get();
+  if (param == nullptr) DevIommuOops(dev, func, "is NULL");
+  if (param->freed) DevIommuOops(dev, func, "was freed (use after free)");
+  return param;
+}
+
+const IommuOps* dev_iommu_ops(Device* dev, const char* func) {
+  DevIommu* param = DerefDevIommu(dev, func);
+  IommuDevice* iommu_dev = param->iommu_dev.Get();
+  if (iommu_dev == nullptr) DevIommuOops(dev, func, "->iommu_dev is NULL");
+  return iommu_dev->ops;
+}
+
+using HolderRec = IommuState::Holder;
+std::vector<HolderRec>& Holders(Kernel& k) { return iommu_state(k).holders; }
+
+IommuGroup* iommu_group_alloc(Kernel& k) {
+  IommuState& s = iommu_state(k);
+  auto* g = k.Alloc<IommuGroup>();
+  s.iommu_device_lock.lock();
+  g->id = s.next_group_id++;
+  s.groups.push_back(g);
+  s.iommu_device_lock.unlock();
+  g->name = absl::StrCat("iommu_group ", g->id);
+  g->default_domain.SetLabel(absl::StrCat(g->name, " default_domain"));
+  g->domain.SetLabel(absl::StrCat(g->name, " domain"));
+  return g;
+}
+
+int __iommu_attach_device(IommuDomain* domain, Device* dev, const char* via) {
+  if (!domain->ops || !domain->ops->attach_dev) return -ENODEV;
+  iommu_note_dma_change(dev, absl::StrCat("attach of ", domain->name, " by ", via));
+  const int ret = domain->ops->attach_dev(domain, dev);
+  TraceLog(dev->name, "__iommu_attach_device", absl::StrCat(domain->name, " ret=", ErrName(ret)));
+  return ret;
+}
+
+// iommu_group_add_device: dev->iommu_group, the group's device list and, if the group already has
+// a domain, an attach — the third attach site of §4.5.
+int iommu_group_add_device(IommuGroup* group, Device* dev) {
+  IommuDevBook& b = iommu_book(dev);
+  IommuGroup* old = dev->iommu_group.Get();
+  if (old != nullptr && old != group) {
+    harness::Violation(InvariantId::kDoubleIommuProbe,
+                       absl::StrCat("iommu_group_add_device(", dev->name, "): already in ", old->name,
+                                    ", now added to ", group->name,
+                                    " (two concurrent __iommu_probe_device)"),
+                       {dev->name});
+  } else if (old == nullptr && b.probe_ok > 0) {
+    harness::Violation(InvariantId::kDoubleIommuProbe,
+                       absl::StrCat("__iommu_probe_device(", dev->name,
+                                    ") succeeded twice without iommu_release_device"),
+                       {dev->name});
+  }
+  dev->iommu_group.Set(group);
+  int ret = 0;
+  group->mutex.lock();
+  if (std::find(group->devices.begin(), group->devices.end(), dev) != group->devices.end()) {
+    harness::Violation(InvariantId::kDoubleIommuProbe,
+                       absl::StrCat(dev->name, " added twice to ", group->name), {dev->name});
+  }
+  group->devices.push_back(dev);
+  IommuDomain* domain = group->domain.Get();
+  if (domain != nullptr) ret = __iommu_attach_device(domain, dev, "iommu_group_add_device");
+  group->mutex.unlock();
+  TraceLog(dev->name, "iommu_group_add_device", group->name);
+  return ret;
+}
+
+void iommu_group_remove_device(Device* dev) {
+  IommuGroup* group = dev->iommu_group.Get();
+  if (group == nullptr) return;
+  group->mutex.lock();
+  auto it = std::find(group->devices.begin(), group->devices.end(), dev);
+  if (it != group->devices.end()) group->devices.erase(it);
+  group->mutex.unlock();
+  dev->iommu_group.Set(nullptr);
+}
+
+IommuGroup* iommu_group_get_for_dev(Device* dev) {
+  IommuGroup* group = iommu_group_get(dev);
+  if (group != nullptr) return group;
+  const IommuOps* ops = dev_iommu_ops(dev, "iommu_group_get_for_dev");
+  group = ops->device_group ? ops->device_group(dev) : generic_device_group(dev);
+  const int ret = iommu_group_add_device(group, dev);
+  if (ret != 0) {
+    iommu_group_remove_device(dev);
+    return nullptr;
+  }
+  return group;
+}
+
+// iommu_group_alloc_default_domain / probe_alloc_default_domain. REQUIRES: group->mutex.
+void iommu_alloc_default_domain(IommuGroup* group, Device* dev, const IommuOps* ops) {
+  if (group->default_domain.Get() != nullptr) return;
+  Kernel& k = *dev->kernel;
+  IommuDomainType type = k.knobs.default_domain_dma ? IommuDomainType::kDma : IommuDomainType::kIdentity;
+  if (ops->def_domain_type) {
+    if (int t = ops->def_domain_type(dev); t != 0) type = static_cast<IommuDomainType>(t - 1);
+  }
+  IommuDomain* dom = iommu_domain_alloc_type(k, ops, type);
+  if (dom == nullptr && type != IommuDomainType::kDma) {
+    TraceLog(dev->name, "iommu_group_alloc_default_domain",
+             absl::StrCat("Failed to allocate default IOMMU domain of type ", IommuDomainTypeName(type),
+                          " for group ", group->name, " - Falling back to IOMMU_DOMAIN_DMA"));
+    dom = iommu_domain_alloc_type(k, ops, IommuDomainType::kDma);
+  }
+  if (dom == nullptr) return;
+  group->default_domain.Set(dom);
+  if (group->domain.Get() == nullptr) group->domain.Set(dom);
+  TraceLog(dev->name, "iommu_group_alloc_default_domain", absl::StrCat(group->name, ": ", dom->name));
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------- registration
+
+int iommu_device_sysfs_add(IommuDevice* iommu, Device* parent) {
+  iommu->sysfs_added = true;
+  TraceLog(parent->name, "iommu_device_sysfs_add");
+  return 0;
+}
+
+void iommu_device_sysfs_remove(IommuDevice* iommu) { iommu->sysfs_added = false; }
+
+const IommuOps* iommu_ops_from_fwnode(Kernel& k, int node) {
+  IommuState& s = iommu_state(k);
+  const IommuOps* ops = nullptr;
+  s.iommu_device_lock.lock();
+  for (void* o : s.iommu_device_list.Owners()) {
+    auto* iommu = static_cast<IommuDevice*>(o);
+    if (iommu->fwnode == node) {
+      ops = iommu->ops;
+      break;
+    }
+  }
+  s.iommu_device_lock.unlock();
+  return ops;
+}
+
+int iommu_device_register(IommuDevice* iommu, const IommuOps* ops, Device* hwdev) {
+  Kernel& k = *hwdev->kernel;
+  IommuState& s = iommu_state(k);
+  TraceSpan span(hwdev->name, "iommu_device_register");
+  if (Gen(k) >= IommuCoreGen::k6_1 && Gen(k) < IommuCoreGen::k6_15) {
+    const IommuOps* cur = s.bus_iommu_ops.Get();
+    if (cur != nullptr && cur != ops) return -EBUSY;
+  }
+  iommu->ops = ops;
+  iommu->fwnode = hwdev->of_node;
+  iommu->dev = hwdev;
+  s.iommu_device_lock.lock();
+  s.iommu_device_list.AddTail(&iommu->list);
+  s.iommu_device_lock.unlock();
+  TraceLog(hwdev->name, "iommu_device_register", "added to iommu_device_list");
+  if (Gen(k) == IommuCoreGen::k6_0) return 0;
+  // 57365a04c921: every registration re-probes the whole bus. Several SysMMUs probing at once
+  // run several bus_iommu_probe() concurrently (S4); a SysMMU registering before its own probe is
+  // complete exposes it to every master (S2) and may allocate domains before the exynos globals
+  // exist (S1).
+  s.bus_iommu_ops.Set(ops);
+  const int err = bus_iommu_probe(k);
+  if (err != 0) iommu_device_unregister(iommu);
+  return err;
+}
+
+void iommu_device_unregister(IommuDevice* iommu) {
+  IommuState& s = iommu_state(*iommu->dev->kernel);
+  s.iommu_device_lock.lock();
+  s.iommu_device_list.Del(&iommu->list);
+  s.iommu_device_lock.unlock();
+  TraceLog(iommu->dev->name, "iommu_device_unregister");
+}
+
+int bus_set_iommu(Kernel& k, const IommuOps* ops) {
+  IommuState& s = iommu_state(k);
+  TraceSpan span("", "bus_set_iommu");
+  if (s.bus_iommu_ops.Get() != nullptr) return -EBUSY;
+  s.bus_iommu_ops.Set(ops);
+  return bus_iommu_probe(k);
+}
+
+// ---------------------------------------------------------------- dev->iommu, fwspec
+
+DevIommu* dev_iommu_get(Device* dev) {
+  DevIommu* param = dev->iommu.Get();
+  if (param != nullptr) return param;
+  // Unlocked check-then-set, as the kernel: two tasks may both allocate; the last store wins.
+  param = dev->kernel->Alloc<DevIommu>(dev);
+  dev->iommu.Set(param);
+  TraceLog(dev->name, "dev_iommu_get", "allocated dev->iommu");
+  return param;
+}
+
+void dev_iommu_free(Device* dev) {
+  Kernel& k = *dev->kernel;
+  DevIommu* param = dev->iommu.Get();
+  if (param == nullptr) DevIommuOops(dev, "dev_iommu_free", "is NULL (freed twice)");
+  dev->iommu.Set(nullptr);
+  IommuFwspec* fwspec = param->fwspec.Get();
+  if (fwspec != nullptr) fwspec->freed = true;
+  param->freed = true;
+  TraceLog(dev->name, "dev_iommu_free", "dev->iommu = NULL, fwspec and dev_iommu kfree'd");
+  const harness::TaskId self = harness::Current().Self();
+  for (const HolderRec& h : Holders(k)) {
+    if (h.param != param || h.task == self) continue;
+    harness::Violation(
+        InvariantId::kDevIommuFreedInUse,
+        absl::StrCat("dev_iommu_free(", dev->name, ") by ", Who(), " while ",
+                     harness::Current().TaskName(h.task), " uses dev->iommu in ", h.func),
+        {dev->name},
+        "a2e7e59a9426: \"the dev_iommu_free() on the way out of an unsuccessful probe can still "
+        "manage to trip up concurrent accesses to a device's fwspec\"");
+    break;
+  }
+}
+
+IommuFwspec* dev_iommu_fwspec_get(Device* dev) {
+  DevIommu* param = dev->iommu.Get();
+  if (param == nullptr) return nullptr;
+  if (param->freed) DevIommuOops(dev, "dev_iommu_fwspec_get", "was freed (use after free)");
+  return param->fwspec.Get();
+}
+
+void* dev_iommu_priv_get(Device* dev) {
+  DevIommu* param = dev->iommu.Get();
+  if (param == nullptr) return nullptr;
+  if (param->freed) DevIommuOops(dev, "dev_iommu_priv_get", "was freed (use after free)");
+  return param->priv.Get();
+}
+
+void dev_iommu_priv_set(Device* dev, void* priv, const char* caller) {
+  DevIommu* param = DerefDevIommu(dev, caller);
+  param->priv.Set(priv);
+}
+
+int iommu_fwspec_init(Device* dev, int iommu_fwnode, const IommuOps* ops) {
+  IommuFwspec* fwspec = dev_iommu_fwspec_get(dev);
+  // v6.1 compares the ops, not the fwnode: a second `iommus` entry whose instance is not
+  // registered yet (ops NULL) after a first one that is gives -EINVAL, which of_iommu_configure
+  // swallows (the multi-IOMMU readiness hole of §7, 2026).
+  if (fwspec != nullptr) return ops == fwspec->ops ? 0 : -EINVAL;
+  DevIommu* param = dev_iommu_get(dev);
+  fwspec = dev->kernel->Alloc<IommuFwspec>();
+  fwspec->iommu_fwnode = iommu_fwnode;
+  fwspec->ops = ops;
+  // dev_iommu_fwspec_set: dev->iommu->fwspec = fwspec (dereferences dev->iommu again).
+  (void)param;
+  DerefDevIommu(dev, "iommu_fwspec_init")->fwspec.Set(fwspec);
+  return 0;
+}
+
+void iommu_fwspec_free(Device* dev) {
+  IommuFwspec* fwspec = dev_iommu_fwspec_get(dev);
+  if (fwspec == nullptr) return;
+  fwspec->freed = true;
+  DerefDevIommu(dev, "iommu_fwspec_free")->fwspec.Set(nullptr);
+}
+
+int iommu_fwspec_add_ids(Device* dev, const std::vector<uint32_t>& ids) {
+  IommuFwspec* fwspec = dev_iommu_fwspec_get(dev);
+  if (fwspec == nullptr) return -EINVAL;
+  fwspec->ids.insert(fwspec->ids.end(), ids.begin(), ids.end());
+  return 0;
+}
+
+void iommu_dev_hold(Device* dev, const char* func) {
+  DevIommu* param = dev->iommu.Peek();
+  if (param == nullptr) return;
+  Holders(*dev->kernel).push_back({harness::Current().Self(), param, dev, func});
+}
+
+void iommu_dev_unhold(Device* dev) {
+  auto& h = Holders(*dev->kernel);
+  const harness::TaskId self = harness::Current().Self();
+  h.erase(std::remove_if(h.begin(), h.end(),
+                         [&](const HolderRec& r) { return r.task == self && r.dev == dev; }),
+          h.end());
+}
+
+// ---------------------------------------------------------------- probe
+
+bool device_iommu_mapped(Device* dev) { return dev->iommu_group.Get() != nullptr; }
+
+IommuGroup* iommu_group_get(Device* dev) { return dev->iommu_group.Get(); }
+
+IommuGroup* generic_device_group(Device* dev) { return iommu_group_alloc(*dev->kernel); }
+
+int __iommu_probe_device(Device* dev, harness::ListHead* group_list) {
+  Kernel& k = *dev->kernel;
+  IommuState& s = iommu_state(k);
+  TraceSpan span(dev->name, "__iommu_probe_device");
+  const IommuOps* ops = nullptr;
+  if (Gen(k) >= IommuCoreGen::k6_15) {
+    // bcb81ac6ae3c: the probe path does the firmware parsing itself when nothing did yet.
+    if (dev->driver.Get() != nullptr) {
+      ++s.late_probe_warnings;
+      TraceLog(dev->name, "__iommu_probe_device",
+               "WARNING: late IOMMU probe at driver bind, something fishy here!");
+    }
+    DevIommu* param = dev->iommu.Get();
+    if ((param == nullptr || param->fwspec.Get() == nullptr) && dev->driver.Get() == nullptr &&
+        dev->np->IsMaster()) {
+      s.iommu_probe_device_lock.unlock();
+      of_iommu_configure_fwspec(dev);
+      s.iommu_probe_device_lock.lock();
+    }
+    IommuFwspec* fwspec = dev_iommu_fwspec_get(dev);
+    ops = fwspec != nullptr ? fwspec->ops : nullptr;
+  } else {
+    ops = s.bus_iommu_ops.Get();
+  }
+  if (ops == nullptr) return -ENODEV;
+  if (Gen(k) >= IommuCoreGen::k6_7 && dev->iommu_group.Get() != nullptr) return 0;
+
+  dev_iommu_get(dev);
+  // try_module_get(ops->owner): always succeeds (no module exit, see the file comment).
+  int err = 0;
+  IommuDevice* iommu_dev = ops->probe_device(dev, &err);
+  if (iommu_dev == nullptr) {
+    TraceLog(dev->name, "__iommu_probe_device", absl::StrCat("probe_device: ", ErrName(err)));
+    // module_put; dev_iommu_free: frees dev->iommu even if another task is inside of_xlate
+    // with it (S3). 6.15 keeps a dev->iommu that carries a fwspec (3832862eb9c4).
+    if (Gen(k) < IommuCoreGen::k6_15 || dev_iommu_fwspec_get(dev) == nullptr) dev_iommu_free(dev);
+    return err;
+  }
+  ++iommu_book(dev).probe_device_calls;
+  // dev->iommu->iommu_dev = iommu_dev: dereferences dev->iommu again, which a concurrent
+  // failed probe may just have freed.
+  DerefDevIommu(dev, "__iommu_probe_device")->iommu_dev.Set(iommu_dev);
+
+  IommuGroup* group = iommu_group_get_for_dev(dev);
+  if (group == nullptr) {
+    if (ops->release_device) ops->release_device(dev);
+    ++iommu_book(dev).release_device_calls;
+    dev_iommu_free(dev);
+    return -EINVAL;
+  }
+  if (group_list != nullptr) {
+    // v6.1 adds to the caller's group_list outside group->mutex; 01657bc14a39 moved it inside.
+    const bool locked = ProbeLockInProbe(k);
+    if (locked) group->mutex.lock();
+    if (group->default_domain.Get() == nullptr && group->entry.next == nullptr) {
+      group_list->AddTail(&group->entry);
+    }
+    if (locked) group->mutex.unlock();
+  }
+  ++iommu_book(dev).probe_ok;
+  TraceLog(dev->name, "__iommu_probe_device", absl::StrCat("ok: ", group->name));
+  return 0;
+}
+
+namespace {
+
+// __iommu_probe_device with the generation's lock.
+int iommu_probe_device_locked(Device* dev, harness::ListHead* group_list) {
+  IommuState& s = iommu_state(*dev->kernel);
+  if (!ProbeLockInProbe(*dev->kernel)) return __iommu_probe_device(dev, group_list);
+  s.iommu_probe_device_lock.lock();
+  const int ret = __iommu_probe_device(dev, group_list);
+  s.iommu_probe_device_lock.unlock();
+  return ret;
+}
+
+}  // namespace
+
+int iommu_probe_device(Device* dev) {
+  TraceSpan span(dev->name, "iommu_probe_device");
+  int ret = iommu_probe_device_locked(dev, nullptr);
+  if (ret != 0) return ret;
+  IommuGroup* group = iommu_group_get(dev);
+  if (group == nullptr) {
+    iommu_release_device(dev);
+    return -ENODEV;
+  }
+  group->mutex.lock();
+  const IommuOps* ops = dev_iommu_ops(dev, "iommu_probe_device");
+  iommu_alloc_default_domain(group, dev, ops);
+  IommuDomain* def = group->default_domain.Get();
+  if (def != nullptr) {
+    ret = __iommu_attach_device(def, dev, "iommu_probe_device");
+    if (ret != 0) {
+      group->mutex.unlock();
+      iommu_release_device(dev);
+      return ret;
+    }
+  }
+  group->mutex.unlock();
+  return 0;
+}
+
+void iommu_release_device(Device* dev) {
+  if (dev->iommu.Get() == nullptr) return;
+  const IommuOps* ops = dev_iommu_ops(dev, "iommu_release_device");
+  if (ops->release_device) ops->release_device(dev);
+  IommuDevBook& b = iommu_book(dev);
+  ++b.release_device_calls;
+  if (b.release_device_calls > b.probe_device_calls) {
+    harness::Violation(InvariantId::kDoubleIommuProbe,
+                       absl::StrCat("iommu_release_device(", dev->name,
+                                    "): release_device without a matching probe_device"),
+                       {dev->name});
+  }
+  if (b.probe_ok > 0) --b.probe_ok;
+  iommu_group_remove_device(dev);
+  dev_iommu_free(dev);
+}
+
+int bus_iommu_probe(Kernel& k) {
+  IommuState& s = iommu_state(k);
+  TraceSpan span("", "bus_iommu_probe");
+  ++s.bus_probes;
+  // LIST_HEAD(group_list) on this task's stack; a group on two tasks' lists is a DEBUG_LIST bug.
+  auto* group_list = k.Alloc<harness::ListHead>(absl::StrCat("bus_iommu_probe group_list of ", Who()),
+                                                InvariantId::kDoubleIommuProbe);
+  int ret = bus_for_each_dev(k, [&](Device* dev) -> int {
+    // probe_iommu_group: "Device is probed already if in a group".
+    if (iommu_group_get(dev) != nullptr) return 0;
+    int r = iommu_probe_device_locked(dev, group_list);
+    if (r == -ENODEV) r = 0;
+    return r;
+  });
+  if (ret != 0) return ret;
+  for (void* o : group_list->Owners()) {
+    auto* group = static_cast<IommuGroup*>(o);
+    group_list->Del(&group->entry);
+    group->mutex.lock();
+    std::vector<Device*> devs = group->devices;
+    if (!devs.empty()) {
+      const IommuOps* ops = s.bus_iommu_ops.Get();
+      if (Gen(k) >= IommuCoreGen::k6_15) ops = dev_iommu_ops(devs[0], "probe_alloc_default_domain");
+      iommu_alloc_default_domain(group, devs[0], ops);
+    }
+    IommuDomain* def = group->default_domain.Get();
+    if (def == nullptr) {
+      group->mutex.unlock();
+      continue;
+    }
+    // __iommu_group_dma_attach: every device of the group, bound to a driver or not (§4.2).
+    for (Device* dev : devs) {
+      ret = __iommu_attach_device(def, dev, "bus_iommu_probe");
+      if (ret != 0) break;
+    }
+    group->mutex.unlock();
+    if (ret != 0) break;
+  }
+  return ret;
+}
+
+// ---------------------------------------------------------------- domains
+
+IommuDomain* iommu_domain_alloc_type(Kernel& k, const IommuOps* ops, IommuDomainType type) {
+  if (ops == nullptr || !ops->domain_alloc) return nullptr;
+  IommuDomain* domain = ops->domain_alloc(type);
+  if (domain == nullptr) return nullptr;
+  IommuState& s = iommu_state(k);
+  domain->type = type;
+  domain->owner = ops;
+  domain->pgsize_bitmap = ops->pgsize_bitmap;
+  if (domain->ops == nullptr) domain->ops = ops->default_domain_ops;
+  domain->name = absl::StrCat("domain#", s.next_domain_id++, " (", IommuDomainTypeName(type), ")");
+  if (type == IommuDomainType::kDma || type == IommuDomainType::kDmaFq) iommu_get_dma_cookie(k, domain);
+  return domain;
+}
+
+IommuDomain* iommu_get_domain_for_dev(Device* dev) {
+  IommuGroup* group = iommu_group_get(dev);
+  if (group == nullptr) return nullptr;
+  return group->domain.Get();
+}
+
+int iommu_attach_device(IommuDomain* domain, Device* dev) {
+  IommuGroup* group = iommu_group_get(dev);
+  if (group == nullptr) return -ENODEV;
+  group->mutex.lock();
+  int ret = __iommu_attach_device(domain, dev, "iommu_attach_device");
+  if (ret == 0) group->domain.Set(domain);
+  group->mutex.unlock();
+  return ret;
+}
+
+void iommu_detach_device(IommuDomain* domain, Device* dev) {
+  IommuGroup* group = iommu_group_get(dev);
+  if (group == nullptr) return;
+  group->mutex.lock();
+  if (domain->ops && domain->ops->detach_dev) domain->ops->detach_dev(domain, dev);
+  IommuDomain* def = group->default_domain.Get();
+  if (def != nullptr && def != domain) {
+    __iommu_attach_device(def, dev, "iommu_detach_device");
+  }
+  group->domain.Set(def);
+  group->mutex.unlock();
+}
+
+int iommu_map(IommuDomain* domain, uint64_t iova, uint64_t paddr, uint64_t size, int prot) {
+  if (!domain->ops || !domain->ops->map) return -ENODEV;
+  // Largest page size in the bitmap that fits alignment and length (iommu_pgsize).
+  while (size > 0) {
+    uint64_t pgsize = 0;
+    for (int bit = 63; bit >= 0; --bit) {
+      const uint64_t ps = 1ULL << bit;
+      if (!(domain->pgsize_bitmap & ps)) continue;
+      if (ps <= size && (iova & (ps - 1)) == 0 && (paddr & (ps - 1)) == 0) {
+        pgsize = ps;
+        break;
+      }
+    }
+    if (pgsize == 0) return -EINVAL;
+    const int ret = domain->ops->map(domain, iova, paddr, pgsize, prot);
+    if (ret != 0) return ret;
+    iova += pgsize;
+    paddr += pgsize;
+    size -= pgsize;
+  }
+  return 0;
+}
+
+uint64_t iommu_unmap(IommuDomain* domain, uint64_t iova, uint64_t size) {
+  if (!domain->ops || !domain->ops->unmap) return 0;
+  uint64_t done = 0;
+  while (done < size) {
+    const uint64_t n = domain->ops->unmap(domain, iova + done, size - done);
+    if (n == 0) break;
+    done += n;
+  }
+  return done;
+}
+
+uint64_t iommu_iova_to_phys(IommuDomain* domain, uint64_t iova) {
+  if (!domain->ops || !domain->ops->iova_to_phys) return 0;
+  return domain->ops->iova_to_phys(domain, iova);
+}
+
+int report_iommu_fault(IommuDomain* domain, Device* dev, uint64_t iova, int flags) {
+  // No driver in the model installs a fault handler (iommu_set_fault_handler).
+  TraceLog(dev->name, "report_iommu_fault",
+           absl::StrCat(domain ? domain->name : "no domain", " iova=0x", absl::Hex(iova),
+                        flags ? " write" : " read", ": no handler"));
+  return -ENOSYS;
+}
+
+// ---------------------------------------------------------------- invariant helpers
+
+void iommu_dma_user_begin(Device* dev) { iommu_book(dev).driver_dma_active = true; }
+void iommu_dma_user_end(Device* dev) { iommu_book(dev).driver_dma_active = false; }
+bool iommu_dma_user_active(Device* dev) {
+  return iommu_book(dev).driver_dma_active || dev->bound.Peek();
+}
+
+void iommu_note_dma_change(Device* dev, const std::string& what) {
+  if (!iommu_dma_user_active(dev)) return;
+  harness::Violation(InvariantId::kDmaOpsOnBound,
+                     absl::StrCat(what, " changed the DMA setup of bound master ", dev->name,
+                                  " (task ", Who(), ")"),
+                     {dev->name},
+                     "the driver already holds DMA addresses from its previous dma_ops/domain "
+                     "(KERNEL.md §4.5)");
+}
+
+void iommu_note_bypass(Device* dev, BypassKind kind, std::string why) {
+  IommuDevBook& b = iommu_book(dev);
+  b.bypass = kind;
+  b.bypass_why = std::move(why);
+}
+
+void iommu_clear_bypass(Device* dev) {
+  IommuDevBook& b = iommu_book(dev);
+  b.bypass = BypassKind::kNone;
+  b.bypass_why.clear();
+}
+
+void iommu_check_bypass(Device* dev) {
+  IommuDevBook& b = iommu_book(dev);
+  if (b.bypass == BypassKind::kNone) return;
+  if (b.bypass == BypassKind::kExplicitTimeout) {
+    harness::Warning(InvariantId::kIommuBypass,
+                     absl::StrCat(dev->name, " binds without IOMMU after an explicit decision: ",
+                                  b.bypass_why),
+                     {dev->name});
+  } else {
+    harness::Violation(InvariantId::kIommuBypass,
+                       absl::StrCat(dev->name, " binds without IOMMU: ", b.bypass_why), {dev->name},
+                       "of_iommu_configure: \"Adding to IOMMU failed\" is a dev_dbg; the error is "
+                       "swallowed and the master is configured for dma-direct (KERNEL.md §3.2.6)");
+  }
+}
+
+}  // namespace probestorm::kernel

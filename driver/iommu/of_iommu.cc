@@ -1,0 +1,174 @@
+// Models drivers/iommu/of_iommu.c: of_iommu_configure() and of_iommu_xlate() as in v6.1 (identical
+// logic in the ≤v5.13 and late-2023 copies, KERNEL.md §3.2–§3.3), plus by knob iommu_core:
+//   6.7+  a2e7e59a9426: iommu_probe_device_lock held around the fwspec lookup/free and every
+//         of_xlate, dropped before the replay.
+//   6.15  bcb81ac6ae3c: the replay runs only when dev->iommu was absent on entry.
+// Deliberate divergences: no PCI / iommu-map / ACPI; the `iommus` cells are passed to of_xlate as
+// parsed by the board loader; try_module_get(ops->owner) always succeeds (see iommu.cc).
+// Invariant bookkeeping: iommu-bypass reasons (explicit timeout vs swallowed error) are recorded
+// here and reported when the master binds (iommu_check_bypass); the fwspec/priv window of this
+// task is registered with iommu_dev_hold for dev-iommu-freed-in-use.
+#include "driver/iommu/of_iommu.h"
+
+#include "absl/strings/str_cat.h"
+#include "driver/base/dd.h"
+#include "driver/kernel.h"
+#include "harness/trace/trace.h"
+
+namespace probestorm::kernel {
+
+using harness::TraceLog;
+using harness::TraceSpan;
+
+namespace {
+
+struct XlateOutcome {
+  bool explicit_decision = false;  // the error came from driver_deferred_probe_check_state
+  int failed_node = hwmodel::kNoNode;
+};
+
+int of_iommu_xlate_impl(Device* dev, const hwmodel::PhandleRef& spec, XlateOutcome* out) {
+  Kernel& k = *dev->kernel;
+  TraceSpan span(dev->name, "of_iommu_xlate");
+  const hwmodel::DtNode& np = k.board.node(spec.node);
+  const IommuOps* ops = iommu_ops_from_fwnode(k, spec.node);
+  if ((ops != nullptr && !ops->of_xlate) || !np.available) return NO_IOMMU;
+  int ret = iommu_fwspec_init(dev, spec.node, ops);
+  if (ret != 0) {
+    TraceLog(dev->name, "iommu_fwspec_init",
+             absl::StrCat(np.device_name, ": ", ErrName(ret),
+                          ops == nullptr ? " (not registered, fwspec has ops)" : ""));
+    return ret;
+  }
+  // From here this task uses dev->iommu (the fwspec it just set up, and priv in of_xlate).
+  iommu_dev_hold(dev, "of_iommu_xlate");
+  if (ops == nullptr) {
+    // "The otherwise-empty fwspec handily serves to indicate the specific IOMMU device we're
+    // waiting for."
+    ret = driver_deferred_probe_check_state(dev);
+    if (ret != -EPROBE_DEFER) out->explicit_decision = true;
+    TraceLog(dev->name, "of_iommu_xlate",
+             absl::StrCat(np.device_name, " not registered: ", ErrName(ret)));
+    return ret;
+  }
+  ret = ops->of_xlate(dev, spec);
+  TraceLog(dev->name, "of_iommu_xlate", absl::StrCat(np.device_name, " of_xlate: ", ErrName(ret)));
+  return ret;
+}
+
+bool LockedFwspec(Kernel& k) { return k.knobs.iommu_core >= IommuCoreGen::k6_7; }
+
+// Steps 2–5 of §3.2 up to (not including) the replay. Returns err and sets *ops.
+int ConfigureFwspec(Device* dev, const IommuOps** ops, XlateOutcome* out, bool* had_ops) {
+  Kernel& k = *dev->kernel;
+  *ops = nullptr;
+  *had_ops = false;
+  iommu_dev_hold(dev, "of_iommu_configure");
+  IommuFwspec* fwspec = dev_iommu_fwspec_get(dev);
+  if (fwspec != nullptr) {
+    if (fwspec->ops != nullptr) {
+      *ops = fwspec->ops;
+      *had_ops = true;
+      iommu_dev_unhold(dev);
+      return 0;
+    }
+    // "In the deferred case, start again from scratch".
+    iommu_fwspec_free(dev);
+  }
+  int err = NO_IOMMU;
+  const hwmodel::DtNode& np = k.board.node(dev->of_node);
+  for (const hwmodel::PhandleRef& spec : np.iommus) {
+    err = of_iommu_xlate_impl(dev, spec, out);
+    if (err != 0) {
+      out->failed_node = spec.node;
+      break;
+    }
+  }
+  if (err == 0) {
+    // "The fwspec pointer changed, read it again": fwspec->ops dereferences what a concurrent
+    // dev_iommu_free may have cleared.
+    fwspec = dev_iommu_fwspec_get(dev);
+    if (fwspec == nullptr) {
+      harness::Oops(harness::InvariantId::kDevIommuFreedInUse,
+                    absl::StrCat("Unable to handle kernel NULL pointer dereference in "
+                                 "of_iommu_configure(", dev->name, "): fwspec->ops with fwspec NULL"),
+                    {dev->name}, "dev->iommu was freed by dev_iommu_free() on another path");
+    }
+    *ops = fwspec->ops;
+  }
+  iommu_dev_unhold(dev);
+  return err;
+}
+
+}  // namespace
+
+int of_iommu_xlate(Device* dev, const hwmodel::PhandleRef& spec) {
+  XlateOutcome out;
+  const int ret = of_iommu_xlate_impl(dev, spec, &out);
+  iommu_dev_unhold(dev);
+  return ret;
+}
+
+int of_iommu_configure_fwspec(Device* dev) {
+  Kernel& k = *dev->kernel;
+  IommuState& s = iommu_state(k);
+  const IommuOps* ops = nullptr;
+  XlateOutcome out;
+  bool had_ops = false;
+  s.iommu_probe_device_lock.lock();
+  const int err = ConfigureFwspec(dev, &ops, &out, &had_ops);
+  s.iommu_probe_device_lock.unlock();
+  return err;
+}
+
+const IommuOps* of_iommu_configure(Device* dev, int master_np, int* err_out) {
+  *err_out = 0;
+  if (master_np == hwmodel::kNoNode) return nullptr;
+  Kernel& k = *dev->kernel;
+  IommuState& s = iommu_state(k);
+  TraceSpan span(dev->name, "of_iommu_configure");
+  iommu_clear_bypass(dev);
+  const bool locked = LockedFwspec(k);
+  if (locked) s.iommu_probe_device_lock.lock();
+  const bool dev_iommu_present = dev->iommu.Get() != nullptr;
+  const IommuOps* ops = nullptr;
+  XlateOutcome out;
+  bool had_ops = false;
+  int err = ConfigureFwspec(dev, &ops, &out, &had_ops);
+  if (locked) s.iommu_probe_device_lock.unlock();
+  if (had_ops) {
+    TraceLog(dev->name, "of_iommu_configure", "fwspec already has ops: no re-translation");
+    return ops;
+  }
+  // "If we have reason to believe the IOMMU driver missed the initial probe for dev, replay it".
+  bool replay_failed = false;
+  const bool replay_allowed = k.knobs.iommu_core < IommuCoreGen::k6_15 || !dev_iommu_present;
+  if (err == 0 && replay_allowed && !device_iommu_mapped(dev)) {
+    err = iommu_probe_device(dev);
+    replay_failed = err != 0;
+  }
+  if (err == -EPROBE_DEFER) {
+    *err_out = -EPROBE_DEFER;
+    return nullptr;
+  }
+  if (err < 0) {
+    TraceLog(dev->name, "of_iommu_configure", absl::StrCat("Adding to IOMMU failed: ", err));
+    const std::string where =
+        out.failed_node != hwmodel::kNoNode ? k.board.node(out.failed_node).device_name : "";
+    if (out.explicit_decision) {
+      iommu_note_bypass(dev, BypassKind::kExplicitTimeout,
+                        absl::StrCat("driver_deferred_probe_check_state returned ", ErrName(err),
+                                     " waiting for ", where));
+    } else {
+      iommu_note_bypass(
+          dev, BypassKind::kSwallowedError,
+          absl::StrCat("of_iommu_configure swallowed ", ErrName(err), " from ",
+                       replay_failed ? "the iommu_probe_device replay"
+                                     : absl::StrCat("of_iommu_xlate(", where, ")")));
+    }
+    return nullptr;
+  }
+  return err == 0 ? ops : nullptr;
+}
+
+}  // namespace probestorm::kernel

@@ -1,0 +1,199 @@
+// Models the DMA-master side of Exynos media/display drivers (see dma_master.h); no single kernel
+// file. Deliberate divergences: no real device function; buffers are mapped once at probe with
+// dma_map_single semantics and kept until remove; traffic is a few transactions per round.
+#include "driver/masters/dma_master.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "driver/base/driver.h"
+#include "driver/base/pm_runtime.h"
+#include "driver/iommu/iommu.h"
+#include "harness/trace/trace.h"
+#include "hwmodel/hw/hardware.h"
+
+namespace probestorm::kernel {
+
+using harness::TraceLog;
+
+namespace {
+
+struct Family {
+  const char* driver;
+  std::vector<std::string> compatibles;
+  DmaMasterParams params;
+};
+
+const std::vector<Family>& Families() {
+  static const std::vector<Family> f = {
+      {"exynos-decon",
+       {"samsung,exynos5433-decon", "samsung,exynos5433-decon-tv", "samsung,exynos7-decon",
+        "samsung,exynos4210-fimd", "samsung,exynos5420-fimd"},
+       {3, 16 * 1024, 50 * harness::kMsec, false}},
+      {"exynos-gsc", {"samsung,exynos5433-gsc", "samsung,exynos5433-scaler", "samsung,exynos5-gsc"},
+       {2, 16 * 1024, 100 * harness::kMsec, true}},
+      {"s5p-mfc", {"samsung,exynos5433-mfc", "samsung,mfc-v8", "samsung,mfc-v10"},
+       {2, 16 * 1024, 100 * harness::kMsec, true}},
+      {"s5p-jpeg", {"samsung,exynos5433-jpeg", "samsung,exynos3250-jpeg"},
+       {2, 8 * 1024, 150 * harness::kMsec, true}},
+      {"exynos-g2d", {"samsung,exynos5250-g2d", "samsung,exynos4212-g2d"},
+       {2, 8 * 1024, 150 * harness::kMsec, true}},
+      {"exynos4-fimc-is", {"samsung,exynos4212-fimc-is", "samsung,exynos5433-fimc-is"},
+       {2, 8 * 1024, 150 * harness::kMsec, true}},
+  };
+  return f;
+}
+
+DmaMasterParams ParamsFor(Device* dev, std::string* family) {
+  for (const Family& f : Families()) {
+    for (const std::string& c : f.compatibles) {
+      if (dev->np->IsCompatible(c)) {
+        *family = f.driver;
+        return f.params;
+      }
+    }
+  }
+  *family = "dma-master";
+  return DmaMasterParams{};
+}
+
+void TrafficTask(Device* dev, DmaMasterData* m) {
+  hwmodel::DmaEngine* engine = dev->kernel->hw ? dev->kernel->hw->dma_engine(dev->of_node) : nullptr;
+  if (engine == nullptr) return;
+  while (!m->stop.Load()) {
+    harness::Current().Sleep(m->params.interval);
+    if (m->stop.Load()) break;
+    for (const DmaBuffer& b : m->bufs) {
+      // One transaction per 4 KiB page of the buffer: through every SysMMU of a multi-SysMMU
+      // master when the buffers straddle MiBs, and every page's mapping is exercised.
+      for (uint64_t off = 0; off < b.size; off += 4096) {
+        if (m->stop.Load()) return;
+        const hwmodel::DmaResult r =
+            engine->Access(static_cast<hwmodel::Iova>(b.dma + off), m->params.write, b.phys + off,
+                           absl::StrCat(dev->name, " DMA to a buffer mapped through ", DmaOpsName(b.ops)));
+        ++m->accesses;
+        if (r.reported) return;
+      }
+    }
+  }
+}
+
+}  // namespace
+
+MastersState::MastersState(Kernel& k) : kernel(k), by_node(k.board.nodes.size(), nullptr) {}
+
+MastersState& masters_state(Kernel& k) {
+  if (!k.masters) k.masters = std::make_shared<MastersState>(k);
+  return *k.masters;
+}
+
+int dma_master_probe(Device* dev) {
+  Kernel& k = *dev->kernel;
+  MastersState& ms = masters_state(k);
+  harness::TraceSpan span(dev->name, "dma_master_probe");
+  ++ms.probes;
+  // From here the driver may hand DMA addresses to its device: a later change of dma_ops or of
+  // the attached domain by another path is a dma-ops-on-bound finding.
+  iommu_dma_user_begin(dev);
+  if (dev->np->IsMaster()) iommu_check_bypass(dev);
+  auto* m = k.Alloc<DmaMasterData>();
+  m->dev = dev;
+  m->params = ParamsFor(dev, &m->family);
+  std::vector<hwmodel::ClockGate*> clocks;
+  if (k.hw) {
+    for (const hwmodel::PhandleRef& ref : dev->np->clocks) clocks.push_back(k.hw->clock(ref));
+  }
+  for (hwmodel::ClockGate* c : clocks) c->prepare_enable();
+  pm_runtime_enable(dev);
+  pm_runtime_get_sync(dev);
+  if (k.hw) {
+    hwmodel::PhysMemory& mem = k.hw->memory();
+    int order = 0;
+    while ((hwmodel::kPageSize << order) < m->params.buffer_size) ++order;
+    for (int i = 0; i < m->params.buffers; ++i) {
+      DmaBuffer b;
+      b.size = m->params.buffer_size;
+      b.phys = mem.AllocPages(order, absl::StrCat("dma-buf ", dev->name));
+      b.dma = b.phys == 0 ? DMA_MAPPING_ERROR : dma_map_phys(dev, b.phys, b.size, m->params.write, &b.ops);
+      if (b.dma == DMA_MAPPING_ERROR) {
+        TraceLog(dev->name, "dma_master_probe", "dma_map_single failed");
+        for (const DmaBuffer& o : m->bufs) dma_unmap_phys(dev, o.ops, o.dma, o.size);
+        pm_runtime_put(dev);
+        pm_runtime_disable(dev);
+        for (hwmodel::ClockGate* c : clocks) c->disable_unprepare();
+        iommu_dma_user_end(dev);
+        return -ENOMEM;
+      }
+      TraceLog(dev->name, "dma_master_probe",
+               absl::StrCat("buffer phys 0x", absl::Hex(b.phys), " dma 0x", absl::Hex(b.dma), " via ",
+                            DmaOpsName(b.ops)));
+      m->bufs.push_back(b);
+    }
+  }
+  ms.by_node[static_cast<size_t>(dev->of_node)] = m;
+  dev_set_drvdata(dev, m);
+  harness::Spawn(absl::StrCat("dma/", dev->name), [dev, m] { TrafficTask(dev, m); },
+                 harness::TaskOptions{.daemon = true});
+  return 0;
+}
+
+void dma_master_remove(Device* dev) {
+  Kernel& k = *dev->kernel;
+  auto* m = static_cast<DmaMasterData*>(dev_get_drvdata(dev));
+  if (m == nullptr) return;
+  m->stop.Store(true);
+  for (const DmaBuffer& b : m->bufs) dma_unmap_phys(dev, b.ops, b.dma, b.size);
+  pm_runtime_put(dev);
+  pm_runtime_disable(dev);
+  if (k.hw) {
+    for (const hwmodel::PhandleRef& ref : dev->np->clocks) k.hw->clock(ref)->disable_unprepare();
+  }
+  masters_state(k).by_node[static_cast<size_t>(dev->of_node)] = nullptr;
+  iommu_dma_user_end(dev);
+}
+
+void dma_masters_register(Kernel& k) {
+  MastersState& ms = masters_state(k);
+  iommu_state(k);
+  const bool module = k.knobs.masters == Linkage::kModule;
+  std::vector<std::string> claimed;
+  for (const Family& f : Families()) {
+    auto drv = std::make_unique<DeviceDriver>();
+    drv->name = f.driver;
+    drv->of_match = f.compatibles;
+    claimed.insert(claimed.end(), f.compatibles.begin(), f.compatibles.end());
+    ms.drivers.push_back(std::move(drv));
+  }
+  // The fallback: the first compatible of every other master node of this board.
+  auto fallback = std::make_unique<DeviceDriver>();
+  fallback->name = "dma-master";
+  for (int n : k.board.masters) {
+    const hwmodel::DtNode& np = k.board.node(n);
+    if (np.compatible.empty()) continue;
+    bool known = false;
+    for (const std::string& c : np.compatible) known = known || std::count(claimed.begin(), claimed.end(), c) > 0;
+    if (known) continue;
+    if (std::count(fallback->of_match.begin(), fallback->of_match.end(), np.compatible[0]) == 0) {
+      fallback->of_match.push_back(np.compatible[0]);
+    }
+  }
+  if (!fallback->of_match.empty()) ms.drivers.push_back(std::move(fallback));
+  for (auto& drv : ms.drivers) {
+    drv->module = module ? "dma-masters" : "";
+    drv->probe = &dma_master_probe;
+    drv->remove = &dma_master_remove;
+  }
+  auto init = [&k]() -> int {
+    for (auto& drv : masters_state(k).drivers) {
+      if (int r = platform_driver_register(k, drv.get()); r != 0) return r;
+    }
+    return 0;
+  };
+  if (module) {
+    k.modules.push_back({"dma-masters", init, k.knobs.masters_load_time});
+  } else {
+    k.initcalls.push_back({InitLevel::kDevice, "dma_masters_init", init});
+  }
+}
+
+}  // namespace probestorm::kernel
