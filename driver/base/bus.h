@@ -14,6 +14,24 @@ namespace probestorm::kernel {
 
 class Kernel;
 
+// include/linux/device/bus.h BUS_NOTIFY_*.
+enum class BusNotify {
+  kAddDevice,      // BUS_NOTIFY_ADD_DEVICE: device_add, before fw_devlink links and probing
+  kDelDevice,
+  kBindDriver,     // BUS_NOTIFY_BIND_DRIVER: really_probe, after dma_configure, before probe
+  kBoundDriver,    // BUS_NOTIFY_BOUND_DRIVER: driver_bound
+  kUnbindDriver,
+  kUnboundDriver,
+  kDriverNotBound, // BUS_NOTIFY_DRIVER_NOT_BOUND: really_probe failure
+};
+const char* BusNotifyName(BusNotify action);
+using BusNotifier = std::function<void(BusNotify action, Device* dev)>;
+// bus_register_notifier(&platform_bus_type, nb): called in registration order from the task that
+// emits the event (with the locks the kernel holds there: none for kAddDevice, device_lock for
+// the bind/unbind events).
+void bus_register_notifier(Kernel& k, BusNotifier nb);
+void bus_notify(Device* dev, BusNotify action);
+
 // Walks the devices in klist order; stops at and returns the first non-zero result.
 int bus_for_each_dev(Kernel& k, const std::function<int(Device*)>& fn);
 // Walks the registered drivers in registration order; stops at the first non-zero result.

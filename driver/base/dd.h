@@ -8,9 +8,11 @@
 #ifndef PROBESTORM_DRIVER_BASE_DD_H_
 #define PROBESTORM_DRIVER_BASE_DD_H_
 
+#include <functional>
 #include <string>
 #include <string_view>
 
+#include "absl/base/thread_annotations.h"
 #include "driver/base/device.h"
 
 namespace probestorm::kernel {
@@ -34,8 +36,17 @@ void driver_deferred_probe_del(Device* dev);
 void driver_deferred_probe_trigger(Kernel& k);
 // deferred_probe_extend_timeout (driver.c, v6.0): re-arms the timeout if it was still pending.
 void deferred_probe_extend_timeout(Kernel& k);
-// The late_initcall (§1.8); registered by StartBoot as the last late initcall.
+// The late_initcall (§1.8); run by kernel_init as the last late initcall.
 int deferred_probe_initcall(Kernel& k);
+// The bodies of deferred_probe_work and deferred_probe_timeout_work.
+void deferred_probe_work_func(Kernel& k);
+void deferred_probe_timeout_work_func(Kernel& k);
+// Model-only: tells the end-of-run "lost trigger" check (invariant deferred-lists) when a retry of
+// this deferred device would get past the dependency it deferred on (e.g. "the clock provider is
+// bound"). device_links_check_suppliers sets it itself; drivers and the IOMMU model may set it
+// when they return -EPROBE_DEFER. Reset at each really_probe. `ready` must not block and must use
+// Peek()-style reads only (it runs after the engine stopped).
+void deferred_probe_set_ready_check(Device* dev, std::function<bool()> ready);
 // dev_err_probe-style reason for /sys/kernel/debug/devices_deferred.
 void device_set_deferred_probe_reason(Device* dev, std::string reason);
 // debugfs devices_deferred: one "name\treason" line per pending device; also emitted as a trace
@@ -57,7 +68,7 @@ bool device_is_bound(Device* dev);
 // device_release_driver: takes device_lock(dev), __device_release_driver (§1.9).
 void device_release_driver(Device* dev);
 // REQUIRES: device_lock(dev).
-void __device_release_driver(Device* dev, Device* parent);
+void __device_release_driver(Device* dev, Device* parent) ABSL_EXCLUSIVE_LOCKS_REQUIRED(dev->lock);
 
 // Flushes the deferred work, waits for probe_count == 0, async_synchronize_full().
 void wait_for_device_probe(Kernel& k);

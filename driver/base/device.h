@@ -11,6 +11,7 @@
 #ifndef PROBESTORM_DRIVER_BASE_DEVICE_H_
 #define PROBESTORM_DRIVER_BASE_DEVICE_H_
 
+#include <cerrno>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -32,10 +33,15 @@ struct DevIommu;      // driver/iommu/iommu.h
 struct IommuGroup;    // driver/iommu/iommu.h
 struct DmaMapOps;     // driver/arch/dma_mapping.h
 
-// Kernel errno values used by the model (returned negated, as in the kernel).
-inline constexpr int EPERM = 1, ENOENT = 2, EIO = 5, ENOMEM = 12, EBUSY = 16, ENODEV = 19,
-                     EINVAL = 22, ENOSYS = 38, EAGAIN = 11, ETIMEDOUT = 110, EPROBE_DEFER = 517,
-                     EACCES = 13, EEXIST = 17, ENXIO = 6;
+// Kernel errno values used by the model (returned negated, as in the kernel). The standard ones
+// come from <cerrno> (every C++ header that includes <string> defines them as macros, so they
+// cannot be redeclared); on Linux their values are the kernel's, which the asserts pin down.
+// EPROBE_DEFER is kernel-internal (include/linux/errno.h).
+static_assert(EPERM == 1 && ENOENT == 2 && EIO == 5 && ENXIO == 6 && EAGAIN == 11 &&
+                  ENOMEM == 12 && EACCES == 13 && EBUSY == 16 && EEXIST == 17 && ENODEV == 19 &&
+                  EINVAL == 22 && ENOSYS == 38 && ETIMEDOUT == 110,
+              "host errno values differ from Linux's");
+inline constexpr int EPROBE_DEFER = 517;
 const char* ErrName(int err);  // "-EPROBE_DEFER", "0", ...
 
 enum class ProbeType { kDefaultStrategy, kPreferAsynchronous, kForceSynchronous };

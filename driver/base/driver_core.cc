@@ -57,7 +57,6 @@ bool OnList(const Device* dev) { return dev->deferred_probe.next != nullptr; }
 void EndChecks(Kernel& k, std::vector<harness::Finding>& out, bool quiescent) {
   if (!quiescent || !k.core) return;
   DriverCore& c = *k.core;
-  const bool want_lists = true;
   for (Device* dev : k.devices) {
     if (!dev->registered || dev->dead.Peek()) continue;
     DeviceDriver* drv = MatchingDriver(c, dev);
@@ -71,17 +70,16 @@ void EndChecks(Kernel& k, std::vector<harness::Finding>& out, bool quiescent) {
     }
     if (bound || drv == nullptr) continue;
     if (OnList(dev)) {
-      // A retry would bind it: its suppliers are all ready and its last deferral came from them.
-      const bool ready = device_links_suppliers_ready(k, dev);
-      if (want_lists && ready && dev->last_probe_ret != 0 && c.driver_deferred_probe_enable.Peek() &&
-          c.given_up[static_cast<size_t>(dev->of_node)].empty()) {
+      // A retry would get past the dependency it last deferred on (KERNEL.md §8(c) S8).
+      const auto& ready = c.deferral_ready[static_cast<size_t>(dev->of_node)];
+      if (ready && ready() && c.driver_deferred_probe_enable.Peek()) {
         out.push_back(MakeFinding(
             harness::InvariantId::kDeferredLists,
             absl::StrCat("lost deferred probe trigger: ", dev->name,
-                         " left on deferred_probe_pending_list although all its suppliers are "
-                         "bound and driver ", drv->name,
-                         " is registered (a retry would probe it); last reason: \"",
-                         dev->deferred_probe_reason, "\""),
+                         " left on deferred_probe_pending_list although what it deferred on is "
+                         "ready and driver ",
+                         drv->name, " is registered (a retry would get past it); last result ",
+                         ErrName(dev->last_probe_ret)),
             dev));
       }
       continue;  // still deferred with a logged reason: given up, not a stall
@@ -109,6 +107,15 @@ void EndChecks(Kernel& k, std::vector<harness::Finding>& out, bool quiescent) {
 
 }  // namespace
 
+const char* DeferredListName(DeferredList l) {
+  switch (l) {
+    case DeferredList::kNone: return "no deferred list";
+    case DeferredList::kPending: return "deferred_probe_pending_list";
+    case DeferredList::kActive: return "deferred_probe_active_list";
+  }
+  return "?";
+}
+
 DriverCore::DriverCore(Kernel& k)
     : kernel(k),
       deferred_probe_pending_list("deferred_probe_pending_list", harness::InvariantId::kDeferredLists),
@@ -132,6 +139,8 @@ DriverCore::DriverCore(Kernel& k)
   probing = std::make_unique<std::atomic<uint32_t>[]>(n);
   for (size_t i = 0; i < n; ++i) probing[i].store(0);
   given_up.resize(n);
+  deferral_ready.resize(n);
+  deferred_list_of.resize(n, DeferredList::kNone);
   fwnodes.resize(n);
 }
 

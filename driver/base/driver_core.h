@@ -19,6 +19,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -47,6 +48,9 @@ struct FwnodeState {
   std::vector<int> consumers; // fwnode links where this node is the supplier (consumer nodes)
 };
 
+enum class DeferredList : uint8_t { kNone, kPending, kActive };
+const char* DeferredListName(DeferredList l);
+
 struct DriverCore {
   explicit DriverCore(Kernel& k);
   DriverCore(const DriverCore&) = delete;
@@ -67,6 +71,9 @@ struct DriverCore {
   harness::Tracked<int> driver_deferred_probe_timeout{0};
   harness::Work deferred_probe_work;              // on system_unbound_wq ("events_unbound")
   harness::DelayedWork deferred_probe_timeout_work;
+  // Which list each device (by DT node) is on, kept beside the intrusive node under
+  // deferred_probe_mutex to check invariants 1-3 at every list operation.
+  std::vector<DeferredList> deferred_list_of;
   bool deferred_probe_timeout_ran = false;        // the timeout work completed (stall check)
   harness::Atomic<int> probe_count{0};
   harness::WaitQueue probe_waitqueue{"probe_waitqueue"};
@@ -76,6 +83,8 @@ struct DriverCore {
   harness::Mutex bus_klist_lock{"bus->p->klist_drivers.k_lock"};
   std::vector<DeviceDriver*> drivers ABSL_GUARDED_BY(bus_klist_lock);  // registration order
   bool drivers_autoprobe = true;
+  // bus->p->bus_notifier (the IOMMU core registers here). Registered before the run starts.
+  std::vector<std::function<void(int action, Device* dev)>> bus_notifiers;
 
   // ---- core.c: device links and fw_devlink (KERNEL.md §2)
   harness::Mutex device_links_lock{"device_links_lock"};  // device_links_write_lock()
@@ -85,14 +94,18 @@ struct DriverCore {
   uint32_t fw_devlink_flags = 0;                   // from knobs.fw_devlink (fw_devlink_setup)
   harness::Tracked<bool> fw_devlink_drv_reg_done{false};
 
+  // ---- init.cc: the built-in supplier drivers (registered once per run)
+  bool supplier_drivers_registered = false;
+  std::vector<DeviceDriver*> supplier_drivers;
+
   // ---- invariant bookkeeping (no schedule points)
   // probe-exclusive: the task inside really_probe() for each device (by DT node), 0 = none.
   std::unique_ptr<std::atomic<uint32_t>[]> probing;
   // stall: why a device was explicitly given up (last really_probe error), by DT node.
   std::vector<std::string> given_up;
-  // Test seam: when set, driver_probe_device() yields this many times between snapshotting the
-  // trigger count and really_probe (widens the S8 window in tests; 0 in real runs).
-  int test_probe_delay_points = 0;
+  // deferred-lists "lost trigger": predicate "a retry would pass the dependency the device last
+  // deferred on", by DT node (written under the device lock; read after the run).
+  std::vector<std::function<bool()>> deferral_ready;
 };
 
 // The run's DriverCore, created on first use (knob-derived fields filled from Kernel::knobs).

@@ -1,0 +1,98 @@
+// Models drivers/base/bus.c of Linux v6.1: the platform bus's klists, bus_probe_device,
+// bus_add_driver and the bus notifier chain.
+//
+// Deliberate divergences: one bus (platform); klist walks copy the list under the klist lock
+// first (the kernel's klist iterator also sees entries added during the walk: a device added
+// during a driver_attach walk is instead matched by its own bus_probe_device, since the driver is
+// already on klist_drivers, so no match is lost); the notifier chain is a vector, not an rwsem.
+#include "driver/base/bus.h"
+
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "driver/base/dd.h"
+#include "driver/base/driver_core.h"
+#include "driver/base/lock.h"
+#include "driver/kernel.h"
+#include "harness/trace/trace.h"
+
+namespace probestorm::kernel {
+
+const char* BusNotifyName(BusNotify action) {
+  switch (action) {
+    case BusNotify::kAddDevice: return "BUS_NOTIFY_ADD_DEVICE";
+    case BusNotify::kDelDevice: return "BUS_NOTIFY_DEL_DEVICE";
+    case BusNotify::kBindDriver: return "BUS_NOTIFY_BIND_DRIVER";
+    case BusNotify::kBoundDriver: return "BUS_NOTIFY_BOUND_DRIVER";
+    case BusNotify::kUnbindDriver: return "BUS_NOTIFY_UNBIND_DRIVER";
+    case BusNotify::kUnboundDriver: return "BUS_NOTIFY_UNBOUND_DRIVER";
+    case BusNotify::kDriverNotBound: return "BUS_NOTIFY_DRIVER_NOT_BOUND";
+  }
+  return "?";
+}
+
+void bus_register_notifier(Kernel& k, BusNotifier nb) {
+  core(k).bus_notifiers.push_back(
+      [nb = std::move(nb)](int action, Device* dev) { nb(static_cast<BusNotify>(action), dev); });
+}
+
+void bus_notify(Device* dev, BusNotify action) {
+  harness::TraceLog(dev->name, "bus_notify", BusNotifyName(action));
+  for (const auto& nb : core(*dev->kernel).bus_notifiers) nb(static_cast<int>(action), dev);
+}
+
+int bus_for_each_dev(Kernel& k, const std::function<int(Device*)>& fn) {
+  DriverCore& c = core(k);
+  std::vector<Device*> devs;
+  {
+    MutexGuard l(c.bus_klist_lock);
+    devs.reserve(k.devices.size());
+    for (Device* d : k.devices) {
+      if (d->registered) devs.push_back(d);
+    }
+  }
+  for (Device* d : devs) {
+    if (int ret = fn(d)) return ret;
+  }
+  return 0;
+}
+
+int bus_for_each_drv(Kernel& k, const std::function<int(DeviceDriver*)>& fn) {
+  DriverCore& c = core(k);
+  std::vector<DeviceDriver*> drvs;
+  {
+    MutexGuard l(c.bus_klist_lock);
+    drvs = c.drivers;
+  }
+  for (DeviceDriver* d : drvs) {
+    if (int ret = fn(d)) return ret;
+  }
+  return 0;
+}
+
+int bus_add_device(Device* dev) {
+  DriverCore& c = core(*dev->kernel);
+  MutexGuard l(c.bus_klist_lock);
+  // klist_add_tail(&dev->p->knode_bus, &bus->p->klist_devices): Kernel::devices already holds the
+  // device in population order; it becomes visible to walks now.
+  dev->registered = true;
+  return 0;
+}
+
+void bus_probe_device(Device* dev) {
+  if (core(*dev->kernel).drivers_autoprobe) device_initial_probe(dev);
+}
+
+int bus_add_driver(Kernel& k, DeviceDriver* drv) {
+  DriverCore& c = core(k);
+  harness::TraceSpan span("", absl::StrCat("bus_add_driver ", drv->name));
+  {
+    MutexGuard l(c.bus_klist_lock);
+    c.drivers.push_back(drv);
+    drv->registered = true;
+  }
+  if (c.drivers_autoprobe) driver_attach(drv);
+  return 0;
+}
+
+}  // namespace probestorm::kernel

@@ -1,0 +1,600 @@
+// Models drivers/base/core.c of Linux v6.1 (KERNEL.md §1.1, §2): device_add, device links
+// (device_link_add / del, device_links_check_suppliers, device_links_driver_bound, ...) and
+// fw_devlink (fw_devlink_link_device, fw_devlink_create_devlink, fw_devlink_drivers_done).
+//
+// Deliberate divergences:
+//  * fwnode links are parsed for the device's own node only; the "proxy" SYNC_STATE_ONLY links
+//    made for descendant fwnodes and the recursive linking of a new supplier to its own suppliers
+//    (false-dependency pruning) are not modelled;
+//  * cycle handling: device_link_add refuses a managed link that would close a cycle (as the
+//    kernel); fw_devlink then adds a permissive link ("Fixing up cyclic dependency") without
+//    relaxing the rest of the cycle (fw_devlink_relax_cycle);
+//  * no sync_state; no devlink class devices; device_links_read_lock (SRCU) walks copy the list
+//    under device_links_lock instead;
+//  * the device_link_add "resume the supplier during consumer probe" special case is omitted.
+#include "driver/base/core.h"
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "driver/base/bus.h"
+#include "driver/base/dd.h"
+#include "driver/base/driver_core.h"
+#include "driver/base/lock.h"
+#include "driver/base/pm_runtime.h"
+#include "driver/kernel.h"
+#include "driver/of/property.h"
+#include "harness/trace/trace.h"
+
+namespace probestorm::kernel {
+namespace {
+
+using harness::TraceLog;
+using harness::TraceSpan;
+
+constexpr uint32_t DL_MANAGED_LINK_FLAGS = DL_FLAG_AUTOREMOVE_CONSUMER | DL_FLAG_AUTOREMOVE_SUPPLIER |
+                                           DL_FLAG_AUTOPROBE_CONSUMER | DL_FLAG_SYNC_STATE_ONLY |
+                                           DL_FLAG_INFERRED;
+constexpr uint32_t DL_ADD_VALID_FLAGS = DL_MANAGED_LINK_FLAGS | DL_FLAG_STATELESS |
+                                        DL_FLAG_PM_RUNTIME | DL_FLAG_RPM_ACTIVE;
+
+DriverCore& C(Device* dev) { return core(*dev->kernel); }
+
+void EraseLink(std::vector<DeviceLink*>& v, DeviceLink* l) {
+  v.erase(std::remove(v.begin(), v.end(), l), v.end());
+}
+
+// device_is_dependent(dev, target): does `target` depend on `dev` through managed links already?
+// REQUIRES: device_links_lock.
+bool DeviceIsDependent(const Device* dev, const Device* target, int depth = 0) {
+  if (dev == target) return true;
+  if (depth > 64) return false;
+  for (const DeviceLink* link : dev->consumers) {
+    if ((link->flags & (DL_FLAG_SYNC_STATE_ONLY | DL_FLAG_MANAGED)) ==
+        (DL_FLAG_SYNC_STATE_ONLY | DL_FLAG_MANAGED)) {
+      continue;
+    }
+    if (link->consumer == target) return true;
+    if (DeviceIsDependent(link->consumer, target, depth + 1)) return true;
+  }
+  return false;
+}
+
+// device_link_init_status. REQUIRES: device_links_lock.
+void DeviceLinkInitStatus(DeviceLink* link, Device* consumer, Device* supplier) {
+  switch (supplier->links_status) {
+    case DlDevState::kProbing:
+      link->status = consumer->links_status == DlDevState::kProbing ? DL_STATE_CONSUMER_PROBE
+                                                                    : DL_STATE_DORMANT;
+      break;
+    case DlDevState::kDriverBound:
+      switch (consumer->links_status) {
+        case DlDevState::kProbing: link->status = DL_STATE_CONSUMER_PROBE; break;
+        case DlDevState::kDriverBound: link->status = DL_STATE_ACTIVE; break;
+        default: link->status = DL_STATE_AVAILABLE; break;
+      }
+      break;
+    case DlDevState::kUnbinding:
+      link->status = DL_STATE_SUPPLIER_UNBIND;
+      break;
+    default:
+      link->status = DL_STATE_DORMANT;
+      break;
+  }
+}
+
+// fw_devlink_relax_link. REQUIRES: device_links_lock. Returns the supplier runtime-PM references
+// the caller must drop after unlocking (pm_runtime_drop_link).
+int FwDevlinkRelaxLink(DeviceLink* link) {
+  if (!(link->flags & DL_FLAG_INFERRED)) return 0;
+  if (link->flags == (DL_FLAG_MANAGED | FW_DEVLINK_FLAGS_PERMISSIVE)) return 0;
+  const int drop = (link->flags & DL_FLAG_PM_RUNTIME) ? link->rpm_active : 0;
+  link->rpm_active = 0;
+  link->flags = DL_FLAG_MANAGED | FW_DEVLINK_FLAGS_PERMISSIVE;
+  TraceLog(link->consumer->name, "fw_devlink_relax_link",
+           absl::StrCat("Relaxing link with ", link->supplier->name));
+  return drop;
+}
+
+void DropSupplierRefs(Device* supplier, int n) {
+  for (int i = 0; i < n; ++i) pm_runtime_put_noidle(supplier);
+  if (n > 0) {
+    // pm_request_idle(supplier): one more get/put pair runs the idle check synchronously.
+    pm_runtime_get_noresume(supplier);
+    pm_runtime_put(supplier);
+  }
+}
+
+// The device the fwnode resolves to: its own device, or (get_dev_from_fwnode fails) nullptr.
+// REQUIRES: fwnode_link_lock.
+Device* GetDevFromFwnode(DriverCore& c, int node) ABSL_EXCLUSIVE_LOCKS_REQUIRED(c.fwnode_link_lock) { return c.fwnodes[static_cast<size_t>(node)].dev; }
+
+// fwnode_get_next_parent_dev. REQUIRES: fwnode_link_lock.
+Device* NextParentDev(DriverCore& c, int node) ABSL_EXCLUSIVE_LOCKS_REQUIRED(c.fwnode_link_lock) {
+  const hwmodel::Board& b = c.kernel.board;
+  for (int p = b.node(node).parent; p != hwmodel::kNoNode; p = b.node(p).parent) {
+    if (Device* d = c.fwnodes[static_cast<size_t>(p)].dev) return d;
+  }
+  return nullptr;
+}
+
+void FwnodeLinkDel(DriverCore& c, int consumer, int supplier)
+    ABSL_EXCLUSIVE_LOCKS_REQUIRED(c.fwnode_link_lock) {
+  auto& s = c.fwnodes[static_cast<size_t>(consumer)].suppliers;
+  s.erase(std::remove(s.begin(), s.end(), supplier), s.end());
+  auto& k = c.fwnodes[static_cast<size_t>(supplier)].consumers;
+  k.erase(std::remove(k.begin(), k.end(), consumer), k.end());
+}
+
+// fw_devlink_create_devlink (v6.1 form, KERNEL.md §2.1). 0: device link made; -EINVAL: fwnode
+// link invalid (dropped); -EAGAIN: keep the fwnode link. REQUIRES: fwnode_link_lock.
+int FwDevlinkCreateDevlink(DriverCore& c, Device* con, int sup_node, uint32_t flags)
+    ABSL_EXCLUSIVE_LOCKS_REQUIRED(c.fwnode_link_lock) {
+  FwnodeState& sup = c.fwnodes[static_cast<size_t>(sup_node)];
+  if (Device* sup_dev = sup.dev) {
+    // If it's one of those drivers that don't actually bind to their device using driver core,
+    // then don't wait on this supplier device indefinitely.
+    if (sup_dev->links_status == DlDevState::kNoDriver && sup.initialized) return -EINVAL;
+    // If this fails, it is due to cycles in device links. Just give up on this link and treat it
+    // as invalid.
+    if (device_link_add(con, sup_dev, flags) == nullptr && !(flags & DL_FLAG_SYNC_STATE_ONLY)) {
+      TraceLog(con->name, "fw_devlink_create_devlink",
+               absl::StrCat("Fixing up cyclic dependency with ", sup_dev->name));
+      device_link_add(con, sup_dev, FW_DEVLINK_FLAGS_PERMISSIVE);
+      return -EINVAL;
+    }
+    return 0;
+  }
+  // Supplier that's already initialized without a struct device.
+  if (sup.initialized) return -EINVAL;
+  // DL_FLAG_SYNC_STATE_ONLY doesn't block probing and supports cycles.
+  if (flags & DL_FLAG_SYNC_STATE_ONLY) return -EAGAIN;
+  Device* parent_dev = NextParentDev(c, sup_node);
+  if (parent_dev != nullptr) {
+    bool dependent;
+    {
+      MutexGuard l(c.device_links_lock);
+      dependent = DeviceIsDependent(con, parent_dev);
+    }
+    if (dependent) {
+      TraceLog(con->name, "fw_devlink_create_devlink",
+               absl::StrCat("Fixing up cyclic dependency with ",
+                            c.kernel.board.node(sup_node).path, " (", parent_dev->name, ")"));
+      return -EINVAL;
+    }
+  }
+  // Can't check for cycles or no cycles. So let's try again later.
+  return -EAGAIN;
+}
+
+// of_fwnode_add_links via fw_devlink_parse_fwtree (own node only). REQUIRES: fwnode_link_lock.
+void FwDevlinkParseFwnode(DriverCore& c, int node) ABSL_EXCLUSIVE_LOCKS_REQUIRED(c.fwnode_link_lock) {
+  FwnodeState& f = c.fwnodes[static_cast<size_t>(node)];
+  if (f.links_added) return;
+  f.links_added = true;
+  for (int sup : of_fwnode_supplier_links(c.kernel.board, c.kernel.knobs, node)) {
+    // of_link_to_phandle skips suppliers flagged FWNODE_FLAG_NOT_DEVICE (KERNEL.md §2.1): e.g. a
+    // pinctrl state node purged when its controller bound before this consumer was added.
+    if (c.fwnodes[static_cast<size_t>(sup)].not_device) continue;
+    f.suppliers.push_back(sup);
+    c.fwnodes[static_cast<size_t>(sup)].consumers.push_back(node);
+    TraceLog(c.kernel.board.node(node).path, "fwnode_link_add",
+             absl::StrCat("Link ", c.kernel.board.node(node).path, " -> ",
+                          c.kernel.board.node(sup).path));
+  }
+}
+
+// fw_devlink_link_device (v6.1).
+void fw_devlink_link_device(Device* dev) {
+  DriverCore& c = C(dev);
+  if (c.fw_devlink_flags == 0) return;
+  TraceSpan span(dev->name, "fw_devlink_link_device");
+  MutexGuard l(c.fwnode_link_lock);
+  FwDevlinkParseFwnode(c, dev->of_node);
+  // __fw_devlink_link_to_consumers: consumers parsed before this supplier had a device.
+  const std::vector<int> consumers = c.fwnodes[static_cast<size_t>(dev->of_node)].consumers;
+  for (int con_node : consumers) {
+    Device* con_dev = GetDevFromFwnode(c, con_node);
+    if (con_dev == nullptr) continue;  // only device nodes are parsed in the model
+    const int ret = FwDevlinkCreateDevlink(c, con_dev, dev->of_node, c.fw_devlink_flags);
+    if (ret == -EAGAIN) continue;
+    FwnodeLinkDel(c, con_node, dev->of_node);
+  }
+  // __fw_devlink_link_to_suppliers.
+  const std::vector<int> suppliers = c.fwnodes[static_cast<size_t>(dev->of_node)].suppliers;
+  for (int sup_node : suppliers) {
+    const int ret = FwDevlinkCreateDevlink(c, dev, sup_node, c.fw_devlink_flags);
+    if (ret == -EAGAIN) continue;
+    FwnodeLinkDel(c, dev->of_node, sup_node);
+  }
+}
+
+// fw_devlink_purge_absent_suppliers. REQUIRES: fwnode_link_lock.
+void FwDevlinkPurgeAbsentSuppliers(DriverCore& c, int node)
+    ABSL_EXCLUSIVE_LOCKS_REQUIRED(c.fwnode_link_lock) {
+  FwnodeState& f = c.fwnodes[static_cast<size_t>(node)];
+  if (f.dev != nullptr) return;
+  f.not_device = true;
+  // fwnode_links_purge_consumers
+  for (int con : std::vector<int>(f.consumers)) FwnodeLinkDel(c, con, node);
+  for (int child : c.kernel.board.node(node).children) {
+    if (c.kernel.board.node(child).available) FwDevlinkPurgeAbsentSuppliers(c, child);
+  }
+}
+
+// fw_devlink_unblock_consumers. 
+void fw_devlink_unblock_consumers(Device* dev) {
+  DriverCore& c = C(dev);
+  std::vector<std::pair<Device*, int>> drops;
+  {
+    MutexGuard l(c.device_links_lock);
+    for (DeviceLink* link : dev->consumers) {
+      if (int n = FwDevlinkRelaxLink(link)) drops.emplace_back(link->supplier, n);
+    }
+  }
+  for (auto& [s, n] : drops) DropSupplierRefs(s, n);
+}
+
+}  // namespace
+
+const char* DlStateName(DeviceLinkState s) {
+  switch (s) {
+    case DL_STATE_NONE: return "DL_STATE_NONE";
+    case DL_STATE_DORMANT: return "DL_STATE_DORMANT";
+    case DL_STATE_AVAILABLE: return "DL_STATE_AVAILABLE";
+    case DL_STATE_CONSUMER_PROBE: return "DL_STATE_CONSUMER_PROBE";
+    case DL_STATE_ACTIVE: return "DL_STATE_ACTIVE";
+    case DL_STATE_SUPPLIER_UNBIND: return "DL_STATE_SUPPLIER_UNBIND";
+  }
+  return "?";
+}
+
+int device_add(Device* dev) {
+  DriverCore& c = C(dev);
+  TraceSpan span(dev->name, "device_add");
+  // bus_add_device: on the bus klist from here on, a concurrent driver_attach walk can see it.
+  bus_add_device(dev);
+  // The IOMMU core's bus notifier runs here, before this device's fw_devlink links exist.
+  bus_notify(dev, BusNotify::kAddDevice);
+  bool link = false;
+  {
+    MutexGuard l(c.fwnode_link_lock);
+    FwnodeState& f = c.fwnodes[static_cast<size_t>(dev->of_node)];
+    if (f.dev == nullptr) {
+      f.dev = dev;
+      link = true;
+    }
+  }
+  if (link) fw_devlink_link_device(dev);
+  bus_probe_device(dev);
+  // If all driver registration is done and a newly added device doesn't match with any driver,
+  // don't block its consumers from probing in case the consumer device is able to operate
+  // without this supplier.
+  if (c.fw_devlink_drv_reg_done.Get() && !dev->can_match.Get()) fw_devlink_unblock_consumers(dev);
+  return 0;
+}
+
+DeviceLink* device_link_add(Device* consumer, Device* supplier, uint32_t flags) {
+  if (consumer == nullptr || supplier == nullptr || consumer == supplier ||
+      (flags & ~DL_ADD_VALID_FLAGS) ||
+      ((flags & DL_FLAG_STATELESS) && (flags & DL_MANAGED_LINK_FLAGS)) ||
+      ((flags & DL_FLAG_SYNC_STATE_ONLY) &&
+       (flags & ~DL_FLAG_INFERRED) != DL_FLAG_SYNC_STATE_ONLY) ||
+      ((flags & DL_FLAG_AUTOPROBE_CONSUMER) &&
+       (flags & (DL_FLAG_AUTOREMOVE_CONSUMER | DL_FLAG_AUTOREMOVE_SUPPLIER)))) {
+    return nullptr;
+  }
+  if ((flags & DL_FLAG_PM_RUNTIME) && (flags & DL_FLAG_RPM_ACTIVE)) {
+    if (pm_runtime_get_sync(supplier) < 0) {
+      pm_runtime_put_noidle(supplier);
+      return nullptr;
+    }
+  }
+  if (!(flags & DL_FLAG_STATELESS)) flags |= DL_FLAG_MANAGED;
+  DriverCore& c = C(consumer);
+  DeviceLink* link = nullptr;
+  bool rpm_ref_unused = (flags & DL_FLAG_PM_RUNTIME) && (flags & DL_FLAG_RPM_ACTIVE);
+  {
+    MutexGuard l(c.device_links_lock);
+    // If there is a reverse (non-SYNC_STATE_ONLY) dependency between the consumer and the
+    // supplier already in the graph, return NULL.
+    if (!supplier->registered ||
+        (!(flags & DL_FLAG_SYNC_STATE_ONLY) && DeviceIsDependent(consumer, supplier))) {
+      goto out;
+    }
+    // SYNC_STATE_ONLY links are useless once a consumer device has probed.
+    if ((flags & DL_FLAG_SYNC_STATE_ONLY) && consumer->links_status != DlDevState::kNoDriver &&
+        consumer->links_status != DlDevState::kProbing) {
+      goto out;
+    }
+    if (flags & DL_FLAG_AUTOREMOVE_SUPPLIER) flags &= ~DL_FLAG_AUTOREMOVE_CONSUMER;
+    for (DeviceLink* l2 : supplier->consumers) {
+      if (l2->consumer != consumer) continue;
+      link = l2;
+      if ((link->flags & DL_FLAG_INFERRED) && !(flags & DL_FLAG_INFERRED)) {
+        link->flags &= ~DL_FLAG_INFERRED;
+      }
+      if (flags & DL_FLAG_PM_RUNTIME) {
+        link->flags |= DL_FLAG_PM_RUNTIME;
+        if (flags & DL_FLAG_RPM_ACTIVE) {
+          ++link->rpm_active;
+          rpm_ref_unused = false;
+        }
+      }
+      if (flags & DL_FLAG_STATELESS) {
+        ++link->kref;
+        link->flags |= DL_FLAG_STATELESS;
+        goto out;
+      }
+      if (flags & DL_FLAG_AUTOREMOVE_SUPPLIER) {
+        if (link->flags & DL_FLAG_AUTOREMOVE_CONSUMER) {
+          link->flags &= ~DL_FLAG_AUTOREMOVE_CONSUMER;
+          link->flags |= DL_FLAG_AUTOREMOVE_SUPPLIER;
+        }
+      } else if (!(flags & DL_FLAG_AUTOREMOVE_CONSUMER)) {
+        link->flags &= ~(DL_FLAG_AUTOREMOVE_CONSUMER | DL_FLAG_AUTOREMOVE_SUPPLIER);
+      }
+      if (!(link->flags & DL_FLAG_MANAGED)) {
+        ++link->kref;
+        link->flags |= DL_FLAG_MANAGED;
+        DeviceLinkInitStatus(link, consumer, supplier);
+      }
+      if ((link->flags & DL_FLAG_SYNC_STATE_ONLY) && !(flags & DL_FLAG_SYNC_STATE_ONLY)) {
+        link->flags &= ~DL_FLAG_SYNC_STATE_ONLY;
+      }
+      goto out;
+    }
+    link = c.kernel.Alloc<DeviceLink>();
+    link->supplier = supplier;
+    link->consumer = consumer;
+    link->flags = flags;
+    if ((flags & DL_FLAG_PM_RUNTIME) && (flags & DL_FLAG_RPM_ACTIVE)) {
+      link->rpm_active = 1;
+      rpm_ref_unused = false;
+    }
+    if (flags & DL_FLAG_STATELESS) {
+      link->status = DL_STATE_NONE;
+    } else {
+      DeviceLinkInitStatus(link, consumer, supplier);
+    }
+    supplier->consumers.push_back(link);
+    consumer->suppliers.push_back(link);
+    c.links.push_back(link);
+    TraceLog(consumer->name, "device_link_add",
+             absl::StrCat("Linked as a consumer to ", supplier->name, " flags=0x",
+                          absl::Hex(link->flags), " ", DlStateName(link->status)));
+  }
+out:
+  if (rpm_ref_unused) pm_runtime_put(supplier);
+  return link;
+}
+
+void device_link_del(DeviceLink* link) {
+  if (link == nullptr) return;
+  DriverCore& c = C(link->consumer);
+  int drop = 0;
+  Device* supplier = link->supplier;
+  {
+    MutexGuard l(c.device_links_lock);
+    if (link->deleted) return;
+    if (--link->kref > 0) return;
+    link->deleted = true;
+    if (link->flags & DL_FLAG_PM_RUNTIME) drop = link->rpm_active;
+    link->rpm_active = 0;
+    EraseLink(link->supplier->consumers, link);
+    EraseLink(link->consumer->suppliers, link);
+    EraseLink(c.links, link);
+    TraceLog(link->consumer->name, "device_link_del",
+             absl::StrCat("Dropping the link to ", supplier->name));
+  }
+  // pm_runtime_drop_link -> pm_request_idle(supplier), after the lock (asynchronous in the kernel).
+  DropSupplierRefs(supplier, drop);
+}
+
+int device_links_check_suppliers(Device* dev) {
+  DriverCore& c = C(dev);
+  TraceSpan span(dev->name, "device_links_check_suppliers");
+  int ret = 0;
+  // Device waiting for supplier to become available is not allowed to probe.
+  {
+    MutexGuard l(c.fwnode_link_lock);
+    const FwnodeState& f = c.fwnodes[static_cast<size_t>(dev->of_node)];
+    if (!f.suppliers.empty() && c.fw_devlink_flags != FW_DEVLINK_FLAGS_PERMISSIVE) {
+      const std::string sup = c.kernel.board.node(f.suppliers.front()).path;
+      device_set_deferred_probe_reason(dev, absl::StrCat("wait for supplier ", sup));
+      TraceLog(dev->name, "device_links_check_suppliers",
+               absl::StrCat("error -EPROBE_DEFER: wait for supplier ", sup));
+      Kernel* k = dev->kernel;
+      const int node = dev->of_node;
+      // Evaluated after the run, when no task runs.
+      deferred_probe_set_ready_check(dev, [k, node]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+        return k->core->fwnodes[static_cast<size_t>(node)].suppliers.empty();
+      });
+      return -EPROBE_DEFER;
+    }
+  }
+  {
+    MutexGuard l(c.device_links_lock);
+    for (DeviceLink* link : dev->suppliers) {
+      if (!(link->flags & DL_FLAG_MANAGED)) continue;
+      if (link->status != DL_STATE_AVAILABLE && !(link->flags & DL_FLAG_SYNC_STATE_ONLY)) {
+        // device_links_missing_supplier
+        for (DeviceLink* l2 : dev->suppliers) {
+          if (l2->status == DL_STATE_CONSUMER_PROBE) l2->status = DL_STATE_AVAILABLE;
+        }
+        device_set_deferred_probe_reason(dev,
+                                         absl::StrCat("supplier ", link->supplier->name, " not ready"));
+        TraceLog(dev->name, "device_links_check_suppliers",
+                 absl::StrCat("error -EPROBE_DEFER: supplier ", link->supplier->name,
+                              " not ready (", DlStateName(link->status), ")"));
+        Kernel* k = dev->kernel;
+        deferred_probe_set_ready_check(dev, [k, dev] { return device_links_suppliers_ready(*k, dev); });
+        ret = -EPROBE_DEFER;
+        break;
+      }
+      link->status = DL_STATE_CONSUMER_PROBE;
+    }
+    dev->links_status = DlDevState::kProbing;
+  }
+  return ret;
+}
+
+void device_links_driver_bound(Device* dev) {
+  DriverCore& c = C(dev);
+  TraceSpan span(dev->name, "device_links_driver_bound");
+  {
+    // If a device binds successfully, it's expected to have created all the device links it
+    // needs; fw_devlink no longer needs to create device links to any of its suppliers. Also, if
+    // a child firmware node of this bound device is not added as a device by now, assume it is
+    // never going to be added.
+    MutexGuard l(c.fwnode_link_lock);
+    FwnodeState& f = c.fwnodes[static_cast<size_t>(dev->of_node)];
+    if (f.dev == dev) {
+      for (int sup : std::vector<int>(f.suppliers)) FwnodeLinkDel(c, dev->of_node, sup);
+      for (int child : c.kernel.board.node(dev->of_node).children) {
+        if (c.kernel.board.node(child).available) FwDevlinkPurgeAbsentSuppliers(c, child);
+      }
+    }
+  }
+  MutexGuard l(c.device_links_lock);
+  for (DeviceLink* link : dev->consumers) {
+    if (!(link->flags & DL_FLAG_MANAGED)) continue;
+    // Links created during consumer probe may be in the "consumer probe" state to start with if
+    // the supplier is still probing when they are created and they may become "active" if the
+    // consumer probe returns first. Skip them here.
+    if (link->status == DL_STATE_CONSUMER_PROBE || link->status == DL_STATE_ACTIVE) continue;
+    if (link->status != DL_STATE_DORMANT) {
+      TraceLog(dev->name, "device_links_driver_bound",
+               absl::StrCat("WARN_ON: consumer link to ", link->consumer->name, " in ",
+                            DlStateName(link->status)));
+    }
+    link->status = DL_STATE_AVAILABLE;
+    // The consumer may be deferred waiting for us: put it back on the pending list so the
+    // trigger in driver_bound retries it.
+    if (link->flags & DL_FLAG_AUTOPROBE_CONSUMER) driver_deferred_probe_add(link->consumer);
+  }
+  std::vector<DeviceLink*> drop;
+  for (DeviceLink* link : dev->suppliers) {
+    if (!(link->flags & DL_FLAG_MANAGED)) continue;
+    if (link->flags & DL_FLAG_SYNC_STATE_ONLY) {
+      drop.push_back(link);  // device_link_drop_managed
+    } else {
+      link->status = DL_STATE_ACTIVE;
+    }
+  }
+  for (DeviceLink* link : drop) {
+    link->flags &= ~DL_FLAG_MANAGED;
+    if (!(link->flags & DL_FLAG_STATELESS)) {
+      link->deleted = true;
+      EraseLink(link->supplier->consumers, link);
+      EraseLink(link->consumer->suppliers, link);
+      EraseLink(c.links, link);
+    }
+  }
+  dev->links_status = DlDevState::kDriverBound;
+}
+
+void device_links_no_driver(Device* dev) {
+  DriverCore& c = C(dev);
+  MutexGuard l(c.device_links_lock);
+  // __device_links_no_driver
+  for (DeviceLink* link : dev->suppliers) {
+    if (!(link->flags & DL_FLAG_MANAGED)) continue;
+    if (link->status == DL_STATE_CONSUMER_PROBE || link->status == DL_STATE_ACTIVE) {
+      link->status = DL_STATE_AVAILABLE;
+    }
+  }
+  // device_links_no_driver: consumers probing against us go back to dormant... (v6.1: consumer
+  // links that are CONSUMER_PROBE/ACTIVE stay; the rest become DORMANT)
+  for (DeviceLink* link : dev->consumers) {
+    if (!(link->flags & DL_FLAG_MANAGED)) continue;
+    if (link->status == DL_STATE_CONSUMER_PROBE || link->status == DL_STATE_ACTIVE) continue;
+    link->status = DL_STATE_DORMANT;
+  }
+  dev->links_status = DlDevState::kNoDriver;
+}
+
+void device_links_driver_cleanup(Device* dev) {
+  DriverCore& c = C(dev);
+  MutexGuard l(c.device_links_lock);
+  for (DeviceLink* link : dev->consumers) {
+    if (!(link->flags & DL_FLAG_MANAGED)) continue;
+    link->status = DL_STATE_DORMANT;
+  }
+  for (DeviceLink* link : dev->suppliers) {
+    if (!(link->flags & DL_FLAG_MANAGED)) continue;
+    link->status = DL_STATE_AVAILABLE;
+  }
+  dev->links_status = DlDevState::kNoDriver;
+}
+
+void device_links_unbind_consumers(Device* dev) {
+  DriverCore& c = C(dev);
+  while (true) {
+    Device* consumer = nullptr;
+    bool wait = false;
+    {
+      MutexGuard l(c.device_links_lock);
+      for (DeviceLink* link : dev->consumers) {
+        if (!(link->flags & DL_FLAG_MANAGED) || (link->flags & DL_FLAG_SYNC_STATE_ONLY)) continue;
+        if (link->status == DL_STATE_CONSUMER_PROBE) {
+          wait = true;
+          break;
+        }
+        if (link->status == DL_STATE_ACTIVE) {
+          link->status = DL_STATE_SUPPLIER_UNBIND;
+          consumer = link->consumer;
+          break;
+        }
+      }
+    }
+    if (wait) {
+      wait_for_device_probe(*dev->kernel);
+      continue;
+    }
+    if (consumer == nullptr) return;
+    TraceLog(dev->name, "device_links_unbind_consumers",
+             absl::StrCat("unbinding consumer ", consumer->name));
+    device_release_driver(consumer);
+  }
+}
+
+void fw_devlink_drivers_done(Kernel& k) {
+  DriverCore& c = core(k);
+  TraceSpan span("", "fw_devlink_drivers_done");
+  c.fw_devlink_drv_reg_done.Set(true);
+  std::vector<std::pair<Device*, int>> drops;
+  {
+    MutexGuard l(c.device_links_lock);
+    for (DeviceLink* link : c.links) {
+      if (!link->supplier->can_match.Get()) {
+        if (int n = FwDevlinkRelaxLink(link)) drops.emplace_back(link->supplier, n);
+      }
+    }
+  }
+  for (auto& [s, n] : drops) DropSupplierRefs(s, n);
+}
+
+bool device_links_suppliers_ready(Kernel& k, const Device* dev) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+  // End-of-run query: no task runs, the lists are stable.
+  DriverCore& c = core(k);
+  if (!c.fwnodes[static_cast<size_t>(dev->of_node)].suppliers.empty() &&
+      c.fw_devlink_flags != FW_DEVLINK_FLAGS_PERMISSIVE) {
+    return false;
+  }
+  for (const DeviceLink* link : dev->suppliers) {
+    if (!(link->flags & DL_FLAG_MANAGED) || (link->flags & DL_FLAG_SYNC_STATE_ONLY)) continue;
+    if (link->status != DL_STATE_AVAILABLE) return false;
+  }
+  return true;
+}
+
+std::string fwnode_first_supplier(Kernel& k, const Device* dev) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+  DriverCore& c = core(k);
+  const auto& s = c.fwnodes[static_cast<size_t>(dev->of_node)].suppliers;
+  return s.empty() ? std::string() : k.board.node(s.front()).path;
+}
+
+}  // namespace probestorm::kernel

@@ -1,0 +1,322 @@
+// Models drivers/base/power/runtime.c of Linux v6.1, reduced (see pm_runtime.h): rpm_resume /
+// rpm_suspend with supplier handling over DL_FLAG_PM_RUNTIME device links, usage counting,
+// enable/disable, pm_runtime_{get,put}_suppliers for the probe path.
+//
+// Deliberate divergences: idle and suspend requests run synchronously in the caller (the kernel
+// uses pm_wq); no autosuspend, no parent/child counting, no irq_safe, no runtime_error latch;
+// supplier lists are copied under device_links_lock instead of walked under SRCU.
+#include "driver/base/pm_runtime.h"
+
+#include <vector>
+
+#include "absl/strings/str_cat.h"
+#include "driver/base/core.h"
+#include "driver/base/driver_core.h"
+#include "driver/base/lock.h"
+#include "driver/kernel.h"
+#include "harness/trace/trace.h"
+
+namespace probestorm::kernel {
+namespace {
+
+using harness::TraceLog;
+
+bool Stable(RpmStatus s) { return s == RpmStatus::kActive || s == RpmStatus::kSuspended; }
+
+// pm_generic_runtime_{suspend,resume} of the platform bus: the driver's callback, 0 without one.
+int Callback(Device* dev, bool resume) {
+  DeviceDriver* drv = dev->driver.Get();
+  if (drv == nullptr) return 0;
+  const auto& cb = resume ? drv->pm.runtime_resume : drv->pm.runtime_suspend;
+  if (!cb) return 0;
+  harness::TraceSpan span(dev->name, resume ? "rpm_resume callback" : "rpm_suspend callback");
+  return cb(dev);
+}
+
+std::vector<DeviceLink*> PmRuntimeSupplierLinks(Device* dev) {
+  DriverCore& c = core(*dev->kernel);
+  std::vector<DeviceLink*> out;
+  MutexGuard l(c.device_links_lock);
+  for (DeviceLink* link : dev->suppliers) {
+    if (link->flags & DL_FLAG_PM_RUNTIME) out.push_back(link);
+  }
+  return out;
+}
+
+// rpm_put_suppliers: drop every reference the consumer took on its suppliers, then let them idle.
+void RpmPutSuppliers(Device* dev) {
+  DriverCore& c = core(*dev->kernel);
+  for (DeviceLink* link : PmRuntimeSupplierLinks(dev)) {
+    int n;
+    {
+      MutexGuard l(c.device_links_lock);
+      if (link->status == DL_STATE_SUPPLIER_UNBIND) continue;
+      n = link->rpm_active;
+      link->rpm_active = 0;
+    }
+    for (int i = 0; i < n; ++i) pm_runtime_put_noidle(link->supplier);
+    if (n > 0) {
+      pm_runtime_get_noresume(link->supplier);  // pm_request_idle(supplier), synchronously
+      pm_runtime_put(link->supplier);
+    }
+  }
+}
+
+// rpm_get_suppliers.
+int RpmGetSuppliers(Device* dev) {
+  DriverCore& c = core(*dev->kernel);
+  for (DeviceLink* link : PmRuntimeSupplierLinks(dev)) {
+    const int ret = pm_runtime_get_sync(link->supplier);
+    // Ignore suppliers with disabled runtime PM.
+    if (ret < 0 && ret != -EACCES) {
+      pm_runtime_put_noidle(link->supplier);
+      return ret;
+    }
+    MutexGuard l(c.device_links_lock);
+    ++link->rpm_active;
+  }
+  return 0;
+}
+
+// Waits until no transition of `dev` is in progress. REQUIRES: power.lock held on entry and exit.
+void WaitStable(Device* dev) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+  DevPmInfo& p = dev->power;
+  while (!Stable(p.runtime_status.Get())) {
+    p.lock.unlock();
+    p.wait_queue.WaitEvent([&p] { return Stable(p.runtime_status.Peek()); });
+    p.lock.lock();
+  }
+}
+
+int rpm_resume(Device* dev) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+  DevPmInfo& p = dev->power;
+  p.lock.lock();
+  WaitStable(dev);
+  if (p.disable_depth.Get() > 0) {
+    const int r = p.runtime_status.Get() == RpmStatus::kActive ? 1 : -EACCES;
+    p.lock.unlock();
+    return r;
+  }
+  if (p.runtime_status.Get() == RpmStatus::kActive) {
+    p.lock.unlock();
+    return 1;
+  }
+  p.runtime_status.Set(RpmStatus::kResuming);
+  p.lock.unlock();
+
+  harness::TraceSpan span(dev->name, "rpm_resume");
+  int ret = RpmGetSuppliers(dev);
+  if (ret == 0) ret = Callback(dev, /*resume=*/true);
+  if (ret != 0) RpmPutSuppliers(dev);  // "Do that if resume fails too."
+
+  p.lock.lock();
+  p.runtime_status.Set(ret == 0 ? RpmStatus::kActive : RpmStatus::kSuspended);
+  p.lock.unlock();
+  p.wait_queue.WakeUpAll();
+  if (ret != 0) TraceLog(dev->name, "rpm_resume", absl::StrCat("failed: ", ErrName(ret)));
+  return ret;
+}
+
+int rpm_suspend(Device* dev) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+  DevPmInfo& p = dev->power;
+  p.lock.lock();
+  WaitStable(dev);
+  // rpm_check_suspend_allowed
+  int ret = 0;
+  if (p.disable_depth.Get() > 0) {
+    ret = -EACCES;
+  } else if (p.usage_count.Get() > 0) {
+    ret = -EAGAIN;
+  } else if (p.runtime_status.Get() == RpmStatus::kSuspended) {
+    ret = 1;
+  }
+  if (ret != 0) {
+    p.lock.unlock();
+    return ret;
+  }
+  p.runtime_status.Set(RpmStatus::kSuspending);
+  p.lock.unlock();
+
+  harness::TraceSpan span(dev->name, "rpm_suspend");
+  ret = Callback(dev, /*resume=*/false);
+  p.lock.lock();
+  p.runtime_status.Set(ret == 0 ? RpmStatus::kSuspended : RpmStatus::kActive);
+  p.lock.unlock();
+  p.wait_queue.WakeUpAll();
+  // Maybe the suppliers are now able to suspend.
+  if (ret == 0) RpmPutSuppliers(dev);
+  return ret;
+}
+
+// rpm_idle: usage 0, enabled, active -> suspend (synchronously).
+int rpm_idle(Device* dev) {
+  DevPmInfo& p = dev->power;
+  bool suspend;
+  {
+    MutexGuard l(p.lock);
+    suspend = p.usage_count.Get() == 0 && p.disable_depth.Get() == 0 &&
+              p.runtime_status.Get() == RpmStatus::kActive;
+  }
+  return suspend ? rpm_suspend(dev) : 0;
+}
+
+}  // namespace
+
+void pm_runtime_enable(Device* dev) {
+  DevPmInfo& p = dev->power;
+  MutexGuard l(p.lock);
+  const int depth = p.disable_depth.Get();
+  if (depth == 0) {
+    TraceLog(dev->name, "pm_runtime_enable", "Unbalanced pm_runtime_enable!");
+    return;
+  }
+  p.disable_depth.Set(depth - 1);
+}
+
+void pm_runtime_disable(Device* dev) {
+  DevPmInfo& p = dev->power;
+  MutexGuard l(p.lock);
+  p.disable_depth.Set(p.disable_depth.Get() + 1);
+}
+
+int pm_runtime_get_sync(Device* dev) {
+  {
+    MutexGuard l(dev->power.lock);
+    dev->power.usage_count.Set(dev->power.usage_count.Get() + 1);
+  }
+  return rpm_resume(dev);
+}
+
+int pm_runtime_resume_and_get(Device* dev) {
+  const int ret = pm_runtime_get_sync(dev);
+  if (ret < 0) {
+    pm_runtime_put_noidle(dev);
+    return ret;
+  }
+  return 0;
+}
+
+void pm_runtime_get_noresume(Device* dev) {
+  MutexGuard l(dev->power.lock);
+  dev->power.usage_count.Set(dev->power.usage_count.Get() + 1);
+}
+
+void pm_runtime_put_noidle(Device* dev) {
+  MutexGuard l(dev->power.lock);
+  const int u = dev->power.usage_count.Get();
+  if (u > 0) dev->power.usage_count.Set(u - 1);
+}
+
+int pm_runtime_put(Device* dev) {
+  bool zero;
+  {
+    MutexGuard l(dev->power.lock);
+    const int u = dev->power.usage_count.Get();
+    if (u <= 0) {
+      TraceLog(dev->name, "pm_runtime_put", "Runtime PM usage count underflow!");
+      return -EINVAL;
+    }
+    dev->power.usage_count.Set(u - 1);
+    zero = u == 1;
+  }
+  if (!zero) return 0;
+  const int ret = rpm_idle(dev);
+  return ret < 0 && ret != -EACCES && ret != -EAGAIN ? ret : 0;
+}
+
+int pm_runtime_put_sync(Device* dev) { return pm_runtime_put(dev); }
+
+bool pm_runtime_active(Device* dev) {
+  // include/linux/pm_runtime.h: runtime_status == RPM_ACTIVE || disable_depth — a device with
+  // runtime PM disabled counts as active.
+  MutexGuard l(dev->power.lock);
+  return dev->power.runtime_status.Get() == RpmStatus::kActive || dev->power.disable_depth.Get() > 0;
+}
+
+bool pm_runtime_enabled(Device* dev) {
+  MutexGuard l(dev->power.lock);
+  return dev->power.disable_depth.Get() == 0;
+}
+
+void pm_runtime_set_active(Device* dev) {
+  MutexGuard l(dev->power.lock);
+  if (dev->power.disable_depth.Get() == 0) return;  // -EAGAIN in the kernel
+  dev->power.runtime_status.Set(RpmStatus::kActive);
+}
+
+void pm_runtime_set_suspended(Device* dev) {
+  MutexGuard l(dev->power.lock);
+  if (dev->power.disable_depth.Get() == 0) return;
+  dev->power.runtime_status.Set(RpmStatus::kSuspended);
+}
+
+int pm_runtime_force_suspend(Device* dev) {
+  pm_runtime_disable(dev);
+  bool active;
+  {
+    MutexGuard l(dev->power.lock);
+    active = dev->power.runtime_status.Get() == RpmStatus::kActive;
+  }
+  if (!active) return 0;
+  const int ret = Callback(dev, /*resume=*/false);
+  if (ret) {
+    pm_runtime_enable(dev);
+    return ret;
+  }
+  MutexGuard l(dev->power.lock);
+  dev->power.runtime_status.Set(RpmStatus::kSuspended);
+  return 0;
+}
+
+int pm_runtime_force_resume(Device* dev) {
+  bool needs;
+  {
+    MutexGuard l(dev->power.lock);
+    needs = dev->power.runtime_status.Get() == RpmStatus::kSuspended &&
+            dev->power.usage_count.Get() > 0;
+  }
+  int ret = 0;
+  if (needs) {
+    ret = Callback(dev, /*resume=*/true);
+    if (ret == 0) {
+      MutexGuard l(dev->power.lock);
+      dev->power.runtime_status.Set(RpmStatus::kActive);
+    }
+  }
+  pm_runtime_enable(dev);
+  return ret;
+}
+
+void pm_runtime_get_suppliers(Device* dev) {
+  DriverCore& c = core(*dev->kernel);
+  for (DeviceLink* link : PmRuntimeSupplierLinks(dev)) {
+    {
+      MutexGuard l(c.device_links_lock);
+      link->supplier_preactivated = true;
+    }
+    pm_runtime_get_sync(link->supplier);
+  }
+}
+
+void pm_runtime_put_suppliers(Device* dev) {
+  DriverCore& c = core(*dev->kernel);
+  for (DeviceLink* link : PmRuntimeSupplierLinks(dev)) {
+    bool put;
+    {
+      MutexGuard l(c.device_links_lock);
+      put = link->supplier_preactivated;
+      link->supplier_preactivated = false;
+    }
+    if (put) pm_runtime_put(link->supplier);
+  }
+}
+
+void pm_runtime_reinit(Device* dev) {
+  MutexGuard l(dev->power.lock);
+  if (dev->power.disable_depth.Get() > 0 &&
+      dev->power.runtime_status.Get() == RpmStatus::kActive) {
+    dev->power.runtime_status.Set(RpmStatus::kSuspended);
+  }
+}
+
+}  // namespace probestorm::kernel
