@@ -1,2 +1,4 @@
-// probestorm: entry point; subcommands live in stress/.
-int main(int argc, char** argv) { return 0; }
+// probestorm: entry point; the subcommands live in stress/ (commands.h).
+#include "stress/commands.h"
+
+int main(int argc, char** argv) { return probestorm::stress::ProbestormMain(argc, argv); }

@@ -1,0 +1,92 @@
+#include "stress/boards.h"
+
+#include <algorithm>
+#include <filesystem>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "harness/rng.h"
+#include "harness/strings.h"
+
+namespace probestorm::stress {
+
+absl::StatusOr<std::vector<std::string>> ExpandBoardSpecs(const std::vector<std::string>& dts,
+                                                          const std::vector<std::string>& synthetic) {
+  std::vector<std::string> out;
+  for (const std::string& d : dts) {
+    std::error_code ec;
+    if (!absl::StartsWith(d, "embedded:") && std::filesystem::is_directory(d, ec)) {
+      std::vector<std::string> files;
+      for (const auto& e : std::filesystem::directory_iterator(d, ec)) {
+        if (e.path().extension() == ".dtb") files.push_back(e.path().string());
+      }
+      if (files.empty()) {
+        return absl::InvalidArgumentError(absl::StrCat("--dt=", d, ": folder holds no .dtb file"));
+      }
+      std::sort(files.begin(), files.end());
+      out.insert(out.end(), files.begin(), files.end());
+    } else {
+      out.push_back(d);
+    }
+  }
+  for (const std::string& s : synthetic) out.push_back(absl::StrCat(Av(kSyntheticPrefix), s));
+  if (out.empty()) out.emplace_back(kDefaultBoard);
+  return out;
+}
+
+absl::StatusOr<hwmodel::Board> LoadBoardSpec(std::string_view spec) {
+  absl::StatusOr<hwmodel::Board> b =
+      absl::StartsWith(Av(spec), Av(kSyntheticPrefix))
+          ? hwmodel::LoadSynthetic(spec.substr(kSyntheticPrefix.size()))
+          : hwmodel::LoadBoard(spec);
+  if (!b.ok()) {
+    const std::string msg(b.status().message());
+    // Name the board unless the loader already did.
+    if (absl::StrContains(msg, Av(spec))) return b.status();
+    return absl::InvalidArgumentError(absl::StrCat("board '", Av(spec), "': ", msg));
+  }
+  b->name = std::string(spec);
+  return b;
+}
+
+absl::Status DisableNodes(hwmodel::Board& board, const std::vector<std::string>& paths) {
+  for (const std::string& path : paths) {
+    const int root = board.FindPath(path);
+    if (root == hwmodel::kNoNode) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("board '", board.name, "' has no node '", path, "'"));
+    }
+    board.nodes[static_cast<size_t>(root)].status_okay = false;
+    std::vector<int> stack = {root};
+    while (!stack.empty()) {
+      const int n = stack.back();
+      stack.pop_back();
+      auto& node = board.nodes[static_cast<size_t>(n)];
+      node.available = false;
+      for (int c : node.children) stack.push_back(c);
+    }
+  }
+  std::vector<int> devices;
+  for (int d : board.devices) {
+    if (board.node(d).available) {
+      devices.push_back(d);
+    } else {
+      board.nodes[static_cast<size_t>(d)].is_device = false;
+    }
+  }
+  board.devices = std::move(devices);
+  return absl::OkStatus();
+}
+
+uint64_t BoardFingerprint(const hwmodel::Board& board) {
+  std::string s;
+  for (const auto& n : board.nodes) {
+    absl::StrAppend(&s, n.path, n.status_okay ? "+" : "-", n.iommus.size(), ":",
+                    n.suppliers.size(), ";");
+    for (const auto& c : n.compatible) absl::StrAppend(&s, c, ",");
+    for (const auto& r : n.iommus) absl::StrAppend(&s, r.node, "/");
+  }
+  return harness::Rng::Hash(s);
+}
+
+}  // namespace probestorm::stress

@@ -1,0 +1,335 @@
+#include "stress/campaign.h"
+
+#include <unistd.h>
+
+#include <algorithm>
+#include <array>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <exception>
+#include <mutex>
+#include <thread>
+#include <tuple>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "harness/invariant.h"
+#include "harness/rng.h"
+#include "harness/sched/replay_scheduler.h"
+#include "harness/strings.h"
+#include "tbb/task_arena.h"
+#include "tbb/task_group.h"
+
+namespace probestorm::stress {
+
+using Clock = std::chrono::steady_clock;
+
+uint64_t RunSeed(uint64_t campaign_seed, uint64_t run) {
+  return harness::Rng(campaign_seed).Fork(run).seed();
+}
+
+std::vector<uint64_t> ShardRuns(uint64_t runs, int index, int count) {
+  std::vector<uint64_t> out;
+  for (uint64_t r = static_cast<uint64_t>(index); r < runs; r += static_cast<uint64_t>(count)) {
+    out.push_back(r);
+  }
+  return out;
+}
+
+absl::StatusOr<kernel::ModelRun> ExecuteRun(const hwmodel::Board& board,
+                                            const kernel::Profile& profile, const EngineSpec& spec,
+                                            uint64_t seed, harness::Strategy* strategy,
+                                            bool keep_trace) {
+  harness::EngineOptions o = spec.options;
+  o.seed = seed;
+  o.keep_trace = keep_trace;
+  try {
+    if (spec.engine == "free") {
+      return kernel::RunFree(board, profile, o, spec.perturb, spec.time_scale);
+    }
+    std::unique_ptr<harness::Strategy> own;
+    if (strategy == nullptr) {
+      auto s = harness::MakeStrategy(spec.strategy);
+      if (!s.ok()) return s.status();
+      own = std::move(*s);
+      strategy = own.get();
+    }
+    return kernel::RunControlled(board, profile, o, *strategy);
+  } catch (const std::exception& e) {
+    return absl::InternalError(absl::StrCat("model error (", e.what(), ")"));
+  } catch (...) {
+    return absl::InternalError("model error (unknown exception)");
+  }
+}
+
+bool CampaignResult::Violated() const {
+  for (const auto& [id, c] : summary) {
+    if (c.violations > 0) return true;
+  }
+  return false;
+}
+
+ReplayToken MakeToken(const CampaignOptions& o, int board, int profile, uint64_t run,
+                      const harness::Finding& f, uint64_t trace_hash,
+                      const harness::Schedule* schedule) {
+  ReplayToken t;
+  const CampaignBoard& b = o.boards[static_cast<size_t>(board)];
+  t.board = b.spec;
+  t.board_fingerprint = b.fingerprint;
+  t.profile = o.profiles[static_cast<size_t>(profile)].name;
+  t.knobs = kernel::FormatKnobs(o.profiles[static_cast<size_t>(profile)].knobs);
+  t.engine = o.engine.engine;
+  t.strategy = o.engine.strategy;
+  t.perturb = o.engine.perturb;
+  t.time_scale = o.engine.time_scale;
+  t.seed = RunSeed(o.seed, run);
+  t.run = run;
+  t.invariants = o.engine.invariants;
+  t.max_virtual_time_ns = o.engine.options.max_virtual_time;
+  t.max_steps = o.engine.options.max_steps;
+  t.invariant = f.invariant;
+  t.trace_hash = trace_hash;
+  if (schedule != nullptr) {
+    t.strategy = "replay";
+    t.schedule = *schedule;
+  }
+  return t;
+}
+
+namespace {
+
+// A distinct finding: same place, same invariant, same words.
+using DistinctKey = std::tuple<std::string, int, int, int, std::string>;
+
+size_t InvariantIndex(std::string_view id) {
+  auto p = harness::ParseInvariant(id);
+  return p.ok() ? static_cast<size_t>(*p) : static_cast<size_t>(harness::InvariantId::kCount);
+}
+
+class Campaign {
+ public:
+  explicit Campaign(const CampaignOptions& o) : o_(o), start_(Clock::now()) {
+    combos_ = o.boards.size() * o.profiles.size();
+    dfs_ = absl::StartsWith(o.engine.strategy, "dfs") && o.engine.engine != "free";
+    deadline_ = start_ + std::chrono::duration_cast<Clock::duration>(
+                             std::chrono::duration<double>(o.time_budget_seconds));
+    if (o.runs > 0) {
+      const auto mine = ShardRuns(o.runs, o.shard_index, o.shard_count);
+      total_units_ = mine.size() * combos_;
+    }
+  }
+
+  CampaignResult Run() {
+    std::thread progress;
+    if (o_.progress) progress = std::thread([this] { ProgressLoop(); });
+    if (dfs_) {
+      RunDfs();
+    } else {
+      const int jobs = std::max(1, o_.jobs);
+      tbb::task_arena arena(jobs);
+      arena.execute([&] {
+        tbb::task_group g;
+        for (int i = 0; i < jobs; ++i) g.run([this] { Worker(); });
+        g.wait();
+      });
+    }
+    {
+      std::lock_guard<std::mutex> l(progress_mu_);
+      finished_ = true;
+    }
+    progress_cv_.notify_all();
+    if (progress.joinable()) {
+      progress.join();
+      std::printf("\r\033[K");
+      std::fflush(stdout);
+    }
+    return Finish();
+  }
+
+ private:
+  bool TimeUp() const { return o_.runs == 0 && Clock::now() >= deadline_; }
+  double Elapsed() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
+
+  // Unit u -> (run index, board, profile).
+  bool Unit(uint64_t u, uint64_t& run, int& board, int& profile) const {
+    const uint64_t k = u / combos_;
+    const uint64_t combo = u % combos_;
+    run = static_cast<uint64_t>(o_.shard_index) + k * static_cast<uint64_t>(o_.shard_count);
+    if (o_.runs > 0 && run >= o_.runs) return false;
+    board = static_cast<int>(combo / o_.profiles.size());
+    profile = static_cast<int>(combo % o_.profiles.size());
+    return true;
+  }
+
+  void Worker() {
+    while (!stop_.load(std::memory_order_relaxed) && !TimeUp()) {
+      const uint64_t u = next_.fetch_add(1);
+      uint64_t run = 0;
+      int board = 0, profile = 0;
+      if (!Unit(u, run, board, profile)) return;
+      OneRun(run, board, profile, nullptr);
+    }
+  }
+
+  // dfs: one strategy per board x profile, explored in order; run r is the r-th schedule.
+  void RunDfs() {
+    for (size_t b = 0; b < o_.boards.size(); ++b) {
+      for (size_t p = 0; p < o_.profiles.size(); ++p) {
+        auto s = harness::MakeStrategy(o_.engine.strategy);
+        if (!s.ok()) return;
+        for (uint64_t run = 0; !stop_ && !TimeUp() && (o_.runs == 0 || run < o_.runs); ++run) {
+          const bool mine = run % static_cast<uint64_t>(o_.shard_count) ==
+                            static_cast<uint64_t>(o_.shard_index);
+          OneRun(run, static_cast<int>(b), static_cast<int>(p), s->get(), !mine);
+          if (!(*s)->Next()) break;
+        }
+      }
+    }
+  }
+
+  void OneRun(uint64_t run, int board, int profile, harness::Strategy* strategy,
+              bool uncounted = false) {
+    const auto& b = *o_.boards[static_cast<size_t>(board)].board;
+    const auto& prof = o_.profiles[static_cast<size_t>(profile)];
+    EngineSpec spec = o_.engine;
+    if (o_.runs == 0) {
+      // A run still going at the deadline is cut and discarded; the deadline never changes the
+      // schedule of a run that finishes.
+      spec.options.wall_deadline_seconds =
+          std::max(0.001, std::chrono::duration<double>(deadline_ - Clock::now()).count());
+    }
+    const uint64_t seed = RunSeed(o_.seed, run);
+    auto m = ExecuteRun(b, prof, spec, seed, strategy);
+    if (uncounted) return;
+    const double wall = Elapsed();
+    std::lock_guard<std::mutex> l(mu_);
+    if (!m.ok()) {
+      if (++result_.model_errors == 1) {
+        result_.first_error = absl::StrCat("run ", run, " on ", o_.boards[static_cast<size_t>(board)].spec,
+                                           " / ", prof.name, ": ", m.status().message());
+      }
+      return;
+    }
+    const harness::RunResult& r = m->result;
+    if (r.ending == harness::Ending::kWallDeadline) return;  // cut by the budget: not counted
+    ++result_.runs;
+    runs_done_.fetch_add(1, std::memory_order_relaxed);
+    result_.schedule_points += r.steps;
+    points_.fetch_add(r.steps, std::memory_order_relaxed);
+    result_.max_live_tasks = std::max(result_.max_live_tasks, r.max_live_tasks);
+    ++result_.endings[harness::EndingName(r.ending)];
+    std::vector<std::string> violated;
+    for (const harness::Finding& f : r.findings) {
+      InvariantCount& c = result_.summary[f.invariant];
+      if (f.severity == harness::Severity::kViolation) {
+        ++c.violations;
+        if (std::find(violated.begin(), violated.end(), f.invariant) == violated.end()) {
+          violated.push_back(f.invariant);
+          ++c.runs_violated;
+        }
+        const size_t idx = InvariantIndex(f.invariant);
+        if (idx < by_id_.size()) by_id_[idx].fetch_add(1, std::memory_order_relaxed);
+        if (o_.stop_on_first && (o_.stop_invariant.empty() || o_.stop_invariant == f.invariant)) {
+          stop_ = true;
+          result_.stopped_early = true;
+        }
+      } else {
+        ++c.warnings;
+      }
+      if (c.first_run < 0 || static_cast<uint64_t>(c.first_run) > run) {
+        c.first_run = static_cast<int64_t>(run);
+      }
+      if (c.first_wall_seconds == 0 || wall < c.first_wall_seconds) c.first_wall_seconds = wall;
+      const DistinctKey key{f.invariant, board, profile, static_cast<int>(f.severity), f.message};
+      auto it = distinct_.find(key);
+      if (it != distinct_.end() && it->second.run <= run) continue;
+      FoundRecord rec;
+      rec.finding = f;
+      rec.board = board;
+      rec.profile = profile;
+      rec.run = run;
+      rec.seed = seed;
+      rec.trace_hash = r.trace_hash;
+      rec.wall_seconds = wall;
+      rec.token = MakeToken(o_, board, profile, run, f, r.trace_hash, dfs_ ? &m->schedule : nullptr);
+      distinct_[key] = std::move(rec);
+    }
+  }
+
+  CampaignResult Finish() {
+    std::lock_guard<std::mutex> l(mu_);
+    result_.wall_seconds = Elapsed();
+    std::vector<FoundRecord> all;
+    for (auto& [k, rec] : distinct_) all.push_back(std::move(rec));
+    std::sort(all.begin(), all.end(), [](const FoundRecord& a, const FoundRecord& b) {
+      return std::make_tuple(InvariantIndex(a.finding.invariant), a.finding.invariant, a.run, a.board,
+                             a.profile, a.finding.message) <
+             std::make_tuple(InvariantIndex(b.finding.invariant), b.finding.invariant, b.run, b.board,
+                             b.profile, b.finding.message);
+    });
+    std::map<std::tuple<std::string, int, int>, size_t> kept;
+    for (auto& rec : all) {
+      if (kept[{rec.finding.invariant, rec.board, rec.profile}]++ < o_.cap_per_key) {
+        result_.findings.push_back(std::move(rec));
+      }
+    }
+    return std::move(result_);
+  }
+
+  void ProgressLoop() {
+    const auto t0 = Clock::now();
+    std::unique_lock<std::mutex> l(progress_mu_);
+    while (!finished_) {
+      progress_cv_.wait_for(l, std::chrono::milliseconds(250));
+      if (finished_) break;
+      const double el = std::max(1e-3, std::chrono::duration<double>(Clock::now() - t0).count());
+      const uint64_t runs = runs_done_.load();
+      std::string line = absl::StrFormat("runs %llu", static_cast<unsigned long long>(runs));
+      if (total_units_ > 0) absl::StrAppend(&line, "/", total_units_);
+      absl::StrAppend(&line, absl::StrFormat(" | %.1f runs/s | %.3gM points/s", runs / el,
+                                             static_cast<double>(points_.load()) / el / 1e6));
+      std::string found;
+      for (const auto& info : harness::AllInvariants()) {
+        const uint64_t n = by_id_[static_cast<size_t>(info.id)].load();
+        if (n > 0) absl::StrAppend(&found, " ", Av(info.name), ":", n);
+      }
+      absl::StrAppend(&line, " | findings", found.empty() ? " none" : found);
+      if (o_.runs == 0) {
+        absl::StrAppend(&line, absl::StrFormat(
+                                   " | %.0fs left",
+                                   std::max(0.0, std::chrono::duration<double>(deadline_ - Clock::now()).count())));
+      }
+      std::printf("\r\033[K%s", line.c_str());
+      std::fflush(stdout);
+    }
+  }
+
+  const CampaignOptions& o_;
+  const Clock::time_point start_;
+  Clock::time_point deadline_;
+  size_t combos_ = 1;
+  bool dfs_ = false;
+  uint64_t total_units_ = 0;
+  std::atomic<uint64_t> next_{0};
+  std::atomic<bool> stop_{false};
+  std::atomic<uint64_t> runs_done_{0};
+  std::atomic<uint64_t> points_{0};
+  std::array<std::atomic<uint64_t>, static_cast<size_t>(harness::InvariantId::kCount)> by_id_{};
+
+  std::mutex mu_;  // guards result_ and distinct_
+  CampaignResult result_;
+  std::map<DistinctKey, FoundRecord> distinct_;
+
+  std::mutex progress_mu_;
+  std::condition_variable progress_cv_;
+  bool finished_ = false;
+};
+
+}  // namespace
+
+CampaignResult RunCampaign(const CampaignOptions& options) { return Campaign(options).Run(); }
+
+}  // namespace probestorm::stress

@@ -1,0 +1,121 @@
+// Campaigns: boards x profiles x runs of the kernel model, spread over --jobs OS threads with TBB,
+// with deterministic per-run seeds and deterministic sharding.
+//
+// Run r of a campaign with seed S uses EngineOptions::seed = RunSeed(S, r) on every board and
+// profile (so run r means the same thing across profiles, which bisect relies on). Shard I of N
+// takes the runs with r % N == I. With --runs the set of runs is fixed, so the result (findings,
+// counts) is identical for any --jobs and shards merged equal one unsharded campaign; with a time
+// budget the set of finished runs depends on machine speed and --jobs (runs still in flight at
+// the deadline are discarded, never half-counted). Distinct findings keep the lowest run that
+// produced them, so the choice does not depend on thread timing either.
+//
+// Thread-safety: RunCampaign is called from one thread; it runs model runs on a TBB arena of
+// `jobs` threads and merges their results under a mutex.
+#ifndef PROBESTORM_STRESS_CAMPAIGN_H_
+#define PROBESTORM_STRESS_CAMPAIGN_H_
+
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "driver/profile.h"
+#include "driver/world.h"
+#include "harness/engine.h"
+#include "harness/finding.h"
+#include "harness/sched/schedule.h"
+#include "harness/sched/strategy.h"
+#include "hwmodel/dt/board.h"
+#include "stress/token.h"
+
+namespace probestorm::stress {
+
+// What one run needs besides its board and profile (all of it goes into a replay token).
+struct EngineSpec {
+  std::string engine = "controlled";  // controlled | free
+  std::string strategy = "random";    // controlled engine: random | pct:D[:K] | dfs:P
+  std::string perturb = "light";      // free engine: none | light | heavy
+  double time_scale = 1000;           // free engine: virtual ns per real ns
+  std::string invariants;             // --invariants text, "" = all
+  harness::EngineOptions options;     // seed is set per run
+};
+
+// The seed of run `run` of a campaign with seed `campaign_seed`.
+uint64_t RunSeed(uint64_t campaign_seed, uint64_t run);
+// The run indices of shard `index` of `count` among runs [0, runs).
+std::vector<uint64_t> ShardRuns(uint64_t runs, int index, int count);
+
+// One run, controlled (strategy from spec.strategy, or `replay` when given) or free. Never throws:
+// a model exception becomes kInternal.
+absl::StatusOr<kernel::ModelRun> ExecuteRun(const hwmodel::Board& board,
+                                            const kernel::Profile& profile, const EngineSpec& spec,
+                                            uint64_t seed, harness::Strategy* strategy = nullptr,
+                                            bool keep_trace = false);
+
+struct CampaignBoard {
+  std::string spec;  // as on the command line (embedded:tm2e, path, synthetic:...)
+  std::shared_ptr<const hwmodel::Board> board;
+  uint64_t fingerprint = 0;
+};
+
+struct CampaignOptions {
+  std::vector<CampaignBoard> boards;
+  std::vector<kernel::Profile> profiles;
+  EngineSpec engine;
+  uint64_t seed = 1;
+  uint64_t runs = 0;                 // 0: until the time budget is spent
+  double time_budget_seconds = 20;   // with runs == 0
+  int jobs = 1;
+  bool stop_on_first = false;        // stop at the first violation (of stop_invariant if set)
+  std::string stop_invariant;
+  int shard_index = 0;
+  int shard_count = 1;
+  bool progress = false;             // one updating line on stdout (a terminal)
+  size_t cap_per_key = 8;            // distinct findings kept per invariant x board x profile
+};
+
+struct FoundRecord {
+  harness::Finding finding;
+  int board = 0;    // index into CampaignOptions::boards
+  int profile = 0;  // index into CampaignOptions::profiles
+  uint64_t run = 0;
+  uint64_t seed = 0;
+  uint64_t trace_hash = 0;
+  double wall_seconds = 0;  // since the campaign started
+  ReplayToken token;
+};
+
+struct InvariantCount {
+  uint64_t violations = 0;
+  uint64_t warnings = 0;
+  int64_t first_run = -1;
+  double first_wall_seconds = 0;
+  uint64_t runs_violated = 0;  // runs with at least one violation of this invariant
+};
+
+struct CampaignResult {
+  uint64_t runs = 0;              // finished runs (counted)
+  uint64_t schedule_points = 0;
+  uint32_t max_live_tasks = 0;
+  double wall_seconds = 0;
+  uint64_t model_errors = 0;      // runs whose model threw (a harness bug): exit 125
+  std::string first_error;
+  std::map<std::string, uint64_t> endings;         // EndingName -> runs
+  std::vector<FoundRecord> findings;               // distinct, in (invariant, run) order
+  std::map<std::string, InvariantCount> summary;   // by invariant id
+  bool stopped_early = false;
+  bool Violated() const;
+};
+
+// Token for one finding of a campaign run.
+ReplayToken MakeToken(const CampaignOptions& o, int board, int profile, uint64_t run,
+                      const harness::Finding& f, uint64_t trace_hash,
+                      const harness::Schedule* schedule);
+
+CampaignResult RunCampaign(const CampaignOptions& options);
+
+}  // namespace probestorm::stress
+
+#endif  // PROBESTORM_STRESS_CAMPAIGN_H_

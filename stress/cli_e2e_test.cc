@@ -1,0 +1,318 @@
+// End-to-end tests of the `probestorm` binary (PROBESTORM_BINARY), run as a subprocess: exit
+// codes, stdout/stderr, reports, replay, shrink, bisect, sharding + merge, and every class of bad
+// input (exit 2 with exactly one line on stderr).
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <regex>
+#include <sstream>
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "stress/json.h"
+#include "stress/report.h"
+#include "stress/xml_check_test_util.h"
+
+namespace probestorm::stress {
+namespace {
+
+using ::testing::HasSubstr;
+
+struct Result {
+  int code = -1;
+  std::string out, err;
+};
+
+std::string Slurp(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+std::string Dir(const std::string& name) {
+  const std::string d = ::testing::TempDir() + "/probestorm_e2e_" + name;
+  std::system(("rm -rf '" + d + "' && mkdir -p '" + d + "'").c_str());
+  return d;
+}
+
+// Runs `probestorm ARGS` in a clean shard environment.
+Result Probestorm(const std::string& args) {
+  static int n = 0;
+  const std::string base = ::testing::TempDir() + "/probestorm_e2e_io" + std::to_string(n++);
+  const std::string cmd =
+      "env -u GTEST_SHARD_INDEX -u GTEST_TOTAL_SHARDS -u JOB_COMPLETION_INDEX "
+      "-u SLURM_ARRAY_TASK_ID -u SLURM_ARRAY_TASK_COUNT " PROBESTORM_BINARY " " +
+      args + " >" + base + ".out 2>" + base + ".err";
+  const int status = std::system(cmd.c_str());
+  Result r;
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = Slurp(base + ".out");
+  r.err = Slurp(base + ".err");
+  return r;
+}
+
+Report LoadReport(const std::string& path) {
+  auto r = ParseReport(Slurp(path), path);
+  EXPECT_TRUE(r.ok()) << r.status();
+  return r.ok() ? *r : Report{};
+}
+
+std::string FirstToken(const Report& r, const std::string& invariant) {
+  for (const auto& f : r.findings) {
+    if (f.invariant == invariant && f.severity == "violation") return f.token;
+  }
+  ADD_FAILURE() << "no " << invariant << " finding";
+  return "";
+}
+
+// The seed campaign, shared by several tests (fixed runs: deterministic).
+const std::string& SeedCampaignDir() {
+  static const std::string* dir = [] {
+    auto* d = new std::string(Dir("seed"));
+    Result r = Probestorm("run --runs=200 --jobs=2 --out=" + *d);
+    EXPECT_EQ(r.code, 1) << r.out << r.err;
+    std::ofstream(*d + "/stdout.txt") << r.out;
+    return d;
+  }();
+  return *dir;
+}
+
+TEST(CliE2eTest, DefaultCampaignFindsTheSeedInvariantAndExits1) {
+  const std::string dir = SeedCampaignDir();
+  const std::string out = Slurp(dir + "/stdout.txt");
+  EXPECT_THAT(out, HasSubstr("xlate-uninit-controller (violation) on embedded:tm2e / v6.1-modular"));
+  EXPECT_THAT(out, HasSubstr("exynos_iommu_of_xlate"));  // the explanation, in kernel terms
+  EXPECT_THAT(out, HasSubstr("probestorm replay --token="));
+  EXPECT_THAT(out, HasSubstr("devices: "));
+  EXPECT_THAT(out, HasSubstr("result: VIOLATION (exit 1)"));
+  EXPECT_THAT(out, ::testing::Not(HasSubstr("\r")));  // no progress line off a terminal
+  // Artifacts.
+  const Report r = LoadReport(dir + "/report.json");
+  EXPECT_EQ(r.schema, "probestorm-report/1");
+  EXPECT_EQ(r.runs, 200u);
+  EXPECT_GT(r.summary.at("xlate-uninit-controller").violations, 0u);
+  auto doc = ParseJson(Slurp(dir + "/report.json"));
+  ASSERT_TRUE(doc.ok());
+  for (const char* key : {"schema", "version", "engine", "strategy", "boards", "profiles", "shard",
+                          "runs", "wall_seconds", "schedule_points", "max_live_tasks",
+                          "peak_rss_bytes", "findings", "summary"}) {
+    EXPECT_NE(doc->Find(key), nullptr) << key;
+  }
+  const JsonValue& f0 = doc->Find("findings")->array().at(0);
+  for (const char* key : {"invariant", "severity", "board", "profile", "seed", "run", "step",
+                          "virtual_time_ns", "wall_seconds", "tasks", "devices", "message",
+                          "replay", "trace_hash"}) {
+    EXPECT_NE(f0.Find(key), nullptr) << key;
+  }
+  testing::XmlNode junit;
+  std::string error;
+  ASSERT_TRUE(testing::ParseXml(Slurp(dir + "/junit.xml"), junit, error)) << error;
+  EXPECT_EQ(junit.name, "testsuites");
+  EXPECT_NE(junit.attrs.at("failures"), "0");
+  auto chrome = ParseJson(Slurp(dir + "/trace-xlate-uninit-controller.json"));
+  EXPECT_TRUE(chrome.ok()) << chrome.status();
+  EXPECT_THAT(Slurp(dir + "/log-xlate-uninit-controller.txt"), HasSubstr("exynos_sysmmu_probe"));
+}
+
+TEST(CliE2eTest, FixedProfilesExit0) {
+  Result a = Probestorm("run --profile=v6.1 --runs=40 --jobs=2 --out=");
+  EXPECT_EQ(a.code, 0) << a.out << a.err;
+  EXPECT_THAT(a.out, HasSubstr("result: no violation (exit 0)"));
+  Result b = Probestorm(
+      "run --profile=v6.1-modular+initfix --invariants=xlate-uninit-controller,domain-alloc-uninit "
+      "--runs=100 --jobs=2 --out=");
+  EXPECT_EQ(b.code, 0) << b.out << b.err;
+}
+
+TEST(CliE2eTest, ReplayReproducesTheTraceHash) {
+  const std::string dir = SeedCampaignDir();
+  const Report r = LoadReport(dir + "/report.json");
+  const std::string token = FirstToken(r, "xlate-uninit-controller");
+  Result a = Probestorm("replay --token=" + token + " --out=" + dir);
+  EXPECT_EQ(a.code, 1) << a.out << a.err;
+  EXPECT_THAT(a.out, HasSubstr("matches the recorded run"));
+  EXPECT_THAT(a.out, HasSubstr("result: xlate-uninit-controller reproduced"));
+  EXPECT_TRUE(ParseJson(Slurp(dir + "/replay-xlate-uninit-controller.json")).ok());
+  // --report + --finding picks the same kind of thing.
+  Result b = Probestorm("replay --report=" + dir + "/report.json --finding=0 --out=");
+  EXPECT_EQ(b.code, r.findings[0].severity == "violation" ? 1 : 0) << b.out << b.err;
+  EXPECT_THAT(b.out, HasSubstr("matches the recorded run"));
+}
+
+TEST(CliE2eTest, ShrinkMakesASmallerFailingRun) {
+  const Report r = LoadReport(SeedCampaignDir() + "/report.json");
+  const std::string token = FirstToken(r, "xlate-uninit-controller");
+  Result s = Probestorm("shrink --token=" + token + " --out=");
+  ASSERT_EQ(s.code, 1) << s.out << s.err;
+  std::smatch m;
+  const std::string out = s.out;
+  ASSERT_TRUE(std::regex_search(out, m, std::regex(R"(masters\s+(\d+)\s+(\d+))")));
+  EXPECT_LT(std::stoi(m[2]), std::stoi(m[1]));
+  ASSERT_TRUE(std::regex_search(out, m, std::regex(R"(preemptions\s+(\d+)\s+(\d+))")));
+  EXPECT_LT(std::stoi(m[2]), std::stoi(m[1]));
+  ASSERT_TRUE(std::regex_search(out, m, std::regex(R"(shrunk token:\s+probestorm replay --token=(\S+))")));
+  Result again = Probestorm("replay --token=" + m[1].str() + " --out=");
+  EXPECT_EQ(again.code, 1) << again.out << again.err;
+  EXPECT_THAT(again.out, HasSubstr("matches the recorded run"));
+}
+
+TEST(CliE2eTest, BisectFindsTheSeedSeriesAndTheFix) {
+  Result a = Probestorm(
+      "bisect --profiles=v6.1,v6.1-modular --invariant=xlate-uninit-controller --jobs=2");
+  EXPECT_EQ(a.code, 0) << a.out << a.err;
+  EXPECT_THAT(a.out, HasSubstr("first bad: v6.1-modular"));
+  Result b = Probestorm(
+      "bisect --find=first-good "
+      "--profiles=v6.1-modular,v6.1-modular+initfix,v6.1-modular+marek,v6.2-modular "
+      "--invariant=xlate-uninit-controller --jobs=2");
+  EXPECT_EQ(b.code, 0) << b.out << b.err;
+  EXPECT_THAT(b.out, HasSubstr("first good: v6.1-modular+initfix"));
+  Result c = Probestorm(
+      "bisect --profiles=v6.1-modular+initfix,v6.2-modular --invariant=xlate-uninit-controller "
+      "--runs=50 --jobs=2");
+  EXPECT_EQ(c.code, 125) << c.out << c.err;
+  EXPECT_THAT(c.err, HasSubstr("do not differ"));
+}
+
+TEST(CliE2eTest, FourShardsMergedEqualTheUnshardedCampaign) {
+  const std::string dir = Dir("shards");
+  const std::string common = " --runs=48 --seed=9 --jobs=2 --out= ";
+  Result whole = Probestorm("run" + common + "--report_json=" + dir + "/all.json");
+  ASSERT_NE(whole.code, 2) << whole.err;
+  std::string inputs;
+  for (int i = 0; i < 4; ++i) {
+    const std::string path = dir + "/shard" + std::to_string(i) + ".json";
+    Result s = Probestorm("run" + common + "--shard_index=" + std::to_string(i) +
+                          " --shard_count=4 --report_json=" + path);
+    ASSERT_NE(s.code, 2) << s.err;
+    inputs += " " + path;
+  }
+  Result m = Probestorm("merge" + inputs + " --report_json=" + dir + "/merged.json --junit=" + dir +
+                        "/merged.xml");
+  EXPECT_EQ(m.code, whole.code) << m.out << m.err;
+  const Report a = LoadReport(dir + "/all.json");
+  const Report b = LoadReport(dir + "/merged.json");
+  EXPECT_EQ(a.runs, b.runs);
+  EXPECT_EQ(a.schedule_points, b.schedule_points);
+  EXPECT_EQ(a.endings, b.endings);
+  ASSERT_EQ(a.findings.size(), b.findings.size());
+  for (size_t i = 0; i < a.findings.size(); ++i) {
+    EXPECT_EQ(a.findings[i].invariant, b.findings[i].invariant);
+    EXPECT_EQ(a.findings[i].run, b.findings[i].run);
+    EXPECT_EQ(a.findings[i].seed, b.findings[i].seed);
+    EXPECT_EQ(a.findings[i].message, b.findings[i].message);
+    EXPECT_EQ(a.findings[i].trace_hash, b.findings[i].trace_hash);
+  }
+  for (const auto& [id, s] : a.summary) {
+    EXPECT_EQ(s.violations, b.summary.at(id).violations) << id;
+    EXPECT_EQ(s.warnings, b.summary.at(id).warnings) << id;
+    EXPECT_EQ(s.first_run, b.summary.at(id).first_run) << id;
+  }
+  testing::XmlNode junit;
+  std::string error;
+  EXPECT_TRUE(testing::ParseXml(Slurp(dir + "/merged.xml"), junit, error)) << error;
+}
+
+TEST(CliE2eTest, EveryBadInputExits2WithOneLine) {
+  const std::string dir = Dir("bad");
+  std::ofstream(dir + "/garbage.dtb") << "this is not a flattened device tree";
+  std::ofstream(dir + "/bad.profile") << "base = v6.1\nexynos_iommu = sometimes\n";
+  std::ofstream(dir + "/other.json") << R"({"schema": "someone-else/3", "findings": []})";
+  std::ofstream(dir + "/broken.json") << "{\"schema\": ";
+  Report x;
+  x.campaign_id = "aaaa";
+  std::ofstream(dir + "/x.json") << ReportJson(x);
+  x.campaign_id = "bbbb";
+  std::ofstream(dir + "/y.json") << ReportJson(x);
+  const Report seed = LoadReport(SeedCampaignDir() + "/report.json");
+  const std::string token = FirstToken(seed, "xlate-uninit-controller");
+
+  struct Case {
+    std::string args;
+    std::string expect;  // in the one stderr line
+  };
+  const std::vector<Case> cases = {
+      {"frobnicate", "unknown subcommand 'frobnicate'"},
+      {"run --frobnicate", "unknown flag --frobnicate"},
+      {"run --format=json", "--format is not valid here"},
+      {"run extra", "unexpected argument 'extra'"},
+      {"run --profile=v6.1-modualr", "unknown profile 'v6.1-modualr'"},
+      {"run --profile=" + dir + "/bad.profile", "bad.profile:2: bad value 'sometimes'"},
+      {"run --set=no_such_knob=1", "unknown knob 'no_such_knob'"},
+      {"run --set=churn=lots", "bad value 'lots' for knob 'churn'"},
+      {"run --set=churn", "expected knob=value"},
+      {"run --runs=many", "bad value 'many' for --runs"},
+      {"run --stop_on_first=maybe", "bad value 'maybe' for --stop_on_first"},
+      {"run --time_budget=soon", "bad --time_budget 'soon'"},
+      {"run --engine=quantum", "bad --engine 'quantum'"},
+      {"run --strategy=chaos", "bad --strategy 'chaos'"},
+      {"run --perturb=extreme", "bad --perturb 'extreme'"},
+      {"run --invariants=no-such-invariant", "no-such-invariant"},
+      {"run --shard_index=4 --shard_count=4", "shard index 4"},
+      {"run --dt=" + dir + "/missing.dtb", "missing.dtb"},
+      {"run --dt=" + dir + "/garbage.dtb", "garbage.dtb"},
+      {"run --dt=embedded:nosuchboard", "nosuchboard"},
+      {"run --synthetic=sysmmus=oops", "sysmmus"},
+      {"replay", "give --token=T or --report=R --finding=N"},
+      {"replay --token=garbage!", "bad replay token"},
+      {"replay --token=" + token + " --synthetic=sysmmus=2,masters=1,per_master=2",
+       "token from another board"},
+      {"replay --report=" + SeedCampaignDir() + "/report.json --finding=99999", "no finding 99999"},
+      {"shrink --token=AAAA", "bad replay token"},
+      {"merge " + dir + "/other.json", "schema 'someone-else/3' is not probestorm-report/1"},
+      {"merge " + dir + "/broken.json", "broken.json: JSON parse error"},
+      {"merge " + dir + "/nope.json", "nope.json: cannot read"},
+      {"merge " + dir + "/x.json " + dir + "/y.json", "y.json: campaign bbbb differs"},
+      {"merge", "give the shard reports"},
+      {"list", "say what to list"},
+      {"list gadgets", "unknown list 'gadgets'"},
+      {"describe --format=svg", "bad --format 'svg'"},
+      {"bisect", "--invariant=ID is required"},
+      {"bisect --invariant=bogus", "bogus"},
+      {"bisect --invariant=stall --find=middle", "bad --find 'middle'"},
+      {"bisect --invariant=stall --profiles=v6.1", "at least two profiles"},
+  };
+  for (const Case& c : cases) {
+    Result r = Probestorm(c.args);
+    EXPECT_EQ(r.code, 2) << c.args << "\n" << r.out << r.err;
+    EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << c.args << "\n" << r.err;
+    EXPECT_THAT(r.err, HasSubstr(c.expect)) << c.args;
+  }
+}
+
+TEST(CliE2eTest, HelpListAndDescribe) {
+  for (const char* sub : {"run", "replay", "shrink", "bisect", "describe", "list", "merge"}) {
+    Result r = Probestorm(std::string(sub) + " --help");
+    EXPECT_EQ(r.code, 0) << sub;
+    EXPECT_THAT(r.out, HasSubstr(std::string("usage: probestorm ") + sub));
+  }
+  Result run_help = Probestorm("run --help");
+  for (const char* flag : {"--dt", "--synthetic", "--profile", "--set", "--engine", "--strategy",
+                           "--perturb", "--seed", "--runs", "--time_budget", "--jobs",
+                           "--invariants", "--stop_on_first", "--report_json", "--junit",
+                           "--trace", "--log", "--out", "--shard_index", "--shard_count"}) {
+    EXPECT_THAT(run_help.out, HasSubstr(flag));
+  }
+  Result p = Probestorm("list profiles");
+  EXPECT_EQ(p.code, 0);
+  EXPECT_THAT(p.out, HasSubstr("v6.1-modular+marek"));
+  EXPECT_THAT(p.out, HasSubstr("exynos_init_order = fixed"));
+  Result i = Probestorm("list invariants");
+  EXPECT_THAT(i.out, HasSubstr("xlate-uninit-controller"));
+  EXPECT_THAT(i.out, HasSubstr("data-race"));
+  Result k = Probestorm("list knobs --profile=v6.1-modular");
+  EXPECT_THAT(k.out, HasSubstr("exynos_load_time"));
+  EXPECT_THAT(k.out, HasSubstr("v6.1-modular: module"));
+  Result d = Probestorm("describe --format=json");
+  EXPECT_EQ(d.code, 0) << d.err;
+  auto doc = ParseJson(d.out);
+  ASSERT_TRUE(doc.ok()) << doc.status();
+  EXPECT_NE(doc->Find("sysmmus"), nullptr);
+}
+
+}  // namespace
+}  // namespace probestorm::stress

@@ -1,0 +1,336 @@
+#include "stress/report.h"
+
+#include <sys/resource.h>
+
+#include <algorithm>
+#include <set>
+#include <tuple>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "harness/invariant.h"
+#include "harness/rng.h"
+#include "harness/strings.h"
+#include "stress/json.h"
+
+namespace probestorm::stress {
+namespace {
+
+constexpr size_t kCapPerKey = 8;
+
+size_t IdOrder(std::string_view id) {
+  auto p = harness::ParseInvariant(id);
+  return p.ok() ? static_cast<size_t>(*p) : 1000;
+}
+
+size_t IndexOf(const std::vector<std::string>& v, std::string_view s) {
+  return static_cast<size_t>(std::find(v.begin(), v.end(), s) - v.begin());
+}
+
+// Report order: invariant, run, board, profile, message; then cap per invariant x board x profile.
+void SortAndCap(Report& r) {
+  auto key = [&](const ReportFinding& f) {
+    return std::make_tuple(IdOrder(f.invariant), f.invariant, f.run, IndexOf(r.boards, f.board),
+                           IndexOf(r.profiles, f.profile), f.severity, f.message);
+  };
+  std::sort(r.findings.begin(), r.findings.end(),
+            [&](const ReportFinding& a, const ReportFinding& b) { return key(a) < key(b); });
+  std::map<std::tuple<std::string, std::string, std::string>, size_t> kept;
+  std::vector<ReportFinding> out;
+  for (auto& f : r.findings) {
+    if (kept[{f.invariant, f.board, f.profile}]++ < kCapPerKey) out.push_back(std::move(f));
+  }
+  r.findings = std::move(out);
+}
+
+std::string Hex(uint64_t v) { return absl::StrFormat("%016x", v); }
+
+}  // namespace
+
+bool Report::Violated() const {
+  for (const auto& [id, s] : summary) {
+    if (s.violations > 0) return true;
+  }
+  return false;
+}
+
+uint64_t PeakRssBytes() {
+  struct rusage ru {};
+  getrusage(RUSAGE_SELF, &ru);
+  return static_cast<uint64_t>(ru.ru_maxrss) * 1024;
+}
+
+std::string CampaignId(const CampaignOptions& o) {
+  std::string s = "campaign/1;";
+  for (const auto& b : o.boards) absl::StrAppend(&s, b.spec, "#", Hex(b.fingerprint), ";");
+  for (const auto& p : o.profiles) absl::StrAppend(&s, p.name, "{", kernel::FormatKnobs(p.knobs), "};");
+  absl::StrAppend(&s, o.engine.engine, ";", o.engine.strategy, ";", o.engine.perturb, ";",
+                  o.engine.invariants, ";", o.seed, ";", o.runs, ";", o.shard_count, ";",
+                  o.engine.options.max_virtual_time, ";", o.engine.options.max_steps);
+  return Hex(harness::Rng::Hash(s));
+}
+
+Report BuildReport(const CampaignOptions& o, const CampaignResult& res) {
+  Report r;
+  r.campaign_id = CampaignId(o);
+  r.engine = o.engine.engine;
+  r.strategy = o.engine.engine == "free" ? "" : o.engine.strategy;
+  r.perturb = o.engine.engine == "free" ? o.engine.perturb : "";
+  r.seed = o.seed;
+  r.runs_requested = o.runs;
+  for (const auto& info : harness::AllInvariants()) {
+    if (o.engine.options.invariants.Has(info.id)) r.invariants.emplace_back(info.name);
+  }
+  for (const auto& b : o.boards) r.boards.push_back(b.spec);
+  for (const auto& p : o.profiles) r.profiles.push_back(p.name);
+  r.shard_index = o.shard_index;
+  r.shard_count = o.shard_count;
+  r.runs = res.runs;
+  r.wall_seconds = res.wall_seconds;
+  r.schedule_points = res.schedule_points;
+  r.max_live_tasks = res.max_live_tasks;
+  r.peak_rss_bytes = PeakRssBytes();
+  r.model_errors = res.model_errors;
+  r.endings = res.endings;
+  for (const FoundRecord& rec : res.findings) {
+    ReportFinding f;
+    f.invariant = rec.finding.invariant;
+    f.severity = harness::SeverityName(rec.finding.severity);
+    f.board = o.boards[static_cast<size_t>(rec.board)].spec;
+    f.profile = o.profiles[static_cast<size_t>(rec.profile)].name;
+    f.seed = rec.seed;
+    f.run = rec.run;
+    f.step = rec.finding.step;
+    f.virtual_time_ns = rec.finding.virtual_time_ns;
+    f.wall_seconds = rec.wall_seconds;
+    f.tasks = rec.finding.tasks;
+    f.devices = rec.finding.devices;
+    f.message = rec.finding.message;
+    f.detail = rec.finding.detail;
+    f.token = rec.token.Encode();
+    f.replay = absl::StrCat("probestorm replay --token=", f.token);
+    f.trace_hash = Hex(rec.trace_hash);
+    r.findings.push_back(std::move(f));
+  }
+  for (const std::string& id : r.invariants) r.summary[id];
+  for (const auto& [id, c] : res.summary) {
+    ReportSummary& s = r.summary[id];
+    s.violations = c.violations;
+    s.warnings = c.warnings;
+    s.first_run = c.first_run;
+    s.first_wall_seconds = c.first_wall_seconds;
+    s.runs_violated = c.runs_violated;
+  }
+  SortAndCap(r);
+  return r;
+}
+
+std::string ReportJson(const Report& r) {
+  JsonWriter w;
+  w.BeginObject();
+  w.Key("schema").String(r.schema);
+  w.Key("version").String(r.version);
+  w.Key("campaign_id").String(r.campaign_id);
+  w.Key("engine").String(r.engine);
+  w.Key("strategy").String(r.strategy);
+  if (!r.perturb.empty()) w.Key("perturb").String(r.perturb);
+  w.Key("seed").Uint(r.seed);
+  w.Key("runs_requested").Uint(r.runs_requested);
+  w.Key("invariants").StringArray(r.invariants);
+  w.Key("boards").StringArray(r.boards);
+  w.Key("profiles").StringArray(r.profiles);
+  w.Key("shard").BeginObject();
+  w.Key("index").Int(r.shard_index);
+  w.Key("count").Int(r.shard_count);
+  if (r.merged_shards > 0) w.Key("merged").Int(r.merged_shards);
+  w.EndObject();
+  w.Key("runs").Uint(r.runs);
+  w.Key("wall_seconds").Double(r.wall_seconds);
+  w.Key("schedule_points").Uint(r.schedule_points);
+  w.Key("max_live_tasks").Uint(r.max_live_tasks);
+  w.Key("peak_rss_bytes").Uint(r.peak_rss_bytes);
+  w.Key("model_errors").Uint(r.model_errors);
+  w.Key("endings").BeginObject();
+  for (const auto& [k, v] : r.endings) w.Key(k).Uint(v);
+  w.EndObject();
+  w.Key("findings").BeginArray();
+  for (const ReportFinding& f : r.findings) {
+    w.BeginObject();
+    w.Key("invariant").String(f.invariant);
+    w.Key("severity").String(f.severity);
+    w.Key("board").String(f.board);
+    w.Key("profile").String(f.profile);
+    w.Key("seed").Uint(f.seed);
+    w.Key("run").Uint(f.run);
+    w.Key("step").Uint(f.step);
+    w.Key("virtual_time_ns").Int(f.virtual_time_ns);
+    w.Key("wall_seconds").Double(f.wall_seconds);
+    w.Key("tasks").StringArray(f.tasks);
+    w.Key("devices").StringArray(f.devices);
+    w.Key("message").String(f.message);
+    if (!f.detail.empty()) w.Key("detail").String(f.detail);
+    w.Key("replay").String(f.replay);
+    w.Key("token").String(f.token);
+    w.Key("trace_hash").String(f.trace_hash);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("summary").BeginObject();
+  std::vector<std::string> ids;
+  for (const auto& [id, s] : r.summary) ids.push_back(id);
+  std::sort(ids.begin(), ids.end(), [](const std::string& a, const std::string& b) {
+    return std::make_pair(IdOrder(a), a) < std::make_pair(IdOrder(b), b);
+  });
+  for (const std::string& id : ids) {
+    const ReportSummary& s = r.summary.at(id);
+    w.Key(id).BeginObject();
+    w.Key("violations").Uint(s.violations);
+    w.Key("warnings").Uint(s.warnings);
+    w.Key("first_run").Int(s.first_run);
+    w.Key("first_wall_seconds").Double(s.first_wall_seconds);
+    w.Key("runs_violated").Uint(s.runs_violated);
+    w.EndObject();
+  }
+  w.EndObject();
+  w.EndObject();
+  return w.str();
+}
+
+absl::StatusOr<Report> ParseReport(std::string_view json, std::string_view where) {
+  auto doc = ParseJson(json);
+  if (!doc.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(Av(where), ": ", doc.status().message()));
+  }
+  const JsonValue& d = *doc;
+  if (!d.is_object()) {
+    return absl::InvalidArgumentError(absl::StrCat(Av(where), ": not a probestorm report (not an object)"));
+  }
+  Report r;
+  r.schema = d.GetString("schema");
+  if (r.schema != kReportSchema) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        Av(where), ": schema '", r.schema, "' is not ", Av(kReportSchema)));
+  }
+  r.version = d.GetString("version");
+  r.campaign_id = d.GetString("campaign_id");
+  r.engine = d.GetString("engine");
+  r.strategy = d.GetString("strategy");
+  r.perturb = d.GetString("perturb");
+  r.seed = d.GetUint("seed");
+  r.runs_requested = d.GetUint("runs_requested");
+  r.invariants = d.GetStrings("invariants");
+  r.boards = d.GetStrings("boards");
+  r.profiles = d.GetStrings("profiles");
+  if (const JsonValue* s = d.Find("shard")) {
+    r.shard_index = static_cast<int>(s->GetInt("index"));
+    r.shard_count = static_cast<int>(s->GetInt("count", 1));
+    r.merged_shards = static_cast<int>(s->GetInt("merged"));
+  }
+  r.runs = d.GetUint("runs");
+  r.wall_seconds = d.GetDouble("wall_seconds");
+  r.schedule_points = d.GetUint("schedule_points");
+  r.max_live_tasks = d.GetUint("max_live_tasks");
+  r.peak_rss_bytes = d.GetUint("peak_rss_bytes");
+  r.model_errors = d.GetUint("model_errors");
+  if (const JsonValue* e = d.Find("endings"); e && e->is_object()) {
+    for (const auto& [k, v] : e->object()) r.endings[k] = v.AsUint();
+  }
+  if (const JsonValue* fs = d.Find("findings"); fs && fs->is_array()) {
+    for (const JsonValue& j : fs->array()) {
+      ReportFinding f;
+      f.invariant = j.GetString("invariant");
+      f.severity = j.GetString("severity");
+      f.board = j.GetString("board");
+      f.profile = j.GetString("profile");
+      f.seed = j.GetUint("seed");
+      f.run = j.GetUint("run");
+      f.step = j.GetUint("step");
+      f.virtual_time_ns = j.GetInt("virtual_time_ns");
+      f.wall_seconds = j.GetDouble("wall_seconds");
+      f.tasks = j.GetStrings("tasks");
+      f.devices = j.GetStrings("devices");
+      f.message = j.GetString("message");
+      f.detail = j.GetString("detail");
+      f.replay = j.GetString("replay");
+      f.token = j.GetString("token");
+      f.trace_hash = j.GetString("trace_hash");
+      r.findings.push_back(std::move(f));
+    }
+  } else {
+    return absl::InvalidArgumentError(absl::StrCat(Av(where), ": report has no findings array"));
+  }
+  if (const JsonValue* s = d.Find("summary"); s && s->is_object()) {
+    for (const auto& [id, v] : s->object()) {
+      ReportSummary& x = r.summary[id];
+      x.violations = v.GetUint("violations");
+      x.warnings = v.GetUint("warnings");
+      x.first_run = v.GetInt("first_run", -1);
+      x.first_wall_seconds = v.GetDouble("first_wall_seconds");
+      x.runs_violated = v.GetUint("runs_violated");
+    }
+  }
+  return r;
+}
+
+absl::StatusOr<Report> MergeReports(const std::vector<Report>& reports,
+                                    const std::vector<std::string>& names) {
+  if (reports.empty()) return absl::InvalidArgumentError("merge: no report given");
+  const Report& first = reports[0];
+  Report m = first;
+  m.findings.clear();
+  m.summary.clear();
+  m.endings.clear();
+  m.runs = m.schedule_points = m.max_live_tasks = m.peak_rss_bytes = m.model_errors = 0;
+  m.wall_seconds = 0;
+  std::set<int> shards;
+  for (size_t i = 0; i < reports.size(); ++i) {
+    const Report& r = reports[i];
+    const std::string& name = names[i];
+    if (r.campaign_id != first.campaign_id) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          name, ": campaign ", r.campaign_id, " differs from ", names[0], "'s campaign ",
+          first.campaign_id, " (different boards, profiles, strategy, seed, runs or shard count)"));
+    }
+    if (r.merged_shards == 0 && !shards.insert(r.shard_index).second) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(name, ": shard ", r.shard_index, " of ", r.shard_count, " given twice"));
+    }
+    m.runs += r.runs;
+    m.schedule_points += r.schedule_points;
+    m.model_errors += r.model_errors;
+    m.max_live_tasks = std::max(m.max_live_tasks, r.max_live_tasks);
+    m.peak_rss_bytes = std::max(m.peak_rss_bytes, r.peak_rss_bytes);
+    m.wall_seconds = std::max(m.wall_seconds, r.wall_seconds);  // shards run side by side
+    for (const auto& [k, v] : r.endings) m.endings[k] += v;
+    for (const auto& [id, s] : r.summary) {
+      ReportSummary& x = m.summary[id];
+      x.violations += s.violations;
+      x.warnings += s.warnings;
+      x.runs_violated += s.runs_violated;
+      if (s.first_run >= 0 && (x.first_run < 0 || s.first_run < x.first_run)) {
+        x.first_run = s.first_run;
+        x.first_wall_seconds = s.first_wall_seconds;
+      }
+    }
+    // Union of distinct findings, keeping the lowest run of each.
+    for (const ReportFinding& f : r.findings) {
+      auto same = std::find_if(m.findings.begin(), m.findings.end(), [&](const ReportFinding& g) {
+        return g.invariant == f.invariant && g.board == f.board && g.profile == f.profile &&
+               g.severity == f.severity && g.message == f.message;
+      });
+      if (same == m.findings.end()) {
+        m.findings.push_back(f);
+      } else if (f.run < same->run) {
+        *same = f;
+      }
+    }
+  }
+  m.shard_index = 0;
+  m.merged_shards = static_cast<int>(reports.size());
+  SortAndCap(m);
+  return m;
+}
+
+}  // namespace probestorm::stress

@@ -1,0 +1,95 @@
+// Campaign reports: the JSON schema `probestorm-report/1` of CONTRACTS.md (plus campaign_id, seed,
+// requested runs, invariants, per-ending run counts, model errors and each finding's token), its
+// reader, and the merge of shard reports.
+//
+// A campaign id is a hash of what defines a campaign: boards, profiles (name and knobs), engine,
+// strategy, perturbation, seed, requested runs, invariants and shard count. Shards of one campaign
+// share it; merge refuses reports whose ids differ.
+//
+// Thread-safety: values and pure functions.
+#ifndef PROBESTORM_STRESS_REPORT_H_
+#define PROBESTORM_STRESS_REPORT_H_
+
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "stress/campaign.h"
+
+namespace probestorm::stress {
+
+inline constexpr std::string_view kReportSchema = "probestorm-report/1";
+inline constexpr std::string_view kProbestormVersion = "0.1.0";
+
+struct ReportFinding {
+  std::string invariant;
+  std::string severity;  // violation | warning
+  std::string board;
+  std::string profile;
+  uint64_t seed = 0;
+  uint64_t run = 0;
+  uint64_t step = 0;
+  int64_t virtual_time_ns = 0;
+  double wall_seconds = 0;
+  std::vector<std::string> tasks;
+  std::vector<std::string> devices;
+  std::string message;
+  std::string detail;
+  std::string replay;      // "probestorm replay --token=..."
+  std::string token;
+  std::string trace_hash;  // 16 hex digits
+};
+
+struct ReportSummary {
+  uint64_t violations = 0;
+  uint64_t warnings = 0;
+  int64_t first_run = -1;
+  double first_wall_seconds = 0;
+  uint64_t runs_violated = 0;
+};
+
+struct Report {
+  std::string schema = std::string(kReportSchema);
+  std::string version = std::string(kProbestormVersion);
+  std::string campaign_id;
+  std::string engine;
+  std::string strategy;
+  std::string perturb;
+  uint64_t seed = 0;
+  uint64_t runs_requested = 0;  // 0: time budget
+  std::vector<std::string> invariants;  // enabled ids
+  std::vector<std::string> boards;
+  std::vector<std::string> profiles;
+  int shard_index = 0;
+  int shard_count = 1;
+  int merged_shards = 0;  // > 0 for a merged report
+  uint64_t runs = 0;
+  double wall_seconds = 0;
+  uint64_t schedule_points = 0;
+  uint64_t max_live_tasks = 0;
+  uint64_t peak_rss_bytes = 0;
+  uint64_t model_errors = 0;
+  std::map<std::string, uint64_t> endings;
+  std::vector<ReportFinding> findings;
+  std::map<std::string, ReportSummary> summary;  // every enabled invariant
+
+  bool Violated() const;
+};
+
+std::string CampaignId(const CampaignOptions& o);
+Report BuildReport(const CampaignOptions& o, const CampaignResult& r);
+std::string ReportJson(const Report& r);
+// `where` names the source in errors (a file path). Refuses another schema.
+absl::StatusOr<Report> ParseReport(std::string_view json, std::string_view where);
+// Shards of one campaign into one report. `names` name the inputs in errors.
+absl::StatusOr<Report> MergeReports(const std::vector<Report>& reports,
+                                    const std::vector<std::string>& names);
+// Peak resident set of this process.
+uint64_t PeakRssBytes();
+
+}  // namespace probestorm::stress
+
+#endif  // PROBESTORM_STRESS_REPORT_H_

@@ -1,0 +1,140 @@
+#include "stress/report.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "stress/junit.h"
+#include "stress/xml_check_test_util.h"
+
+namespace probestorm::stress {
+namespace {
+
+using ::testing::HasSubstr;
+
+Report Sample(int shard_index, int shard_count) {
+  Report r;
+  r.campaign_id = "00c0ffee00c0ffee";
+  r.engine = "controlled";
+  r.strategy = "pct:3";
+  r.seed = 5;
+  r.runs_requested = 40;
+  r.invariants = {"xlate-uninit-controller", "iommu-bypass", "data-race"};
+  r.boards = {"embedded:tm2e"};
+  r.profiles = {"v6.1-modular", "v6.1-modular+initfix"};
+  r.shard_index = shard_index;
+  r.shard_count = shard_count;
+  r.runs = 10;
+  r.wall_seconds = 1.5;
+  r.schedule_points = 1000;
+  r.max_live_tasks = 12;
+  r.endings = {{"quiescent", 8}, {"finding", 2}};
+  ReportFinding f;
+  f.invariant = "xlate-uninit-controller";
+  f.severity = "violation";
+  f.board = "embedded:tm2e";
+  f.profile = "v6.1-modular";
+  f.seed = 18446744073709551615ull;
+  f.run = static_cast<uint64_t>(shard_index) + 4;
+  f.step = 5123;
+  f.virtual_time_ns = 12000345000;
+  f.tasks = {"modprobe/exynos-iommu", "deferred_probe_work"};
+  f.devices = {"13a00000.sysmmu", "13800000.decon"};
+  f.message = "exynos_iommu_of_xlate(13800000.decon) saw <13a00000.sysmmu> & \"drvdata\" NULL";
+  f.detail = "line 1\nline 2";
+  f.token = "TOKEN";
+  f.replay = "probestorm replay --token=TOKEN";
+  f.trace_hash = "0123456789abcdef";
+  r.findings.push_back(f);
+  f.invariant = "iommu-bypass";
+  f.severity = "warning";
+  f.message = "13800000.decon binds without IOMMU after an explicit decision";
+  r.findings.push_back(f);
+  r.summary["xlate-uninit-controller"] = {2, 0, static_cast<int64_t>(shard_index) + 4, 0.2, 2};
+  r.summary["iommu-bypass"] = {0, 3, static_cast<int64_t>(shard_index) + 4, 0.2, 0};
+  r.summary["data-race"] = {};
+  return r;
+}
+
+TEST(ReportTest, JsonRoundTrip) {
+  const Report r = Sample(0, 1);
+  const std::string json = ReportJson(r);
+  EXPECT_THAT(json, HasSubstr("\"schema\": \"probestorm-report/1\""));
+  auto back = ParseReport(json, "r.json");
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(ReportJson(*back), json);
+  EXPECT_EQ(back->findings[0].seed, 18446744073709551615ull);
+  EXPECT_EQ(back->findings[0].message, r.findings[0].message);
+  EXPECT_TRUE(back->Violated());
+}
+
+TEST(ReportTest, RefusesOtherSchemaAndMalformedInput) {
+  auto a = ParseReport(R"({"schema": "probestorm-report/2", "findings": []})", "old.json");
+  ASSERT_FALSE(a.ok());
+  EXPECT_THAT(std::string(a.status().message()),
+              HasSubstr("old.json: schema 'probestorm-report/2' is not probestorm-report/1"));
+  auto b = ParseReport("{\"schema\": ", "cut.json");
+  ASSERT_FALSE(b.ok());
+  EXPECT_THAT(std::string(b.status().message()), HasSubstr("cut.json: JSON parse error"));
+  auto c = ParseReport("[]", "list.json");
+  EXPECT_FALSE(c.ok());
+}
+
+TEST(ReportTest, JunitIsWellFormed) {
+  const Report r = Sample(0, 1);
+  const std::string xml = JunitXml(r);
+  testing::XmlNode root;
+  std::string error;
+  ASSERT_TRUE(testing::ParseXml(xml, root, error)) << error << "\n" << xml;
+  EXPECT_EQ(root.name, "testsuites");
+  for (const char* a : {"tests", "failures", "errors", "skipped", "time"}) {
+    EXPECT_TRUE(root.attrs.count(a)) << a;
+  }
+  auto suites = root.All("testsuite");
+  ASSERT_EQ(suites.size(), 1u);
+  auto cases = suites[0]->All("testcase");
+  // 14 invariants x 2 profiles x 1 board.
+  ASSERT_EQ(cases.size(), 28u);
+  EXPECT_EQ(suites[0]->attrs.at("tests"), "28");
+  EXPECT_EQ(suites[0]->attrs.at("failures"), "1");
+  EXPECT_EQ(suites[0]->attrs.at("skipped"), std::to_string(2 * 11));
+  int failures = 0;
+  for (const auto* c : cases) {
+    EXPECT_THAT(c->attrs.at("classname"), ::testing::StartsWith("probestorm.embedded:tm2e."));
+    for (const auto* f : c->All("failure")) {
+      ++failures;
+      EXPECT_EQ(c->attrs.at("name"), "xlate-uninit-controller");
+      EXPECT_EQ(c->attrs.at("classname"), "probestorm.embedded:tm2e.v6.1-modular");
+      EXPECT_EQ(f->attrs.at("message"), r.findings[0].message);  // escaped and back
+      EXPECT_THAT(f->text, HasSubstr("probestorm replay --token=TOKEN"));
+    }
+  }
+  EXPECT_EQ(failures, 1);
+}
+
+TEST(ReportTest, MergeSumsAndUnions) {
+  std::vector<Report> shards = {Sample(0, 2), Sample(1, 2)};
+  auto m = MergeReports(shards, {"a.json", "b.json"});
+  ASSERT_TRUE(m.ok()) << m.status();
+  EXPECT_EQ(m->runs, 20u);
+  EXPECT_EQ(m->schedule_points, 2000u);
+  EXPECT_EQ(m->endings.at("finding"), 4u);
+  EXPECT_EQ(m->summary.at("xlate-uninit-controller").violations, 4u);
+  EXPECT_EQ(m->summary.at("xlate-uninit-controller").first_run, 4);
+  EXPECT_EQ(m->summary.at("iommu-bypass").warnings, 6u);
+  ASSERT_EQ(m->findings.size(), 2u);  // same findings: the lowest run kept
+  EXPECT_EQ(m->findings[0].run, 4u);
+  EXPECT_EQ(m->merged_shards, 2);
+}
+
+TEST(ReportTest, MergeRefusesOtherCampaignsAndDuplicateShards) {
+  Report other = Sample(1, 2);
+  other.campaign_id = "ffffffffffffffff";
+  auto a = MergeReports({Sample(0, 2), other}, {"a.json", "b.json"});
+  ASSERT_FALSE(a.ok());
+  EXPECT_THAT(std::string(a.status().message()), HasSubstr("b.json: campaign ffffffffffffffff differs"));
+  auto b = MergeReports({Sample(0, 2), Sample(0, 2)}, {"a.json", "a2.json"});
+  ASSERT_FALSE(b.ok());
+  EXPECT_THAT(std::string(b.status().message()), HasSubstr("a2.json: shard 0 of 2 given twice"));
+}
+
+}  // namespace
+}  // namespace probestorm::stress

@@ -1,0 +1,218 @@
+// `probestorm run`: one campaign, its human summary and its artifacts.
+#include <cstdio>
+#include <cstdlib>
+#include <set>
+#include <thread>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "harness/invariant.h"
+#include "harness/sched/replay_scheduler.h"
+#include "harness/strings.h"
+#include "stress/campaign.h"
+#include "stress/commands.h"
+#include "stress/common.h"
+#include "stress/files.h"
+#include "stress/junit.h"
+#include "stress/report.h"
+#include "stress/shard.h"
+
+namespace probestorm::stress {
+namespace {
+
+// Re-runs a finding's run with keep_trace and writes its Chrome trace and log.
+void WriteFindingTrace(const CampaignOptions& o, const FoundRecord& rec, const std::string& chrome,
+                       const std::string& log, std::vector<std::string>& written) {
+  if (o.engine.engine == "free") return;
+  const auto& board = *o.boards[static_cast<size_t>(rec.board)].board;
+  const auto& profile = o.profiles[static_cast<size_t>(rec.profile)];
+  std::unique_ptr<harness::Strategy> replay;
+  if (rec.token.strategy == "replay") {
+    replay = std::make_unique<harness::ReplayScheduler>(rec.token.schedule);
+  }
+  auto m = ExecuteRun(board, profile, o.engine, rec.seed, replay.get(), /*keep_trace=*/true);
+  if (!m.ok()) {
+    std::fprintf(stderr, "probestorm: warning: trace of run %llu not written: %s\n",
+                 static_cast<unsigned long long>(rec.run), std::string(m.status().message()).c_str());
+    return;
+  }
+  if (m->result.trace_hash != rec.trace_hash) {
+    std::fprintf(stderr,
+                 "probestorm: WARNING: re-running run %llu for its trace gave trace hash %016llx, "
+                 "not %016llx: the model is not deterministic (a bug); trace written anyway\n",
+                 static_cast<unsigned long long>(rec.run),
+                 static_cast<unsigned long long>(m->result.trace_hash),
+                 static_cast<unsigned long long>(rec.trace_hash));
+  }
+  absl::Status s = WriteTraceFiles(*m, chrome, log);
+  if (!s.ok()) {
+    std::fprintf(stderr, "probestorm: warning: %s\n", std::string(s.message()).c_str());
+    return;
+  }
+  if (!chrome.empty()) written.push_back(chrome);
+  if (!log.empty()) written.push_back(log);
+}
+
+}  // namespace
+
+int RunCommand(const SubcommandArgs& args) {
+  if (!args.positional.empty()) {
+    return UsageError(absl::StrCat("probestorm run: unexpected argument '", args.positional[0],
+                                   "' (see probestorm run --help)"));
+  }
+  CampaignOptions o;
+  auto boards = LoadBoards(args);
+  if (!boards.ok()) return UsageError(boards.status());
+  o.boards = std::move(*boards);
+  auto profiles = LoadProfiles(absl::GetFlag(FLAGS_profile), args.set);
+  if (!profiles.ok()) return UsageError(profiles.status());
+  o.profiles = std::move(*profiles);
+  auto spec = EngineSpecFromFlags();
+  if (!spec.ok()) return UsageError(spec.status());
+  o.engine = std::move(*spec);
+  o.seed = absl::GetFlag(FLAGS_seed);
+  const int64_t runs = absl::GetFlag(FLAGS_runs);
+  if (runs < 0) return UsageError("probestorm run: --runs must be >= 0");
+  o.runs = static_cast<uint64_t>(runs);
+  auto budget = harness::ParseDuration(absl::GetFlag(FLAGS_time_budget));
+  if (!budget.ok() || *budget <= 0) {
+    return UsageError(absl::StrCat("probestorm run: bad --time_budget '",
+                                   absl::GetFlag(FLAGS_time_budget), "' (e.g. 20s, 5m)"));
+  }
+  o.time_budget_seconds = static_cast<double>(*budget) / 1e9;
+  if (o.runs > 0 && args.Given("time_budget")) {
+    std::fprintf(stderr, "probestorm: warning: --time_budget is ignored with --runs\n");
+  }
+  const int jobs = absl::GetFlag(FLAGS_jobs);
+  if (jobs < 0) return UsageError("probestorm run: --jobs must be >= 1");
+  o.jobs = jobs > 0 ? jobs : std::max(1u, std::thread::hardware_concurrency());
+  o.stop_on_first = absl::GetFlag(FLAGS_stop_on_first);
+  auto shard = ResolveShard(absl::GetFlag(FLAGS_shard_index), absl::GetFlag(FLAGS_shard_count),
+                            [](const char* n) { return std::getenv(n); });
+  if (!shard.ok()) return UsageError(shard.status());
+  o.shard_index = shard->index;
+  o.shard_count = shard->count;
+  o.progress = ShowProgress();
+
+  const std::string out_dir = absl::GetFlag(FLAGS_out);
+  std::string report_path = absl::GetFlag(FLAGS_report_json);
+  std::string junit_path = absl::GetFlag(FLAGS_junit);
+  if (report_path.empty() && !out_dir.empty()) report_path = JoinPath(out_dir, "report.json");
+  if (junit_path.empty() && !out_dir.empty()) junit_path = JoinPath(out_dir, "junit.xml");
+
+  std::vector<std::string> board_names, profile_names;
+  for (const auto& b : o.boards) board_names.push_back(b.spec);
+  for (const auto& p : o.profiles) profile_names.push_back(p.name);
+  std::printf("probestorm run: %s x %s, %s engine%s, seed %llu, %s, %d jobs%s\n",
+              absl::StrJoin(board_names, ",").c_str(), absl::StrJoin(profile_names, ",").c_str(),
+              o.engine.engine.c_str(),
+              o.engine.engine == "free" ? absl::StrCat(" (perturb ", o.engine.perturb, ")").c_str()
+                                        : absl::StrCat(" (", o.engine.strategy, ")").c_str(),
+              static_cast<unsigned long long>(o.seed),
+              o.runs > 0 ? absl::StrCat(o.runs, " runs").c_str()
+                         : absl::StrFormat("%gs budget", o.time_budget_seconds).c_str(),
+              o.jobs,
+              o.shard_count > 1 ? absl::StrCat(", shard ", o.shard_index, "/", o.shard_count).c_str()
+                                : "");
+  std::fflush(stdout);
+
+  CampaignResult res = RunCampaign(o);
+  Report report = BuildReport(o, res);
+
+  // Findings in report order, numbered as `replay --report --finding=N` expects.
+  // Violations first, then warnings; each invariant's explanation once.
+  std::string text;
+  std::set<std::string> explained;
+  std::vector<size_t> order;
+  for (int pass = 0; pass < 2; ++pass) {
+    for (size_t i = 0; i < report.findings.size(); ++i) {
+      if ((report.findings[i].severity == "warning") == (pass == 1)) order.push_back(i);
+    }
+  }
+  for (size_t i : order) {
+    const ReportFinding& rf = report.findings[i];
+    harness::Finding f;
+    f.invariant = rf.invariant;
+    f.severity = rf.severity == "warning" ? harness::Severity::kWarning : harness::Severity::kViolation;
+    f.message = rf.message;
+    f.detail = rf.detail;
+    f.tasks = rf.tasks;
+    f.devices = rf.devices;
+    f.step = rf.step;
+    f.virtual_time_ns = rf.virtual_time_ns;
+    const bool explain = explained.insert(rf.invariant).second;
+    absl::StrAppend(&text, FormatFinding(i, f, rf.board, rf.profile, rf.run, rf.seed, rf.replay, explain),
+                    "\n");
+  }
+  std::fputs(text.c_str(), stdout);
+
+  std::string endings;
+  for (const auto& [k, v] : res.endings) absl::StrAppend(&endings, endings.empty() ? "" : ", ", k, " ", v);
+  std::printf("summary: %llu runs in %.1f s (%.1f runs/s, %llu schedule points, max %u live tasks)%s%s\n",
+              static_cast<unsigned long long>(res.runs), res.wall_seconds,
+              res.wall_seconds > 0 ? static_cast<double>(res.runs) / res.wall_seconds : 0.0,
+              static_cast<unsigned long long>(res.schedule_points), res.max_live_tasks,
+              endings.empty() ? "" : "; endings: ", endings.c_str());
+  bool any = false;
+  for (const auto& [id, s] : report.summary) {
+    if (s.violations == 0 && s.warnings == 0) continue;
+    if (!any) std::printf("  %-26s %10s %10s %10s\n", "invariant", "violations", "warnings", "first run");
+    any = true;
+    std::printf("  %-26s %10llu %10llu %10lld\n", id.c_str(),
+                static_cast<unsigned long long>(s.violations),
+                static_cast<unsigned long long>(s.warnings), static_cast<long long>(s.first_run));
+  }
+  if (!any) std::printf("  no finding\n");
+  if (res.stopped_early) std::printf("  stopped at the first violation (--stop_on_first)\n");
+
+  // Artifacts.
+  std::vector<std::string> written;
+  bool write_failed = false;
+  const auto write = [&](const std::string& path, const std::string& contents) {
+    if (path.empty()) return;
+    absl::Status s = WriteFileAtomic(path, contents);
+    if (!s.ok()) {
+      std::fprintf(stderr, "probestorm: %s\n", std::string(s.message()).c_str());
+      write_failed = true;
+      return;
+    }
+    written.push_back(path);
+  };
+  write(report_path, ReportJson(report));
+  write(junit_path, JunitXml(report));
+  // First finding per invariant (campaign order: lowest run) gets a trace and a log.
+  std::set<std::string> traced;
+  const std::string trace_flag = absl::GetFlag(FLAGS_trace);
+  const std::string log_flag = absl::GetFlag(FLAGS_log);
+  bool first = true;
+  for (const FoundRecord& rec : res.findings) {
+    if (!traced.insert(rec.finding.invariant).second) continue;
+    std::string chrome = out_dir.empty() ? "" : JoinPath(out_dir, absl::StrCat("trace-", rec.finding.invariant, ".json"));
+    std::string log = out_dir.empty() ? "" : JoinPath(out_dir, absl::StrCat("log-", rec.finding.invariant, ".txt"));
+    WriteFindingTrace(o, rec, chrome, log, written);
+    if (first && (!trace_flag.empty() || !log_flag.empty())) {
+      WriteFindingTrace(o, rec, trace_flag, log_flag, written);
+    }
+    first = false;
+  }
+  if (!written.empty()) std::printf("artifacts: %s\n", absl::StrJoin(written, ", ").c_str());
+  if (o.engine.engine == "free" && !res.findings.empty()) {
+    std::printf("note: the free engine is not deterministic; traces are not re-created\n");
+  }
+
+  if (report.Violated()) {
+    std::printf("result: VIOLATION (exit 1)\n");
+    return kExitViolation;
+  }
+  if (res.model_errors > 0) {
+    return Undecided(absl::StrCat(res.model_errors, " run(s) hit a model error; first: ", res.first_error));
+  }
+  if (res.runs == 0) return Undecided("no run finished within the budget");
+  if (write_failed) return Undecided("an artifact could not be written");
+  std::printf("result: no violation (exit 0)\n");
+  return kExitClean;
+}
+
+}  // namespace probestorm::stress
