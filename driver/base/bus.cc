@@ -12,7 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "driver/base/dd.h"
 #include "driver/base/driver_core.h"
-#include "driver/base/lock.h"
+#include "harness/sync/mutex.h"
 #include "driver/kernel.h"
 #include "harness/trace/trace.h"
 
@@ -45,7 +45,7 @@ int bus_for_each_dev(Kernel& k, const std::function<int(Device*)>& fn) {
   DriverCore& c = core(k);
   std::vector<Device*> devs;
   {
-    MutexGuard l(c.bus_klist_lock);
+    harness::MutexLock l(c.bus_klist_lock);
     devs.reserve(k.devices.size());
     for (Device* d : k.devices) {
       if (d->registered) devs.push_back(d);
@@ -61,7 +61,7 @@ int bus_for_each_drv(Kernel& k, const std::function<int(DeviceDriver*)>& fn) {
   DriverCore& c = core(k);
   std::vector<DeviceDriver*> drvs;
   {
-    MutexGuard l(c.bus_klist_lock);
+    harness::MutexLock l(c.bus_klist_lock);
     drvs = c.drivers;
   }
   for (DeviceDriver* d : drvs) {
@@ -72,7 +72,7 @@ int bus_for_each_drv(Kernel& k, const std::function<int(DeviceDriver*)>& fn) {
 
 int bus_add_device(Device* dev) {
   DriverCore& c = core(*dev->kernel);
-  MutexGuard l(c.bus_klist_lock);
+  harness::MutexLock l(c.bus_klist_lock);
   // klist_add_tail(&dev->p->knode_bus, &bus->p->klist_devices): Kernel::devices already holds the
   // device in population order; it becomes visible to walks now.
   dev->registered = true;
@@ -87,7 +87,7 @@ int bus_add_driver(Kernel& k, DeviceDriver* drv) {
   DriverCore& c = core(k);
   harness::TraceSpan span("", absl::StrCat("bus_add_driver ", drv->name));
   {
-    MutexGuard l(c.bus_klist_lock);
+    harness::MutexLock l(c.bus_klist_lock);
     c.drivers.push_back(drv);
     drv->registered = true;
   }

@@ -22,7 +22,7 @@
 #include "driver/base/bus.h"
 #include "driver/base/dd.h"
 #include "driver/base/driver_core.h"
-#include "driver/base/lock.h"
+#include "harness/sync/mutex.h"
 #include "driver/base/pm_runtime.h"
 #include "driver/kernel.h"
 #include "driver/of/property.h"
@@ -155,7 +155,7 @@ int FwDevlinkCreateDevlink(DriverCore& c, Device* con, int sup_node, uint32_t fl
   if (parent_dev != nullptr) {
     bool dependent;
     {
-      MutexGuard l(c.device_links_lock);
+      harness::MutexLock l(c.device_links_lock);
       dependent = DeviceIsDependent(con, parent_dev);
     }
     if (dependent) {
@@ -191,7 +191,7 @@ void fw_devlink_link_device(Device* dev) {
   DriverCore& c = C(dev);
   if (c.fw_devlink_flags == 0) return;
   TraceSpan span(dev->name, "fw_devlink_link_device");
-  MutexGuard l(c.fwnode_link_lock);
+  harness::MutexLock l(c.fwnode_link_lock);
   FwDevlinkParseFwnode(c, dev->of_node);
   // __fw_devlink_link_to_consumers: consumers parsed before this supplier had a device.
   const std::vector<int> consumers = c.fwnodes[static_cast<size_t>(dev->of_node)].consumers;
@@ -229,7 +229,7 @@ void fw_devlink_unblock_consumers(Device* dev) {
   DriverCore& c = C(dev);
   std::vector<std::pair<Device*, int>> drops;
   {
-    MutexGuard l(c.device_links_lock);
+    harness::MutexLock l(c.device_links_lock);
     for (DeviceLink* link : dev->consumers) {
       if (int n = FwDevlinkRelaxLink(link)) drops.emplace_back(link->supplier, n);
     }
@@ -260,7 +260,7 @@ int device_add(Device* dev) {
   bus_notify(dev, BusNotify::kAddDevice);
   bool link = false;
   {
-    MutexGuard l(c.fwnode_link_lock);
+    harness::MutexLock l(c.fwnode_link_lock);
     FwnodeState& f = c.fwnodes[static_cast<size_t>(dev->of_node)];
     if (f.dev == nullptr) {
       f.dev = dev;
@@ -297,7 +297,7 @@ DeviceLink* device_link_add(Device* consumer, Device* supplier, uint32_t flags) 
   DeviceLink* link = nullptr;
   bool rpm_ref_unused = (flags & DL_FLAG_PM_RUNTIME) && (flags & DL_FLAG_RPM_ACTIVE);
   {
-    MutexGuard l(c.device_links_lock);
+    harness::MutexLock l(c.device_links_lock);
     // If there is a reverse (non-SYNC_STATE_ONLY) dependency between the consumer and the
     // supplier already in the graph, return NULL.
     if (!supplier->registered ||
@@ -377,7 +377,7 @@ void device_link_del(DeviceLink* link) {
   int drop = 0;
   Device* supplier = link->supplier;
   {
-    MutexGuard l(c.device_links_lock);
+    harness::MutexLock l(c.device_links_lock);
     if (link->deleted) return;
     if (--link->kref > 0) return;
     link->deleted = true;
@@ -399,7 +399,7 @@ int device_links_check_suppliers(Device* dev) {
   int ret = 0;
   // Device waiting for supplier to become available is not allowed to probe.
   {
-    MutexGuard l(c.fwnode_link_lock);
+    harness::MutexLock l(c.fwnode_link_lock);
     const FwnodeState& f = c.fwnodes[static_cast<size_t>(dev->of_node)];
     if (!f.suppliers.empty() && c.fw_devlink_flags != FW_DEVLINK_FLAGS_PERMISSIVE) {
       const std::string sup = c.kernel.board.node(f.suppliers.front()).path;
@@ -416,7 +416,7 @@ int device_links_check_suppliers(Device* dev) {
     }
   }
   {
-    MutexGuard l(c.device_links_lock);
+    harness::MutexLock l(c.device_links_lock);
     for (DeviceLink* link : dev->suppliers) {
       if (!(link->flags & DL_FLAG_MANAGED)) continue;
       if (link->status != DL_STATE_AVAILABLE && !(link->flags & DL_FLAG_SYNC_STATE_ONLY)) {
@@ -449,7 +449,7 @@ void device_links_driver_bound(Device* dev) {
     // needs; fw_devlink no longer needs to create device links to any of its suppliers. Also, if
     // a child firmware node of this bound device is not added as a device by now, assume it is
     // never going to be added.
-    MutexGuard l(c.fwnode_link_lock);
+    harness::MutexLock l(c.fwnode_link_lock);
     FwnodeState& f = c.fwnodes[static_cast<size_t>(dev->of_node)];
     if (f.dev == dev) {
       for (int sup : std::vector<int>(f.suppliers)) FwnodeLinkDel(c, dev->of_node, sup);
@@ -458,7 +458,7 @@ void device_links_driver_bound(Device* dev) {
       }
     }
   }
-  MutexGuard l(c.device_links_lock);
+  harness::MutexLock l(c.device_links_lock);
   for (DeviceLink* link : dev->consumers) {
     if (!(link->flags & DL_FLAG_MANAGED)) continue;
     // Links created during consumer probe may be in the "consumer probe" state to start with if
@@ -498,7 +498,7 @@ void device_links_driver_bound(Device* dev) {
 
 void device_links_no_driver(Device* dev) {
   DriverCore& c = C(dev);
-  MutexGuard l(c.device_links_lock);
+  harness::MutexLock l(c.device_links_lock);
   // __device_links_no_driver
   for (DeviceLink* link : dev->suppliers) {
     if (!(link->flags & DL_FLAG_MANAGED)) continue;
@@ -518,7 +518,7 @@ void device_links_no_driver(Device* dev) {
 
 void device_links_driver_cleanup(Device* dev) {
   DriverCore& c = C(dev);
-  MutexGuard l(c.device_links_lock);
+  harness::MutexLock l(c.device_links_lock);
   for (DeviceLink* link : dev->consumers) {
     if (!(link->flags & DL_FLAG_MANAGED)) continue;
     link->status = DL_STATE_DORMANT;
@@ -536,7 +536,7 @@ void device_links_unbind_consumers(Device* dev) {
     Device* consumer = nullptr;
     bool wait = false;
     {
-      MutexGuard l(c.device_links_lock);
+      harness::MutexLock l(c.device_links_lock);
       for (DeviceLink* link : dev->consumers) {
         if (!(link->flags & DL_FLAG_MANAGED) || (link->flags & DL_FLAG_SYNC_STATE_ONLY)) continue;
         if (link->status == DL_STATE_CONSUMER_PROBE) {
@@ -567,7 +567,7 @@ void fw_devlink_drivers_done(Kernel& k) {
   c.fw_devlink_drv_reg_done.Set(true);
   std::vector<std::pair<Device*, int>> drops;
   {
-    MutexGuard l(c.device_links_lock);
+    harness::MutexLock l(c.device_links_lock);
     for (DeviceLink* link : c.links) {
       if (!link->supplier->can_match.Get()) {
         if (int n = FwDevlinkRelaxLink(link)) drops.emplace_back(link->supplier, n);

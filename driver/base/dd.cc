@@ -21,7 +21,7 @@
 #include "driver/base/bus.h"
 #include "driver/base/core.h"
 #include "driver/base/driver_core.h"
-#include "driver/base/lock.h"
+#include "harness/sync/mutex.h"
 #include "driver/base/platform.h"
 #include "driver/base/pm_runtime.h"
 #include "driver/arch/dma_mapping.h"
@@ -133,7 +133,7 @@ void driver_bound(Device* dev) {
   }
   DeviceDriver* drv = dev->driver.Get();
   {
-    MutexGuard l(c.bus_klist_lock);
+    harness::MutexLock l(c.bus_klist_lock);
     drv->klist_devices.push_back(dev);
   }
   dev->bound.Set(true);
@@ -143,7 +143,7 @@ void driver_bound(Device* dev) {
   // pending devices.
   driver_deferred_probe_del(dev);
   {
-    MutexGuard l(c.deferred_probe_mutex);
+    harness::MutexLock l(c.deferred_probe_mutex);
     if (OnDeferredList(dev)) {
       harness::Violation(InvariantId::kDeferredLists,
                          absl::StrCat(dev->name, " is on a deferred probe list after driver_bound "
@@ -371,7 +371,7 @@ bool device_is_bound(Device* dev) { return dev->bound.Get(); }
 
 void device_set_deferred_probe_reason(Device* dev, std::string reason) {
   DriverCore& c = C(dev);
-  MutexGuard l(c.deferred_probe_mutex);
+  harness::MutexLock l(c.deferred_probe_mutex);
   dev->deferred_probe_reason = std::move(reason);
 }
 
@@ -382,7 +382,7 @@ void deferred_probe_set_ready_check(Device* dev, std::function<bool()> ready) {
 void driver_deferred_probe_add(Device* dev) {
   if (!dev->can_match.Get()) return;
   DriverCore& c = C(dev);
-  MutexGuard l(c.deferred_probe_mutex);
+  harness::MutexLock l(c.deferred_probe_mutex);
   if (!OnDeferredList(dev)) {
     TraceLog(dev->name, "driver_deferred_probe_add", "Added to deferred list");
     c.deferred_probe_pending_list.AddTail(&dev->deferred_probe);
@@ -392,7 +392,7 @@ void driver_deferred_probe_add(Device* dev) {
 
 void driver_deferred_probe_del(Device* dev) {
   DriverCore& c = C(dev);
-  MutexGuard l(c.deferred_probe_mutex);
+  harness::MutexLock l(c.deferred_probe_mutex);
   if (OnDeferredList(dev)) {
     TraceLog(dev->name, "driver_deferred_probe_del", "Removed from deferred list");
     // The node is on exactly one list; list_del_init does not need to know which.
@@ -414,7 +414,7 @@ void driver_deferred_probe_trigger(Kernel& k) {
     // A successful probe means that all the devices in the pending list should be triggered to
     // be reprobed. Move all the deferred devices into the active list so they can be retried by
     // the workqueue.
-    MutexGuard l(c.deferred_probe_mutex);
+    harness::MutexLock l(c.deferred_probe_mutex);
     count = c.deferred_trigger_count.FetchAdd(1) + 1;
     // list_splice_tail_init(&deferred_probe_pending_list, &deferred_probe_active_list)
     for (void* owner : c.deferred_probe_pending_list.Owners()) {
@@ -463,7 +463,7 @@ void deferred_probe_timeout_work_func(Kernel& k) {
   driver_deferred_probe_trigger(k);
   c.deferred_probe_work.Flush();
   {
-    MutexGuard l(c.deferred_probe_mutex);
+    harness::MutexLock l(c.deferred_probe_mutex);
     for (void* owner : c.deferred_probe_pending_list.Owners()) {
       Device* d = static_cast<Device*>(owner);
       TraceLog(d->name, "deferred_probe_timeout_work_func",
@@ -523,7 +523,7 @@ std::string devices_deferred_show(Kernel& k) {
   DriverCore& c = core(k);
   std::string out;
   {
-    MutexGuard l(c.deferred_probe_mutex);
+    harness::MutexLock l(c.deferred_probe_mutex);
     for (void* owner : c.deferred_probe_pending_list.Owners()) {
       Device* d = static_cast<Device*>(owner);
       absl::StrAppend(&out, d->name, "\t", d->deferred_probe_reason, "\n");
@@ -680,7 +680,7 @@ void __device_release_driver(Device* dev, Device* parent) {
     bool busy = false;
     {
       DriverCore& c = C(dev);
-      MutexGuard l(c.device_links_lock);
+      harness::MutexLock l(c.device_links_lock);
       for (DeviceLink* link : dev->consumers) {
         if (!(link->flags & DL_FLAG_MANAGED) || (link->flags & DL_FLAG_SYNC_STATE_ONLY)) continue;
         if (link->status == DL_STATE_CONSUMER_PROBE || link->status == DL_STATE_ACTIVE) {
@@ -709,7 +709,7 @@ void __device_release_driver(Device* dev, Device* parent) {
   device_unbind_cleanup(dev);
   {
     DriverCore& c = C(dev);
-    MutexGuard l(c.bus_klist_lock);
+    harness::MutexLock l(c.bus_klist_lock);
     auto& v = drv->klist_devices;
     for (auto it = v.begin(); it != v.end(); ++it) {
       if (*it == dev) {

@@ -13,7 +13,7 @@
 #include "driver/base/bus.h"
 #include "driver/base/dd.h"
 #include "driver/base/driver_core.h"
-#include "driver/base/lock.h"
+#include "harness/sync/mutex.h"
 #include "driver/kernel.h"
 #include "harness/trace/trace.h"
 
@@ -23,7 +23,7 @@ int driver_register(Kernel& k, DeviceDriver* drv) {
   DriverCore& c = core(k);
   harness::TraceSpan span("", absl::StrCat("driver_register ", drv->name));
   {
-    MutexGuard l(c.bus_klist_lock);
+    harness::MutexLock l(c.bus_klist_lock);
     for (DeviceDriver* other : c.drivers) {
       if (other == drv || other->name == drv->name) {
         harness::TraceLog("", "driver_register",
@@ -49,7 +49,7 @@ void driver_unregister(Kernel& k, DeviceDriver* drv) {
   while (true) {
     Device* dev = nullptr;
     {
-      MutexGuard l(c.bus_klist_lock);
+      harness::MutexLock l(c.bus_klist_lock);
       if (!drv->klist_devices.empty()) dev = drv->klist_devices.back();
     }
     if (dev == nullptr) break;
@@ -57,13 +57,13 @@ void driver_unregister(Kernel& k, DeviceDriver* drv) {
     if (dev->driver.Get() == drv) {
       __device_release_driver(dev, dev->parent);
     } else {
-      MutexGuard l(c.bus_klist_lock);
+      harness::MutexLock l(c.bus_klist_lock);
       auto& v = drv->klist_devices;
       v.erase(std::remove(v.begin(), v.end(), dev), v.end());
     }
     dev->lock.unlock();
   }
-  MutexGuard l(c.bus_klist_lock);
+  harness::MutexLock l(c.bus_klist_lock);
   c.drivers.erase(std::remove(c.drivers.begin(), c.drivers.end(), drv), c.drivers.end());
   drv->registered = false;
 }

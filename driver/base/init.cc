@@ -20,7 +20,7 @@
 #include "driver/base/dd.h"
 #include "driver/base/driver.h"
 #include "driver/base/driver_core.h"
-#include "driver/base/lock.h"
+#include "harness/sync/mutex.h"
 #include "driver/kernel.h"
 #include "harness/engine.h"
 #include "harness/trace/trace.h"
@@ -162,7 +162,7 @@ void of_platform_default_populate(Kernel& k) {
     if (!n.available) continue;
     Device* dev;
     {
-      MutexGuard l(c.bus_klist_lock);
+      harness::MutexLock l(c.bus_klist_lock);
       dev = k.DeviceForNode(node);
       if (dev == nullptr) dev = k.AddDevice(node);
     }

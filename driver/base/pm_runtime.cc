@@ -12,7 +12,7 @@
 #include "absl/strings/str_cat.h"
 #include "driver/base/core.h"
 #include "driver/base/driver_core.h"
-#include "driver/base/lock.h"
+#include "harness/sync/mutex.h"
 #include "driver/kernel.h"
 #include "harness/trace/trace.h"
 
@@ -36,7 +36,7 @@ int Callback(Device* dev, bool resume) {
 std::vector<DeviceLink*> PmRuntimeSupplierLinks(Device* dev) {
   DriverCore& c = core(*dev->kernel);
   std::vector<DeviceLink*> out;
-  MutexGuard l(c.device_links_lock);
+  harness::MutexLock l(c.device_links_lock);
   for (DeviceLink* link : dev->suppliers) {
     if (link->flags & DL_FLAG_PM_RUNTIME) out.push_back(link);
   }
@@ -49,7 +49,7 @@ void RpmPutSuppliers(Device* dev) {
   for (DeviceLink* link : PmRuntimeSupplierLinks(dev)) {
     int n;
     {
-      MutexGuard l(c.device_links_lock);
+      harness::MutexLock l(c.device_links_lock);
       if (link->status == DL_STATE_SUPPLIER_UNBIND) continue;
       n = link->rpm_active;
       link->rpm_active = 0;
@@ -72,7 +72,7 @@ int RpmGetSuppliers(Device* dev) {
       pm_runtime_put_noidle(link->supplier);
       return ret;
     }
-    MutexGuard l(c.device_links_lock);
+    harness::MutexLock l(c.device_links_lock);
     ++link->rpm_active;
   }
   return 0;
@@ -153,7 +153,7 @@ int rpm_idle(Device* dev) {
   DevPmInfo& p = dev->power;
   bool suspend;
   {
-    MutexGuard l(p.lock);
+    harness::MutexLock l(p.lock);
     suspend = p.usage_count.Get() == 0 && p.disable_depth.Get() == 0 &&
               p.runtime_status.Get() == RpmStatus::kActive;
   }
@@ -164,7 +164,7 @@ int rpm_idle(Device* dev) {
 
 void pm_runtime_enable(Device* dev) {
   DevPmInfo& p = dev->power;
-  MutexGuard l(p.lock);
+  harness::MutexLock l(p.lock);
   const int depth = p.disable_depth.Get();
   if (depth == 0) {
     TraceLog(dev->name, "pm_runtime_enable", "Unbalanced pm_runtime_enable!");
@@ -175,13 +175,13 @@ void pm_runtime_enable(Device* dev) {
 
 void pm_runtime_disable(Device* dev) {
   DevPmInfo& p = dev->power;
-  MutexGuard l(p.lock);
+  harness::MutexLock l(p.lock);
   p.disable_depth.Set(p.disable_depth.Get() + 1);
 }
 
 int pm_runtime_get_sync(Device* dev) {
   {
-    MutexGuard l(dev->power.lock);
+    harness::MutexLock l(dev->power.lock);
     dev->power.usage_count.Set(dev->power.usage_count.Get() + 1);
   }
   return rpm_resume(dev);
@@ -197,12 +197,12 @@ int pm_runtime_resume_and_get(Device* dev) {
 }
 
 void pm_runtime_get_noresume(Device* dev) {
-  MutexGuard l(dev->power.lock);
+  harness::MutexLock l(dev->power.lock);
   dev->power.usage_count.Set(dev->power.usage_count.Get() + 1);
 }
 
 void pm_runtime_put_noidle(Device* dev) {
-  MutexGuard l(dev->power.lock);
+  harness::MutexLock l(dev->power.lock);
   const int u = dev->power.usage_count.Get();
   if (u > 0) dev->power.usage_count.Set(u - 1);
 }
@@ -210,7 +210,7 @@ void pm_runtime_put_noidle(Device* dev) {
 int pm_runtime_put(Device* dev) {
   bool zero;
   {
-    MutexGuard l(dev->power.lock);
+    harness::MutexLock l(dev->power.lock);
     const int u = dev->power.usage_count.Get();
     if (u <= 0) {
       TraceLog(dev->name, "pm_runtime_put", "Runtime PM usage count underflow!");
@@ -229,23 +229,23 @@ int pm_runtime_put_sync(Device* dev) { return pm_runtime_put(dev); }
 bool pm_runtime_active(Device* dev) {
   // include/linux/pm_runtime.h: runtime_status == RPM_ACTIVE || disable_depth — a device with
   // runtime PM disabled counts as active.
-  MutexGuard l(dev->power.lock);
+  harness::MutexLock l(dev->power.lock);
   return dev->power.runtime_status.Get() == RpmStatus::kActive || dev->power.disable_depth.Get() > 0;
 }
 
 bool pm_runtime_enabled(Device* dev) {
-  MutexGuard l(dev->power.lock);
+  harness::MutexLock l(dev->power.lock);
   return dev->power.disable_depth.Get() == 0;
 }
 
 void pm_runtime_set_active(Device* dev) {
-  MutexGuard l(dev->power.lock);
+  harness::MutexLock l(dev->power.lock);
   if (dev->power.disable_depth.Get() == 0) return;  // -EAGAIN in the kernel
   dev->power.runtime_status.Set(RpmStatus::kActive);
 }
 
 void pm_runtime_set_suspended(Device* dev) {
-  MutexGuard l(dev->power.lock);
+  harness::MutexLock l(dev->power.lock);
   if (dev->power.disable_depth.Get() == 0) return;
   dev->power.runtime_status.Set(RpmStatus::kSuspended);
 }
@@ -254,7 +254,7 @@ int pm_runtime_force_suspend(Device* dev) {
   pm_runtime_disable(dev);
   bool active;
   {
-    MutexGuard l(dev->power.lock);
+    harness::MutexLock l(dev->power.lock);
     active = dev->power.runtime_status.Get() == RpmStatus::kActive;
   }
   if (!active) return 0;
@@ -263,7 +263,7 @@ int pm_runtime_force_suspend(Device* dev) {
     pm_runtime_enable(dev);
     return ret;
   }
-  MutexGuard l(dev->power.lock);
+  harness::MutexLock l(dev->power.lock);
   dev->power.runtime_status.Set(RpmStatus::kSuspended);
   return 0;
 }
@@ -271,7 +271,7 @@ int pm_runtime_force_suspend(Device* dev) {
 int pm_runtime_force_resume(Device* dev) {
   bool needs;
   {
-    MutexGuard l(dev->power.lock);
+    harness::MutexLock l(dev->power.lock);
     needs = dev->power.runtime_status.Get() == RpmStatus::kSuspended &&
             dev->power.usage_count.Get() > 0;
   }
@@ -279,7 +279,7 @@ int pm_runtime_force_resume(Device* dev) {
   if (needs) {
     ret = Callback(dev, /*resume=*/true);
     if (ret == 0) {
-      MutexGuard l(dev->power.lock);
+      harness::MutexLock l(dev->power.lock);
       dev->power.runtime_status.Set(RpmStatus::kActive);
     }
   }
@@ -291,7 +291,7 @@ void pm_runtime_get_suppliers(Device* dev) {
   DriverCore& c = core(*dev->kernel);
   for (DeviceLink* link : PmRuntimeSupplierLinks(dev)) {
     {
-      MutexGuard l(c.device_links_lock);
+      harness::MutexLock l(c.device_links_lock);
       link->supplier_preactivated = true;
     }
     pm_runtime_get_sync(link->supplier);
@@ -303,7 +303,7 @@ void pm_runtime_put_suppliers(Device* dev) {
   for (DeviceLink* link : PmRuntimeSupplierLinks(dev)) {
     bool put;
     {
-      MutexGuard l(c.device_links_lock);
+      harness::MutexLock l(c.device_links_lock);
       put = link->supplier_preactivated;
       link->supplier_preactivated = false;
     }
@@ -312,7 +312,7 @@ void pm_runtime_put_suppliers(Device* dev) {
 }
 
 void pm_runtime_reinit(Device* dev) {
-  MutexGuard l(dev->power.lock);
+  harness::MutexLock l(dev->power.lock);
   if (dev->power.disable_depth.Get() > 0 &&
       dev->power.runtime_status.Get() == RpmStatus::kActive) {
     dev->power.runtime_status.Set(RpmStatus::kSuspended);

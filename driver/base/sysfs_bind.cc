@@ -11,7 +11,7 @@
 #include "driver/base/bus.h"
 #include "driver/base/dd.h"
 #include "driver/base/driver_core.h"
-#include "driver/base/lock.h"
+#include "harness/sync/mutex.h"
 #include "driver/base/platform.h"
 #include "driver/kernel.h"
 #include "harness/engine.h"

@@ -48,7 +48,9 @@ class ABSL_LOCKABLE SpinLock : public Mutex {
 class ABSL_SCOPED_LOCKABLE MutexLock {
  public:
   explicit MutexLock(Mutex& m) ABSL_EXCLUSIVE_LOCK_FUNCTION(m) : m_(m) { m_.lock(); }
-  ~MutexLock() ABSL_UNLOCK_FUNCTION() { m_.unlock(); }
+  // noexcept(false): unlock() is a schedule point, where a stopping run unwinds the task by
+  // throwing TaskKilled (harness/engine.h).
+  ~MutexLock() noexcept(false) ABSL_UNLOCK_FUNCTION() { m_.unlock(); }
   MutexLock(const MutexLock&) = delete;
   MutexLock& operator=(const MutexLock&) = delete;
 
