@@ -24,6 +24,12 @@
 
 namespace probestorm::stress {
 
+// A campaign run goes on after a violation (an oops still ends its task): the seed report is a
+// causal chain — a swallowed -ENODEV (xlate-uninit-controller) lets a master bind without its
+// IOMMU, and a later SysMMU's bus_iommu_probe then attaches a domain under it (dma-ops-on-bound)
+// — and every link of the chain should be reported, not only the first.
+constexpr bool kStopOnViolation = false;
+
 int UsageError(const absl::Status& s) { return UsageError(Sv(s.message())); }
 
 int UsageError(std::string_view message) {
@@ -103,6 +109,7 @@ absl::StatusOr<EngineSpec> EngineSpecFromFlags() {
         absl::StrCat("bad --max_virtual_time '", absl::GetFlag(FLAGS_max_virtual_time), "'"));
   }
   spec.options.max_virtual_time = *mvt;
+  spec.options.stop_on_violation = kStopOnViolation;
   return spec;
 }
 
@@ -143,6 +150,7 @@ absl::StatusOr<EngineSpec> EngineSpecFromToken(const ReplayToken& t) {
   spec.options.invariants = *inv;
   spec.options.max_virtual_time = t.max_virtual_time_ns;
   spec.options.max_steps = t.max_steps;
+  spec.options.stop_on_violation = kStopOnViolation;
   return spec;
 }
 

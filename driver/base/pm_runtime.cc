@@ -220,11 +220,29 @@ int pm_runtime_put(Device* dev) {
     zero = u == 1;
   }
   if (!zero) return 0;
+  // RPM_ASYNC: the kernel queues the idle check on pm_wq and returns; the callback runs later in
+  // a worker, never under the caller's locks (exynos attach_dev calls pm_runtime_put with
+  // owner->rpm_lock held, and the SysMMU's suspend callback takes that lock).
+  harness::Spawn("kworker/pm_wq:" + dev->name, [dev] { rpm_idle(dev); });
+  return 0;
+}
+
+int pm_runtime_put_sync(Device* dev) {
+  bool zero;
+  {
+    harness::MutexLock l(dev->power.lock);
+    const int u = dev->power.usage_count.Get();
+    if (u <= 0) {
+      TraceLog(dev->name, "pm_runtime_put_sync", "Runtime PM usage count underflow!");
+      return -EINVAL;
+    }
+    dev->power.usage_count.Set(u - 1);
+    zero = u == 1;
+  }
+  if (!zero) return 0;
   const int ret = rpm_idle(dev);
   return ret < 0 && ret != -EACCES && ret != -EAGAIN ? ret : 0;
 }
-
-int pm_runtime_put_sync(Device* dev) { return pm_runtime_put(dev); }
 
 bool pm_runtime_active(Device* dev) {
   // include/linux/pm_runtime.h: runtime_status == RPM_ACTIVE || disable_depth — a device with

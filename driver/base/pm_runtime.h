@@ -10,8 +10,8 @@
 //    device 1; else resumes the suppliers (PM_RUNTIME links) first, then calls the callback.
 //  * A suspend happens when the usage count drops to 0 and runtime PM is enabled: the callback,
 //    then the suppliers' references are dropped.
-// Deliberate divergences: idle/suspend after pm_runtime_put run synchronously in the caller (the
-// kernel queues them on pm_wq; autosuspend delays are not modelled); no parent/child counting;
+// Deliberate divergences: pm_runtime_put queues the idle check as a task (RPM_ASYNC, like pm_wq);
+// pm_runtime_put_sync suspends in the caller; autosuspend delays are not modelled; no parent/child counting;
 // concurrent transitions of one device wait for the one in progress (the kernel's
 // RPM_RESUMING/RPM_SUSPENDING wait) through a per-device wait queue.
 //

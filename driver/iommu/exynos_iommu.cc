@@ -790,6 +790,7 @@ void exynos_iommu_detach_device(IommuDomain* iommu_domain, Device* dev) {
   }
   owner->domain.Set(nullptr);
   domain->lock.unlock();
+  owner->rpm_lock.unlock();
 }
 
 // ---------------------------------------------------------------- runtime PM and IRQ
