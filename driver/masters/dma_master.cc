@@ -29,17 +29,17 @@ const std::vector<Family>& Families() {
       {"exynos-decon",
        {"samsung,exynos5433-decon", "samsung,exynos5433-decon-tv", "samsung,exynos7-decon",
         "samsung,exynos4210-fimd", "samsung,exynos5420-fimd"},
-       {3, 16 * 1024, 50 * harness::kMsec, false}},
+       {3, 16 * 1024, 250 * harness::kMsec, false}},
       {"exynos-gsc", {"samsung,exynos5433-gsc", "samsung,exynos5433-scaler", "samsung,exynos5-gsc"},
-       {2, 16 * 1024, 100 * harness::kMsec, true}},
+       {2, 16 * 1024, 500 * harness::kMsec, true}},
       {"s5p-mfc", {"samsung,exynos5433-mfc", "samsung,mfc-v8", "samsung,mfc-v10"},
-       {2, 16 * 1024, 100 * harness::kMsec, true}},
+       {2, 16 * 1024, 500 * harness::kMsec, true}},
       {"s5p-jpeg", {"samsung,exynos5433-jpeg", "samsung,exynos3250-jpeg"},
-       {2, 8 * 1024, 150 * harness::kMsec, true}},
+       {2, 8 * 1024, 750 * harness::kMsec, true}},
       {"exynos-g2d", {"samsung,exynos5250-g2d", "samsung,exynos4212-g2d"},
-       {2, 8 * 1024, 150 * harness::kMsec, true}},
+       {2, 8 * 1024, 750 * harness::kMsec, true}},
       {"exynos4-fimc-is", {"samsung,exynos4212-fimc-is", "samsung,exynos5433-fimc-is"},
-       {2, 8 * 1024, 150 * harness::kMsec, true}},
+       {2, 8 * 1024, 750 * harness::kMsec, true}},
   };
   return f;
 }
@@ -63,18 +63,29 @@ void TrafficTask(Device* dev, DmaMasterData* m) {
   while (!m->stop.Load()) {
     harness::Current().Sleep(m->params.interval);
     if (m->stop.Load()) break;
+    // Each burst runs between pm_runtime_get_sync and pm_runtime_put, as media drivers do per job:
+    // the resume is where a SysMMU that got a domain attached while the master was idle (S6) is
+    // programmed (PM_RUNTIME device link -> exynos_sysmmu_resume) and starts translating the
+    // addresses this driver obtained earlier.
+    pm_runtime_get_sync(dev);
+    bool stop = false;
     for (const DmaBuffer& b : m->bufs) {
       // One transaction per 4 KiB page of the buffer: through every SysMMU of a multi-SysMMU
       // master when the buffers straddle MiBs, and every page's mapping is exercised.
       for (uint64_t off = 0; off < b.size; off += 4096) {
-        if (m->stop.Load()) return;
         const hwmodel::DmaResult r =
             engine->Access(static_cast<hwmodel::Iova>(b.dma + off), m->params.write, b.phys + off,
                            absl::StrCat(dev->name, " DMA to a buffer mapped through ", DmaOpsName(b.ops)));
         ++m->accesses;
-        if (r.reported) return;
+        if (r.reported || m->stop.Load()) {
+          stop = true;
+          break;
+        }
       }
+      if (stop) break;
     }
+    pm_runtime_put(dev);
+    if (stop) return;
   }
 }
 
@@ -134,6 +145,7 @@ int dma_master_probe(Device* dev) {
   dev_set_drvdata(dev, m);
   harness::Spawn(absl::StrCat("dma/", dev->name), [dev, m] { TrafficTask(dev, m); },
                  harness::TaskOptions{.daemon = true});
+  pm_runtime_put(dev);  // idle until the first job
   return 0;
 }
 
@@ -143,7 +155,6 @@ void dma_master_remove(Device* dev) {
   if (m == nullptr) return;
   m->stop.Store(true);
   for (const DmaBuffer& b : m->bufs) dma_unmap_phys(dev, b.ops, b.dma, b.size);
-  pm_runtime_put(dev);
   pm_runtime_disable(dev);
   if (k.hw) {
     for (const hwmodel::PhandleRef& ref : dev->np->clocks) k.hw->clock(ref)->disable_unprepare();

@@ -34,7 +34,7 @@ namespace probestorm::kernel {
 struct DmaMasterParams {
   int buffers = 2;                          // DMA buffers allocated at probe
   uint64_t buffer_size = 16 * 1024;         // bytes each
-  harness::Nanos interval = 100 * harness::kMsec;  // between traffic rounds
+  harness::Nanos interval = 500 * harness::kMsec;  // between traffic rounds (jobs)
   bool write = true;                        // the device writes its buffers (else reads)
 };
 
