@@ -56,7 +56,7 @@ void RpmPutSuppliers(Device* dev) {
     }
     for (int i = 0; i < n; ++i) pm_runtime_put_noidle(link->supplier);
     if (n > 0) {
-      pm_runtime_get_noresume(link->supplier);  // pm_request_idle(supplier), synchronously
+      pm_runtime_get_noresume(link->supplier);  // pm_request_idle(supplier): queued (RPM_ASYNC)
       pm_runtime_put(link->supplier);
     }
   }
