@@ -70,8 +70,11 @@ struct Board {
   std::string name;             // "embedded:tm2e", a file path, or "synthetic:..."
   std::string model;            // root `model` property
   std::vector<std::string> root_compatible;
+  int sysmmu_version = 0;       // root `probestorm,sysmmu-version` (synthetic `version=`);
+                                // 0: unset, the profile decides
   std::vector<DtNode> nodes;    // index == DtNode::index
   std::vector<int> devices;     // nodes that become platform devices, in population order
+                                // (AMBA devices too: DtNode::is_amba)
   std::vector<int> sysmmus;     // SysMMU nodes (any status), tree order
   std::vector<int> masters;     // nodes with `iommus` (any status), tree order
 
@@ -91,10 +94,11 @@ struct Board {
 absl::StatusOr<Board> LoadDtb(std::span<const uint8_t> blob, std::string name);
 
 // `spec` is `embedded:NAME` (only `embedded:tm2e`), a `.dtb` file path, or a `.dts` file path
-// (compiled with dtc when it is installed; a clear error when it is not).
+// (compiled with dtc when it is installed; a clear error when it is not). load_board.h has the
+// overload with options.
 absl::StatusOr<Board> LoadBoard(std::string_view spec);
 
-// `sysmmus=N,masters=M,per_master=K[,unused=U][,plain=P][,groups=G]`: see synthetic.h.
+// `sysmmus=N,masters=M,per_master=K[,unused=U][,plain=P][,groups=G][,version=V]`: see synthetic.h.
 absl::StatusOr<Board> LoadSynthetic(std::string_view spec);
 
 }  // namespace probestorm::hwmodel

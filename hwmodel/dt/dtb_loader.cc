@@ -78,20 +78,21 @@ std::pair<int, int> LocateCorruption(const void* fdt) {
 absl::Status CheckBlob(const void* fdt, size_t size, std::string_view name) {
   if (size < sizeof(fdt_header)) {
     return BlobError(name, absl::StrFormat("truncated blob: %d bytes at byte offset 0, shorter "
-                                           "than the %d-byte FDT header", size,
-                                           sizeof(fdt_header)));
+                                           "than the %d-byte FDT header",
+                                           size, sizeof(fdt_header)));
   }
   if (const int err = fdt_check_header(fdt); err != 0) {
     if (err == -FDT_ERR_BADMAGIC) {
-      return BlobError(name, absl::StrFormat("bad magic 0x%08x at byte offset 0 (expected "
-                                             "0x%08x)", fdt_magic(fdt), FDT_MAGIC));
+      return BlobError(name, absl::StrFormat("bad magic 0x%08x at byte offset 0 (expected 0x%08x)",
+                                             fdt_magic(fdt), FDT_MAGIC));
     }
-    return BlobError(name, absl::StrFormat("bad FDT header at byte offset 0: %s",
-                                           fdt_strerror(err)));
+    return BlobError(name,
+                     absl::StrFormat("bad FDT header at byte offset 0: %s", fdt_strerror(err)));
   }
   if (fdt_totalsize(fdt) > size) {
     return BlobError(name, absl::StrFormat("truncated blob: totalsize at byte offset 4 says %u "
-                                           "bytes, only %d present", fdt_totalsize(fdt), size));
+                                           "bytes, only %d present",
+                                           fdt_totalsize(fdt), size));
   }
   if (const int err = fdt_check_full(fdt, size); err != 0) {
     const auto [offset, why] = LocateCorruption(fdt);
@@ -101,8 +102,8 @@ absl::Status CheckBlob(const void* fdt, size_t size, std::string_view name) {
                                              fdt_strerror(err), fdt_off_dt_struct(fdt),
                                              fdt_off_dt_strings(fdt)));
     }
-    return BlobError(name, absl::StrFormat("corrupt structure block at byte offset %d: %s",
-                                           offset, fdt_strerror(why)));
+    return BlobError(name, absl::StrFormat("corrupt structure block at byte offset %d: %s", offset,
+                                           fdt_strerror(why)));
   }
   return absl::OkStatus();
 }
@@ -112,8 +113,9 @@ class Loader {
   Loader(const void* fdt, Board* board) : fdt_(fdt), tree_(board), board_(*board) {}
 
   absl::Status Run() {
-    for (auto pass : {&Loader::ReadNodes, &Loader::ComputeBusCells, &Loader::ResolveInterruptParents,
-                      &Loader::ParseNodes, &Loader::CheckIommuCycles}) {
+    for (auto pass :
+         {&Loader::ReadNodes, &Loader::ComputeBusCells, &Loader::ResolveInterruptParents,
+          &Loader::ParseNodes, &Loader::CheckIommuCycles}) {
       if (absl::Status s = (this->*pass)(); !s.ok()) return s;
     }
     dt_internal::PopulateDevices(tree_);
@@ -125,6 +127,16 @@ class Loader {
       board_.model = std::string(dt_internal::AsString(model->value));
     }
     board_.root_compatible = board_.node(0).compatible;
+    absl::StatusOr<std::optional<uint32_t>> version = tree_.ReadU32(0, "probestorm,sysmmu-version");
+    if (!version.ok()) return version.status();
+    if (version->has_value()) {
+      const uint32_t v = **version;
+      if (v != 1 && v != 3 && v != 5 && v != 7) {
+        return tree_.PropertyError(0, *tree_.Find(0, "probestorm,sysmmu-version"),
+                                   absl::StrFormat("SysMMU version %u is not 1, 3, 5 or 7", v));
+      }
+      board_.sysmmu_version = static_cast<int>(v);
+    }
     return absl::OkStatus();
   }
 
@@ -143,15 +155,15 @@ class Loader {
       }
       last = off;
       if (depth >= kFdtMaxDepth - 1) {
-        return tree_.Error(absl::StrFormat("node at byte offset %d nests %d levels deep "
-                                           "(FDT_MAX_DEPTH is %d)", Abs(off), depth,
-                                           kFdtMaxDepth));
+        return tree_.Error(
+            absl::StrFormat("node at byte offset %d nests %d levels deep (FDT_MAX_DEPTH is %d)",
+                            Abs(off), depth, kFdtMaxDepth));
       }
       int len = 0;
       const char* name = fdt_get_name(fdt_, off, &len);
       if (name == nullptr) {
-        return tree_.Error(absl::StrFormat("bad node at byte offset %d: %s", Abs(off),
-                                           fdt_strerror(len)));
+        return tree_.Error(
+            absl::StrFormat("bad node at byte offset %d: %s", Abs(off), fdt_strerror(len)));
       }
       open.resize(static_cast<size_t>(depth));
       const int node = tree_.AddNode(open.empty() ? kNoNode : open.back(),
@@ -169,11 +181,11 @@ class Loader {
       int len = 0;
       const void* value = fdt_getprop_by_offset(fdt_, poff, &pname, &len);
       if (value == nullptr) {
-        return tree_.Error(absl::StrFormat("bad property at byte offset %d: %s", Abs(poff),
-                                           fdt_strerror(len)));
+        return tree_.Error(
+            absl::StrFormat("bad property at byte offset %d: %s", Abs(poff), fdt_strerror(len)));
       }
-      tree_.AddProperty(node, {pname, {static_cast<const uint8_t*>(value),
-                                       static_cast<size_t>(len)}, Abs(poff)});
+      tree_.AddProperty(
+          node, {pname, {static_cast<const uint8_t*>(value), static_cast<size_t>(len)}, Abs(poff)});
     }
     if (poff != -FDT_ERR_NOTFOUND) {
       return tree_.Error(absl::StrFormat("bad property list of %s at byte offset %d: %s",
@@ -246,17 +258,26 @@ class Loader {
     return absl::OkStatus();
   }
 
+  // The walk from `chain` came back to `again`. Parent steps alone cannot cycle, so some node of
+  // the cycle has an `interrupt-parent`; the error points at the first.
   absl::Status InterruptParentCycle(const std::vector<int>& chain, int again) {
     std::vector<std::string> paths;
+    const FdtProperty* culprit = nullptr;
+    int culprit_node = kNoNode;
     bool in_cycle = false;
     for (int c : chain) {
       in_cycle = in_cycle || c == again;
-      if (in_cycle) paths.push_back(tree_.path(c));
+      if (!in_cycle) continue;
+      paths.push_back(tree_.path(c));
+      if (culprit == nullptr) {
+        culprit = tree_.Find(c, "interrupt-parent");
+        culprit_node = c;
+      }
     }
     paths.push_back(tree_.path(again));
-    return tree_.PropertyError(chain.back(), *tree_.Find(chain.back(), "interrupt-parent"),
-                               absl::StrCat("reference cycle in interrupt-parent chain ",
-                                            absl::StrJoin(paths, " -> ")));
+    return tree_.PropertyError(
+        culprit_node, *culprit,
+        absl::StrCat("reference cycle in interrupt-parent chain ", absl::StrJoin(paths, " -> ")));
   }
 
   // Pass 5.
@@ -266,8 +287,8 @@ class Loader {
     for (size_t i = 0; i < count; ++i) {
       const DtNode& n = board_.nodes[i];
       if (n.parent != kNoNode) {
-        metadata[i] = n.parent == 0 ? IsMetadataNode(n.name)
-                                    : metadata[static_cast<size_t>(n.parent)];
+        metadata[i] =
+            n.parent == 0 ? IsMetadataNode(n.name) : metadata[static_cast<size_t>(n.parent)];
       }
       if (metadata[i]) continue;
       if (absl::Status s = ParseNode(static_cast<int>(i)); !s.ok()) return s;
@@ -310,9 +331,11 @@ class Loader {
     const size_t sc = tree_.size_cells(parent);
     if (p->value.size() % 4 != 0 || (ac + sc == 0 && !p->value.empty()) ||
         (ac + sc != 0 && dt_internal::NumCells(p->value) % (ac + sc) != 0)) {
-      return tree_.PropertyError(node, *p, absl::StrFormat(
-          "wrong cell count: %d bytes is not a list of (%d address + %d size) cells",
-          p->value.size(), ac, sc));
+      return tree_.PropertyError(
+          node, *p,
+          absl::StrFormat(
+              "wrong cell count: %d bytes is not a list of (%d address + %d size) cells",
+              p->value.size(), ac, sc));
     }
     DtNode& n = board_.nodes[static_cast<size_t>(node)];
     for (size_t i = 0; i + ac + sc <= dt_internal::NumCells(p->value) && ac + sc > 0;
@@ -341,9 +364,10 @@ class Loader {
     absl::StatusOr<std::optional<uint32_t>> cells = tree_.ReadU32(parent, "#interrupt-cells");
     if (!cells.ok()) return cells.status();
     if (**cells == 0 || p->value.size() % (4 * size_t{**cells}) != 0) {
-      return tree_.PropertyError(node, *p, absl::StrFormat(
-          "wrong cell count: %d bytes is not a list of %u-cell specifiers (#interrupt-cells of %s)",
-          p->value.size(), **cells, tree_.path(parent)));
+      return tree_.PropertyError(node, *p,
+                                 absl::StrFormat("wrong cell count: %d bytes is not a list of "
+                                                 "%u-cell specifiers (#interrupt-cells of %s)",
+                                                 p->value.size(), **cells, tree_.path(parent)));
     }
     out.assign(p->value.size() / (4 * size_t{**cells}), parent);
     return out;
@@ -422,8 +446,9 @@ class Loader {
       if (depth == 2 && base != "ports" && base != "in-ports" && base != "out-ports") break;
     }
     if (n == kNoNode || n == 0) {
-      return tree_.PropertyError(node, p, absl::StrFormat("endpoint %s is not inside a device's "
-                                                          "port", tree_.path(endpoint)));
+      return tree_.PropertyError(
+          node, p,
+          absl::StrFormat("endpoint %s is not inside a device's port", tree_.path(endpoint)));
     }
     return n;
   }
@@ -465,9 +490,9 @@ class Loader {
     }
     paths.push_back(tree_.path(again));
     const int last = stack.back().first;
-    return tree_.PropertyError(last, *tree_.Find(last, "iommus"),
-                               absl::StrCat("reference cycle through iommus ",
-                                            absl::StrJoin(paths, " -> ")));
+    return tree_.PropertyError(
+        last, *tree_.Find(last, "iommus"),
+        absl::StrCat("reference cycle through iommus ", absl::StrJoin(paths, " -> ")));
   }
 
   // Byte offset in the blob of a structure-block offset.

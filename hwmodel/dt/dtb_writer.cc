@@ -2,8 +2,6 @@
 
 #include <libfdt.h>
 
-#include <cstring>
-#include <utility>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -56,7 +54,10 @@ void DtbWriter::BeginNode(std::string_view name) {
 }
 
 void DtbWriter::EndNode() {
-  if (depth_ == 0) Fail("EndNode without an open node");
+  if (depth_ == 0) {
+    Fail("EndNode without an open node");
+    return;
+  }
   --depth_;
   after_child_ = true;
   Call("fdt_end_node", [](void* fdt, int) { return fdt_end_node(fdt); });
@@ -71,9 +72,7 @@ void DtbWriter::Property(std::string_view name, std::span<const uint8_t> value) 
   });
 }
 
-void DtbWriter::String(std::string_view name, std::string_view value) {
-  Strings(name, {value});
-}
+void DtbWriter::String(std::string_view name, std::string_view value) { Strings(name, {value}); }
 
 void DtbWriter::Strings(std::string_view name, std::span<const std::string_view> values) {
   std::vector<uint8_t> bytes;

@@ -67,8 +67,8 @@ class DtbWriter {
   std::vector<uint64_t> buffer_;  // uint64_t: libfdt wants the blob 8-byte aligned
   absl::Status status_;
   uint32_t next_phandle_ = 1;
-  int depth_ = 0;         // open nodes
-  bool started_ = false;  // the root was opened
+  int depth_ = 0;             // open nodes
+  bool started_ = false;      // the root was opened
   bool after_child_ = false;  // a child of the current node was closed: no more properties
 };
 

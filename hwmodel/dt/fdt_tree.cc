@@ -1,9 +1,9 @@
 #include "hwmodel/dt/fdt_tree.h"
 
-#include <algorithm>
 #include <utility>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
 #include "harness/strings.h"
 
 namespace probestorm::hwmodel::dt_internal {
@@ -65,8 +65,8 @@ absl::StatusOr<std::optional<uint32_t>> FdtTree::ReadU32(int node, std::string_v
   const FdtProperty* p = Find(node, name);
   if (p == nullptr) return std::nullopt;
   if (p->value.size() != 4) {
-    return PropertyError(node, *p, absl::StrFormat("%d bytes where one cell was expected",
-                                                   p->value.size()));
+    return PropertyError(node, *p,
+                         absl::StrFormat("%d bytes where one cell was expected", p->value.size()));
   }
   return CellAt(p->value, 0);
 }
@@ -77,8 +77,8 @@ absl::Status FdtTree::SetPhandle(int node, uint32_t phandle, const FdtProperty& 
   }
   auto [it, inserted] = phandles_.emplace(phandle, node);
   if (!inserted && it->second != node) {
-    return PropertyError(node, p, absl::StrFormat("duplicate phandle 0x%x (also %s)", phandle,
-                                                  path(it->second)));
+    return PropertyError(
+        node, p, absl::StrFormat("duplicate phandle 0x%x (also %s)", phandle, path(it->second)));
   }
   return absl::OkStatus();
 }
@@ -99,8 +99,8 @@ absl::Status FdtTree::ComputeBusCells() {
       address_cells_[i] = address_cells_[static_cast<size_t>(parent)];
       size_cells_[i] = size_cells_[static_cast<size_t>(parent)];
     }
-    for (auto [name, cells] : {std::pair{"#address-cells", &address_cells_},
-                               std::pair{"#size-cells", &size_cells_}}) {
+    for (auto [name, cells] :
+         {std::pair{"#address-cells", &address_cells_}, std::pair{"#size-cells", &size_cells_}}) {
       absl::StatusOr<std::optional<uint32_t>> v = ReadU32(node, name);
       if (!v.ok()) return v.status();
       if (!v->has_value()) continue;
@@ -125,8 +125,10 @@ absl::StatusOr<int> FdtTree::ResolveCell(int node, const FdtProperty& p, size_t 
 absl::StatusOr<std::vector<PhandleRef>> FdtTree::ParsePhandleList(int node, const FdtProperty& p,
                                                                   ArgCells cells) const {
   if (p.value.size() % 4 != 0) {
-    return PropertyError(node, p, absl::StrFormat("wrong cell count: %d bytes is not a whole "
-                                                  "number of cells", p.value.size()));
+    return PropertyError(
+        node, p,
+        absl::StrFormat("wrong cell count: %d bytes is not a whole number of cells",
+                        p.value.size()));
   }
   std::vector<PhandleRef> refs;
   const size_t total = NumCells(p.value);
@@ -140,20 +142,21 @@ absl::StatusOr<std::vector<PhandleRef>> FdtTree::ParsePhandleList(int node, cons
       if (n->has_value()) {
         args = **n;
       } else if (!cells.absent_is_zero) {
-        const std::string what =
-            cells.property == "#iommu-cells"
-                ? absl::StrFormat("iommus of %s points at %s, which is not an IOMMU (no "
-                                  "#iommu-cells)", path(node), path(*target))
-                : absl::StrFormat("%s points at %s, which has no %s", p.name, path(*target),
-                                  cells.property);
+        std::string what = absl::StrFormat("%s points at %s, which has no %s", p.name,
+                                           path(*target), cells.property);
+        if (cells.property == "#iommu-cells") {
+          what = absl::StrFormat("iommus of %s points at %s, which is not an IOMMU", path(node),
+                                 path(*target));
+        }
         return PropertyError(node, p, what);
       }
     }
     if (args > total - i - 1) {
       return PropertyError(
-          node, p, absl::StrFormat("wrong cell count: entry at cell %d needs %u argument cells "
-                                   "(%s of %s) but %d remain", i, args, cells.property,
-                                   path(*target), total - i - 1));
+          node, p,
+          absl::StrFormat("wrong cell count: entry at cell %d needs %u argument cells (%s of %s) "
+                          "but %d remain",
+                          i, args, cells.property, path(*target), total - i - 1));
     }
     PhandleRef& ref = refs.emplace_back();
     ref.node = *target;

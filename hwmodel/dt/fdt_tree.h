@@ -21,7 +21,6 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
-#include "absl/strings/str_format.h"
 #include "hwmodel/dt/board.h"
 
 namespace probestorm::hwmodel::dt_internal {
@@ -46,7 +45,7 @@ std::vector<std::string> AsStrings(std::span<const uint8_t> v);
 
 // How a phandle list counts the argument cells after each phandle.
 struct ArgCells {
-  std::string_view property;  // "#clock-cells" on the supplier; empty: no argument cells
+  std::string_view property;    // "#clock-cells" on the supplier; empty: no argument cells
   bool absent_is_zero = false;  // a supplier without `property` takes no arguments
 };
 
@@ -61,7 +60,9 @@ class FdtTree {
   // Adds the next node in depth-first pre-order; returns its index.
   int AddNode(int parent, std::string_view name);
   void AddProperty(int node, FdtProperty p) { props_[static_cast<size_t>(node)].push_back(p); }
-  std::span<const FdtProperty> properties(int node) const { return props_[static_cast<size_t>(node)]; }
+  std::span<const FdtProperty> properties(int node) const {
+    return props_[static_cast<size_t>(node)];
+  }
   const FdtProperty* Find(int node, std::string_view name) const;
   bool Has(int node, std::string_view name) const { return Find(node, name) != nullptr; }
 
@@ -79,7 +80,8 @@ class FdtTree {
   uint32_t address_cells(int node) const { return address_cells_[static_cast<size_t>(node)]; }
   uint32_t size_cells(int node) const { return size_cells_[static_cast<size_t>(node)]; }
 
-  // Walks a `<&supplier arg...>, ...` list; each supplier's `cells.property` gives its argument count.
+  // Walks a `<&supplier arg...>, ...` list; each supplier's `cells.property` gives its argument
+  // count.
   absl::StatusOr<std::vector<PhandleRef>> ParsePhandleList(int node, const FdtProperty& p,
                                                            ArgCells cells) const;
   // The node that phandle cell `i` of `p` refers to; kInvalidArgument when it refers to nothing.

@@ -1,9 +1,9 @@
 // Which device-tree nodes become devices, and their names (private to hwmodel/dt).
 //
 // Models drivers/of/platform.c: of_platform_default_populate_init() (children of /firmware first,
-// then of_platform_default_populate() from the root), of_platform_bus_create() (strict: a node needs
-// `compatible`; "operating-points-v2" tables are skipped; "arm,primecell" nodes become AMBA devices;
-// children are walked only below "simple-bus", "simple-mfd", "isa" and "arm,amba-bus") and
+// then of_platform_default_populate() from the root), of_platform_bus_create() (strict: a node
+// needs `compatible`; "operating-points-v2" tables are skipped; "arm,primecell" nodes become AMBA
+// devices; children are walked only below "simple-bus", "simple-mfd", "isa" and "arm,amba-bus") and
 // of_device_make_bus_id() for the device name, with of_translate_address() (drivers/of/address.c,
 // default bus only: PCI and ISA address spaces are not modelled). Not modelled: the few
 // /reserved-memory compatibles and the simple-framebuffer that of_platform_default_populate_init()

@@ -4,8 +4,8 @@
 // layout, with the later of_irq_parse_one() form of parse_interrupts that also handles
 // `interrupts-extended`). Bindings are tried in the kernel's table order and the first that matches
 // a property name wins. Deliberate divergences: `nvmem-cells` takes `#nvmem-cell-cells` arguments
-// when the supplier has them (newer kernels) and none otherwise (v6.1); `msi-parent` takes none when
-// the supplier has no `#msi-cells`; bindings newer than v6.1 (io-backends, interrupt-map,
+// when the supplier has them (newer kernels) and none otherwise (v6.1); `msi-parent` takes none
+// when the supplier has no `#msi-cells`; bindings newer than v6.1 (io-backends, interrupt-map,
 // access-controllers, post-init-providers, power-supplies, ...) are not modelled.
 //
 // Thread-safety: stateless; safe from any thread.
@@ -26,9 +26,9 @@ struct SupplierBinding {
     kInterrupts,      // `interrupts` / `interrupts-extended`: the interrupt parent(s)
   };
   Kind kind = Kind::kPhandleList;
-  std::string_view cells;         // argument count property of the supplier; empty: none
-  bool cells_optional = false;    // a supplier without `cells` takes no arguments
-  bool optional = false;          // `.optional = true`: skipped unless fw_devlink is strict
+  std::string_view cells;       // argument count property of the supplier; empty: none
+  bool cells_optional = false;  // a supplier without `cells` takes no arguments
+  bool optional = false;        // `.optional = true`: skipped unless fw_devlink is strict
 };
 
 // The binding of_link_property() would use for property `name`, or nullopt when `name` creates no

@@ -1,0 +1,31 @@
+// DescribeBoard: the board as the model sees it, for `probestorm describe --format=text|json|dot`.
+//
+// * text: board, model, device count, SysMMUs (clocks, power domain), masters (their SysMMUs in
+//   `iommus` order) and the fw_devlink supplier links of masters and SysMMUs, optional ones marked.
+// * json: the CONTRACTS.md `describe --format=json` object. `status` is the node's effective
+//   availability ("okay" or "disabled"); `name` is the device name, null for a node that became no
+//   device; `power_domain` is null without one.
+// * dot: a Graphviz digraph of the links: consumer → supplier, labelled with the property, optional
+//   links (iommus, iommu-map, dmas) dashed; masters and SysMMUs are highlighted.
+// Links join devices: a supplier node is resolved to the device at or above it (Board::DeviceOf);
+// links from a device to itself or to an unavailable supplier, which fw_devlink never creates,
+// are left out, and each (consumer, supplier, property) appears once.
+//
+// Thread-safety: reads the Board only; safe from any thread.
+#ifndef PROBESTORM_HWMODEL_DT_DESCRIBE_H_
+#define PROBESTORM_HWMODEL_DT_DESCRIBE_H_
+
+#include <string>
+#include <string_view>
+
+#include "absl/status/statusor.h"
+#include "hwmodel/dt/board.h"
+
+namespace probestorm::hwmodel {
+
+// kInvalidArgument for a format other than "text", "json" or "dot".
+absl::StatusOr<std::string> DescribeBoard(const Board& board, std::string_view format);
+
+}  // namespace probestorm::hwmodel
+
+#endif  // PROBESTORM_HWMODEL_DT_DESCRIBE_H_

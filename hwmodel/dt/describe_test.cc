@@ -1,0 +1,153 @@
+// DescribeBoard in its three formats.
+#include "hwmodel/dt/describe.h"
+
+#include <string>
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "hwmodel/dt/board.h"
+#include "hwmodel/dt/dt_table.h"
+
+namespace probestorm::hwmodel {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+int Count(const std::string& haystack, std::string_view needle) {
+  int n = 0;
+  for (size_t at = haystack.find(needle); at != std::string::npos;
+       at = haystack.find(needle, at + needle.size())) {
+    ++n;
+  }
+  return n;
+}
+
+// A minimal structural JSON check: brackets balance outside strings, strings are closed and
+// escapes are valid.
+bool JsonBalanced(const std::string& json) {
+  std::string stack;
+  bool in_string = false;
+  for (size_t i = 0; i < json.size(); ++i) {
+    const char c = json[i];
+    if (in_string) {
+      if (c == '\\') {
+        if (++i == json.size() ||
+            std::string_view("\"\\/bfnrtu").find(json[i]) == std::string::npos) {
+          return false;
+        }
+      } else if (c == '"') {
+        in_string = false;
+      } else if (static_cast<unsigned char>(c) < 0x20) {
+        return false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '{' || c == '[') {
+      stack.push_back(c == '{' ? '}' : ']');
+    } else if (c == '}' || c == ']') {
+      if (stack.empty() || stack.back() != c) return false;
+      stack.pop_back();
+    }
+  }
+  return stack.empty() && !in_string;
+}
+
+Board Tm2e() {
+  absl::StatusOr<Board> b = LoadBoard("embedded:tm2e");
+  EXPECT_TRUE(b.ok()) << b.status();
+  return b.ok() ? *std::move(b) : Board{};
+}
+
+TEST(DescribeTest, Json) {
+  const Board b = Tm2e();
+  absl::StatusOr<std::string> json = DescribeBoard(b, "json");
+  ASSERT_TRUE(json.ok()) << json.status();
+  EXPECT_TRUE(JsonBalanced(*json)) << *json;
+  EXPECT_THAT(*json, HasSubstr("\"board\": \"embedded:tm2e\", \"devices\": 127,"));
+  EXPECT_THAT(
+      *json,
+      HasSubstr(
+          "{\"node\": \"/soc@0/sysmmu@13a00000\", \"name\": \"13a00000.sysmmu\", \"status\": "
+          "\"okay\", "
+          "\"clocks\": [\"aclk\", \"pclk\"], \"power_domain\": \"/soc@0/power-domain@105c4080\"}"));
+  EXPECT_THAT(
+      *json,
+      HasSubstr(
+          "{\"node\": \"/soc@0/decon@13800000\", \"name\": \"13800000.decon\", \"compatible\": "
+          "[\"samsung,exynos5433-decon\"], \"status\": \"okay\", \"iommus\": "
+          "[\"/soc@0/sysmmu@13a00000\", \"/soc@0/sysmmu@13a10000\"]}"));
+  EXPECT_THAT(
+      *json,
+      HasSubstr(
+          "{\"consumer\": \"/soc@0/decon@13800000\", \"supplier\": \"/soc@0/sysmmu@13a00000\", "
+          "\"property\": \"iommus\", \"optional\": true}"));
+  EXPECT_THAT(
+      *json,
+      HasSubstr("{\"consumer\": \"/soc@0/decon@13800000\", \"supplier\": \"/soc@0/mic@13930000\", "
+                "\"property\": \"remote-endpoint\", \"optional\": false}"));
+  EXPECT_EQ(Count(*json, "\"node\": "), 12 + 9);
+  EXPECT_EQ(Count(*json, "\"iommus\": ["), 9);
+  EXPECT_EQ(Count(*json, "\"property\": \"iommus\", \"optional\": true"), 12);
+  EXPECT_EQ(Count(*json, "\"property\": \"iommus\", \"optional\": false"), 0);
+  // A pin group resolves to its pin controller; a device's link to its own child is dropped.
+  EXPECT_THAT(*json, HasSubstr("\"supplier\": \"/soc@0/pinctrl@10580000\", \"property\": "
+                               "\"pinctrl-0\""));
+  EXPECT_THAT(*json, Not(HasSubstr("{\"consumer\": \"/soc@0/pinctrl@10580000\", \"supplier\": "
+                                   "\"/soc@0/pinctrl@10580000\"")));
+}
+
+TEST(DescribeTest, JsonEscapesAndNulls) {
+  const DtTableRow rows[] = {
+      {"/", "", "x,board", "model=a \"quoted\" \\ model"},
+      {"/mmu", "mmu", "samsung,exynos-sysmmu", "#iommu-cells=0; status=disabled"},
+      {"/m", "", "x,m", "iommus=&mmu"},
+  };
+  absl::StatusOr<std::vector<uint8_t>> dtb = CompileDtTable(rows);
+  ASSERT_TRUE(dtb.ok());
+  absl::StatusOr<Board> b = LoadDtb(*dtb, "tab\there \"q\"");
+  ASSERT_TRUE(b.ok()) << b.status();
+  absl::StatusOr<std::string> json = DescribeBoard(*b, "json");
+  ASSERT_TRUE(json.ok());
+  EXPECT_TRUE(JsonBalanced(*json)) << *json;
+  EXPECT_THAT(*json, HasSubstr("\"board\": \"tab\\there \\\"q\\\"\""));
+  EXPECT_THAT(*json, HasSubstr("{\"node\": \"/mmu\", \"name\": null, \"status\": \"disabled\", "
+                               "\"clocks\": [], \"power_domain\": null}"));
+  EXPECT_THAT(*json, HasSubstr("\"links\": []"));  // no link to a disabled supplier
+}
+
+TEST(DescribeTest, Text) {
+  absl::StatusOr<std::string> text = DescribeBoard(Tm2e(), "text");
+  ASSERT_TRUE(text.ok());
+  EXPECT_THAT(*text, HasSubstr("board: embedded:tm2e\nmodel: Samsung TM2E board\n"));
+  EXPECT_THAT(*text, HasSubstr("devices: 127\n"));
+  EXPECT_THAT(*text, HasSubstr("SysMMUs (12):\n"));
+  EXPECT_THAT(*text, HasSubstr("masters (9):\n"));
+  EXPECT_THAT(*text, HasSubstr("clocks: aclk, pclk  power-domain: 105c4080.power-domain"));
+  EXPECT_THAT(*text, HasSubstr("iommus (2): 13a00000.sysmmu, 13a10000.sysmmu\n"));
+  EXPECT_THAT(*text, HasSubstr("  13800000.decon:\n"));
+  EXPECT_THAT(*text, HasSubstr("    iommus* -> 13a00000.sysmmu\n"));
+  EXPECT_THAT(*text, HasSubstr("    power-domains -> 105c4080.power-domain\n"));
+  EXPECT_EQ(Count(*text, "iommus* -> "), 12);
+}
+
+TEST(DescribeTest, Dot) {
+  absl::StatusOr<std::string> dot = DescribeBoard(Tm2e(), "dot");
+  ASSERT_TRUE(dot.ok());
+  EXPECT_TRUE(dot->starts_with("digraph \"embedded:tm2e\" {\n"));
+  EXPECT_TRUE(dot->ends_with("}\n"));
+  EXPECT_THAT(*dot, HasSubstr("\"13800000.decon\" -> \"13a00000.sysmmu\" [label=\"iommus\", "
+                              "style=dashed];"));
+  EXPECT_THAT(*dot, HasSubstr("\"13a00000.sysmmu\" -> \"13b90000.clock-controller\" "
+                              "[label=\"clocks\"];"));
+  EXPECT_EQ(Count(*dot, "style=dashed"), 12 + 3);  // iommus, and dmas of two SPIs and an I2S
+}
+
+TEST(DescribeTest, UnknownFormat) {
+  const absl::Status s = DescribeBoard(Board{}, "yaml").status();
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(s.message(), HasSubstr("unknown describe format \"yaml\""));
+}
+
+}  // namespace
+}  // namespace probestorm::hwmodel
