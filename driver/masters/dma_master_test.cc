@@ -1,7 +1,6 @@
 // Tests of the DMA master model (driver/masters/dma_master.cc): a whole boot of a synthetic board
 // whose masters each sit behind four SysMMUs binds every master with its IOMMU, and remove undoes
 // probe.
-#include <iostream>
 #include <string>
 #include <vector>
 

@@ -1,0 +1,315 @@
+// Unit tests of the IOMMU core model (driver/iommu/iommu.cc): registration, __iommu_probe_device
+// and iommu_probe_device paths (groups, default domains, error paths freeing dev->iommu), and the
+// unit-level positive/negative controls of the invariants the core reports (double-iommu-probe,
+// dev-iommu-freed-in-use, dma-ops-on-bound, iommu-bypass). Each test drives the functions from
+// tasks of a fresh world on a small synthetic board.
+#include <string>
+
+#include "driver/iommu/iommu_test_util.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+
+namespace probestorm::kernel {
+namespace {
+
+using harness::InvariantId;
+using iommu_testing::Count;
+using iommu_testing::FakeIommu;
+using iommu_testing::GetBoard;
+using iommu_testing::IommuWorld;
+using iommu_testing::Name;
+using ::testing::HasSubstr;
+
+const hwmodel::Board& TwoMasters() { return GetBoard("sysmmus=2,masters=2,per_master=1"); }
+
+struct Fixture {
+  Device* s = nullptr;
+  Device* m1 = nullptr;
+  Device* m2 = nullptr;
+};
+
+// Runs `body` in one task with both SysMMU and master devices created (not on the bus) and, when
+// `reg`, the fake IOMMU registered for the first SysMMU node.
+template <typename F>
+harness::RunResult WithFake(const Knobs& knobs, bool reg, F body) {
+  const hwmodel::Board& b = TwoMasters();
+  IommuWorld w(b, knobs, 1, harness::InvariantSet::All(), false);
+  FakeIommu fake(w.k());
+  w.Spawn("t", [&] {
+    Fixture f;
+    f.s = w.k().AddDevice(b.sysmmus[0]);
+    f.m1 = w.k().AddDevice(b.masters[0]);
+    f.m2 = w.k().AddDevice(b.masters[1]);
+    if (reg) {
+      EXPECT_EQ(iommu_device_register(&fake.idev, &fake.ops, f.s), 0);
+    }
+    body(w.k(), fake, f);
+  });
+  return w.Run();
+}
+
+TEST(IommuCore, ProbeDeviceWithoutBusOpsIsEnodevAndAllocatesNothing) {
+  Knobs knobs;
+  int ret = 0;
+  bool has_iommu = true;
+  auto r = WithFake(knobs, false, [&](Kernel&, FakeIommu&, Fixture& f) {
+    ret = __iommu_probe_device(f.m1, nullptr);
+    has_iommu = f.m1->iommu.Get() != nullptr;
+  });
+  EXPECT_TRUE(r.findings.empty());
+  EXPECT_EQ(ret, -ENODEV);
+  EXPECT_FALSE(has_iommu);
+}
+
+// exynos_iommu_probe_device without an owner (no of_xlate ran: !has_sysmmu) is -ENODEV, and the
+// core's error path frees dev->iommu (dev_iommu_free).
+TEST(IommuCore, ExynosProbeDeviceWithoutOwnerFreesDevIommu) {
+  Knobs knobs;
+  int ret = 0;
+  DevIommu* param = nullptr;
+  bool cleared = false;
+  auto r = WithFake(knobs, false, [&](Kernel& k, FakeIommu&, Fixture& f) {
+    iommu_state(k).bus_iommu_ops.Set(&exynos_state(k).exynos_iommu_ops);
+    param = dev_iommu_get(f.m1);
+    ret = __iommu_probe_device(f.m1, nullptr);
+    cleared = f.m1->iommu.Get() == nullptr;
+  });
+  EXPECT_TRUE(r.findings.empty());
+  EXPECT_EQ(ret, -ENODEV);
+  ASSERT_NE(param, nullptr);
+  EXPECT_TRUE(param->freed);
+  EXPECT_TRUE(cleared);
+}
+
+TEST(IommuCore, ProbeDeviceCreatesOneGroupPerDeviceWithDefaultDomainAttached) {
+  Knobs knobs;
+  int r1 = -1, r2 = -1;
+  IommuGroup* g1 = nullptr;
+  IommuGroup* g2 = nullptr;
+  int attaches = 0, allocs = 0, probes = 0;
+  int probe_ok = 0;
+  auto r = WithFake(knobs, true, [&](Kernel&, FakeIommu& fake, Fixture& f) {
+    r1 = iommu_probe_device(f.m1);
+    r2 = iommu_probe_device(f.m2);
+    g1 = iommu_group_get(f.m1);
+    g2 = iommu_group_get(f.m2);
+    attaches = fake.attach_calls;
+    allocs = fake.domain_allocs;
+    probes = fake.probe_calls;
+    probe_ok = iommu_book(f.m1).probe_ok;
+    EXPECT_EQ(iommu_get_domain_for_dev(f.m1), g1->default_domain.Get());
+    EXPECT_EQ(f.m1->iommu.Get()->iommu_dev.Get(), &fake.idev);
+  });
+  EXPECT_TRUE(r.findings.empty());
+  EXPECT_EQ(r1, 0);
+  EXPECT_EQ(r2, 0);
+  ASSERT_NE(g1, nullptr);
+  ASSERT_NE(g2, nullptr);
+  EXPECT_NE(g1, g2);
+  EXPECT_EQ(g1->devices.size(), 1u);
+  EXPECT_EQ(g2->devices.size(), 1u);
+  ASSERT_NE(g1->default_domain.Peek(), nullptr);
+  EXPECT_EQ(g1->default_domain.Peek()->type, IommuDomainType::kDma);
+  EXPECT_NE(g1->default_domain.Peek()->iova_cookie, nullptr);  // iommu_get_dma_cookie
+  EXPECT_EQ(g1->domain.Peek(), g1->default_domain.Peek());
+  EXPECT_EQ(probes, 2);
+  EXPECT_EQ(allocs, 2);
+  EXPECT_EQ(attaches, 2);
+  EXPECT_EQ(probe_ok, 1);
+}
+
+TEST(IommuCore, IdentityDefaultDomainByKnob) {
+  Knobs knobs;
+  knobs.default_domain_dma = false;
+  IommuDomainType type = IommuDomainType::kDma;
+  auto r = WithFake(knobs, true, [&](Kernel&, FakeIommu&, Fixture& f) {
+    ASSERT_EQ(iommu_probe_device(f.m1), 0);
+    type = iommu_group_get(f.m1)->default_domain.Get()->type;
+  });
+  EXPECT_TRUE(r.findings.empty());
+  EXPECT_EQ(type, IommuDomainType::kIdentity);
+}
+
+TEST(IommuCore, AttachFailureReleasesDeviceAndFreesDevIommu) {
+  Knobs knobs;
+  int ret = 0;
+  int releases = 0;
+  bool grouped = true, has_iommu = true;
+  auto r = WithFake(knobs, true, [&](Kernel&, FakeIommu& fake, Fixture& f) {
+    fake.attach_ret = -EINVAL;
+    ret = iommu_probe_device(f.m1);
+    releases = fake.release_calls;
+    grouped = device_iommu_mapped(f.m1);
+    has_iommu = f.m1->iommu.Get() != nullptr;
+  });
+  EXPECT_TRUE(r.findings.empty());
+  EXPECT_EQ(ret, -EINVAL);
+  EXPECT_EQ(releases, 1);
+  EXPECT_FALSE(grouped);
+  EXPECT_FALSE(has_iommu);
+}
+
+TEST(IommuCore, RegisterSecondOpsIsEbusyOn61) {
+  Knobs knobs;
+  int ret = 0;
+  auto r = WithFake(knobs, true, [&](Kernel& k, FakeIommu&, Fixture& f) {
+    FakeIommu other(k);
+    ret = iommu_device_register(&other.idev, &other.ops, f.m2);
+  });
+  EXPECT_TRUE(r.findings.empty());
+  EXPECT_EQ(ret, -EBUSY);
+}
+
+TEST(IommuCore, Register60OnlyListsTheInstance) {
+  Knobs knobs;
+  knobs.iommu_core = IommuCoreGen::k6_0;
+  const IommuOps* bus = reinterpret_cast<const IommuOps*>(1);
+  const IommuOps* listed = nullptr;
+  const IommuOps* want = nullptr;
+  uint64_t bus_probes = 99;
+  auto r = WithFake(knobs, true, [&](Kernel& k, FakeIommu& fake, Fixture& f) {
+    want = &fake.ops;
+    bus = iommu_state(k).bus_iommu_ops.Get();
+    listed = iommu_ops_from_fwnode(k, f.s->of_node);
+    bus_probes = iommu_state(k).bus_probes;
+  });
+  EXPECT_TRUE(r.findings.empty());
+  EXPECT_EQ(bus, nullptr);
+  EXPECT_EQ(listed, want);
+  EXPECT_EQ(bus_probes, 0u);
+}
+
+TEST(IommuCore, Core67ProbeReturnsAtOnceForGroupedDevice) {
+  Knobs knobs;
+  knobs.iommu_core = IommuCoreGen::k6_7;
+  int ret = -1;
+  int probes = 0;
+  auto r = WithFake(knobs, true, [&](Kernel&, FakeIommu& fake, Fixture& f) {
+    ASSERT_EQ(iommu_probe_device(f.m1), 0);
+    ret = __iommu_probe_device(f.m1, nullptr);
+    probes = fake.probe_calls;
+  });
+  EXPECT_TRUE(r.findings.empty());
+  EXPECT_EQ(ret, 0);
+  EXPECT_EQ(probes, 1);
+}
+
+// double-iommu-probe, unit positive control: a second successful __iommu_probe_device of a device
+// whose group pointer was lost (as two concurrent v6.1 bus probes leave it) is reported.
+TEST(IommuCore, DoubleProbeWithoutReleaseIsReported) {
+  Knobs knobs;
+  auto r = WithFake(knobs, true, [&](Kernel&, FakeIommu&, Fixture& f) {
+    ASSERT_EQ(iommu_probe_device(f.m1), 0);
+    f.m1->iommu_group.Set(nullptr);
+    __iommu_probe_device(f.m1, nullptr);
+  });
+  ASSERT_EQ(Count(r, InvariantId::kDoubleIommuProbe), 1);
+  EXPECT_THAT(r.findings[0].message, HasSubstr("succeeded twice without iommu_release_device"));
+}
+
+// Negative control: probe, release, probe again is balanced.
+TEST(IommuCore, ProbeReleaseProbeIsSilent) {
+  Knobs knobs;
+  int releases = 0;
+  auto r = WithFake(knobs, true, [&](Kernel&, FakeIommu& fake, Fixture& f) {
+    ASSERT_EQ(iommu_probe_device(f.m1), 0);
+    iommu_release_device(f.m1);
+    EXPECT_EQ(f.m1->iommu.Get(), nullptr);
+    EXPECT_EQ(iommu_probe_device(f.m1), 0);
+    releases = fake.release_calls;
+  });
+  EXPECT_TRUE(r.findings.empty()) << r.findings[0].message;
+  EXPECT_EQ(releases, 1);
+}
+
+// dev-iommu-freed-in-use, unit positive control: another task frees dev->iommu while a holder is
+// inside of_iommu_xlate's window.
+TEST(IommuCore, DevIommuFreeWhileHeldByOtherTaskIsReported) {
+  Knobs knobs;
+  const hwmodel::Board& b = TwoMasters();
+  IommuWorld w(b, knobs, 1, harness::InvariantSet::All(), false);
+  Device* m = nullptr;
+  w.Spawn("holder", [&] {
+    m = w.k().AddDevice(b.masters[0]);
+    dev_iommu_get(m);
+    iommu_dev_hold(m, "of_iommu_xlate");
+    harness::Current().Sleep(2 * harness::kSec);
+    iommu_dev_unhold(m);
+  });
+  w.Spawn("freer", [&] {
+    harness::Current().Sleep(1 * harness::kSec);
+    dev_iommu_free(m);
+  });
+  auto r = w.Run();
+  ASSERT_EQ(Count(r, InvariantId::kDevIommuFreedInUse), 1);
+  EXPECT_THAT(r.findings[0].message, HasSubstr("by freer while holder uses dev->iommu in of_iommu_xlate"));
+}
+
+// Negative control: the holder freeing its own dev->iommu (after unhold, or as holder) is silent.
+TEST(IommuCore, DevIommuFreeByHolderIsSilent) {
+  Knobs knobs;
+  const hwmodel::Board& b = TwoMasters();
+  IommuWorld w(b, knobs, 1, harness::InvariantSet::All(), false);
+  w.Spawn("holder", [&] {
+    Device* m = w.k().AddDevice(b.masters[0]);
+    dev_iommu_get(m);
+    iommu_dev_hold(m, "of_iommu_xlate");
+    dev_iommu_free(m);
+    iommu_dev_unhold(m);
+  });
+  auto r = w.Run();
+  EXPECT_TRUE(r.findings.empty());
+}
+
+TEST(IommuCore, PrivSetOnFreedDevIommuOopses) {
+  Knobs knobs;
+  bool after = false;
+  auto r = WithFake(knobs, false, [&](Kernel&, FakeIommu&, Fixture& f) {
+    dev_iommu_get(f.m1);
+    dev_iommu_free(f.m1);
+    int owner = 0;
+    dev_iommu_priv_set(f.m1, &owner, "exynos_iommu_of_xlate");
+    after = true;  // not reached: the oops ends the task
+  });
+  EXPECT_FALSE(after);
+  ASSERT_EQ(Count(r, InvariantId::kDevIommuFreedInUse), 1);
+  EXPECT_THAT(r.findings[0].message, HasSubstr("in exynos_iommu_of_xlate("));
+  EXPECT_THAT(r.findings[0].message, HasSubstr("dev->iommu is NULL"));
+}
+
+// dma-ops-on-bound, unit controls: a change is reported only inside the driver's DMA window.
+TEST(IommuCore, DmaChangeReportedOnlyWhileDriverActive) {
+  Knobs knobs;
+  auto r = WithFake(knobs, false, [&](Kernel&, FakeIommu&, Fixture& f) {
+    iommu_note_dma_change(f.m1, "quiet change");
+    iommu_dma_user_begin(f.m1);
+    EXPECT_TRUE(iommu_dma_user_active(f.m1));
+    iommu_note_dma_change(f.m1, "loud change");
+    iommu_dma_user_end(f.m1);
+    iommu_note_dma_change(f.m1, "quiet again");
+  });
+  ASSERT_EQ(Count(r, InvariantId::kDmaOpsOnBound), 1);
+  EXPECT_THAT(r.findings[0].message, HasSubstr("loud change changed the DMA setup of bound master"));
+}
+
+// iommu-bypass, unit controls: warning after an explicit decision, violation for a swallowed
+// error, nothing when cleared.
+TEST(IommuCore, CheckBypassSeverities) {
+  Knobs knobs;
+  auto r = WithFake(knobs, false, [&](Kernel&, FakeIommu&, Fixture& f) {
+    iommu_note_bypass(f.m1, BypassKind::kExplicitTimeout, "timeout why");
+    iommu_check_bypass(f.m1);
+    iommu_note_bypass(f.m2, BypassKind::kSwallowedError, "swallowed why");
+    iommu_check_bypass(f.m2);
+    iommu_clear_bypass(f.m1);
+    iommu_check_bypass(f.m1);
+  });
+  ASSERT_EQ(Count(r, InvariantId::kIommuBypass), 2);
+  EXPECT_EQ(r.findings[0].severity, harness::Severity::kWarning);
+  EXPECT_THAT(r.findings[0].message, HasSubstr("binds without IOMMU after an explicit decision: timeout why"));
+  EXPECT_EQ(r.findings[1].severity, harness::Severity::kViolation);
+  EXPECT_THAT(r.findings[1].message, HasSubstr("binds without IOMMU: swallowed why"));
+}
+
+}  // namespace
+}  // namespace probestorm::kernel
