@@ -357,11 +357,11 @@ uint64_t exynos_iommu_iova_to_phys(IommuDomain* iommu_domain, uint64_t iova) {
   uint64_t phys = 0;
   const uint32_t ent = mem.Read32(domain->pgtable + ((iova >> 20) & 0xfff) * 4);
   if ((ent & 3) == 2) {
-    phys = ((static_cast<uint64_t>(ent & 0xFFF00000u) << shift) & ~(SECT_SIZE - 1)) + (iova & (SECT_SIZE - 1));
+    phys = ((static_cast<uint64_t>(ent) << shift) & ~(SECT_SIZE - 1)) + (iova & (SECT_SIZE - 1));  // section_phys: shift, then mask
   } else if ((ent & 3) == 1 && ent != exynos_zero_lv2link(k)) {
     const uint32_t l2 = mem.Read32(lv2table_base(shift, ent) + ((iova >> 12) & 0xff) * 4);
-    if (l2 & 2) phys = ((static_cast<uint64_t>(l2 & 0xFFFFF000u) << shift) & ~(SPAGE_SIZE - 1)) + (iova & 0xfff);
-    else if ((l2 & 3) == 1) phys = ((static_cast<uint64_t>(l2 & 0xFFFF0000u) << shift) & ~(LPAGE_SIZE - 1)) + (iova & 0xffff);
+    if (l2 & 2) phys = ((static_cast<uint64_t>(l2) << shift) & ~(SPAGE_SIZE - 1)) + (iova & 0xfff);
+    else if ((l2 & 3) == 1) phys = ((static_cast<uint64_t>(l2) << shift) & ~(LPAGE_SIZE - 1)) + (iova & 0xffff);
   }
   domain->pgtablelock.unlock();
   return phys;

@@ -257,12 +257,9 @@ TEST(ExynosAttach, WithoutOwnerIsEnodev) {
 }  // namespace probestorm::kernel
 namespace probestorm::kernel {
 namespace {
-// DISABLED: model bug in exynos_iommu_iova_to_phys (exynos_iommu.cc): it masks the page-table
-// entry (ent & 0xFFFFF000 / 0xFFFF0000 / 0xFFF00000) BEFORE shifting by PG_ENT_SHIFT, while the
-// kernel shifts first (spage_phys = sysmmu_pte_to_phys(*pent) & SPAGE_MASK). With SysMMU v5
-// (PG_ENT_SHIFT = 4) the low physical address bits 12..15 (small page) are lost: a page mapped at
-// 0x20008000 reads back as 0x20000000 (observed after a v6.1 boot of a synthetic board).
-TEST(Exynos, DISABLED_IovaToPhysV5) {
+// Regression: exynos_iommu_iova_to_phys shifts the entry by PG_ENT_SHIFT before masking, as the
+// kernel's spage_phys/lpage_phys/section_phys do (v5: bits 12..15 of the address survive).
+TEST(Exynos, IovaToPhysV5) {
   const hwmodel::Board& b = OneMaster();
   Knobs knobs;
   uint64_t got = 0;

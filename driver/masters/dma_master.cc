@@ -58,6 +58,10 @@ DmaMasterParams ParamsFor(Device* dev, std::string* family) {
 }
 
 void TrafficTask(Device* dev, DmaMasterData* m) {
+  struct Done {
+    DmaMasterData* m;
+    ~Done() noexcept(false) { m->stopped.CompleteAll(); }
+  } done{m};
   hwmodel::DmaEngine* engine = dev->kernel->hw ? dev->kernel->hw->dma_engine(dev->of_node) : nullptr;
   if (engine == nullptr) return;
   while (!m->stop.Load()) {
@@ -154,6 +158,7 @@ void dma_master_remove(Device* dev) {
   auto* m = static_cast<DmaMasterData*>(dev_get_drvdata(dev));
   if (m == nullptr) return;
   m->stop.Store(true);
+  m->stopped.Wait();  // stop the engine before its buffers go away
   for (const DmaBuffer& b : m->bufs) dma_unmap_phys(dev, b.ops, b.dma, b.size);
   pm_runtime_disable(dev);
   if (k.hw) {

@@ -27,6 +27,7 @@
 #include "driver/base/device.h"
 #include "driver/kernel.h"
 #include "harness/sync/atomic.h"
+#include "harness/sync/completion.h"
 #include "harness/time.h"
 
 namespace probestorm::kernel {
@@ -50,6 +51,7 @@ struct DmaMasterData {
   DmaMasterParams params;
   std::vector<DmaBuffer> bufs;
   harness::Atomic<bool> stop{false};
+  harness::Completion stopped{"dma traffic stopped"};  // the traffic task has ended
   uint64_t accesses = 0;                    // transactions issued (coverage)
   std::string family;
 };

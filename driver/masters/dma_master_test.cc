@@ -80,13 +80,9 @@ TEST(DmaMaster, FourSysmmuMastersBindWithTheirIommuOnV61) {
   }
 }
 
-// DISABLED: possible model bug in dma_master_remove (dma_master.cc): it sets `stop` and unmaps the
-// buffers at once, without waiting for the daemon traffic task, which may be between the stop
-// check and DmaEngine::Access of the next page. Observed (seed 1, synthetic 1 master / 1 SysMMU,
-// v6.1): "sysmmu-fault: 40000000.master: DMA write to 0xffffc000 ... faulted (PAGE fault ...)",
-// then "Unrecoverable System MMU Fault!" and a stall; a real driver stops its engine before
-// unmapping. Churn (sysfs unbind) runs this path too.
-TEST(DmaMaster, DISABLED_RemoveStopsTrafficAndForgetsTheInstance) {
+// Regression: dma_master_remove stops the traffic task and waits for it before unmapping (it used
+// to unmap while a job was still issuing DMA: sysmmu-fault, then a stall).
+TEST(DmaMaster, RemoveStopsTrafficAndForgetsTheInstance) {
   const hwmodel::Board& b = GetBoard("sysmmus=1,masters=1,per_master=1");
   Knobs knobs;
   IommuWorld w(b, knobs, 1);
