@@ -28,6 +28,7 @@ struct ControlledEngine::Task {
   ctx::stack_context stack{};
   TaskState state = TaskState::kRunnable;
   bool started = false;
+  bool oopsed = false;  // ended by an oops (TaskKilled outside teardown), possibly holding locks
   const char* waiting_on = nullptr;
   TaskId holder = kNoTask;
   WaitList* parked_on = nullptr;
@@ -76,6 +77,7 @@ TaskId ControlledEngine::Spawn(std::string name, std::function<void()> body, Tas
     try {
       raw->body();
     } catch (const TaskKilled&) {
+      raw->oopsed = !killing_;
     } catch (const ctx::detail::forced_unwind&) {
       throw;
     } catch (...) {
@@ -347,19 +349,27 @@ bool ControlledEngine::FireNextTimers() {
 }
 
 void ControlledEngine::ReportStall() {
+  bool behind_oops = false;
   std::string graph;
   std::vector<std::string> names;
   for (size_t i = 1; i < tasks_.size(); ++i) {
     const Task& t = *tasks_[i];
     if (t.state == TaskState::kExited || t.options.daemon) continue;
     absl::StrAppend(&graph, "  T", t.id, " ", t.name, " waits for ", t.waiting_on ? t.waiting_on : "?");
-    if (t.holder != kNoTask) absl::StrAppend(&graph, " held by T", t.holder, " ", TaskName(t.holder));
+    if (t.holder != kNoTask) {
+      absl::StrAppend(&graph, " held by T", t.holder, " ", TaskName(t.holder));
+      if (task(t.holder).oopsed) {
+        absl::StrAppend(&graph, " (which died in an oops holding it)");
+        behind_oops = true;
+      }
+    }
     absl::StrAppend(&graph, "\n");
     names.push_back(t.name);
   }
   Finding f;
   f.invariant = std::string(InvariantName(InvariantId::kStall));
-  f.message = absl::StrCat(names.size(), " task(s) blocked forever: no runnable task and no timer");
+  f.message = absl::StrCat(names.size(), " task(s) blocked forever: no runnable task and no timer",
+                           behind_oops ? " (behind a task that died in an oops)" : "");
   f.detail = absl::StrCat("wait-for graph:\n", graph);
   f.tasks = std::move(names);
   if (Enabled(InvariantId::kStall)) AddFinding(std::move(f));
