@@ -381,12 +381,15 @@ hwmodel::ClockGate* devm_clk_get_optional(Device* dev, std::string_view con_id) 
   return nullptr;
 }
 
-// Marks `data` freed as devres_release_all will; it may still be linked on an owner's list (S5).
+// Marks `data` freed as devres_release_all will (and drops the devm IRQ); it may still be linked
+// on an owner's list (S5). drvdata is left alone: the driver's error path does not clear it, and
+// the driver core's device_unbind_cleanup does dev_set_drvdata(dev, NULL) only after
+// devres_release_all, so until then a master's exynos_iommu_of_xlate still finds (freed) `data`.
 void devres_free_data(sysmmu_drvdata* data) {
+  data->sfrbase->SetIrqHandler({});
   data->freed = true;
   data->owner_node.freed = true;
   data->domain_node.freed = true;
-  dev_set_drvdata(data->sysmmu, nullptr);
   Step(data, SysmmuProbeStep::kFailed, "devres freed data");
 }
 

@@ -72,29 +72,39 @@ TEST(InvariantControls, DevIommuFreedInUseSilentOnCore67) {
                Only({InvariantId::kDevIommuFreedInUse}), 1, 30);
 }
 
-// DISABLED: with v6.1-modular + async_probe=* (TM2E and sysmmus=16,masters=8,per_master=2, seeds
-// 1..50, only double-iommu-probe enabled) the runs never report double-iommu-probe: every seed
-// first hits the dev_iommu_free double free above (an oops that kills the probing task), after
-// which the run ends with "stall: <sysmmu> stuck in really_probe with driver exynos-sysmmu". The
-// S4 double probe is masked by the earlier oops; not found within the time box.
-TEST(InvariantControls, DISABLED_DoubleIommuProbeFiresWithParallelSysmmuProbes) {
-  ExpectFires(GetBoard("sysmmus=16,masters=8,per_master=2"), P("v6.1-modular", {"async_probe=*"}),
-              InvariantId::kDoubleIommuProbe, 50, {"__iommu_probe_device"});
+// S4: two unlocked __iommu_probe_device(M) on a master that has an owner: two groups for M, or
+// M's group list_add_tail'ed on two bus_iommu_probe group_lists outside group->mutex. Needs bus
+// probes that start after a master's of_xlate succeeded: a SysMMU's own bus_iommu_probe runs at
+// P5, before its drvdata (P6) makes any of_xlate succeed, so SysMMUs registering all at once
+// (async_probe alone) only collide on owner-less devices (the dev_iommu_free double free above).
+// clk_get_defer staggers them: the deferred SysMMUs re-probe (asynchronously) after masters have
+// xlated the first ones, and their bus probes overlap on those masters.
+TEST(InvariantControls, DoubleIommuProbeFiresWithStaggeredParallelSysmmuProbes) {
+  ExpectFires(GetBoard("sysmmus=16,masters=8,per_master=2"),
+              P("v6.1-modular", {"async_probe=*", "inject=clk_get_defer"}), InvariantId::kDoubleIommuProbe, 50,
+              {"list corruption in bus_iommu_probe group_list of async/"});
 }
 TEST(InvariantControls, DoubleIommuProbeSilentOnCore62) {
   ExpectSilent(GetBoard("sysmmus=16,masters=8,per_master=2"), P("v6.1-modular", {"async_probe=*", "iommu_core=6.2"}),
                Only({InvariantId::kDoubleIommuProbe, InvariantId::kDevIommuFreedInUse}), 1, 30);
+  ExpectSilent(GetBoard("sysmmus=16,masters=8,per_master=2"),
+               P("v6.1-modular", {"async_probe=*", "inject=clk_get_defer", "iommu_core=6.2"}),
+               Only({InvariantId::kDoubleIommuProbe}), 1, 50);  // S3 (of_xlate vs dev_iommu_free) stays until 6.7
 }
 
-// DISABLED: inject=dma_set_mask on TM2E (v6.1-modular and v6.1-modular+initfix, seeds 1..50, only
-// controllers-list enabled) never reported controllers-list. Not investigated within the time box
-// (the injected SysMMUs may fail before any master's of_xlate links them).
-TEST(InvariantControls, DISABLED_ControllersListFiresWithDmaSetMaskInjection) {
-  ExpectFires(Tm2e(), P("v6.1-modular", {"inject=dma_set_mask"}), InvariantId::kControllersList, 50,
-              {"owner->controllers"});
+// S5 (iii): a v5 SysMMU whose dma_set_mask fails after platform_set_drvdata. A master's of_xlate
+// that looked its ops up while it was registered (P5, v6.1 order) and reads drvdata before
+// device_unbind_cleanup clears it links `data`, which devres frees: the list_add or a later walk
+// of owner->controllers hits the freed node. On TM2E (seeds 1..200) no master's of_xlate falls in
+// that window; the synthetic board's masters are retried during the SysMMUs' probes often enough.
+TEST(InvariantControls, ControllersListFiresWithDmaSetMaskInjection) {
+  ExpectFires(GetBoard("sysmmus=16,masters=8,per_master=2"), P("v6.1-modular", {"inject=dma_set_mask"}),
+              InvariantId::kControllersList, 50, {"owner->controllers", "freed node (use after free)"});
 }
 TEST(InvariantControls, ControllersListSilentWithoutInjection) {
   ExpectSilent(Tm2e(), P("v6.1-modular+initfix"), Only({InvariantId::kControllersList}), 1, 30);
+  ExpectSilent(GetBoard("sysmmus=16,masters=8,per_master=2"), P("v6.1-modular"),
+               Only({InvariantId::kControllersList}), 1, 50);
 }
 
 TEST(InvariantControls, IommuBypassWarnsWhenModuleLoadsAfterTimeout) {
