@@ -2,6 +2,8 @@
 
 #include <cstdio>
 #include <fstream>
+
+#include <unistd.h>
 #include <string>
 
 #include "gmock/gmock.h"
@@ -13,7 +15,7 @@ namespace {
 using ::testing::HasSubstr;
 
 std::string WriteTemp(const std::string& name, const std::string& text) {
-  const std::string path = ::testing::TempDir() + "/" + name;
+  const std::string path = ::testing::TempDir() + "/" + std::to_string(getpid()) + "_" + name;
   std::ofstream(path) << text;
   return path;
 }

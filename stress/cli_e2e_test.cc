@@ -10,6 +10,8 @@
 #include <sstream>
 #include <string>
 
+#include <unistd.h>
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "stress/json.h"
@@ -34,7 +36,8 @@ std::string Slurp(const std::string& path) {
 }
 
 std::string Dir(const std::string& name) {
-  const std::string d = ::testing::TempDir() + "/probestorm_e2e_" + name;
+  // The pid keeps parallel test processes (ctest -j, two build trees) out of each other's files.
+  const std::string d = ::testing::TempDir() + "/probestorm_e2e_" + std::to_string(getpid()) + "_" + name;
   std::system(("rm -rf '" + d + "' && mkdir -p '" + d + "'").c_str());
   return d;
 }
@@ -42,7 +45,8 @@ std::string Dir(const std::string& name) {
 // Runs `probestorm ARGS` in a clean shard environment.
 Result Probestorm(const std::string& args) {
   static int n = 0;
-  const std::string base = ::testing::TempDir() + "/probestorm_e2e_io" + std::to_string(n++);
+  const std::string base = ::testing::TempDir() + "/probestorm_e2e_io" + std::to_string(getpid()) +
+                           "_" + std::to_string(n++);
   const std::string cmd =
       "env -u GTEST_SHARD_INDEX -u GTEST_TOTAL_SHARDS -u JOB_COMPLETION_INDEX "
       "-u SLURM_ARRAY_TASK_ID -u SLURM_ARRAY_TASK_COUNT " PROBESTORM_BINARY " " +

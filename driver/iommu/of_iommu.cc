@@ -121,7 +121,10 @@ int of_iommu_configure_fwspec(Device* dev) {
   return err;
 }
 
-const IommuOps* of_iommu_configure(Device* dev, int master_np, int* err_out) {
+// The probe lock is taken only from v6.7 (iommu_core knob): conditional locking that clang's
+// static analysis cannot follow.
+const IommuOps* of_iommu_configure(Device* dev, int master_np, int* err_out)
+    ABSL_NO_THREAD_SAFETY_ANALYSIS {
   *err_out = 0;
   if (master_np == hwmodel::kNoNode) return nullptr;
   Kernel& k = *dev->kernel;
