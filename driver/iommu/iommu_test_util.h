@@ -129,6 +129,16 @@ class IommuWorld {
     }
   }
 
+  // The kernel and hardware outlive the world: tests assert on model objects (fwspec, domains,
+  // groups) after Run() and after the helper that built the world returned. They are released at
+  // process exit.
+  ~IommuWorld() {
+    Graveyard().push_back(std::shared_ptr<void>(std::move(kernel_)));
+    Graveyard().push_back(std::shared_ptr<void>(std::move(hw_)));
+  }
+  IommuWorld(const IommuWorld&) = delete;
+  IommuWorld& operator=(const IommuWorld&) = delete;
+
   Kernel& k() { return *kernel_; }
   hwmodel::Hardware& hw() { return *hw_; }
   harness::ControlledEngine& engine() { return engine_; }
@@ -144,6 +154,10 @@ class IommuWorld {
   Device* Dev(int node) { return kernel_->DeviceForNode(node); }
 
  private:
+  static std::vector<std::shared_ptr<void>>& Graveyard() {
+    static auto* g = new std::vector<std::shared_ptr<void>>();
+    return *g;
+  }
   static harness::EngineOptions MakeOptions(uint64_t seed, harness::InvariantSet inv) {
     harness::EngineOptions o;
     o.seed = seed;
