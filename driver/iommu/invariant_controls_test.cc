@@ -181,43 +181,5 @@ TEST(InvariantControls, ReplayedXlateUninitTraceShowsInterleaving) {
   EXPECT_GT(drvdata, xlate) << sysmmu << " platform_set_drvdata after the master's of_xlate";
 }
 
-// Exploration tool (not a check): BOARD, PROF, SETS (";"-separated knob=value), INV (comma ids),
-// LO, HI env vars; prints which invariants fire on which seeds. Run with
-// --gtest_also_run_disabled_tests --gtest_filter=InvariantControlsExplore.*
-TEST(InvariantControlsExplore, DISABLED_Sweep) {
-  const std::string board = getenv("BOARD") ? getenv("BOARD") : "embedded:tm2e";
-  std::vector<std::string> sets;
-  if (getenv("SETS")) for (auto s : absl::StrSplit(getenv("SETS"), ';', absl::SkipEmpty())) sets.push_back(std::string(Sv(s)));
-  Profile p = P(getenv("PROF") ? getenv("PROF") : "v6.1-modular", sets);
-  const uint64_t lo = getenv("LO") ? std::strtoull(getenv("LO"), nullptr, 10) : 1;
-  const uint64_t hi = getenv("HI") ? std::strtoull(getenv("HI"), nullptr, 10) : 20;
-  harness::InvariantSet inv = harness::InvariantSet::All();
-  if (getenv("INV")) inv = harness::InvariantSet::None();
-  if (getenv("INV")) for (auto s : absl::StrSplit(getenv("INV"), ',')) {
-    for (int i = 0; i < static_cast<int>(harness::InvariantId::kCount); ++i) {
-      auto id = static_cast<harness::InvariantId>(i);
-      if (harness::InvariantName(id) == Sv(s)) inv.Set(id);
-    }
-  }
-  auto t0 = std::chrono::steady_clock::now();
-  std::map<std::string, std::vector<uint64_t>> hits;
-  std::map<std::string, std::string> first;
-  for (uint64_t seed = lo; seed <= hi; ++seed) {
-    ModelRun r = Boot(GetBoard(board), p, seed, inv);
-    for (const auto& f : r.result.findings) {
-      const std::string key = f.invariant + "/" + std::string(harness::SeverityName(f.severity));
-      if (hits[key].empty() || hits[key].back() != seed) hits[key].push_back(seed);
-      if (!first.count(key)) first[key] = f.message;
-    }
-  }
-  auto dt = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
-  std::cout << "time " << dt << "s for " << (hi - lo + 1) << " runs\n";
-  for (auto& [k, v] : hits) {
-    std::cout << k << " seeds:";
-    for (auto s : v) std::cout << " " << s;
-    std::cout << "\n   " << first[k] << "\n";
-  }
-}
-
 }  // namespace
 }  // namespace probestorm::kernel

@@ -142,34 +142,3 @@ TEST(IommuScenario, MarekWithCore67IsCleanOfTheSeedFindings) {
 
 }  // namespace
 }  // namespace probestorm::kernel
-
-namespace probestorm::kernel {
-namespace {
-TEST(IommuScenarioDebug, DISABLED_One) {
-  harness::EngineOptions o;
-  o.seed = 1;
-  o.race_detection = false;
-  o.stop_on_violation = false;
-  o.keep_trace = getenv("TRACE") != nullptr;
-  if (getenv("SEED")) o.seed = std::strtoull(getenv("SEED"), nullptr, 10);
-  harness::RandomScheduler s;
-  ModelRun r = RunControlled(Tm2e(), P(getenv("PROF") ? getenv("PROF") : "v6.1-modular"), o, s);
-  std::cout << "ending " << harness::EndingName(r.result.ending) << " steps " << r.result.steps
-            << " vt " << r.result.virtual_time << " tasks " << r.result.tasks << "\n";
-  if (getenv("TRACE")) {
-    for (const auto& e : r.trace) {
-      if (e.device.find(getenv("TRACE")) != std::string::npos || e.detail.find(getenv("TRACE")) != std::string::npos) {
-        std::cout << harness::FormatTraceLine(e, r.task_names[e.task]) << "\n";
-      }
-    }
-  }
-  for (const auto& f : r.result.findings) {
-    std::cout << f.invariant << " " << harness::SeverityName(f.severity) << ": " << f.message << "\n";
-    if (getenv("TAIL") && f.invariant == getenv("TAIL")) {
-      std::cout << f.detail << "\n";
-      for (const auto& l : f.trace_tail) std::cout << "   " << l << "\n";
-    }
-  }
-}
-}  // namespace
-}  // namespace probestorm::kernel
