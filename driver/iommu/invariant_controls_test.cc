@@ -3,9 +3,6 @@
 // seed ranges, plus a replayed finding whose kept trace shows the interleaving in kernel terms.
 // Each positive control checks the finding's invariant id and message text; each negative control
 // requires silence of that invariant over its seed range.
-#include <chrono>
-#include <cstdlib>
-#include <iostream>
 #include <map>
 
 #include "absl/strings/str_split.h"

@@ -2,8 +2,6 @@
 // through the lead's RunControlled with the random strategy. Each invariant this engineer owns
 // has its positive control (a profile where the kernel's own ordering makes it fire; id and
 // message checked) and a negative control (the fixed profile, where it must stay silent).
-#include <cstdlib>
-#include <iostream>
 #include <string>
 #include <vector>
 
