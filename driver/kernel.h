@@ -20,6 +20,7 @@
 
 #include "driver/base/device.h"
 #include "driver/profile.h"
+#include "harness/engine.h"
 #include "harness/finding.h"
 #include "harness/time.h"
 #include "hwmodel/dt/board.h"
@@ -80,11 +81,15 @@ class Kernel {
   std::shared_ptr<MastersState> masters;
 
   // kzalloc: the object lives until the run ends (kfree only marks it; see device.h).
+  // The arena itself is harness bookkeeping, not modelled state: it is locked (a real lock under
+  // the free engine, where model tasks allocate from several OS threads at once).
   template <typename T, typename... Args>
   T* Alloc(Args&&... args) {
     auto p = std::make_shared<T>(std::forward<Args>(args)...);
     T* raw = p.get();
+    arena_lock_.lock();
     arena_.push_back(std::move(p));
+    arena_lock_.unlock();
     return raw;
   }
 
@@ -95,6 +100,7 @@ class Kernel {
  private:
   std::vector<std::unique_ptr<Device>> device_storage_;
   std::vector<Device*> by_node_;
+  harness::RawLock arena_lock_;
   std::vector<std::shared_ptr<void>> arena_;
 };
 

@@ -63,6 +63,7 @@ ControlledEngine::~ControlledEngine() {
 }
 
 TaskId ControlledEngine::Spawn(std::string name, std::function<void()> body, TaskOptions options) {
+  if (current_ != kNoTask && task(current_).options.daemon) options.daemon = true;
   const TaskId id = static_cast<TaskId>(tasks_.size());
   auto t = std::make_unique<Task>();
   t->id = id;

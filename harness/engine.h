@@ -50,7 +50,8 @@ enum class PointKind : uint8_t {
 };
 
 struct TaskOptions {
-  bool daemon = false;  // a daemon (DMA traffic, watchers) does not keep the run alive
+  bool daemon = false;  // a daemon (DMA traffic, watchers) does not keep the run alive; tasks a
+                        // daemon spawns (e.g. the pm_wq idle work of a DMA job) are daemons too
 };
 
 // How a run ended. Each ending is reported distinctly.

@@ -96,6 +96,7 @@ std::string FreeEngine::TaskName(TaskId t) const {
 }
 
 TaskId FreeEngine::Spawn(std::string name, std::function<void()> body, TaskOptions options) {
+  if (const Task* self = SelfTask(); self != nullptr && self->options.daemon) options.daemon = true;
   absl::MutexLock g(&mu_);
   return SpawnLocked(std::move(name), std::move(body), options);
 }
