@@ -19,6 +19,7 @@
 #include "driver/iommu/iommu.h"
 
 #include <algorithm>
+#include <mutex>
 
 #include "absl/strings/str_cat.h"
 #include "driver/base/bus.h"
@@ -293,7 +294,12 @@ void dev_iommu_free(Device* dev) {
   param->freed = true;
   TraceLog(dev->name, "dev_iommu_free", "dev->iommu = NULL, fwspec and dev_iommu kfree'd");
   const harness::TaskId self = harness::Current().Self();
-  for (const HolderRec& h : Holders(k)) {
+  std::vector<HolderRec> holders;
+  {
+    std::lock_guard<harness::RawLock> g(iommu_state(k).holders_lock);
+    holders = Holders(k);
+  }
+  for (const HolderRec& h : holders) {
     if (h.param != param || h.task == self) continue;
     harness::Violation(
         InvariantId::kDevIommuFreedInUse,
@@ -358,10 +364,12 @@ int iommu_fwspec_add_ids(Device* dev, const std::vector<uint32_t>& ids) {
 void iommu_dev_hold(Device* dev, const char* func) {
   DevIommu* param = dev->iommu.Peek();
   if (param == nullptr) return;
+  std::lock_guard<harness::RawLock> g(iommu_state(*dev->kernel).holders_lock);
   Holders(*dev->kernel).push_back({harness::Current().Self(), param, dev, func});
 }
 
 void iommu_dev_unhold(Device* dev) {
+  std::lock_guard<harness::RawLock> g(iommu_state(*dev->kernel).holders_lock);
   auto& h = Holders(*dev->kernel);
   const harness::TaskId self = harness::Current().Self();
   h.erase(std::remove_if(h.begin(), h.end(),
