@@ -798,18 +798,30 @@ void exynos_iommu_detach_device(IommuDomain* iommu_domain, Device* dev) {
 
 // ---------------------------------------------------------------- runtime PM and IRQ
 
-int exynos_sysmmu_suspend(Device* dev) {
-  auto* data = static_cast<sysmmu_drvdata*>(dev_get_drvdata(dev));
-  if (data == nullptr) return 0;
+namespace {
+
+// The shared head of exynos_sysmmu_suspend/resume: the master's owner, whose rpm_lock orders the
+// hardware switch against attach/detach. NULL when the SysMMU serves no master yet.
+exynos_iommu_owner* RpmOwner(Device* dev, sysmmu_drvdata* data, const char* func) {
+  if (data == nullptr) return nullptr;
   Device* master = data->master.Get();
-  if (master == nullptr) return 0;
+  if (master == nullptr) return nullptr;
   auto* owner = static_cast<exynos_iommu_owner*>(dev_iommu_priv_get(master));
   if (owner == nullptr) {
     harness::Oops(InvariantId::kDevIommuFreedInUse,
-                  absl::StrCat("Unable to handle kernel NULL pointer dereference in exynos_sysmmu_suspend(",
+                  absl::StrCat("Unable to handle kernel NULL pointer dereference in ", func, "(",
                                dev->name, "): owner of ", master->name, " (dev->iommu freed)"),
                   {dev->name, master->name});
   }
+  return owner;
+}
+
+}  // namespace
+
+int exynos_sysmmu_suspend(Device* dev) {
+  auto* data = static_cast<sysmmu_drvdata*>(dev_get_drvdata(dev));
+  exynos_iommu_owner* owner = RpmOwner(dev, data, "exynos_sysmmu_suspend");
+  if (owner == nullptr) return 0;
   owner->rpm_lock.lock();
   if (data->domain.Get() != nullptr && data->active) __sysmmu_disable(data);
   owner->rpm_lock.unlock();
@@ -818,16 +830,8 @@ int exynos_sysmmu_suspend(Device* dev) {
 
 int exynos_sysmmu_resume(Device* dev) {
   auto* data = static_cast<sysmmu_drvdata*>(dev_get_drvdata(dev));
-  if (data == nullptr) return 0;
-  Device* master = data->master.Get();
-  if (master == nullptr) return 0;
-  auto* owner = static_cast<exynos_iommu_owner*>(dev_iommu_priv_get(master));
-  if (owner == nullptr) {
-    harness::Oops(InvariantId::kDevIommuFreedInUse,
-                  absl::StrCat("Unable to handle kernel NULL pointer dereference in exynos_sysmmu_resume(",
-                               dev->name, "): owner of ", master->name, " (dev->iommu freed)"),
-                  {dev->name, master->name});
-  }
+  exynos_iommu_owner* owner = RpmOwner(dev, data, "exynos_sysmmu_resume");
+  if (owner == nullptr) return 0;
   owner->rpm_lock.lock();
   if (data->domain.Get() != nullptr && !data->active) __sysmmu_enable(data);
   owner->rpm_lock.unlock();
