@@ -11,6 +11,7 @@
 #ifndef PROBESTORM_DRIVER_BASE_DEVICE_H_
 #define PROBESTORM_DRIVER_BASE_DEVICE_H_
 
+#include <atomic>
 #include <cerrno>
 #include <cstdint>
 #include <functional>
@@ -64,6 +65,10 @@ struct DeviceDriver {
   std::string module;                     // owning module name, "" if built in
   ProbeType probe_type = ProbeType::kDefaultStrategy;
   bool suppress_bind_attrs = false;
+  // CLK_OF_DECLARE / IRQCHIP_DECLARE style: matched by compatible in start_kernel (of_clk_init,
+  // of_irq_init), claims its nodes (OF_POPULATED) and marks them initialised
+  // (fwnode_dev_initialized) without ever binding a struct device. Never registered on the bus.
+  bool of_declare = false;
   std::function<int(Device*)> probe;
   std::function<void(Device*)> remove;
   DevPmOps pm;
@@ -80,6 +85,10 @@ struct DevPmInfo {
   harness::Tracked<int> disable_depth{1};  // pm_runtime_enable() decrements
   harness::Mutex lock{"dev->power.lock"};
   harness::WaitQueue wait_queue{"dev->power.wait_queue"};  // transitions in progress
+  // Bumped under `lock` whenever a transition ends. The kernel re-checks runtime_status under
+  // power.lock after each wake-up; the model's wait predicate runs under the wait queue's own lock,
+  // so it watches this counter instead of reading runtime_status unlocked.
+  std::atomic<uint64_t> transitions_ended{0};
 };
 
 struct Device {
@@ -92,6 +101,9 @@ struct Device {
   int of_node;                             // index into the Board (dev->of_node)
   const hwmodel::DtNode* np;               // the node itself
   Device* parent = nullptr;
+  // dev->p->klist_children: added at the end of device_add (guarded by device_links_lock in the
+  // model; read by device_is_dependent and fw_devlink_relax_cycle).
+  std::vector<Device*> children;
 
   harness::Mutex lock{"device_lock"};      // device_lock(dev)
 

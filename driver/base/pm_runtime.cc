@@ -2,8 +2,8 @@
 // rpm_suspend with supplier handling over DL_FLAG_PM_RUNTIME device links, usage counting,
 // enable/disable, pm_runtime_{get,put}_suppliers for the probe path.
 //
-// Deliberate divergences: idle and suspend requests run synchronously in the caller (the kernel
-// uses pm_wq); no autosuspend, no parent/child counting, no irq_safe, no runtime_error latch;
+// Deliberate divergences: pm_runtime_put's idle check runs as a spawned task (pm_wq),
+// pm_runtime_put_sync's in the caller; no autosuspend, no parent/child counting, no irq_safe, no runtime_error latch;
 // supplier lists are copied under device_links_lock instead of walked under SRCU.
 #include "driver/base/pm_runtime.h"
 
@@ -82,10 +82,23 @@ int RpmGetSuppliers(Device* dev) {
 void WaitStable(Device* dev) ABSL_NO_THREAD_SAFETY_ANALYSIS {
   DevPmInfo& p = dev->power;
   while (!Stable(p.runtime_status.Get())) {
+    const uint64_t seen = p.transitions_ended.load(std::memory_order_relaxed);
     p.lock.unlock();
-    p.wait_queue.WaitEvent([&p] { return Stable(p.runtime_status.Peek()); });
+    p.wait_queue.WaitEvent(
+        [&p, seen] { return p.transitions_ended.load(std::memory_order_acquire) != seen; });
     p.lock.lock();
   }
+}
+
+// Ends the transition in progress with the stable `status` and wakes its waiters.
+void EndTransition(Device* dev, RpmStatus status) {
+  DevPmInfo& p = dev->power;
+  {
+    harness::MutexLock l(p.lock);
+    p.runtime_status.Set(status);
+    p.transitions_ended.fetch_add(1, std::memory_order_release);
+  }
+  p.wait_queue.WakeUpAll();
 }
 
 int rpm_resume(Device* dev) ABSL_NO_THREAD_SAFETY_ANALYSIS {
@@ -109,10 +122,7 @@ int rpm_resume(Device* dev) ABSL_NO_THREAD_SAFETY_ANALYSIS {
   if (ret == 0) ret = Callback(dev, /*resume=*/true);
   if (ret != 0) RpmPutSuppliers(dev);  // "Do that if resume fails too."
 
-  p.lock.lock();
-  p.runtime_status.Set(ret == 0 ? RpmStatus::kActive : RpmStatus::kSuspended);
-  p.lock.unlock();
-  p.wait_queue.WakeUpAll();
+  EndTransition(dev, ret == 0 ? RpmStatus::kActive : RpmStatus::kSuspended);
   if (ret != 0) TraceLog(dev->name, "rpm_resume", absl::StrCat("failed: ", ErrName(ret)));
   return ret;
 }
@@ -139,10 +149,7 @@ int rpm_suspend(Device* dev) ABSL_NO_THREAD_SAFETY_ANALYSIS {
 
   harness::TraceSpan span(dev->name, "rpm_suspend");
   ret = Callback(dev, /*resume=*/false);
-  p.lock.lock();
-  p.runtime_status.Set(ret == 0 ? RpmStatus::kSuspended : RpmStatus::kActive);
-  p.lock.unlock();
-  p.wait_queue.WakeUpAll();
+  EndTransition(dev, ret == 0 ? RpmStatus::kSuspended : RpmStatus::kActive);
   // Maybe the suppliers are now able to suspend.
   if (ret == 0) RpmPutSuppliers(dev);
   return ret;
