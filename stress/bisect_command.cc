@@ -6,6 +6,11 @@
 // (same board and seed, ReplayScheduler over the recorded choices: cheap and exact) violates the
 // invariant, or (b) a campaign of n = ceil(log(1 - confidence) / log(1 - p)) runs does; otherwise
 // it tests good with confidence 1 - (1 - p)^runs. Each new failing run is recorded too.
+//
+// --time_budget (when given) bounds the whole bisection in wall-clock time: every campaign gets
+// the same hard deadline, and a step the deadline cut before it found the invariant decides
+// nothing. Then bisect exits 125 and prints the evidence gathered so far and the profiles the
+// answer may still be.
 #include <chrono>
 #include <cmath>
 #include <cstdio>
@@ -39,12 +44,18 @@ struct Verdict {
   uint64_t findings = 0;
   double seconds = 0;
   double confidence = 0;  // for good verdicts
+  bool out_of_time = false;  // the deadline cut the step before it could decide
 };
 
 class Bisector {
  public:
   Bisector(CampaignOptions base, std::string invariant, double p_runs_cap)
       : base_(std::move(base)), inv_(std::move(invariant)), max_runs_(p_runs_cap) {}
+
+  bool TimeUp() const {
+    return base_.hard_deadline != std::chrono::steady_clock::time_point{} &&
+           std::chrono::steady_clock::now() >= base_.hard_deadline;
+  }
 
   // Measures the known-bad end. False if it never fails.
   bool Measure(const kernel::Profile& profile, uint64_t runs, Verdict& v) {
@@ -58,7 +69,14 @@ class Bisector {
     auto it = r.summary.find(inv_);
     const uint64_t failing = it == r.summary.end() ? 0 : it->second.runs_violated;
     v.findings = it == r.summary.end() ? 0 : it->second.violations;
-    if (r.runs == 0 || failing == 0) return false;
+    if (r.runs == 0 || failing == 0) {
+      v.out_of_time = r.out_of_time;
+      v.how = absl::StrFormat("%d of %d runs fail%s", failing, r.runs,
+                              r.out_of_time ? absl::StrCat(" (cut by --time_budget before ", runs,
+                                                           " runs)")
+                                            : "");
+      return false;
+    }
     v.bad = true;
     p_ = static_cast<double>(failing) / static_cast<double>(r.runs);
     v.how = absl::StrFormat("%d of %d runs fail: detection rate p = %.3f", failing, r.runs, p_);
@@ -79,6 +97,7 @@ class Bisector {
     // (a) Replay recorded failing schedules.
     if (base_.engine.engine == "controlled") {
       for (const Recorded& rec : recorded_) {
+        if (TimeUp()) break;
         harness::ReplayScheduler replay(rec.schedule);
         const auto& board = *base_.boards[static_cast<size_t>(rec.board)].board;
         auto m = ExecuteRun(board, profile, base_.engine, rec.seed, &replay);
@@ -107,6 +126,12 @@ class Bisector {
       v.bad = true;
       v.how = absl::StrCat(r.runs, " runs: failed at run ", it->second.first_run);
       Record(o, r);
+    } else if (r.out_of_time || TimeUp()) {
+      v.out_of_time = true;
+      v.confidence = 1 - std::pow(1 - p_, static_cast<double>(r.runs));
+      v.how = absl::StrFormat("%d of %d runs without %s before --time_budget ran out (confidence "
+                              "%.4f)",
+                              r.runs, o.runs, inv_, v.confidence);
     } else {
       v.confidence = 1 - std::pow(1 - p_, static_cast<double>(r.runs));
       v.how = absl::StrFormat("%d runs without %s: confidence %.4f", r.runs, inv_, v.confidence);
@@ -186,6 +211,16 @@ int BisectCommand(const SubcommandArgs& args) {
   const int64_t measure = absl::GetFlag(FLAGS_runs) > 0 ? absl::GetFlag(FLAGS_runs) : 100;
   const int64_t max_runs = absl::GetFlag(FLAGS_max_runs);
   if (max_runs < 1) return UsageError("probestorm bisect: --max_runs must be >= 1");
+  const auto start = std::chrono::steady_clock::now();
+  const std::string budget_text = absl::GetFlag(FLAGS_time_budget);
+  if (args.Given("time_budget")) {
+    auto budget = harness::ParseDuration(budget_text);
+    if (!budget.ok() || *budget <= 0) {
+      return UsageError(absl::StrCat("probestorm bisect: bad --time_budget '", budget_text,
+                                     "' (e.g. 90s, 10m)"));
+    }
+    base.hard_deadline = start + std::chrono::nanoseconds(*budget);
+  }
 
   const bool first_bad = find == "first-bad";
   const size_t last = profiles->size() - 1;
@@ -193,17 +228,45 @@ int BisectCommand(const SubcommandArgs& args) {
   const size_t other = first_bad ? 0 : last;
   const auto& P = *profiles;
   std::printf("probestorm bisect: %s for %s over %s\n", find.c_str(), inv.c_str(), list.c_str());
-  const auto show = [](const std::string& name, const Verdict& v) {
-    std::printf("  %-24s %-4s  %s (%llu runs, %llu findings, %.1f s)\n", name.c_str(),
-                v.bad ? "bad" : "good", v.how.c_str(), static_cast<unsigned long long>(v.runs),
-                static_cast<unsigned long long>(v.findings), v.seconds);
+  // One line per tested profile, in test order, and its short form for the stderr line.
+  std::vector<std::string> evidence, brief;
+  const auto show = [&](const std::string& name, const Verdict& v) {
+    const char* state = v.bad ? "bad" : v.out_of_time ? "open" : "good";
+    const std::string line =
+        absl::StrFormat("%-24s %-4s  %s (%d runs, %d findings, %.1f s)", name, state, v.how,
+                        v.runs, v.findings, v.seconds);
+    evidence.push_back(line);
+    brief.push_back(absl::StrFormat("%s %s after %d runs", name, state, v.runs));
+    std::printf("  %s\n", line.c_str());
     std::fflush(stdout);
+  };
+  // The budget ran out before the answer was known: the evidence, what is still open, exit 125.
+  const auto out_of_time = [&](std::string_view during, std::string_view open) {
+    const double spent =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    std::printf("out of time: --time_budget=%s ran out after %.1f s while %s\nevidence so far:\n",
+                budget_text.c_str(), spent, std::string(during).c_str());
+    for (const std::string& e : evidence) std::printf("  %s\n", e.c_str());
+    std::printf("still open: %s\n", std::string(open).c_str());
+    std::fflush(stdout);
+    return Undecided(absl::StrFormat(
+        "--time_budget=%s ran out after %.1f s while %s (evidence: %s); still open: %s",
+        budget_text, spent, during, absl::StrJoin(brief, "; "), open));
+  };
+  const auto range = [&](size_t from, size_t to) {
+    std::vector<std::string> names;
+    for (size_t i = from; i <= to; ++i) names.push_back((*profiles)[i].name);
+    return absl::StrJoin(names, ",");
   };
 
   Bisector b(base, inv, static_cast<double>(max_runs));
   Verdict vb;
   if (!b.Measure(P[known_bad], static_cast<uint64_t>(measure), vb)) {
     show(P[known_bad].name, vb);
+    if (vb.out_of_time) {
+      return out_of_time(absl::StrCat("measuring the known-bad end ", P[known_bad].name),
+                         absl::StrCat("whether ", P[known_bad].name, " fails ", inv, " at all"));
+    }
     return Undecided(absl::StrCat("the known-bad end ", P[known_bad].name, " never failed ", inv,
                                   " in ", vb.runs, " runs: ends do not differ as required (try more --runs)"));
   }
@@ -211,6 +274,12 @@ int BisectCommand(const SubcommandArgs& args) {
   double min_conf = 1;
   Verdict vo = b.Test(P[other], confidence);
   show(P[other].name, vo);
+  if (vo.out_of_time) {
+    return out_of_time(absl::StrCat("checking the other end ", P[other].name),
+                       absl::StrCat("whether ", P[other].name, " is ",
+                                    first_bad ? "good" : "bad", " (the answer would be one of ",
+                                    range(1, last), ")"));
+  }
   if (vo.bad) {
     return Undecided(absl::StrCat("both ends fail ", inv, " (", P[other].name, " and ",
                                   P[known_bad].name, "): ends do not differ as required"));
@@ -223,6 +292,11 @@ int BisectCommand(const SubcommandArgs& args) {
     const size_t mid = lo + (hi - lo) / 2;
     Verdict v = b.Test(P[mid], confidence);
     show(P[mid].name, v);
+    if (v.out_of_time) {
+      return out_of_time(absl::StrCat("testing ", P[mid].name),
+                         absl::StrCat("the ", first_bad ? "first bad" : "first good",
+                                      " profile is one of ", range(lo + 1, hi)));
+    }
     if (!v.bad) min_conf = std::min(min_conf, v.confidence);
     if (v.bad == first_bad) {
       hi = mid;

@@ -14,6 +14,7 @@
 #ifndef PROBESTORM_STRESS_CAMPAIGN_H_
 #define PROBESTORM_STRESS_CAMPAIGN_H_
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -74,6 +75,10 @@ struct CampaignOptions {
   int shard_count = 1;
   bool progress = false;             // one updating line on stdout (a terminal)
   size_t cap_per_key = 8;            // distinct findings kept per invariant x board x profile
+  // A wall-clock limit that holds even with `runs` (bisect --time_budget): no run starts after
+  // it, a run still going is cut and discarded, and CampaignResult::out_of_time says whether runs
+  // were left undone. The epoch (default) means none.
+  std::chrono::steady_clock::time_point hard_deadline{};
 };
 
 struct FoundRecord {
@@ -106,6 +111,7 @@ struct CampaignResult {
   std::vector<FoundRecord> findings;               // distinct, in (invariant, run) order
   std::map<std::string, InvariantCount> summary;   // by invariant id
   bool stopped_early = false;
+  bool out_of_time = false;       // hard_deadline came before every requested run finished
   bool Violated() const;
 };
 

@@ -132,6 +132,116 @@ TEST(CliE2eTest, FixedProfilesExit0) {
   EXPECT_EQ(b.code, 0) << b.out << b.err;
 }
 
+// `xmllint --noout --schema stress/testdata/junit.xsd FILE`: the JUnit schema CI dashboards read.
+Result ValidateJunit(const std::string& path) {
+  static int n = 0;
+  const std::string base = ::testing::TempDir() + "/probestorm_e2e_xmllint" +
+                           std::to_string(getpid()) + "_" + std::to_string(n++);
+  const std::string cmd = "xmllint --noout --schema " PROBESTORM_SOURCE_DIR
+                          "/stress/testdata/junit.xsd '" + path + "' >" + base + ".out 2>" + base +
+                          ".err";
+  const int status = std::system(cmd.c_str());
+  Result r;
+  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.out = Slurp(base + ".out");
+  r.err = Slurp(base + ".err");
+  return r;
+}
+
+// The counters a schema cannot check: tests/failures/skipped equal what the suite holds.
+void ExpectConsistentCounters(const std::string& path) {
+  testing::XmlNode root;
+  std::string error;
+  ASSERT_TRUE(testing::ParseXml(Slurp(path), root, error)) << path << ": " << error;
+  ASSERT_EQ(root.name, "testsuites");
+  size_t cases = 0, failed = 0, skipped = 0;
+  for (const testing::XmlNode* suite : root.All("testsuite")) {
+    size_t suite_cases = 0, suite_failed = 0, suite_skipped = 0;
+    for (const testing::XmlNode* c : suite->All("testcase")) {
+      ++suite_cases;
+      suite_failed += c->All("failure").empty() ? 0 : 1;
+      suite_skipped += c->All("skipped").empty() ? 0 : 1;
+    }
+    EXPECT_EQ(suite->attrs.at("tests"), std::to_string(suite_cases)) << path;
+    EXPECT_EQ(suite->attrs.at("failures"), std::to_string(suite_failed)) << path;
+    EXPECT_EQ(suite->attrs.at("skipped"), std::to_string(suite_skipped)) << path;
+    cases += suite_cases;
+    failed += suite_failed;
+    skipped += suite_skipped;
+  }
+  EXPECT_EQ(root.attrs.at("tests"), std::to_string(cases)) << path;
+  EXPECT_EQ(root.attrs.at("failures"), std::to_string(failed)) << path;
+  EXPECT_EQ(root.attrs.at("skipped"), std::to_string(skipped)) << path;
+}
+
+TEST(CliE2eTest, JunitValidatesAgainstTheJunitSchema) {
+  ASSERT_EQ(std::system("command -v xmllint >/dev/null 2>&1"), 0)
+      << "xmllint not found: ci/setup installs it (Debian package libxml2-utils)";
+  // With findings: the seed campaign (failures with replay commands, warnings in system-out).
+  const std::string seed_junit = SeedCampaignDir() + "/junit.xml";
+  EXPECT_THAT(Slurp(seed_junit), HasSubstr("<failure message="));
+  Result a = ValidateJunit(seed_junit);
+  EXPECT_EQ(a.code, 0) << a.err;
+  EXPECT_THAT(a.err, HasSubstr("validates"));
+  ExpectConsistentCounters(seed_junit);
+
+  // Without findings, and with invariants disabled (skipped test cases).
+  const std::string dir = Dir("junit_schema");
+  Result clean = Probestorm("run --profile=v6.1 --runs=10 --jobs=2 --invariants=stall,probe-exclusive "
+                            "--out= --junit=" + dir + "/clean.xml --report_json=" + dir +
+                            "/shard0.json --shard_index=0 --shard_count=2");
+  ASSERT_EQ(clean.code, 0) << clean.out << clean.err;
+  EXPECT_THAT(Slurp(dir + "/clean.xml"), ::testing::Not(HasSubstr("<failure")));
+  EXPECT_THAT(Slurp(dir + "/clean.xml"), HasSubstr("<skipped"));
+  Result b = ValidateJunit(dir + "/clean.xml");
+  EXPECT_EQ(b.code, 0) << b.err;
+  ExpectConsistentCounters(dir + "/clean.xml");
+
+  // Written by merge.
+  Result shard1 = Probestorm("run --profile=v6.1 --runs=10 --jobs=2 --invariants=stall,probe-exclusive "
+                             "--out= --report_json=" + dir + "/shard1.json --shard_index=1 "
+                             "--shard_count=2");
+  ASSERT_EQ(shard1.code, 0) << shard1.out << shard1.err;
+  Result m = Probestorm("merge " + dir + "/shard0.json " + dir + "/shard1.json --junit=" + dir +
+                        "/merged.xml");
+  ASSERT_EQ(m.code, 0) << m.out << m.err;
+  Result c = ValidateJunit(dir + "/merged.xml");
+  EXPECT_EQ(c.code, 0) << c.err;
+  ExpectConsistentCounters(dir + "/merged.xml");
+
+  // Negative controls: documents CI dashboards reject fail validation, each for its reason.
+  const std::string good_case = R"(<testcase classname="c" name="n" time="0"/>)";
+  const std::vector<std::pair<std::string, std::string>> broken = {
+      {R"(<testsuites><testsuite name="s" tests="many">)" + good_case + "</testsuite></testsuites>",
+       "'many' is not a valid value"},
+      {R"(<testsuites><testsuite name="s" tests="1"><testcase classname="c"/></testsuite></testsuites>)",
+       "attribute 'name' is required"},
+      {R"(<testsuites><testsuite name="s" tests="1">)" + good_case +
+           "<properties/></testsuite></testsuites>",
+       "Element 'properties': This element is not expected"},
+      {R"(<testsuites><testsuite name="s" tests="1"><testcase name="n"><skipped/><failure/></testcase></testsuite></testsuites>)",
+       "Element 'failure': This element is not expected. Expected is one of ( system-out"},
+      {R"(<testsuites><testsuite name="s" tests="1"><failure message="x"/></testsuite></testsuites>)",
+       "Expected is one of ( properties, testcase"},
+      {R"(<testsuites><testsuite name="s" tests="1">)" + good_case +
+           R"(</testsuite></testsuites>)" + "\n<!-- -->",
+       ""},  // a trailing comment is fine: the control that the harness is not rejecting everything
+      {R"(<results><testsuite name="s" tests="0"/></results>)", "No matching global declaration"},
+  };
+  for (size_t i = 0; i < broken.size(); ++i) {
+    const std::string path = dir + "/broken" + std::to_string(i) + ".xml";
+    std::ofstream(path) << broken[i].first;
+    Result r = ValidateJunit(path);
+    if (broken[i].second.empty()) {
+      EXPECT_EQ(r.code, 0) << broken[i].first << "\n" << r.err;
+      continue;
+    }
+    EXPECT_NE(r.code, 0) << broken[i].first;
+    EXPECT_THAT(r.err, HasSubstr("fails to validate")) << broken[i].first;
+    EXPECT_THAT(r.err, HasSubstr(broken[i].second)) << broken[i].first;
+  }
+}
+
 TEST(CliE2eTest, ReplayReproducesTheTraceHash) {
   const std::string dir = SeedCampaignDir();
   const Report r = LoadReport(dir + "/report.json");
@@ -165,8 +275,10 @@ TEST(CliE2eTest, ShrinkMakesASmallerFailingRun) {
 }
 
 TEST(CliE2eTest, BisectFindsTheSeedSeriesAndTheFix) {
+  // A generous --time_budget does not get in the way of a decision.
   Result a = Probestorm(
-      "bisect --profiles=v6.1,v6.1-modular --invariant=xlate-uninit-controller --jobs=2");
+      "bisect --profiles=v6.1,v6.1-modular --invariant=xlate-uninit-controller --jobs=2 "
+      "--time_budget=30m");
   EXPECT_EQ(a.code, 0) << a.out << a.err;
   EXPECT_THAT(a.out, HasSubstr("first bad: v6.1-modular"));
   Result b = Probestorm(
@@ -180,6 +292,22 @@ TEST(CliE2eTest, BisectFindsTheSeedSeriesAndTheFix) {
       "--runs=50 --jobs=2");
   EXPECT_EQ(c.code, 125) << c.out << c.err;
   EXPECT_THAT(c.err, HasSubstr("do not differ"));
+}
+
+TEST(CliE2eTest, BisectOutOfTimeExits125WithTheEvidenceSoFar) {
+  // 1 ms cannot hold the 100 measuring runs of the known-bad end, on any machine.
+  Result r = Probestorm(
+      "bisect --find=first-good "
+      "--profiles=v6.1-modular,v6.1-modular+initfix,v6.1-modular+marek,v6.2-modular "
+      "--invariant=xlate-uninit-controller --jobs=2 --time_budget=1ms");
+  EXPECT_EQ(r.code, 125) << r.out << r.err;
+  EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
+  EXPECT_THAT(r.err, HasSubstr("UNDECIDED: --time_budget=1ms ran out"));
+  EXPECT_THAT(r.err, HasSubstr("while measuring the known-bad end v6.1-modular"));
+  EXPECT_THAT(r.err, HasSubstr("evidence: v6.1-modular open after"));
+  EXPECT_THAT(r.out, HasSubstr("evidence so far:\n  v6.1-modular "));
+  EXPECT_THAT(r.out, HasSubstr("still open: whether v6.1-modular fails xlate-uninit-controller"));
+  EXPECT_THAT(r.out, ::testing::Not(HasSubstr("first good:")));
 }
 
 TEST(CliE2eTest, FourShardsMergedEqualTheUnshardedCampaign) {
@@ -279,6 +407,7 @@ TEST(CliE2eTest, EveryBadInputExits2WithOneLine) {
       {"bisect --invariant=bogus", "bogus"},
       {"bisect --invariant=stall --find=middle", "bad --find 'middle'"},
       {"bisect --invariant=stall --profiles=v6.1", "at least two profiles"},
+      {"bisect --invariant=stall --time_budget=soon", "bad --time_budget 'soon'"},
   };
   for (const Case& c : cases) {
     Result r = Probestorm(c.args);

@@ -38,7 +38,7 @@ ABSL_FLAG(int64_t, runs, 0,
           "number of runs per board x profile (fixed: results identical for any --jobs); "
           "0: run until --time_budget");
 ABSL_FLAG(std::string, time_budget, "20s",
-          "run: wall-clock budget when --runs is not given; shrink: budget of the search");
+          "wall-clock budget (e.g. 20s, 5m); run: when --runs is not given");
 ABSL_FLAG(int32_t, jobs, 0, "parallel runs (default: the number of cores)");
 ABSL_FLAG(std::string, invariants, "", "comma list of invariant ids to check (default: all)");
 ABSL_FLAG(bool, stop_on_first, false, "stop the campaign at the first violation");
@@ -128,7 +128,8 @@ const std::vector<SubDef>& Subs() {
       {"bisect", "probestorm bisect --invariant=ID [--profiles=a,b,c] [flags]",
        "first bad (or first good) profile in an ordered list, to a stated confidence",
        {"profiles", "find", "invariant", "confidence", "dt", "synthetic", "set", "engine",
-        "strategy", "perturb", "time_scale", "seed", "runs", "max_runs", "jobs", "max_virtual_time"}},
+        "strategy", "perturb", "time_scale", "seed", "runs", "max_runs", "jobs", "max_virtual_time",
+        "time_budget"}},
       {"describe", "probestorm describe [--dt=...|--synthetic=...] [--format=text|json|dot]",
        "the board as the model sees it: devices, SysMMUs, masters, fw_devlink links",
        {"dt", "synthetic", "format"}},
@@ -140,6 +141,26 @@ const std::vector<SubDef>& Subs() {
        {"report_json", "junit"}},
   };
   return *subs;
+}
+
+// Where a subcommand gives a shared flag another meaning or default than its absl definition.
+struct FlagNote {
+  std::string_view sub, flag, help, default_value;
+};
+constexpr FlagNote kFlagNotes[] = {
+    {"shrink", "time_budget", "wall-clock budget of the whole search", "120s"},
+    {"bisect", "time_budget",
+     "wall-clock budget of the whole bisection; when it runs out before deciding, exit 125 with "
+     "the evidence so far",
+     "none"},
+    {"bisect", "runs", "runs that measure the detection rate on the known-bad end", "100"},
+};
+
+const FlagNote* FindNote(std::string_view sub, std::string_view flag) {
+  for (const auto& n : kFlagNotes) {
+    if (n.sub == sub && n.flag == flag) return &n;
+  }
+  return nullptr;
 }
 
 const SubDef* FindSub(std::string_view name) {
@@ -297,7 +318,12 @@ std::string SubcommandHelp(std::string_view sub) {
     const absl::CommandLineFlag* f = absl::FindCommandLineFlag(Av(name));
     if (f == nullptr) continue;
     std::string def_value = f->DefaultValue();
-    absl::StrAppend(&out, "  --", Av(name), "\n      ", f->Help(),
+    std::string help = f->Help();
+    if (const FlagNote* note = FindNote(sub, name)) {
+      help = std::string(note->help);
+      def_value = std::string(note->default_value);
+    }
+    absl::StrAppend(&out, "  --", Av(name), "\n      ", help,
                     def_value.empty() ? "" : absl::StrCat(" (default: ", def_value, ")"), "\n");
   }
   absl::StrAppend(&out,
