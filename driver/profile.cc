@@ -226,12 +226,29 @@ const std::vector<KnobDef>& Defs() {
       BoolKnob("trigger_recheck",
                "driver_probe_device re-triggers when trigger_count changed (off: lost trigger, S8)",
                &Knobs::trigger_recheck),
-      {"sysmmu_version", "SysMMU hardware version", "1|3|5|7",
-       [](const Knobs& k) { return absl::StrCat(k.sysmmu_version); },
+      {"sysmmu_version",
+       "SysMMU hardware version; board: the board's probestorm,sysmmu-version, else 5",
+       "board|1|3|5|7",
+       [](const Knobs& k) {
+         return k.sysmmu_version == 0 ? std::string("board") : absl::StrCat(k.sysmmu_version);
+       },
        [](Knobs& k, std::string_view v) {
          int n = 0;
+         if (v == "board") {
+           k.sysmmu_version = 0;
+           return true;
+         }
          if (!absl::SimpleAtoi(Av(v), &n) || (n != 1 && n != 3 && n != 5 && n != 7)) return false;
          k.sysmmu_version = n;
+         return true;
+       }},
+      {"sysmmu_vm",
+       "VM-capable SysMMU v7 (CAPA1 VCR set, VM register layout); needs sysmmu_version 7",
+       "on|off", [](const Knobs& k) { return std::string(k.sysmmu_vm ? "on" : "off"); },
+       [](Knobs& k, std::string_view v) {
+         if (v == "on") k.sysmmu_vm = true;
+         else if (v == "off") k.sysmmu_vm = false;
+         else return false;
          return true;
        }},
       {"churn", "sysfs unbind/bind tasks per master", "integer >= 0",
@@ -447,6 +464,20 @@ std::string FormatKnobs(const Knobs& k) {
   std::string out;
   for (const auto& d : Defs()) absl::StrAppend(&out, Av(d.name), " = ", d.get(k), "\n");
   return out;
+}
+
+hwmodel::HardwareOptions HardwareOptionsFor(const Knobs& k) {
+  hwmodel::HardwareOptions o;
+  o.sysmmu_version = k.sysmmu_version;
+  o.sysmmu_vm = k.sysmmu_vm;
+  return o;
+}
+
+absl::Status CheckKnobsForBoard(const Knobs& k, const hwmodel::Board& board) {
+  absl::Status s = hwmodel::ValidateHardwareOptions(HardwareOptionsFor(k), board);
+  if (s.ok()) return s;
+  return absl::InvalidArgumentError(
+      absl::StrCat("knobs on board ", board.name, ": ", s.message()));
 }
 
 }  // namespace probestorm::kernel

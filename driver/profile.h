@@ -14,6 +14,8 @@
 
 #include "absl/status/statusor.h"
 #include "harness/time.h"
+#include "hwmodel/dt/board.h"
+#include "hwmodel/hw/hardware.h"
 
 namespace probestorm::kernel {
 
@@ -46,7 +48,8 @@ struct Knobs {
   IommuCoreGen iommu_core = IommuCoreGen::k6_1;
   Arch arch = Arch::kArm64;
   bool trigger_recheck = true;                  // driver_probe_device's trigger-count recheck
-  int sysmmu_version = 5;                       // 1, 3, 5, 7
+  int sysmmu_version = 0;                       // 1, 3, 5, 7; 0 ("board"): the board's, else 5
+  bool sysmmu_vm = false;                       // v7 VM register layout (sysmmu_version 7 only)
   int churn = 0;                                // sysfs unbind/bind tasks per master
   std::vector<std::string> inject;              // failure sites: clk_get_defer, dma_set_mask
   bool default_domain_dma = true;               // default domain type DMA (else identity)
@@ -79,6 +82,13 @@ absl::StatusOr<Profile> LoadProfile(std::string_view name_or_file);
 absl::Status ApplySet(Profile& p, std::string_view assignment);
 // All knobs as `knob = value` lines (profile file format).
 std::string FormatKnobs(const Knobs& k);
+
+// The hardware the knobs describe (sysmmu_version, sysmmu_vm; the rest at HardwareOptions'
+// defaults).
+hwmodel::HardwareOptions HardwareOptionsFor(const Knobs& k);
+// kInvalidArgument when the knobs cannot describe hardware on `board`: sysmmu_vm=on with a
+// SysMMU version (the knob's, else the board's) other than 7, or a board version the model lacks.
+absl::Status CheckKnobsForBoard(const Knobs& k, const hwmodel::Board& board);
 
 }  // namespace probestorm::kernel
 

@@ -99,8 +99,15 @@ TEST(ProfileTest, KnobValueSyntax) {
   EXPECT_EQ(k.iommu_core, IommuCoreGen::k6_15);
   ASSERT_TRUE(SetKnob(k, "arch", "arm32").ok());
   EXPECT_EQ(k.arch, Arch::kArm32);
+  EXPECT_EQ(KnobValue(k, "sysmmu_version"), "board");  // default: the board's, else 5
   ASSERT_TRUE(SetKnob(k, "sysmmu_version", "7").ok());
   EXPECT_EQ(k.sysmmu_version, 7);
+  ASSERT_TRUE(SetKnob(k, "sysmmu_version", "board").ok());
+  EXPECT_EQ(k.sysmmu_version, 0);
+  EXPECT_EQ(KnobValue(k, "sysmmu_vm"), "off");
+  ASSERT_TRUE(SetKnob(k, "sysmmu_vm", "on").ok());
+  EXPECT_TRUE(k.sysmmu_vm);
+  EXPECT_EQ(KnobValue(k, "sysmmu_vm"), "on");
   ASSERT_TRUE(SetKnob(k, "deferred_probe_timeout", "-1").ok());
   EXPECT_EQ(k.deferred_probe_timeout, -1);
   ASSERT_TRUE(SetKnob(k, "async_probe", "exynos-sysmmu, *").ok());
@@ -121,6 +128,7 @@ TEST(ProfileTest, EveryBadValueNamesKnobValueAndSyntax) {
       {"exynos_load_time", "uniform:40s..2s"}, {"exynos_load_time", "fixed:abc"},
       {"exynos_init_order", "v6.2"},    {"iommu_core", "6.3"},
       {"arch", "x86"},                  {"sysmmu_version", "4"},
+      {"sysmmu_vm", "yes"},
       {"churn", "-1"},                  {"inject", "a b"},
       {"masters", "dynamic"},           {"default_domain", "blocked"},
   };

@@ -18,7 +18,7 @@ namespace {
 ModelRun RunIn(harness::Engine& engine, const hwmodel::Board& board, const Profile& profile) {
   ModelRun out;
   harness::Engine::Scope scope(engine);
-  hwmodel::Hardware hw(board, hwmodel::HardwareOptions{.sysmmu_version = profile.knobs.sysmmu_version});
+  hwmodel::Hardware hw(board, HardwareOptionsFor(profile.knobs));
   Kernel kernel(board, profile.knobs, &hw);
   exynos_iommu_register(kernel);
   dma_masters_register(kernel);

@@ -43,6 +43,7 @@ absl::StatusOr<kernel::ModelRun> ExecuteRun(const hwmodel::Board& board,
                                             const kernel::Profile& profile, const EngineSpec& spec,
                                             uint64_t seed, harness::Strategy* strategy,
                                             bool keep_trace) {
+  if (absl::Status s = kernel::CheckKnobsForBoard(profile.knobs, board); !s.ok()) return s;
   harness::EngineOptions o = spec.options;
   o.seed = seed;
   o.keep_trace = keep_trace;
@@ -150,7 +151,11 @@ class Campaign {
   }
 
  private:
-  bool TimeUp() const { return o_.runs == 0 && Clock::now() >= deadline_; }
+  bool HasHardDeadline() const { return o_.hard_deadline != Clock::time_point{}; }
+  bool TimeUp() const {
+    const auto now = Clock::now();
+    return (o_.runs == 0 && now >= deadline_) || (HasHardDeadline() && now >= o_.hard_deadline);
+  }
   double Elapsed() const { return std::chrono::duration<double>(Clock::now() - start_).count(); }
 
   // Unit u -> (run index, board, profile).
@@ -195,11 +200,13 @@ class Campaign {
     const auto& b = *o_.boards[static_cast<size_t>(board)].board;
     const auto& prof = o_.profiles[static_cast<size_t>(profile)];
     EngineSpec spec = o_.engine;
-    if (o_.runs == 0) {
+    if (o_.runs == 0 || HasHardDeadline()) {
       // A run still going at the deadline is cut and discarded; the deadline never changes the
       // schedule of a run that finishes.
+      Clock::time_point until = o_.runs == 0 ? deadline_ : o_.hard_deadline;
+      if (HasHardDeadline()) until = std::min(until, o_.hard_deadline);
       spec.options.wall_deadline_seconds =
-          std::max(0.001, std::chrono::duration<double>(deadline_ - Clock::now()).count());
+          std::max(0.001, std::chrono::duration<double>(until - Clock::now()).count());
     }
     const uint64_t seed = RunSeed(o_.seed, run);
     auto m = ExecuteRun(b, prof, spec, seed, strategy);
@@ -262,6 +269,12 @@ class Campaign {
   CampaignResult Finish() {
     std::lock_guard<std::mutex> l(mu_);
     result_.wall_seconds = Elapsed();
+    // Every unit of a fixed campaign either finished, was cut by the deadline (not counted) or
+    // was never started; a stop at the first violation leaves units undone on purpose.
+    if (HasHardDeadline() && o_.runs > 0 && !result_.stopped_early &&
+        result_.runs + result_.model_errors < total_units_) {
+      result_.out_of_time = true;
+    }
     std::vector<FoundRecord> all;
     for (auto& [k, rec] : distinct_) all.push_back(std::move(rec));
     std::sort(all.begin(), all.end(), [](const FoundRecord& a, const FoundRecord& b) {

@@ -69,6 +69,13 @@ int RunCommand(const SubcommandArgs& args) {
   auto profiles = LoadProfiles(absl::GetFlag(FLAGS_profile), args.set);
   if (!profiles.ok()) return UsageError(profiles.status());
   o.profiles = std::move(*profiles);
+  for (const auto& b : o.boards) {
+    for (const auto& p : o.profiles) {
+      if (absl::Status s = kernel::CheckKnobsForBoard(p.knobs, *b.board); !s.ok()) {
+        return UsageError(absl::StrCat("profile ", p.name, ": ", s.message()));
+      }
+    }
+  }
   auto spec = EngineSpecFromFlags();
   if (!spec.ok()) return UsageError(spec.status());
   o.engine = std::move(*spec);

@@ -10,8 +10,8 @@
 //                             v5+ SysMMUs fails dma_set_mask (after drvdata is set).
 // Deliberate divergences: the IRQ number, MEM resource and sysfs are implicit; lv2 tables come
 // from whole pages tagged "lv2table" (the kmem_cache is a flag); DMA syncs of page tables are
-// no-ops (dma == phys, checked by the kernel's BUG_ON too); no v7 VM instance (the hardware model
-// reports CAPA1 VCR clear); no system sleep ops; devres freeing of `data` after a failed probe
+// no-ops (dma == phys, checked by the kernel's BUG_ON too); only VM instance 0 of a VM-capable v7
+// (as the kernel); no system sleep ops; devres freeing of `data` after a failed probe
 // is done at the failure return (the driver core's devres_release_all follows right after).
 #include "driver/iommu/exynos_iommu.h"
 
@@ -113,6 +113,14 @@ void __sysmmu_disable_clocks(sysmmu_drvdata* data) {
   if (data->clk_master) data->clk_master->disable_unprepare();
 }
 
+bool __sysmmu_has_capa1(sysmmu_drvdata* data) {
+  return (data->sfrbase->readl(reg::kV7Capa0) & reg::kCapa0Capa1Exist) != 0;
+}
+
+void __sysmmu_get_vcr(sysmmu_drvdata* data) {
+  data->has_vcr = (data->sfrbase->readl(reg::kV7Capa1) & reg::kCapa1VcrEnabled) != 0;
+}
+
 void __sysmmu_get_version(sysmmu_drvdata* data) {
   __sysmmu_enable_clocks(data);
   uint32_t ver = data->sfrbase->readl(reg::kMmuVersion);
@@ -123,7 +131,15 @@ void __sysmmu_get_version(sysmmu_drvdata* data) {
     data->version = static_cast<int>(ver >> 21);
   }
   const int maj = MMU_MAJ_VER(data->version);
-  data->variant = &hwmodel::SysmmuVariant(maj <= 3 ? 1 : (maj < 7 ? 5 : 7));
+  // v6.1 has three layouts: v1 (v1..v3), v5 (v5 and a v7 without VCR), v7 VM.
+  if (maj < 5) {
+    data->variant = &reg::kV1Variant;
+  } else if (maj < 7) {
+    data->variant = &reg::kV5Variant;
+  } else {
+    if (__sysmmu_has_capa1(data)) __sysmmu_get_vcr(data);
+    data->variant = data->has_vcr ? &reg::kV7VmVariant : &reg::kV5Variant;
+  }
   __sysmmu_disable_clocks(data);
 }
 
@@ -157,6 +173,14 @@ void __sysmmu_init_config(sysmmu_drvdata* data) {
   data->sfrbase->writel(reg::kMmuCfg, cfg);
 }
 
+// VM instance 0 of a VM-capable v7: enabled, faults stall. REQUIRES: data->lock.
+void __sysmmu_enable_vid(sysmmu_drvdata* data) {
+  if (MMU_MAJ_VER(data->version) < 7 || !data->has_vcr) return;
+  uint32_t ctrl = data->sfrbase->readl(reg::kV7CtrlVm);
+  ctrl |= reg::kCtrlVmEnable | reg::kCtrlVmFaultModeStall;
+  data->sfrbase->writel(reg::kV7CtrlVm, ctrl);
+}
+
 // REQUIRES: data->lock not held.
 void __sysmmu_enable(sysmmu_drvdata* data) {
   TraceSpan span(data->sysmmu->name, "__sysmmu_enable");
@@ -165,6 +189,7 @@ void __sysmmu_enable(sysmmu_drvdata* data) {
   data->sfrbase->writel(reg::kMmuCtrl, reg::kCtrlBlock);
   __sysmmu_init_config(data);
   __sysmmu_set_ptbase(data, data->pgtable);
+  __sysmmu_enable_vid(data);
   data->sfrbase->writel(reg::kMmuCtrl, reg::kCtrlEnable);
   data->active = true;
   data->lock.unlock();
@@ -838,6 +863,61 @@ int exynos_sysmmu_resume(Device* dev) {
   return 0;
 }
 
+namespace {
+
+// struct sysmmu_fault_info of v6.1: INT_STATUS bit, fault address register, name, direction.
+struct sysmmu_fault_info {
+  int bit;
+  uint32_t addr_reg;
+  const char* name;
+  bool write;  // IOMMU_FAULT_WRITE
+};
+
+constexpr sysmmu_fault_info sysmmu_faults[] = {
+    {reg::kV1IntPage, reg::kPageFaultAddr, "PAGE", false},
+    {reg::kV1IntArMultiHit, reg::kArFaultAddr, "AR MULTI-HIT", false},
+    {reg::kV1IntAwMultiHit, reg::kAwFaultAddr, "AW MULTI-HIT", true},
+    {reg::kV1IntBusError, reg::kDefaultSlaveAddr, "BUS ERROR", false},
+    {reg::kV1IntArSecurity, reg::kArFaultAddr, "AR SECURITY PROTECTION", false},
+    {reg::kV1IntArAccess, reg::kArFaultAddr, "AR ACCESS PROTECTION", false},
+    {reg::kV1IntAwSecurity, reg::kAwFaultAddr, "AW SECURITY PROTECTION", true},
+    {reg::kV1IntAwAccess, reg::kAwFaultAddr, "AW ACCESS PROTECTION", true},
+};
+
+constexpr int kAw = reg::kV5IntAwOffset;
+constexpr sysmmu_fault_info sysmmu_v5_faults[] = {
+    {reg::kV5IntPtw, reg::kV5FaultArVa, "AR PTW", false},
+    {reg::kV5IntPage, reg::kV5FaultArVa, "AR PAGE", false},
+    {reg::kV5IntMultiHit, reg::kV5FaultArVa, "AR MULTI-HIT", false},
+    {reg::kV5IntAccess, reg::kV5FaultArVa, "AR ACCESS PROTECTION", false},
+    {reg::kV5IntSecurity, reg::kV5FaultArVa, "AR SECURITY PROTECTION", false},
+    {kAw + reg::kV5IntPtw, reg::kV5FaultAwVa, "AW PTW", true},
+    {kAw + reg::kV5IntPage, reg::kV5FaultAwVa, "AW PAGE", true},
+    {kAw + reg::kV5IntMultiHit, reg::kV5FaultAwVa, "AW MULTI-HIT", true},
+    {kAw + reg::kV5IntAccess, reg::kV5FaultAwVa, "AW ACCESS PROTECTION", true},
+    {kAw + reg::kV5IntSecurity, reg::kV5FaultAwVa, "AW SECURITY PROTECTION", true},
+};
+
+const sysmmu_fault_info* FindFault(int version, int itype) {
+  auto find = [itype](const auto& table) -> const sysmmu_fault_info* {
+    for (const sysmmu_fault_info& f : table) {
+      if (f.bit == itype) return &f;
+    }
+    return nullptr;
+  };
+  return MMU_MAJ_VER(version) < 5 ? find(sysmmu_faults) : find(sysmmu_v5_faults);
+}
+
+}  // namespace
+
+const char* exynos_sysmmu_fault_name(int version, int itype) {
+  const sysmmu_fault_info* f = FindFault(version, itype);
+  return f != nullptr ? f->name : nullptr;
+}
+
+// v6.1 decodes every v5+ SysMMU with sysmmu_v5_faults and reads the v5 fault VA registers
+// (0x70 / 0x80) even on the v7 VM layout, where the hardware latches the address at 0x1000 and
+// those registers read 0: its message then says "at 0x0" (v6.8 reads the variant's FAULT_VA).
 void exynos_sysmmu_irq(sysmmu_drvdata* data) {
   TraceSpan span(data->sysmmu->name, "exynos_sysmmu_irq");
   if (data->variant == nullptr) {
@@ -851,22 +931,30 @@ void exynos_sysmmu_irq(sysmmu_drvdata* data) {
   const uint32_t status = data->sfrbase->readl(data->variant->int_status);
   int itype = 0;
   while (itype < 32 && !(status & (1u << itype))) ++itype;
-  uint32_t fault_addr = 0;
-  if (MMU_MAJ_VER(data->version) >= 5) {
-    fault_addr = data->sfrbase->readl(itype >= 16 ? reg::kV5FaultAwVa : reg::kV5FaultArVa);
-  } else {
-    fault_addr = data->sfrbase->readl(reg::kPageFaultAddr);
-  }
-  exynos_iommu_domain* domain = data->domain.Get();
+  const sysmmu_fault_info* finfo = FindFault(data->version, itype);
   Device* master = data->master.Get();
+  if (finfo == nullptr) {
+    // "unknown/unsupported fault": BUG_ON(i == n).
+    harness::Oops(InvariantId::kSysmmuFault,
+                  absl::StrCat("kernel BUG in exynos_sysmmu_irq(", data->sysmmu->name,
+                               "): unknown fault, INT_STATUS 0x", absl::Hex(status)),
+                  {data->sysmmu->name, master ? master->name : ""});
+  }
+  const uint32_t fault_addr = data->sfrbase->readl(finfo->addr_reg);
+  // show_fault_information: dev_err "%s: %s FAULT occurred at %#x" (master, name, address).
+  TraceLog(data->sysmmu->name, "exynos_sysmmu_irq",
+           absl::StrCat(master ? master->name : "(null)", ": ", finfo->name, " FAULT occurred at 0x",
+                        absl::Hex(fault_addr)));
+  exynos_iommu_domain* domain = data->domain.Get();
   int ret = -ENOSYS;
-  if (domain != nullptr && master != nullptr) ret = report_iommu_fault(domain, master, fault_addr, itype >= 16);
+  if (domain != nullptr && master != nullptr) ret = report_iommu_fault(domain, master, fault_addr, finfo->write);
   if (ret != 0) {
     // "fault is not recovered by fault handler": BUG_ON(ret != 0).
     harness::Oops(InvariantId::kSysmmuFault,
                   absl::StrCat("Unrecoverable System MMU Fault! ", data->sysmmu->name, " (master ",
-                               master ? master->name : "none", ") fault at 0x", absl::Hex(fault_addr),
-                               " INT_STATUS 0x", absl::Hex(status)),
+                               master ? master->name : "none", ") ", finfo->name,
+                               " FAULT at 0x", absl::Hex(fault_addr), " INT_STATUS 0x",
+                               absl::Hex(status)),
                   {data->sysmmu->name, master ? master->name : ""},
                   "Kernel panic - not syncing: exynos_sysmmu_irq: BUG_ON(ret != 0)");
   }

@@ -77,6 +77,7 @@ struct sysmmu_drvdata {
   uint64_t pgtable = 0;                         // phys of lv1, under data->lock
   int version = 0;                              // MMU_VERSION >> 21 (major << 7 | minor)
   const hwmodel::sysmmu_reg::Variant* variant = nullptr;
+  bool has_vcr = false;                         // v7: CAPA1 VCR (VM register layout)
   IommuDevice iommu;
   DeviceLink* link = nullptr;                   // from probe_device
   bool active = false;                          // under data->lock
@@ -147,6 +148,9 @@ void exynos_iommu_detach_device(IommuDomain* domain, Device* dev);
 int exynos_sysmmu_suspend(Device* dev);
 int exynos_sysmmu_resume(Device* dev);
 void exynos_sysmmu_irq(sysmmu_drvdata* data);
+// The fault an INT_STATUS bit means to the v6.1 driver (sysmmu_faults / sysmmu_v5_faults):
+// "AR MULTI-HIT", "PAGE", "BUS ERROR", ...; nullptr for a bit the version's table lacks.
+const char* exynos_sysmmu_fault_name(int version, int itype);
 // ZERO_LV2LINK as the macro computes it now (from the current zero_lv2_table).
 uint32_t exynos_zero_lv2link(Kernel& k);
 

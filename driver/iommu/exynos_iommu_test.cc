@@ -275,3 +275,204 @@ TEST(Exynos, IovaToPhysV5) {
 }
 }  // namespace
 }  // namespace probestorm::kernel
+
+namespace probestorm::kernel {
+namespace {
+
+namespace reg = hwmodel::sysmmu_reg;
+using iommu_testing::Name;
+
+struct VersionCase {
+  std::string version;  // the sysmmu_version knob
+  bool vm;
+  int major;
+  const reg::Variant* variant;  // what v6.1 picks
+};
+
+// __sysmmu_get_version reads MMU_VERSION, then CAPA0/CAPA1 on v7, and picks v6.1's layout: v1
+// for v1..v3, v5 for v5 and a v7 without VCR, the v7 VM layout with VCR. The VM instance is
+// enabled (CTRL_VM = ENABLE | FAULT_MODE_STALL) before MMU_CTRL = ENABLE, and DMA through a v7 VM
+// SysMMU lands where the driver mapped it.
+TEST(ExynosVersion, VariantFromVersionAndCapaAndVmEnable) {
+  const VersionCase cases[] = {{"1", false, 1, &reg::kV1Variant},
+                               {"3", false, 3, &reg::kV1Variant},
+                               {"5", false, 5, &reg::kV5Variant},
+                               {"7", false, 7, &reg::kV5Variant},
+                               {"7", true, 7, &reg::kV7VmVariant}};
+  for (const VersionCase& c : cases) {
+    SCOPED_TRACE(c.version + (c.vm ? " vm" : ""));
+    Profile p = P("v6.1", {"sysmmu_version=" + c.version, c.vm ? "sysmmu_vm=on" : "sysmmu_vm=off"});
+    ModelRun r = Boot(OneMaster(), p, 1, harness::InvariantSet::All(), /*keep_trace=*/true);
+    EXPECT_TRUE(r.result.findings.empty()) << r.result.findings[0].message;
+    const std::string s = SysmmuName();
+    const int vm_on = IndexOf(r.trace, s, "writel", "CTRL_VM = 0x9");
+    const int enable = IndexOf(r.trace, s, "writel", "MMU_CTRL = 0x5");
+    ASSERT_GE(enable, 0);
+    if (c.vm) {
+      ASSERT_GE(vm_on, 0);
+      EXPECT_LT(vm_on, enable);
+      EXPECT_GE(IndexOf(r.trace, s, "writel", "PT_BASE = ", /*prefix=*/true), 0);
+    } else {
+      EXPECT_EQ(vm_on, -1);
+    }
+  }
+}
+
+// The variant the driver stored, read back after a boot.
+TEST(ExynosVersion, DrvdataVariantPerVersion) {
+  const VersionCase cases[] = {{"1", false, 1, &reg::kV1Variant},
+                               {"5", false, 5, &reg::kV5Variant},
+                               {"7", false, 7, &reg::kV5Variant},
+                               {"7", true, 7, &reg::kV7VmVariant}};
+  for (const VersionCase& c : cases) {
+    SCOPED_TRACE(c.version + (c.vm ? " vm" : ""));
+    Knobs knobs = P("v6.1", {"sysmmu_version=" + c.version, c.vm ? "sysmmu_vm=on" : "sysmmu_vm=off"}).knobs;
+    const reg::Variant* got = nullptr;
+    int version = 0;
+    bool has_vcr = !c.vm;
+    auto r = AfterBoot(OneMaster(), knobs, [&](Kernel& k, hwmodel::Hardware&) {
+      auto* data = static_cast<sysmmu_drvdata*>(dev_get_drvdata(k.DeviceForNode(OneMaster().sysmmus[0])));
+      got = data->variant;
+      version = data->version;
+      has_vcr = data->has_vcr;
+    }, Only({InvariantId::kSysmmuFault}));
+    EXPECT_TRUE(r.findings.empty()) << r.findings[0].message;
+    EXPECT_EQ(got, c.variant);
+    EXPECT_EQ(version >> 7, c.major);
+    EXPECT_EQ(has_vcr, c.vm);
+  }
+}
+
+// The board's probestorm,sysmmu-version is the default; an explicit knob wins; sysmmu_vm needs v7.
+TEST(ExynosVersion, BoardVersionIsTheDefaultAndTheKnobWins) {
+  const hwmodel::Board& v7 = GetBoard("sysmmus=1,masters=1,per_master=1,version=7");
+  auto major_of = [&](const Knobs& knobs) {
+    int version = 0;
+    auto r = AfterBoot(v7, knobs, [&](Kernel& k, hwmodel::Hardware&) {
+      auto* data = static_cast<sysmmu_drvdata*>(dev_get_drvdata(k.DeviceForNode(v7.sysmmus[0])));
+      version = data->version;
+    }, Only({}));
+    return version >> 7;
+  };
+  EXPECT_EQ(major_of(P("v6.1").knobs), 7);
+  EXPECT_EQ(major_of(P("v6.1", {"sysmmu_version=5"}).knobs), 5);
+  EXPECT_EQ(major_of(P("v6.1").knobs), 7);
+  EXPECT_EQ(major_of(P("v6.1", {"sysmmu_version=board"}).knobs), 7);
+
+  EXPECT_TRUE(CheckKnobsForBoard(P("v6.1", {"sysmmu_vm=on"}).knobs, v7).ok());
+  absl::Status s = CheckKnobsForBoard(P("v6.1", {"sysmmu_vm=on", "sysmmu_version=5"}).knobs, v7);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(s.message()), HasSubstr("sysmmu_vm"));
+  s = CheckKnobsForBoard(P("v6.1", {"sysmmu_vm=on"}).knobs, OneMaster());  // no property: 5
+  EXPECT_THAT(std::string(s.message()), HasSubstr("the version is 5"));
+  EXPECT_TRUE(CheckKnobsForBoard(P("v6.1").knobs, OneMaster()).ok());
+}
+
+TEST(ExynosFault, NamesPerVersionAsV61Decodes) {
+  const int v1 = static_cast<int>(reg::MakeMmuVer(1, 0));
+  const int v3 = static_cast<int>(reg::MakeMmuVer(3, 3));
+  const int v5 = static_cast<int>(reg::MakeMmuVer(5, 0));
+  const int v7 = static_cast<int>(reg::MakeMmuVer(7, 0));
+  const char* v1_names[] = {"PAGE", "AR MULTI-HIT", "AW MULTI-HIT", "BUS ERROR",
+                            "AR SECURITY PROTECTION", "AR ACCESS PROTECTION",
+                            "AW SECURITY PROTECTION", "AW ACCESS PROTECTION"};
+  for (int v : {v1, v3}) {
+    for (int i = 0; i < 8; ++i) EXPECT_STREQ(exynos_sysmmu_fault_name(v, i), v1_names[i]) << i;
+    EXPECT_EQ(exynos_sysmmu_fault_name(v, 8), nullptr);
+  }
+  const char* v5_names[] = {"PTW", "PAGE", "MULTI-HIT", "ACCESS PROTECTION", "SECURITY PROTECTION"};
+  for (int v : {v5, v7}) {
+    for (int i = 0; i < 5; ++i) {
+      EXPECT_EQ(std::string(exynos_sysmmu_fault_name(v, i)), std::string("AR ") + v5_names[i]);
+      EXPECT_EQ(std::string(exynos_sysmmu_fault_name(v, 16 + i)), std::string("AW ") + v5_names[i]);
+    }
+    EXPECT_EQ(exynos_sysmmu_fault_name(v, 5), nullptr);
+    EXPECT_EQ(exynos_sysmmu_fault_name(v, 15), nullptr);
+    EXPECT_EQ(exynos_sysmmu_fault_name(v, 21), nullptr);
+  }
+}
+
+struct FaultCase {
+  std::string version;
+  bool vm;
+  bool write;
+  std::string name;     // what the oops must say
+  std::string address;  // as the driver read it
+};
+
+// A multi-hit in a booted world: the master's domain maps a 4 KiB page, the device reads it (TLB),
+// the page is cleared in memory without a flush (`flush` false; with `flush` the driver's
+// iommu_unmap does it), a 1 MiB section is written over it, the device touches another address of
+// the section and then the first page again. The IRQ handler decodes and names the fault.
+harness::RunResult MultiHitInWorld(const FaultCase& c, bool flush) {
+  const hwmodel::Board& b = OneMaster();
+  Knobs knobs = P("v6.1", {"sysmmu_version=" + c.version, c.vm ? "sysmmu_vm=on" : "sysmmu_vm=off"}).knobs;
+  return AfterBoot(b, knobs, [&](Kernel& k, hwmodel::Hardware& hw) {
+    Device* m = k.DeviceForNode(b.masters[0]);
+    masters_state(k).by_node[static_cast<size_t>(m->of_node)]->stop.Store(true);
+    pm_runtime_get_sync(m);
+    IommuDomain* d = iommu_get_domain_for_dev(m);
+    ASSERT_NE(d, nullptr);
+    auto* dom = static_cast<exynos_iommu_domain*>(d);
+    constexpr uint64_t kIova = 0x7000'5000;
+    for (uint64_t a = 0x7000'0000; a < 0x7010'0000; a += 0x1000) ASSERT_EQ(iommu_iova_to_phys(d, a), 0u);
+    hwmodel::PhysMemory& mem = hw.memory();
+    const uint64_t small = mem.AllocPages(0, "test small");
+    const uint64_t section = mem.AllocPages(8, "test section");
+    ASSERT_EQ(iommu_map(d, kIova, small, 0x1000, IOMMU_READ | IOMMU_WRITE), 0);
+    hwmodel::SysmmuBlock* blk = hw.sysmmu(b.sysmmus[0]);
+    ASSERT_EQ(blk->Translate(kIova, c.write).phys, small);
+    const int shift = exynos_state(k).PG_ENT_SHIFT.Get();
+    const uint64_t sent = dom->pgtable + (kIova >> 20) * 4;
+    if (flush) {
+      ASSERT_EQ(iommu_unmap(d, kIova, 0x1000), 0x1000u);
+    } else {
+      const uint32_t lv1 = mem.Read32(sent);
+      mem.Write32((static_cast<uint64_t>(lv1 & 0xFFFFFFC0u) << shift) + ((kIova >> 12) & 0xFF) * 4, 0);
+    }
+    mem.Write32(sent, static_cast<uint32_t>(section >> shift) | exynos_state(k).LV1_PROT.Get()[3] | 2);
+    // The FLPD cache (v3.3+) still holds the lv2 link; the driver would flush it for the
+    // section's first page in exynos_iommu_map (sysmmu_tlb_invalidate_flpdcache). Do that by hand.
+    blk->writel(reg::kMmuCtrl, reg::kCtrlBlock);
+    while (!(blk->readl(reg::kMmuStatus) & reg::kStatusBlocked)) {
+    }
+    blk->writel(blk->variant().flush_entry, 0x7008'0000 | 1);
+    blk->writel(reg::kMmuCtrl, reg::kCtrlEnable);
+    blk->Translate(0x7008'0000, c.write);
+    blk->Translate(kIova + 8, c.write);
+    harness::Current().Sleep(harness::kSec);
+    pm_runtime_put(m);
+  }, Only({InvariantId::kSysmmuFault}));
+}
+
+TEST(ExynosFault, MultiHitIsDecodedByNamePerVersion) {
+  const FaultCase cases[] = {
+      {"1", false, false, "AR MULTI-HIT", "0x70005008"},
+      {"3", false, true, "AW MULTI-HIT", "0x70005008"},
+      {"5", false, false, "AR MULTI-HIT", "0x70005008"},
+      {"5", false, true, "AW MULTI-HIT", "0x70005008"},
+      {"7", false, true, "AW MULTI-HIT", "0x70005008"},
+      // v6.1 reads 0x80 on every v5+ layout; the v7 VM layout latches at 0x1000 only.
+      {"7", true, false, "AR MULTI-HIT", "0x0"},
+  };
+  for (const FaultCase& c : cases) {
+    SCOPED_TRACE(c.version + (c.vm ? " vm " : " ") + c.name);
+    harness::RunResult r = MultiHitInWorld(c, /*flush=*/false);
+    ASSERT_FALSE(r.findings.empty());
+    EXPECT_EQ(r.findings[0].invariant, Name(InvariantId::kSysmmuFault));
+    EXPECT_THAT(r.findings[0].message, HasSubstr("Unrecoverable System MMU Fault!"));
+    EXPECT_THAT(r.findings[0].message, HasSubstr(c.name + " FAULT at " + c.address));
+  }
+}
+
+TEST(ExynosFault, UnmapThroughTheDriverFlushesSoNoMultiHit) {
+  for (const FaultCase& c : {FaultCase{"1", false, false, "", ""}, FaultCase{"5", false, true, "", ""},
+                             FaultCase{"7", true, false, "", ""}}) {
+    SCOPED_TRACE(c.version);
+    harness::RunResult r = MultiHitInWorld(c, /*flush=*/true);
+    EXPECT_TRUE(r.findings.empty()) << r.findings[0].message;
+  }
+}
+
+}  // namespace
+}  // namespace probestorm::kernel

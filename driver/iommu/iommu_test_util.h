@@ -121,7 +121,7 @@ class IommuWorld {
         engine_(opts_, &sched_),
         scope_(engine_),
         hw_(std::make_unique<hwmodel::Hardware>(
-            board, hwmodel::HardwareOptions{.sysmmu_version = knobs.sysmmu_version})),
+            board, HardwareOptionsFor(knobs))),
         kernel_(std::make_unique<Kernel>(board, knobs_, hw_.get())) {
     if (register_drivers) {
       exynos_iommu_register(*kernel_);

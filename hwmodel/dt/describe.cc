@@ -92,15 +92,16 @@ std::string JsonList(const std::vector<std::string>& items) {
 }
 
 std::string DescribeJson(const Board& board) {
-  std::string out = absl::StrFormat("{\"board\": %s, \"devices\": %d,\n \"sysmmus\": [",
-                                    Json(board.name), board.devices.size());
+  std::string out = absl::StrFormat(
+      "{\"board\": %s, \"devices\": %d, \"sysmmu_version\": %d,\n \"sysmmus\": [",
+      Json(board.name), board.devices.size(), board.sysmmu_version);
   const char* sep = "\n  ";
   for (int s : board.sysmmus) {
     const DtNode& n = board.node(s);
     const std::string pd =
-        n.power_domains.empty() ? "null" : Json(board.node(n.power_domains[0].node).path);
+        Json(n.power_domains.empty() ? "" : board.node(n.power_domains[0].node).path);
     absl::StrAppend(&out, sep, "{\"node\": ", Json(n.path),
-                    ", \"name\": ", n.is_device ? Json(n.device_name) : "null",
+                    ", \"name\": ", Json(n.is_device ? n.device_name : ""),
                     ", \"status\": ", Json(Status(n)),
                     ", \"clocks\": ", JsonList(ClockNames(board, n)), ", \"power_domain\": ", pd,
                     "}");
@@ -113,7 +114,7 @@ std::string DescribeJson(const Board& board) {
     std::vector<std::string> iommus;
     for (const PhandleRef& r : n.iommus) iommus.push_back(board.node(r.node).path);
     absl::StrAppend(&out, sep, "{\"node\": ", Json(n.path),
-                    ", \"name\": ", n.is_device ? Json(n.device_name) : "null",
+                    ", \"name\": ", Json(n.is_device ? n.device_name : ""),
                     ", \"compatible\": ", JsonList(n.compatible), ", \"status\": ", Json(Status(n)),
                     ", \"iommus\": ", JsonList(iommus), "}");
     sep = ",\n  ";
@@ -133,8 +134,10 @@ std::string DescribeJson(const Board& board) {
 
 std::string DescribeText(const Board& board) {
   std::string out = absl::StrFormat(
-      "board: %s\nmodel: %s\ncompatible: %s\ndevices: %d\n", board.name, board.model,
-      absl::StrJoin(board.root_compatible, ", "), board.devices.size());
+      "board: %s\nmodel: %s\ncompatible: %s\ndevices: %d\nsysmmu-version: %s\n", board.name,
+      board.model, absl::StrJoin(board.root_compatible, ", "), board.devices.size(),
+      board.sysmmu_version != 0 ? absl::StrCat(board.sysmmu_version)
+                                : "not set (the profile's, else 5)");
   absl::StrAppendFormat(&out, "\nSysMMUs (%d):\n", board.sysmmus.size());
   for (int s : board.sysmmus) {
     const DtNode& n = board.node(s);

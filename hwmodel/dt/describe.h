@@ -2,9 +2,12 @@
 //
 // * text: board, model, device count, SysMMUs (clocks, power domain), masters (their SysMMUs in
 //   `iommus` order) and the fw_devlink supplier links of masters and SysMMUs, optional ones marked.
-// * json: the CONTRACTS.md `describe --format=json` object. `status` is the node's effective
-//   availability ("okay" or "disabled"); `name` is the device name, null for a node that became no
-//   device; `power_domain` is null without one.
+// * text: also `sysmmu-version:` (the board's `probestorm,sysmmu-version`, or "not set").
+// * json: the CONTRACTS.md `describe --format=json` object; every field the contract shows as a
+//   string is a string. `status` is the node's effective availability ("okay" or "disabled");
+//   `name` is the device name, "" for a node that became no device; `power_domain` is "" without
+//   one. Added: `sysmmu_version` (a number; 0 when the board does not set it: the profile's
+//   sysmmu_version knob decides, else 5).
 // * dot: a Graphviz digraph of the links: consumer → supplier, labelled with the property, optional
 //   links (iommus, iommu-map, dmas) dashed; masters and SysMMUs are highlighted.
 // Links join devices: a supplier node is resolved to the device at or above it (Board::DeviceOf);

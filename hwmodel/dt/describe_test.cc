@@ -97,7 +97,7 @@ TEST(DescribeTest, Json) {
                                    "\"/soc@0/pinctrl@10580000\"")));
 }
 
-TEST(DescribeTest, JsonEscapesAndNulls) {
+TEST(DescribeTest, JsonEscapesAndEmptyStrings) {
   const DtTableRow rows[] = {
       {"/", "", "x,board", "model=a \"quoted\" \\ model"},
       {"/mmu", "mmu", "samsung,exynos-sysmmu", "#iommu-cells=0; status=disabled"},
@@ -111,8 +111,12 @@ TEST(DescribeTest, JsonEscapesAndNulls) {
   ASSERT_TRUE(json.ok());
   EXPECT_TRUE(JsonBalanced(*json)) << *json;
   EXPECT_THAT(*json, HasSubstr("\"board\": \"tab\\there \\\"q\\\"\""));
-  EXPECT_THAT(*json, HasSubstr("{\"node\": \"/mmu\", \"name\": null, \"status\": \"disabled\", "
-                               "\"clocks\": [], \"power_domain\": null}"));
+  // A node that became no device and a SysMMU without a power domain: strings, as the contract
+  // shows, never null.
+  EXPECT_THAT(*json, HasSubstr("{\"node\": \"/mmu\", \"name\": \"\", \"status\": \"disabled\", "
+                               "\"clocks\": [], \"power_domain\": \"\"}"));
+  EXPECT_THAT(*json, Not(HasSubstr("null")));
+  EXPECT_THAT(*json, HasSubstr("\"sysmmu_version\": 0,"));
   EXPECT_THAT(*json, HasSubstr("\"links\": []"));  // no link to a disabled supplier
 }
 
@@ -147,6 +151,22 @@ TEST(DescribeTest, UnknownFormat) {
   const absl::Status s = DescribeBoard(Board{}, "yaml").status();
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(s.message(), HasSubstr("unknown describe format \"yaml\""));
+}
+
+TEST(DescribeTest, TheBoardSysmmuVersionIsShown) {
+  absl::StatusOr<Board> with = LoadSynthetic("sysmmus=2,masters=1,per_master=1,version=7");
+  ASSERT_TRUE(with.ok()) << with.status();
+  absl::StatusOr<std::string> text = DescribeBoard(*with, "text");
+  ASSERT_TRUE(text.ok());
+  EXPECT_THAT(*text, HasSubstr("\nsysmmu-version: 7\n"));
+  absl::StatusOr<std::string> json = DescribeBoard(*with, "json");
+  ASSERT_TRUE(json.ok());
+  EXPECT_THAT(*json, HasSubstr("\"sysmmu_version\": 7,"));
+  EXPECT_TRUE(JsonBalanced(*json));
+
+  absl::StatusOr<std::string> tm2e = DescribeBoard(Tm2e(), "text");
+  ASSERT_TRUE(tm2e.ok());
+  EXPECT_THAT(*tm2e, HasSubstr("\nsysmmu-version: not set (the profile's, else 5)\n"));
 }
 
 }  // namespace

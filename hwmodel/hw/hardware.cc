@@ -9,10 +9,33 @@
 
 namespace probestorm::hwmodel {
 
-absl::Status ValidateHardwareOptions(const HardwareOptions& o) {
+int EffectiveSysmmuVersion(const HardwareOptions& options, const Board& board) {
+  if (options.sysmmu_version != 0) return options.sysmmu_version;
+  return board.sysmmu_version != 0 ? board.sysmmu_version : 5;
+}
+
+absl::Status ValidateHardwareOptions(const HardwareOptions& options, const Board& board) {
+  HardwareOptions o = options;
+  o.sysmmu_version = EffectiveSysmmuVersion(options, board);
+  absl::Status s = ValidateHardwareOptions(o);
+  if (!s.ok() && options.sysmmu_version == 0 && board.sysmmu_version != 0) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        s.message(), " (the version is board ", board.name, "'s probestorm,sysmmu-version)"));
+  }
+  return s;
+}
+
+absl::Status ValidateHardwareOptions(const HardwareOptions& options) {
+  HardwareOptions o = options;
+  if (o.sysmmu_version == 0) o.sysmmu_version = 5;
   if (!IsValidSysmmuVersion(o.sysmmu_version)) {
     return absl::InvalidArgumentError(
         absl::StrCat("sysmmu_version: ", o.sysmmu_version, " is not one of 1, 3, 5, 7"));
+  }
+  if (o.sysmmu_vm && o.sysmmu_version != 7) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "sysmmu_vm: the VM register layout exists only on SysMMU v7, the version is ",
+        o.sysmmu_version));
   }
   if (o.block_polls_min < 1 || o.block_polls_max < o.block_polls_min || o.block_polls_max > 120) {
     return absl::InvalidArgumentError(absl::StrCat("block_polls: [", o.block_polls_min, ", ",
@@ -40,9 +63,18 @@ std::string ClockName(const Board& board, int provider, const std::vector<uint32
 
 }  // namespace
 
+namespace {
+
+HardwareOptions Resolved(HardwareOptions options, const Board& board) {
+  options.sysmmu_version = EffectiveSysmmuVersion(options, board);
+  return options;
+}
+
+}  // namespace
+
 Hardware::Hardware(const Board& board, HardwareOptions options)
-    : board_(board), options_(options), memory_(options.ram_base, options.ram_size) {
-  assert(ValidateHardwareOptions(options).ok());
+    : board_(board), options_(Resolved(options, board)), memory_(options.ram_base, options.ram_size) {
+  assert(ValidateHardwareOptions(options_).ok());
   // Every clock and power domain any node references, in node order (deterministic names).
   for (const DtNode& n : board_.nodes) {
     for (const PhandleRef& c : n.clocks) clock(c.node, c.args);
@@ -54,6 +86,7 @@ Hardware::Hardware(const Board& board, HardwareOptions options)
   dma_.resize(board_.nodes.size());
   SysmmuBlockOptions so;
   so.version = options_.sysmmu_version;
+  so.vm = options_.sysmmu_vm;
   so.block_polls_min = options_.block_polls_min;
   so.block_polls_max = options_.block_polls_max;
   so.tlb_entries = options_.tlb_entries;

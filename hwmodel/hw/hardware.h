@@ -40,7 +40,9 @@
 namespace probestorm::hwmodel {
 
 struct HardwareOptions {
-  int sysmmu_version = 5;   // SysMMU major version of every block: 1, 3, 5 or 7
+  int sysmmu_version = 5;   // SysMMU major version of every block: 1, 3, 5 or 7; 0: the board's
+                            // `probestorm,sysmmu-version` when it has one, else 5
+  bool sysmmu_vm = false;   // v7 only: VM-capable blocks (CAPA1 VCR, the v7 VM register layout)
   int block_polls_min = 1;  // MMU_STATUS reads until a BLOCK shows: uniform in [min, max]
   int block_polls_max = 3;
   int tlb_entries = 32;     // per SysMMU
@@ -48,12 +50,18 @@ struct HardwareOptions {
   uint64_t ram_size = PhysMemory::kDefaultSize;
 };
 
-// kInvalidArgument naming the field for a bad version, poll range, TLB size or RAM layout.
+// The SysMMU version a Hardware built from `options` on `board` has (resolves 0 as above).
+int EffectiveSysmmuVersion(const HardwareOptions& options, const Board& board);
+// kInvalidArgument naming the field for a bad version, poll range, TLB size or RAM layout, or
+// sysmmu_vm with a version other than 7 (the version as resolved on `board`).
+absl::Status ValidateHardwareOptions(const HardwareOptions& options, const Board& board);
+// The same with an explicit version (0 is resolved to 5, as on a board without the property).
 absl::Status ValidateHardwareOptions(const HardwareOptions& options);
 
 class Hardware {
  public:
-  // `board` must outlive the Hardware. REQUIRES: ValidateHardwareOptions(options).ok().
+  // `board` must outlive the Hardware. REQUIRES: ValidateHardwareOptions(options, board).ok().
+  // options().sysmmu_version is the effective version afterwards.
   Hardware(const Board& board, HardwareOptions options = {});
   Hardware(const Hardware&) = delete;
   Hardware& operator=(const Hardware&) = delete;

@@ -128,6 +128,13 @@ inline HardwareOptions Version(int v) {
   return o;
 }
 
+// A VM-capable v7 (the v7 VM register layout).
+inline HardwareOptions V7Vm() {
+  HardwareOptions o = Version(7);
+  o.sysmmu_vm = true;
+  return o;
+}
+
 // Page tables written like exynos-iommu.c does. prot: 0 none, 1 R, 2 W, 3 RW (IOMMU_READ=1,
 // IOMMU_WRITE=2).
 class PageTables {
@@ -186,8 +193,9 @@ inline void ClocksOff(Hardware& hw, int node) {
   for (auto& c : hw.NodeClocks(node)) c.gate->disable_unprepare();
 }
 
-// __sysmmu_enable(): clocks on; BLOCK (polled), CFG, PT_BASE, FLUSH_ALL, ENABLE.
-inline void EnableSysmmu(Hardware& hw, int node, PhysAddr pgtable) {
+// __sysmmu_enable(): clocks on; BLOCK (polled), CFG, PT_BASE, FLUSH_ALL, VM instance 0 on a
+// v7 whose CAPA1 has VCR (unless enable_vid is false), ENABLE.
+inline void EnableSysmmu(Hardware& hw, int node, PhysAddr pgtable, bool enable_vid = true) {
   namespace r = sysmmu_reg;
   SysmmuBlock* b = hw.sysmmu(node);
   ClocksOn(hw, node);
@@ -202,6 +210,10 @@ inline void EnableSysmmu(Hardware& hw, int node, PhysAddr pgtable) {
                                         : static_cast<uint32_t>(pgtable);
   b->writel(b->variant().pt_base, pt);
   b->writel(b->variant().flush_all, 1);
+  if (enable_vid && b->version() >= 7 && (b->readl(r::kV7Capa0) & r::kCapa0Capa1Exist) &&
+      (b->readl(r::kV7Capa1) & r::kCapa1VcrEnabled)) {
+    b->writel(r::kV7CtrlVm, b->readl(r::kV7CtrlVm) | r::kCtrlVmEnable | r::kCtrlVmFaultModeStall);
+  }
   b->writel(r::kMmuCtrl, r::kCtrlEnable);
 }
 

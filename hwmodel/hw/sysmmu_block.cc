@@ -25,13 +25,13 @@ uint32_t SysmmuVersionRegister(int major) {
   }
 }
 
-const r::Variant& SysmmuVariant(int major) {
+const r::Variant& SysmmuVariant(int major, bool vm) {
   if (major < 5) return r::kV1Variant;
   if (major < 7) return r::kV5Variant;
-  return r::kV7Variant;
+  return vm ? r::kV7VmVariant : r::kV7Variant;
 }
 
-std::string SysmmuRegName(int major, uint32_t offset) {
+std::string SysmmuRegName(int major, uint32_t offset, bool vm) {
   switch (offset) {
     case r::kMmuCtrl: return "MMU_CTRL";
     case r::kMmuCfg: return "MMU_CFG";
@@ -39,7 +39,7 @@ std::string SysmmuRegName(int major, uint32_t offset) {
     case r::kMmuVersion: return "MMU_VERSION";
     default: break;
   }
-  const r::Variant& v = SysmmuVariant(major);
+  const r::Variant& v = SysmmuVariant(major, vm);
   if (offset == v.pt_base) return "PT_BASE";
   if (offset == v.flush_all) return "FLUSH_ALL";
   if (offset == v.flush_entry) return "FLUSH_ENTRY";
@@ -49,13 +49,14 @@ std::string SysmmuRegName(int major, uint32_t offset) {
   if (offset == v.int_status) return "INT_STATUS";
   if (offset == v.int_clear) return "INT_CLEAR";
   if (offset == v.fault_info) return "FAULT_INFO";
+  if (offset == v.fault_va) return "FAULT_VA";
   if (major < 5) {
     if (offset == r::kPageFaultAddr) return "PAGE_FAULT_ADDR";
     if (offset == r::kAwFaultAddr) return "AW_FAULT_ADDR";
     if (offset == r::kArFaultAddr) return "AR_FAULT_ADDR";
     if (offset == r::kDefaultSlaveAddr) return "DEFAULT_SLAVE_ADDR";
-  } else {
-    if (offset == r::kV5FaultArVa) return major >= 7 ? "FAULT_VA" : "FAULT_AR_VA";
+  } else if (!vm) {
+    if (offset == r::kV5FaultArVa) return "FAULT_AR_VA";
     if (offset == r::kV5FaultAwVa) return "FAULT_AW_VA";
   }
   if (major >= 7) {
@@ -73,6 +74,7 @@ const char* SysmmuFaultName(SysmmuFault f) {
     case SysmmuFault::kPage: return "PAGE";
     case SysmmuFault::kAccess: return "ACCESS PROTECTION";
     case SysmmuFault::kBusError: return "BUS ERROR";
+    case SysmmuFault::kMultiHit: return "MULTI-HIT";
   }
   return "?";
 }
@@ -97,7 +99,7 @@ SysmmuBlock::SysmmuBlock(std::string device_name, SysmmuBlockOptions options, Ph
                          std::vector<GateClock> clocks, PowerDomain* domain, harness::Rng rng)
     : name_(std::move(device_name)),
       options_(options),
-      variant_(&SysmmuVariant(options.version)),
+      variant_(&SysmmuVariant(options.version, options.vm)),
       memory_(memory),
       clocks_(std::move(clocks)),
       domain_(domain),
@@ -105,6 +107,7 @@ SysmmuBlock::SysmmuBlock(std::string device_name, SysmmuBlockOptions options, Ph
       tlb_(static_cast<size_t>(options.tlb_entries > 0 ? options.tlb_entries : 1)),
       flpd_(static_cast<size_t>(options.flpd_entries > 0 ? options.flpd_entries : 1)) {
   assert(IsValidSysmmuVersion(options.version));
+  assert(!options.vm || options.version == 7);
   if (domain_ != nullptr) seen_power_offs_ = domain_->power_off_count();
 }
 
@@ -162,11 +165,11 @@ void SysmmuBlock::SyncPowerLocked() {
 }
 
 void SysmmuBlock::ResetLocked() {
-  ctrl_ = cfg_ = pt_base_reg_ = int_status_ = 0;
+  ctrl_ = cfg_ = ctrl_vm_ = pt_base_reg_ = int_status_ = 0;
   fault_ar_ = fault_aw_ = fault_page_ = fault_slave_ = fault_va_ = fault_info_ = 0;
   flush_start_ = flush_end_ = 0;
   block_reads_left_ = 0;
-  for (auto& t : tlb_) t.valid = false;
+  for (auto& t : tlb_) t = TlbEntry{};
   for (auto& f : flpd_) f.valid = false;
 }
 
@@ -199,7 +202,8 @@ uint32_t SysmmuBlock::readl(uint32_t offset) {
   }
   if (!problem.empty()) {
     const std::string msg = absl::StrFormat("%s: readl of %s (0x%03x)%s", name_,
-                                            SysmmuRegName(options_.version, offset), offset, problem);
+                                            SysmmuRegName(options_.version, offset, options_.vm), offset,
+                                            problem);
     harness::TraceLog(name_, "readl", msg);
     harness::Violation(harness::InvariantId::kGatedRegisterAccess, msg, {name_});
   }
@@ -222,7 +226,7 @@ void SysmmuBlock::writel(uint32_t offset, uint32_t value) {
       ++gated_accesses_;
     }
   }
-  const std::string reg = SysmmuRegName(options_.version, offset);
+  const std::string reg = SysmmuRegName(options_.version, offset, options_.vm);
   if (!problem.empty()) {
     const std::string msg =
         absl::StrFormat("%s: writel of %s (0x%03x) = 0x%x%s", name_, reg, offset, value, problem);
@@ -258,19 +262,21 @@ uint32_t SysmmuBlock::ReadLocked(uint32_t offset) {
   if (offset == v.int_status) return int_status_;
   if (offset == v.flush_start) return flush_start_;
   if (offset == v.flush_end) return flush_end_;
+  if (offset == v.fault_va) return fault_va_;
+  if (offset == v.fault_info) return fault_info_;
   if (ver < 5) {
     if (offset == r::kPageFaultAddr) return fault_page_;
     if (offset == r::kAwFaultAddr) return fault_aw_;
     if (offset == r::kArFaultAddr) return fault_ar_;
     if (offset == r::kDefaultSlaveAddr) return fault_slave_;
-  } else {
-    if (offset == r::kV5FaultArVa) return ver >= 7 ? fault_va_ : fault_ar_;
+  } else if (!options_.vm) {
+    if (offset == r::kV5FaultArVa) return fault_ar_;
     if (offset == r::kV5FaultAwVa) return fault_aw_;
   }
   if (ver >= 7) {
-    if (offset == v.fault_info) return fault_info_;
     if (offset == r::kV7Capa0) return r::kCapa0Capa1Exist;
-    if (offset == r::kV7Capa1) return 0;  // no VCR: the non-VM v7 layout
+    if (offset == r::kV7Capa1) return options_.vm ? r::kCapa1VcrEnabled : 0;
+    if (options_.vm && offset == r::kV7CtrlVm) return ctrl_vm_;
   }
   return 0;  // write-only (flush, INT_CLEAR) or unknown
 }
@@ -291,6 +297,10 @@ void SysmmuBlock::WriteLocked(uint32_t offset, uint32_t value) {
   }
   if (offset == r::kMmuCfg) {
     cfg_ = value;
+    return;
+  }
+  if (options_.vm && offset == r::kV7CtrlVm) {
+    ctrl_vm_ = value & (r::kCtrlVmEnable | r::kCtrlVmFaultModeStall);
     return;
   }
   if (offset == v.pt_base) {
@@ -325,6 +335,31 @@ void SysmmuBlock::WriteLocked(uint32_t offset, uint32_t value) {
     return;
   }
   // Read-only (STATUS, VERSION, INT_STATUS, fault addresses, CAPA) or unknown: ignored.
+}
+
+void SysmmuBlock::CacheLocked(const TlbEntry& entry) {
+  const size_t slot = tlb_next_;
+  tlb_next_ = (tlb_next_ + 1) % tlb_.size();
+  TlbEntry& n = tlb_[slot];
+  n = entry;
+  n.overlap = false;
+  const uint64_t lo = n.va;
+  const uint64_t hi = lo + (uint64_t{1} << n.shift);
+  for (size_t i = 0; i < tlb_.size(); ++i) {
+    TlbEntry& t = tlb_[i];
+    if (i == slot || !t.valid) continue;
+    const uint64_t tlo = t.va;
+    const uint64_t thi = tlo + (uint64_t{1} << t.shift);
+    if (tlo < hi && lo < thi) n.overlap = t.overlap = true;
+  }
+}
+
+bool SysmmuBlock::MultiHitLocked(Iova iova) const {
+  int matches = 0;
+  for (const TlbEntry& t : tlb_) {
+    if (t.valid && ((iova ^ t.va) >> t.shift) == 0) ++matches;
+  }
+  return matches > 1;
 }
 
 void SysmmuBlock::InvalidateLocked(uint64_t start, uint64_t end) {
@@ -413,6 +448,12 @@ TranslateResult SysmmuBlock::Translate(Iova iova, bool write) {
       res.detail = absl::StrCat("power domain ", domain_->name(), " off");
       return res;
     }
+    if (options_.vm && !(ctrl_vm_ & r::kCtrlVmEnable)) {
+      res.kind = TranslateResult::Kind::kBypass;
+      res.phys = iova;
+      res.detail = "VM context 0 disabled (CTRL_VM)";
+      return res;
+    }
     if (ctrl_ & r::kCtrlBlockBit) {
       res.kind = TranslateResult::Kind::kStalled;
       res.detail = "blocked";
@@ -444,7 +485,14 @@ TranslateResult SysmmuBlock::Translate(Iova iova, bool write) {
       const TlbEntry& t = tlb_[found];
       tlb_last_hit_ = found;
       ++tlb_hits_;
-      if (eap && !ProtAllows(t.prot, write)) {
+      if (t.overlap && MultiHitLocked(iova)) {
+        res.kind = TranslateResult::Kind::kFault;
+        res.fault = SysmmuFault::kMultiHit;
+        res.tlb_hit = true;
+        res.detail = absl::StrFormat("two TLB entries match 0x%08x (a stale entry left by a missing "
+                                     "flush under a newer one)", iova);
+        raise = LatchFaultLocked(iova, write, res.fault);
+      } else if (eap && !ProtAllows(t.prot, write)) {
         res.kind = TranslateResult::Kind::kFault;
         res.fault = SysmmuFault::kAccess;
         res.tlb_hit = true;
@@ -519,9 +567,7 @@ TranslateResult SysmmuBlock::WalkLocked(Iova iova, bool write) {
         return res;
       }
       const PhysAddr pa = (PhysAddr{lv1} << shift) & ~PhysAddr{0xFFFFF};
-      TlbEntry& t = tlb_[tlb_next_];
-      tlb_next_ = (tlb_next_ + 1) % tlb_.size();
-      t = {true, iova & ~0xFFFFFu, 20, prot, pa};
+      CacheLocked({true, iova & ~0xFFFFFu, 20, prot, pa});
       res.kind = TranslateResult::Kind::kTranslated;
       res.phys = pa + (iova & 0xFFFFF);
       return res;
@@ -558,9 +604,7 @@ TranslateResult SysmmuBlock::WalkLocked(Iova iova, bool write) {
       }
       const uint8_t page_shift = small ? 12 : 16;
       const PhysAddr pa = (PhysAddr{lv2} << shift) & ~((PhysAddr{1} << page_shift) - 1);
-      TlbEntry& t = tlb_[tlb_next_];
-      tlb_next_ = (tlb_next_ + 1) % tlb_.size();
-      t = {true, iova & ~((uint32_t{1} << page_shift) - 1), page_shift, prot, pa};
+      CacheLocked({true, iova & ~((uint32_t{1} << page_shift) - 1), page_shift, prot, pa});
       res.kind = TranslateResult::Kind::kTranslated;
       res.phys = pa + (iova & ((uint32_t{1} << page_shift) - 1));
       return res;
@@ -584,6 +628,10 @@ bool SysmmuBlock::LatchFaultLocked(Iova iova, bool write, SysmmuFault fault) {
         bit = write ? r::kV1IntAwAccess : r::kV1IntArAccess;
         (write ? fault_aw_ : fault_ar_) = iova;
         break;
+      case SysmmuFault::kMultiHit:
+        bit = write ? r::kV1IntAwMultiHit : r::kV1IntArMultiHit;
+        (write ? fault_aw_ : fault_ar_) = iova;
+        break;
       default:  // kBusError, kPtw
         bit = r::kV1IntBusError;
         fault_slave_ = iova;
@@ -593,6 +641,7 @@ bool SysmmuBlock::LatchFaultLocked(Iova iova, bool write, SysmmuFault fault) {
     switch (fault) {
       case SysmmuFault::kPage: bit = r::kV5IntPage; break;
       case SysmmuFault::kAccess: bit = r::kV5IntAccess; break;
+      case SysmmuFault::kMultiHit: bit = r::kV5IntMultiHit; break;
       default: bit = r::kV5IntPtw; break;
     }
     if (write) bit += r::kV5IntAwOffset;

@@ -14,9 +14,19 @@
 //            FLUSH_RANGE 0x18, FLUSH_START 0x20, FLUSH_END 0x24, INT_STATUS 0x60, INT_CLEAR 0x64,
 //            FAULT_AR_VA 0x70, FAULT_AW_VA 0x80.
 //   v7 only  FAULT_VA 0x70 (= AR/AW VA of the last fault), FAULT_INFO 0x78 (bit 20 = write),
-//            CAPA0 0x870 (bit 11 CAPA1 exists: set), CAPA1 0x874 (bit 14 VCR: clear, so the
-//            driver picks the non-VM v7 layout). The VM layout (0x8000..) is not modelled:
-//            accesses to it read 0 / are ignored and traced.
+//            CAPA0 0x870 (bit 11 CAPA1 exists: set), CAPA1 0x874 (bit 14 VCR: set only for a
+//            VM-capable block, SysmmuBlockOptions::vm).
+//   v7 VM    (options.vm) CTRL_VM 0x8000 (bit 0 VM context 0 enable, bit 3 fault mode stall),
+//            PT_BASE 0x800C (phys >> 12), FLUSH_ALL 0x8010, FLUSH_ENTRY 0x8014, FLUSH_RANGE
+//            0x8018, FLUSH_START 0x8020, FLUSH_END 0x8024, INT_STATUS 0x60, INT_CLEAR 0x64,
+//            FAULT_VA 0x1000, FAULT_INFO 0x1004 (bit 20 = write). The non-VM PT_BASE, flush and
+//            fault VA registers (0x0C..0x24, 0x70..0x80) do not exist in this layout: they read 0
+//            and ignore writes. Translation needs both MMU_CTRL enable and CTRL_VM enable: with
+//            the context disabled the block passes addresses through untranslated (our reading of
+//            why __sysmmu_enable_vid runs before CTRL_ENABLE: the VM instance, not MMU_CTRL,
+//            owns the page table; a bypass is what makes a forgotten VM enable observable, as a
+//            wrong DMA landing). CTRL_VM fault mode is recorded, not modelled: faults always
+//            stall until INT_STATUS is cleared.
 //   Unknown offsets read 0 and ignore writes (traced).
 //   FLUSH_ALL: any write invalidates the whole TLB and FLPD cache. FLUSH_ENTRY: invalidates every
 //   entry containing (value & ~0xFFF). FLUSH_RANGE: any write invalidates entries overlapping
@@ -54,6 +64,12 @@
 //   garbage: fault (v5+ PTW; v1..v3 BUS ERROR with DEFAULT_SLAVE_ADDR) with the reason in
 //   TranslateResult::detail, e.g. "lv1 entry points at unallocated memory 0x0, was the zero lv2
 //   table NULL?".
+// Multi-hit: the TLB may hold two live entries for one address when a stale entry survives a
+//   missing flush and a walk caches a larger entry over it (a 4 KiB page cached, unmapped without
+//   a flush, a 1 MiB section mapped over it and walked through another address). A lookup that
+//   matches two entries is a MULTI-HIT fault (v1 AR/AW MULTI-HIT, v5+ MULTI-HIT bit 2 / 18) and
+//   translates nothing (SysmmuTlb.MultiHit*). Security faults are not raised: nothing in the
+//   model marks secure memory, so there is no honest trigger.
 // Faults latch one INT_STATUS bit (v1: 0 PAGE, 1/2 AR/AW MULTI-HIT, 3 BUS ERROR, 4/5 AR
 // SECURITY/ACCESS, 6/7 AW SECURITY/ACCESS; v5+: bits 0..4 AR {PTW, PAGE, MULTI-HIT, ACCESS,
 // SECURITY}, 16..20 the same for AW) and the fault address register(s), stall translation until
@@ -136,6 +152,8 @@ inline constexpr uint32_t kV7Capa0 = 0x870;
 inline constexpr uint32_t kV7Capa1 = 0x874;
 inline constexpr uint32_t kCapa0Capa1Exist = 1u << 11;
 inline constexpr uint32_t kCapa1VcrEnabled = 1u << 14;
+inline constexpr uint32_t kCtrlVmEnable = 1u << 0;
+inline constexpr uint32_t kCtrlVmFaultModeStall = 1u << 3;
 
 // Per-variant offsets (struct sysmmu_variant in exynos-iommu.c).
 struct Variant {
@@ -153,7 +171,6 @@ struct Variant {
 inline constexpr Variant kV1Variant = {0x14, 0x0C, 0x10, kNone, kNone, kNone, 0x18, 0x1C, kNone, kNone};
 inline constexpr Variant kV5Variant = {0x0C, 0x10, 0x14, 0x18, 0x20, 0x24, 0x60, 0x64, kNone, kNone};
 inline constexpr Variant kV7Variant = {0x0C, 0x10, 0x14, 0x18, 0x20, 0x24, 0x60, 0x64, 0x70, 0x78};
-// Documented for completeness; not modelled (CAPA1 VCR is reported clear).
 inline constexpr Variant kV7VmVariant = {0x800C, 0x8010, 0x8014, 0x8018, 0x8020, 0x8024,
                                          0x60,   0x64,   0x1000, 0x1004};
 
@@ -186,9 +203,10 @@ inline constexpr uint32_t kLv2TableBytes = kLv2Entries * 4;  // 1 KiB
 bool IsValidSysmmuVersion(int major);
 // MMU_VERSION register value for a major version.
 uint32_t SysmmuVersionRegister(int major);
-const sysmmu_reg::Variant& SysmmuVariant(int major);
-// "MMU_CTRL", "PT_BASE", ... for an offset in the given version's map; "0x0a8" when unknown.
-std::string SysmmuRegName(int major, uint32_t offset);
+// The layout of the hardware: v1..v3, v5, v7 or (vm, v7 only) the v7 VM layout.
+const sysmmu_reg::Variant& SysmmuVariant(int major, bool vm = false);
+// "MMU_CTRL", "PT_BASE", ... for an offset in the given layout; "0x0a8" when unknown.
+std::string SysmmuRegName(int major, uint32_t offset, bool vm = false);
 
 enum class SysmmuFault : uint8_t {
   kNone,
@@ -196,8 +214,10 @@ enum class SysmmuFault : uint8_t {
   kPage,       // fault entry (lv1 or lv2)
   kAccess,     // protection bits deny the access
   kBusError,   // v1..v3 equivalent of kPtw
+  kMultiHit,   // two live TLB entries match the address
 };
-const char* SysmmuFaultName(SysmmuFault f);  // "PTW", "PAGE", "ACCESS PROTECTION", "BUS ERROR"
+// "PTW", "PAGE", "ACCESS PROTECTION", "BUS ERROR", "MULTI-HIT"
+const char* SysmmuFaultName(SysmmuFault f);
 
 struct TranslateResult {
   enum class Kind : uint8_t {
@@ -217,6 +237,7 @@ struct TranslateResult {
 
 struct SysmmuBlockOptions {
   int version = 5;          // major: 1, 3, 5 or 7
+  bool vm = false;          // v7 only: CAPA1 advertises VCR, the VM register layout
   int block_polls_min = 1;  // MMU_STATUS reads until a BLOCK is visible: uniform in [min, max]
   int block_polls_max = 3;
   int tlb_entries = 32;     // fully associative, round-robin replacement
@@ -231,7 +252,7 @@ class SysmmuBlock {
   };
 
   // `memory` and the gates / domain must outlive the block; `domain` may be null (always on).
-  // REQUIRES: IsValidSysmmuVersion(options.version).
+  // REQUIRES: IsValidSysmmuVersion(options.version), and version 7 if options.vm.
   SysmmuBlock(std::string device_name, SysmmuBlockOptions options, PhysMemory* memory,
               std::vector<GateClock> clocks, PowerDomain* domain, harness::Rng rng);
   SysmmuBlock(const SysmmuBlock&) = delete;
@@ -250,6 +271,7 @@ class SysmmuBlock {
   // ---- observers (no schedule point, no gating check)
   const std::string& device_name() const { return name_; }
   int version() const { return options_.version; }
+  bool vm() const { return options_.vm; }
   const sysmmu_reg::Variant& variant() const { return *variant_; }
   int pg_ent_shift() const;
   bool enabled() const;   // CTRL bit0 (as last written, ignoring a pending power-off reset)
@@ -269,6 +291,8 @@ class SysmmuBlock {
     uint8_t shift = 12;    // 12, 16, 20
     uint8_t prot = 3;      // 0 none, 1 R, 2 W, 3 RW
     PhysAddr pa = 0;
+    bool overlap = false;  // another entry overlapped it when either was cached (a hint:
+                           // set on both, cleared only by replacing this entry)
   };
   struct FlpdEntry {
     bool valid = false;
@@ -284,6 +308,9 @@ class SysmmuBlock {
   uint32_t ReadLocked(uint32_t offset);
   void WriteLocked(uint32_t offset, uint32_t value);
   void InvalidateLocked(uint64_t start, uint64_t end);  // [start, end)
+  void CacheLocked(const TlbEntry& entry);               // round-robin slot, overlap hints
+  // True when more than one valid entry matches iova.
+  bool MultiHitLocked(Iova iova) const;
   TranslateResult WalkLocked(Iova iova, bool write);
   // Latches the fault; returns true if an IRQ task must be spawned (after unlocking).
   bool LatchFaultLocked(Iova iova, bool write, SysmmuFault fault);
@@ -303,6 +330,7 @@ class SysmmuBlock {
   uint64_t seen_power_offs_ = 0;
   uint32_t ctrl_ = 0;
   uint32_t cfg_ = 0;
+  uint32_t ctrl_vm_ = 0;         // v7 VM CTRL_VM
   uint32_t pt_base_reg_ = 0;
   uint32_t int_status_ = 0;
   uint32_t fault_ar_ = 0;        // v1 AR_FAULT_ADDR / v5 FAULT_AR_VA

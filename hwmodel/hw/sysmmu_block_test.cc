@@ -2,7 +2,9 @@
 
 #include <set>
 #include <string>
+#include <tuple>
 
+#include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "hwmodel/hw/hw_test_util.h"
@@ -43,7 +45,7 @@ TEST(SysmmuVersion, RegisterValuesPerVersion) {
     EXPECT_EQ(major, static_cast<uint32_t>(v));
     if (v == 7) {
       EXPECT_EQ(capa0 & r::kCapa0Capa1Exist, r::kCapa0Capa1Exist);
-      EXPECT_EQ(capa1 & r::kCapa1VcrEnabled, 0u);  // non-VM layout
+      EXPECT_EQ(capa1 & r::kCapa1VcrEnabled, 0u);  // non-VM layout unless asked for (SysmmuVm.*)
     } else {
       EXPECT_EQ(capa0, 0u);
     }
@@ -657,6 +659,218 @@ TEST(SysmmuDeterminism, SameSeedSameTraceHash) {
   EXPECT_EQ(scenario(3), scenario(3));
   EXPECT_EQ(scenario(4), scenario(4));
 }
+
+// ---- v7 VM register layout
+
+TEST(SysmmuVm, CapaAdvertisesVcrAndNamesFollowTheVmLayout) {
+  uint32_t capa0 = 0, capa1 = 0;
+  auto run = RunHw(testing::V7Vm(), [&](Hardware& hw) {
+    testing::ClocksOn(hw, kSysmmu0);
+    SysmmuBlock* b = hw.sysmmu(kSysmmu0);
+    capa0 = b->readl(r::kV7Capa0);
+    capa1 = b->readl(r::kV7Capa1);
+    EXPECT_TRUE(b->vm());
+    EXPECT_EQ(b->variant().pt_base, 0x800Cu);
+  });
+  EXPECT_TRUE(run.result.findings.empty());
+  EXPECT_EQ(capa0 & r::kCapa0Capa1Exist, r::kCapa0Capa1Exist);
+  EXPECT_EQ(capa1 & r::kCapa1VcrEnabled, r::kCapa1VcrEnabled);
+  EXPECT_EQ(SysmmuRegName(7, 0x800C, true), "PT_BASE");
+  EXPECT_EQ(SysmmuRegName(7, 0x8010, true), "FLUSH_ALL");
+  EXPECT_EQ(SysmmuRegName(7, 0x60, true), "INT_STATUS");
+  EXPECT_EQ(SysmmuRegName(7, 0x1000, true), "FAULT_VA");
+  EXPECT_EQ(SysmmuRegName(7, 0x1004, true), "FAULT_INFO");
+  EXPECT_EQ(SysmmuRegName(7, 0x8000, true), "CTRL_VM");
+  EXPECT_EQ(SysmmuRegName(7, 0x0C, true), "0x00c");  // the non-VM PT_BASE is not there
+  EXPECT_EQ(SysmmuRegName(7, 0x0C), "PT_BASE");
+}
+
+TEST(SysmmuVm, TranslatesOnlyWithVmContextEnabled) {
+  TranslateResult off, on;
+  PhysAddr p = 0;
+  uint32_t ctrl_vm = 0;
+  auto run = RunHw(testing::V7Vm(), [&](Hardware& hw) {
+    PhysMemory& m = hw.memory();
+    PageTables pt(m, 7);
+    p = m.AllocPages(0, "buf");
+    pt.MapSmall(0x1000'0000, p);
+    SysmmuBlock* b = hw.sysmmu(kSysmmu0);
+    EnableSysmmu(hw, kSysmmu0, pt.lv1(), /*enable_vid=*/false);
+    off = b->Translate(0x1000'0010, false);
+    EnableSysmmu(hw, kSysmmu0, pt.lv1());
+    ctrl_vm = b->readl(r::kV7CtrlVm);
+    on = b->Translate(0x1000'0010, false);
+  });
+  EXPECT_TRUE(run.result.findings.empty());
+  EXPECT_EQ(off.kind, Kind::kBypass);
+  EXPECT_EQ(off.phys, 0x1000'0010u);
+  EXPECT_THAT(off.detail, HasSubstr("VM context 0 disabled"));
+  EXPECT_EQ(ctrl_vm, r::kCtrlVmEnable | r::kCtrlVmFaultModeStall);
+  EXPECT_EQ(on.kind, Kind::kTranslated) << on.detail;
+  EXPECT_EQ(on.phys, p + 0x10);
+}
+
+TEST(SysmmuVm, NonVmV7NeedsNoVmEnableAndHasNoCtrlVm) {
+  TranslateResult t;
+  PhysAddr p = 0;
+  uint32_t ctrl_vm = 1;
+  RunHw(Version(7), [&](Hardware& hw) {
+    PhysMemory& m = hw.memory();
+    PageTables pt(m, 7);
+    p = m.AllocPages(0, "buf");
+    pt.MapSmall(0x1000'0000, p);
+    SysmmuBlock* b = hw.sysmmu(kSysmmu0);
+    EnableSysmmu(hw, kSysmmu0, pt.lv1(), /*enable_vid=*/false);
+    b->writel(r::kV7CtrlVm, r::kCtrlVmEnable);
+    ctrl_vm = b->readl(r::kV7CtrlVm);
+    t = b->Translate(0x1000'0000, false);
+  });
+  EXPECT_EQ(ctrl_vm, 0u);
+  EXPECT_EQ(t.kind, Kind::kTranslated);
+  EXPECT_EQ(t.phys, p);
+}
+
+TEST(SysmmuVm, NonVmRegistersAreAbsentAndFaultsLatchAtTheVmOffsets) {
+  uint32_t legacy_pt = 1, vm_pt = 0, status = 0, va = 0, info = 0, legacy_va = 1;
+  TranslateResult t;
+  PhysAddr lv1 = 0;
+  RunHw(testing::V7Vm(), [&](Hardware& hw) {
+    PhysMemory& m = hw.memory();
+    PageTables pt(m, 7);
+    lv1 = pt.lv1();
+    EnableSysmmu(hw, kSysmmu0, pt.lv1());
+    SysmmuBlock* b = hw.sysmmu(kSysmmu0);
+    b->writel(r::kV5Variant.pt_base, 0x1234);  // 0x0C: not a register in the VM layout
+    legacy_pt = b->readl(r::kV5Variant.pt_base);
+    vm_pt = b->readl(r::kV7VmVariant.pt_base);
+    t = b->Translate(0x2000'0040, true);  // lv1 fault entry
+    status = b->readl(r::kV7VmVariant.int_status);
+    va = b->readl(r::kV7VmVariant.fault_va);
+    info = b->readl(r::kV7VmVariant.fault_info);
+    legacy_va = b->readl(r::kV5FaultAwVa);
+  });
+  EXPECT_EQ(legacy_pt, 0u);
+  EXPECT_EQ(vm_pt, static_cast<uint32_t>(lv1 >> 12));
+  EXPECT_EQ(t.fault, SysmmuFault::kPage);
+  EXPECT_EQ(status, 1u << (r::kV5IntPage + r::kV5IntAwOffset));
+  EXPECT_EQ(va, 0x2000'0040u);
+  EXPECT_EQ(info & r::kV7FaultInfoWrite, r::kV7FaultInfoWrite);
+  EXPECT_EQ(legacy_va, 0u);
+}
+
+TEST(SysmmuVm, OptionsRejectVmOffV7AndResolveTheBoardVersion) {
+  HardwareOptions o;
+  o.sysmmu_version = 5;
+  o.sysmmu_vm = true;
+  absl::Status s = ValidateHardwareOptions(o);
+  EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
+  EXPECT_THAT(std::string(s.message()), HasSubstr("sysmmu_vm"));
+  EXPECT_THAT(std::string(s.message()), HasSubstr("the version is 5"));
+  o.sysmmu_version = 7;
+  EXPECT_TRUE(ValidateHardwareOptions(o).ok());
+
+  Board board = testing::TestBoard();
+  HardwareOptions from_board;
+  from_board.sysmmu_version = 0;
+  EXPECT_EQ(EffectiveSysmmuVersion(from_board, board), 5);  // no property: 5
+  board.sysmmu_version = 3;
+  EXPECT_EQ(EffectiveSysmmuVersion(from_board, board), 3);  // the board's
+  from_board.sysmmu_vm = true;
+  s = ValidateHardwareOptions(from_board, board);
+  EXPECT_THAT(std::string(s.message()), HasSubstr("probestorm,sysmmu-version"));
+  from_board.sysmmu_vm = false;
+  Hardware hw(board, from_board);
+  EXPECT_EQ(hw.sysmmu(kSysmmu0)->version(), 3);
+  EXPECT_EQ(hw.options().sysmmu_version, 3);
+  HardwareOptions explicit_v7 = Version(7);  // an explicit version wins over the board's
+  EXPECT_EQ(EffectiveSysmmuVersion(explicit_v7, board), 7);
+  Hardware hw7(board, explicit_v7);
+  EXPECT_EQ(hw7.sysmmu(kSysmmu0)->version(), 7);
+}
+
+// ---- multi-hit
+
+struct MultiHitRun {
+  TranslateResult first, other, hit;
+  uint32_t status = 0, addr = 0;
+  PhysAddr small = 0, section = 0;
+};
+
+// Caches a 4 KiB page at 0x3000'5000, unmaps it, maps a 1 MiB section over 0x3000'0000, runs
+// `between` (a flush or nothing), walks 0x3008'0000 (caches the section), then accesses
+// 0x3000'5000 again.
+MultiHitRun StaleSmallUnderSection(HardwareOptions o, bool write,
+                                   const std::function<void(SysmmuBlock*)>& between) {
+  MultiHitRun out;
+  const int v = o.sysmmu_version;
+  RunHw(o, [&](Hardware& hw) {
+    PhysMemory& m = hw.memory();
+    PageTables pt(m, v);
+    out.small = m.AllocPages(0, "small");
+    out.section = m.AllocPages(8, "section");
+    pt.MapSmall(0x3000'5000, out.small);
+    EnableSysmmu(hw, kSysmmu0, pt.lv1());
+    SysmmuBlock* b = hw.sysmmu(kSysmmu0);
+    out.first = b->Translate(0x3000'5000, write);
+    pt.UnmapSmall(0x3000'5000);
+    pt.MapSection(0x3000'0000, out.section);
+    between(b);
+    out.other = b->Translate(0x3008'0000, write);
+    out.hit = b->Translate(0x3000'5008, write);
+    out.status = b->readl(b->variant().int_status);
+    if (v < 5) {
+      out.addr = b->readl(write ? r::kAwFaultAddr : r::kArFaultAddr);
+    } else if (o.sysmmu_vm) {
+      out.addr = b->readl(b->variant().fault_va);
+    } else {
+      out.addr = b->readl(write ? r::kV5FaultAwVa : r::kV5FaultArVa);
+    }
+  });
+  return out;
+}
+
+class MultiHitTest : public ::testing::TestWithParam<std::tuple<HardwareOptions, bool>> {};
+
+TEST_P(MultiHitTest, StaleSmallPageUnderANewSectionIsAMultiHit) {
+  const auto [o, write] = GetParam();
+  // The flush that is there drops the FLPD cache's lv2 link of the section (v3.3+), not the
+  // cached small page: the flush of 0x3000'5000 is the one missing.
+  const MultiHitRun r = StaleSmallUnderSection(o, write, [](SysmmuBlock* b) {
+    b->writel(b->variant().flush_entry, 0x3008'0000 | 1);
+  });
+  EXPECT_EQ(r.first.phys, r.small);
+  EXPECT_EQ(r.other.kind, Kind::kTranslated) << r.other.detail;  // only the section matches
+  EXPECT_EQ(r.other.phys, r.section + 0x8'0000);
+  EXPECT_EQ(r.hit.kind, Kind::kFault);
+  EXPECT_EQ(r.hit.fault, SysmmuFault::kMultiHit);
+  EXPECT_THAT(r.hit.detail, HasSubstr("two TLB entries match 0x30005008"));
+  const uint32_t bit = o.sysmmu_version >= 5
+                           ? 1u << (r::kV5IntMultiHit + (write ? r::kV5IntAwOffset : 0))
+                           : 1u << (write ? r::kV1IntAwMultiHit : r::kV1IntArMultiHit);
+  EXPECT_EQ(r.status, bit);
+  EXPECT_EQ(r.addr, 0x3000'5008u);
+}
+
+TEST_P(MultiHitTest, FlushBeforeTheNewMappingLeavesOneEntry) {
+  const auto [o, write] = GetParam();
+  const MultiHitRun r = StaleSmallUnderSection(o, write, [](SysmmuBlock* b) {
+    b->writel(b->variant().flush_entry, 0x3000'5000 | 1);
+  });
+  EXPECT_EQ(r.hit.kind, Kind::kTranslated) << r.hit.detail;
+  EXPECT_EQ(r.hit.phys, r.section + 0x5008);
+  EXPECT_EQ(r.status, 0u);
+}
+
+std::string MultiHitName(const ::testing::TestParamInfo<std::tuple<HardwareOptions, bool>>& info) {
+  const auto& [o, write] = info.param;
+  return absl::StrCat("V", o.sysmmu_version, o.sysmmu_vm ? "Vm" : "", write ? "Write" : "Read");
+}
+
+INSTANTIATE_TEST_SUITE_P(AllVersions, MultiHitTest,
+                         ::testing::Combine(::testing::Values(Version(1), Version(3), Version(5),
+                                                              Version(7), testing::V7Vm()),
+                                            ::testing::Bool()),
+                         MultiHitName);
 
 }  // namespace
 }  // namespace probestorm::hwmodel
