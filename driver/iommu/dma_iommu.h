@@ -28,7 +28,7 @@ struct IovaDomain {
 
 int iommu_get_dma_cookie(Kernel& k, IommuDomain* domain);
 // 0, or -EFAULT ("specified DMA range outside IOMMU capability", "Incompatible range for DMA
-// domain") / -ENODEV (no cookie).
+// domain") / -EINVAL (no cookie).
 int iommu_dma_init_domain(IommuDomain* domain, uint64_t base, uint64_t limit, Device* dev);
 // arm64: no domain -> warning and keep the ops; DMA domain -> dev->dma_ops = &iommu_dma_ops
 // unconditionally (no look at dev->dma_ops or dev->driver); other domain types: nothing.
