@@ -37,6 +37,9 @@ constexpr std::array<InvariantInfo, static_cast<size_t>(InvariantId::kCount)> kI
      "at quiescence every available master with a loaded driver is bound or given up; no task blocked forever"},
     {InvariantId::kLockOrder, "lock-order", "model locks follow one global order"},
     {InvariantId::kDataRace, "data-race", "no unsynchronized conflicting access to tracked state"},
+    {InvariantId::kLateIommuProbe, "late-iommu-probe",
+     "(warning) no IOMMU probe succeeds for a device whose driver is already bound or binding "
+     "(v6.15+ dev_WARN \"late IOMMU probe at driver bind\")"},
 }};
 
 }  // namespace

@@ -29,6 +29,7 @@ enum class InvariantId : uint8_t {
   kStall,
   kLockOrder,
   kDataRace,
+  kLateIommuProbe,
   kCount,
 };
 

@@ -4,6 +4,7 @@
 // Each positive control checks the finding's invariant id and message text; each negative control
 // requires silence of that invariant over its seed range.
 #include <map>
+#include <set>
 
 #include "absl/strings/str_split.h"
 #include "driver/iommu/iommu_test_util.h"
@@ -129,6 +130,30 @@ TEST(InvariantControls, IommuBypassViolationForSwallowedError) {
 }
 TEST(InvariantControls, IommuBypassSilentOnV61Builtin) {
   ExpectSilent(Tm2e(), P("v6.1"), Only({InvariantId::kIommuBypass}), 1, 50);
+}
+
+// S9 on v6.15: a SysMMU's bus_iommu_probe reaches a master that is inside really_probe (or bound)
+// and whose fwspec its own of_iommu_configure built: probe_device accepts it with dev->driver set,
+// the kernel's dev_WARN. Only masters warn: every other bound device on the bus walk is rejected
+// by probe_device (no fwspec) before the warning, as 73d2f10957f5 placed it.
+TEST(InvariantControls, LateIommuProbeWarnsOnV615Modular) {
+  ExpectFires(Tm2e(), P("v6.15-modular"), InvariantId::kLateIommuProbe, 100,
+              {": late IOMMU probe at driver bind, something fishy here!", "is its driver"},
+              harness::Severity::kWarning);
+  const hwmodel::Board& b = Tm2e();
+  std::set<std::string> masters;
+  for (int m : b.masters) masters.insert(b.node(m).device_name);
+  for (uint64_t seed = 1; seed <= 30; ++seed) {
+    ModelRun r = Boot(b, P("v6.15-modular"), seed, Only({InvariantId::kLateIommuProbe}));
+    for (const auto& f : r.result.findings) {
+      ASSERT_EQ(f.devices.size(), 1u);
+      EXPECT_TRUE(masters.count(f.devices[0])) << "seed " << seed << ": " << f.message;
+    }
+  }
+}
+// With the IOMMU built in, every SysMMU registers at core_initcall, before any master probes.
+TEST(InvariantControls, LateIommuProbeSilentWithBuiltinIommuOn615) {
+  ExpectSilent(Tm2e(), P("v6.1", {"iommu_core=6.15"}), Only({InvariantId::kLateIommuProbe}), 1, 50);
 }
 
 // S1: lv1 entries filled with ZERO_LV2LINK of a NULL zero_lv2_table are walked by the hardware.

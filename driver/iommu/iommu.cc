@@ -9,9 +9,10 @@
 //        __iommu_probe_device returns at once for a device already in a group (6.6 refactor).
 //   6.15 bcb81ac6ae3c: ops come from the fwspec; a device without fwspec and without driver is
 //        firmware-parsed from the probe path; IOMMU-probing a device with dev->driver set is the
-//        dev_WARN "late IOMMU probe at driver bind, something fishy here!" (traced and counted in
-//        IommuState::late_probe_warnings, not a finding: it is the kernel's own diagnostic of the
-//        window S9, and the consequences it warns about are checked by dma-ops-on-bound).
+//        dev_WARN "late IOMMU probe at driver bind, something fishy here!", placed after
+//        probe_device accepted the device as 73d2f10957f5 placed it: a `late-iommu-probe` warning
+//        finding (the kernel's own diagnostic of the window S9; the harm it warns about is
+//        checked by dma-ops-on-bound).
 // Deliberate divergences: one bus (platform); no sysfs, no notifiers (BUS_NOTIFY_ADD_DEVICE would
 // find no ops: devices exist before any IOMMU registers in every modelled boot); no reserved
 // regions or direct mappings; try_module_get never fails (exynos-iommu has no module exit, so its
@@ -395,11 +396,6 @@ int __iommu_probe_device(Device* dev, harness::ListHead* group_list) ABSL_NO_THR
   const IommuOps* ops = nullptr;
   if (Gen(k) >= IommuCoreGen::k6_15) {
     // bcb81ac6ae3c: the probe path does the firmware parsing itself when nothing did yet.
-    if (dev->driver.Get() != nullptr) {
-      ++s.late_probe_warnings;
-      TraceLog(dev->name, "__iommu_probe_device",
-               "WARNING: late IOMMU probe at driver bind, something fishy here!");
-    }
     DevIommu* param = dev->iommu.Get();
     if ((param == nullptr || param->fwspec.Get() == nullptr) && dev->driver.Get() == nullptr &&
         dev->np->IsMaster()) {
@@ -446,6 +442,18 @@ int __iommu_probe_device(Device* dev, harness::ListHead* group_list) ABSL_NO_THR
       group_list->AddTail(&group->entry);
     }
     if (locked) group->mutex.unlock();
+  }
+  // 6.15: after iommu_init_device succeeded, i.e. after probe_device accepted the device (73d2f10957f5
+  // moved it there so that devices the IOMMU driver rejects do not warn).
+  if (Gen(k) >= IommuCoreGen::k6_15) {
+    if (const DeviceDriver* drv = dev->driver.Get()) {
+      harness::Warning(InvariantId::kLateIommuProbe,
+                       absl::StrCat(dev->name, ": late IOMMU probe at driver bind, something fishy "
+                                    "here! (__iommu_probe_device accepted it while ", drv->name,
+                                    " is its driver: of_iommu_configure ran before this IOMMU was "
+                                    "ready, the master may already be bound without it, S9)"),
+                       {dev->name});
+    }
   }
   ++iommu_book(dev).probe_ok;
   TraceLog(dev->name, "__iommu_probe_device", absl::StrCat("ok: ", group->name));

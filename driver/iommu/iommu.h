@@ -173,7 +173,6 @@ struct IommuState {
   };
   harness::RawLock holders_lock;  // bookkeeping lock: real only under the free engine
   std::vector<Holder> holders;    // guarded by holders_lock
-  uint64_t late_probe_warnings = 0;               // 6.15 dev_WARN "late IOMMU probe at driver bind"
   uint64_t bus_probes = 0;                        // bus_iommu_probe runs (coverage)
 };
 
