@@ -43,8 +43,15 @@ std::vector<DeviceLink*> PmRuntimeSupplierLinks(Device* dev) {
   return out;
 }
 
-// rpm_put_suppliers: drop every reference the consumer took on its suppliers, then let them idle.
-void RpmPutSuppliers(Device* dev) {
+// pm_request_idle: the idle check queued on pm_wq (RPM_ASYNC); it runs later in a worker, never
+// under the caller's locks.
+void RequestIdle(Device* dev);
+
+// __rpm_put_suppliers: drops every reference the consumer's resume took on its suppliers and,
+// with try_to_suspend, queues an idle check for each. The caller still has the consumer in
+// RPM_SUSPENDING or RPM_RESUMING (as __rpm_callback does), so a concurrent resume of the
+// consumer waits until the references are gone and then takes its own.
+void RpmPutSuppliers(Device* dev, bool try_to_suspend) {
   DriverCore& c = core(*dev->kernel);
   for (DeviceLink* link : PmRuntimeSupplierLinks(dev)) {
     int n;
@@ -55,11 +62,13 @@ void RpmPutSuppliers(Device* dev) {
       link->rpm_active = 0;
     }
     for (int i = 0; i < n; ++i) pm_runtime_put_noidle(link->supplier);
-    if (n > 0) {
-      pm_runtime_get_noresume(link->supplier);  // pm_request_idle(supplier): queued (RPM_ASYNC)
-      pm_runtime_put(link->supplier);
-    }
+    if (try_to_suspend) RequestIdle(link->supplier);
   }
+}
+
+// rpm_suspend_suppliers: after the consumer is RPM_SUSPENDED, maybe its suppliers can suspend.
+void RpmSuspendSuppliers(Device* dev) {
+  for (DeviceLink* link : PmRuntimeSupplierLinks(dev)) RequestIdle(link->supplier);
 }
 
 // rpm_get_suppliers.
@@ -120,7 +129,7 @@ int rpm_resume(Device* dev) ABSL_NO_THREAD_SAFETY_ANALYSIS {
   harness::TraceSpan span(dev->name, "rpm_resume");
   int ret = RpmGetSuppliers(dev);
   if (ret == 0) ret = Callback(dev, /*resume=*/true);
-  if (ret != 0) RpmPutSuppliers(dev);  // "Do that if resume fails too."
+  if (ret != 0) RpmPutSuppliers(dev, /*try_to_suspend=*/true);  // "Do that if resume fails too."
 
   EndTransition(dev, ret == 0 ? RpmStatus::kActive : RpmStatus::kSuspended);
   if (ret != 0) TraceLog(dev->name, "rpm_resume", absl::StrCat("failed: ", ErrName(ret)));
@@ -149,9 +158,11 @@ int rpm_suspend(Device* dev) ABSL_NO_THREAD_SAFETY_ANALYSIS {
 
   harness::TraceSpan span(dev->name, "rpm_suspend");
   ret = Callback(dev, /*resume=*/false);
+  // Still RPM_SUSPENDING: drop the suppliers' references before the status can change.
+  if (ret == 0) RpmPutSuppliers(dev, /*try_to_suspend=*/false);
   EndTransition(dev, ret == 0 ? RpmStatus::kSuspended : RpmStatus::kActive);
   // Maybe the suppliers are now able to suspend.
-  if (ret == 0) RpmPutSuppliers(dev);
+  if (ret == 0) RpmSuspendSuppliers(dev);
   return ret;
 }
 
@@ -165,6 +176,10 @@ int rpm_idle(Device* dev) {
               p.runtime_status.Get() == RpmStatus::kActive;
   }
   return suspend ? rpm_suspend(dev) : 0;
+}
+
+void RequestIdle(Device* dev) {
+  harness::Spawn("kworker/pm_wq:" + dev->name, [dev] { rpm_idle(dev); });
 }
 
 }  // namespace
@@ -227,10 +242,9 @@ int pm_runtime_put(Device* dev) {
     zero = u == 1;
   }
   if (!zero) return 0;
-  // RPM_ASYNC: the kernel queues the idle check on pm_wq and returns; the callback runs later in
-  // a worker, never under the caller's locks (exynos attach_dev calls pm_runtime_put with
-  // owner->rpm_lock held, and the SysMMU's suspend callback takes that lock).
-  harness::Spawn("kworker/pm_wq:" + dev->name, [dev] { rpm_idle(dev); });
+  // RPM_ASYNC: exynos attach_dev calls pm_runtime_put with owner->rpm_lock held, and the SysMMU's
+  // suspend callback takes that lock.
+  RequestIdle(dev);
   return 0;
 }
 
