@@ -209,7 +209,8 @@ class Campaign {
           std::max(0.001, std::chrono::duration<double>(until - Clock::now()).count());
     }
     const uint64_t seed = RunSeed(o_.seed, run);
-    auto m = ExecuteRun(b, prof, spec, seed, strategy);
+    const bool keep_trace = o_.keep_free_traces && o_.engine.engine == "free";
+    auto m = ExecuteRun(b, prof, spec, seed, strategy, keep_trace);
     if (uncounted) return;
     const double wall = Elapsed();
     std::lock_guard<std::mutex> l(mu_);
@@ -264,6 +265,19 @@ class Campaign {
       rec.token = MakeToken(o_, board, profile, run, f, r.trace_hash, dfs_ ? &m->schedule : nullptr);
       distinct_[key] = std::move(rec);
     }
+    if (keep_trace && !r.findings.empty()) KeepFreeTrace(run, std::move(*m));
+  }
+
+  // REQUIRES: mu_. `m` reported findings; it replaces kept runs of higher index.
+  void KeepFreeTrace(uint64_t run, kernel::ModelRun m) {
+    std::vector<std::string> take;
+    for (const harness::Finding& f : m.result.findings) {
+      auto it = result_.free_traces.find(f.invariant);
+      if (it == result_.free_traces.end() || it->second.run > run) take.push_back(f.invariant);
+    }
+    if (take.empty()) return;
+    auto shared = std::make_shared<const kernel::ModelRun>(std::move(m));
+    for (const std::string& id : take) result_.free_traces[id] = {run, shared};
   }
 
   CampaignResult Finish() {

@@ -79,6 +79,10 @@ struct CampaignOptions {
   // it, a run still going is cut and discarded, and CampaignResult::out_of_time says whether runs
   // were left undone. The epoch (default) means none.
   std::chrono::steady_clock::time_point hard_deadline{};
+  // Free engine only: runs keep every trace event, and the campaign keeps the run of the first
+  // finding of each invariant (CampaignResult::free_traces). A free run cannot be re-run for its
+  // trace the way a controlled one is: the OS schedule does not repeat.
+  bool keep_free_traces = false;
 };
 
 struct FoundRecord {
@@ -112,6 +116,12 @@ struct CampaignResult {
   std::map<std::string, InvariantCount> summary;   // by invariant id
   bool stopped_early = false;
   bool out_of_time = false;       // hard_deadline came before every requested run finished
+  // keep_free_traces: by invariant, the lowest-numbered run that reported it, with every event.
+  struct KeptRun {
+    uint64_t run = 0;
+    std::shared_ptr<const kernel::ModelRun> model;
+  };
+  std::map<std::string, KeptRun> free_traces;
   bool Violated() const;
 };
 

@@ -22,10 +22,23 @@
 namespace probestorm::stress {
 namespace {
 
-// Re-runs a finding's run with keep_trace and writes its Chrome trace and log.
-void WriteFindingTrace(const CampaignOptions& o, const FoundRecord& rec, const std::string& chrome,
-                       const std::string& log, std::vector<std::string>& written) {
-  if (o.engine.engine == "free") return;
+// Writes the Chrome trace and log of a finding's run: a free run's as it was recorded during the
+// campaign, a controlled run re-run with keep_trace.
+void WriteFindingTrace(const CampaignOptions& o, const CampaignResult& res, const FoundRecord& rec,
+                       const std::string& chrome, const std::string& log,
+                       std::vector<std::string>& written) {
+  if (o.engine.engine == "free") {
+    auto it = res.free_traces.find(rec.finding.invariant);
+    if (it == res.free_traces.end() || it->second.run != rec.run) return;
+    absl::Status s = WriteTraceFiles(*it->second.model, chrome, log);
+    if (!s.ok()) {
+      std::fprintf(stderr, "probestorm: warning: %s\n", std::string(s.message()).c_str());
+      return;
+    }
+    if (!chrome.empty()) written.push_back(chrome);
+    if (!log.empty()) written.push_back(log);
+    return;
+  }
   const auto& board = *o.boards[static_cast<size_t>(rec.board)].board;
   const auto& profile = o.profiles[static_cast<size_t>(rec.profile)];
   std::unique_ptr<harness::Strategy> replay;
@@ -108,6 +121,8 @@ int RunCommand(const SubcommandArgs& args) {
   std::string junit_path = absl::GetFlag(FLAGS_junit);
   if (report_path.empty() && !out_dir.empty()) report_path = JoinPath(out_dir, "report.json");
   if (junit_path.empty() && !out_dir.empty()) junit_path = JoinPath(out_dir, "junit.xml");
+  o.keep_free_traces = !out_dir.empty() || !absl::GetFlag(FLAGS_trace).empty() ||
+                       !absl::GetFlag(FLAGS_log).empty();
 
   std::vector<std::string> board_names, profile_names;
   for (const auto& b : o.boards) board_names.push_back(b.spec);
@@ -198,15 +213,16 @@ int RunCommand(const SubcommandArgs& args) {
     if (!traced.insert(rec.finding.invariant).second) continue;
     std::string chrome = out_dir.empty() ? "" : JoinPath(out_dir, absl::StrCat("trace-", rec.finding.invariant, ".json"));
     std::string log = out_dir.empty() ? "" : JoinPath(out_dir, absl::StrCat("log-", rec.finding.invariant, ".txt"));
-    WriteFindingTrace(o, rec, chrome, log, written);
+    WriteFindingTrace(o, res, rec, chrome, log, written);
     if (first && (!trace_flag.empty() || !log_flag.empty())) {
-      WriteFindingTrace(o, rec, trace_flag, log_flag, written);
+      WriteFindingTrace(o, res, rec, trace_flag, log_flag, written);
     }
     first = false;
   }
   if (!written.empty()) std::printf("artifacts: %s\n", absl::StrJoin(written, ", ").c_str());
   if (o.engine.engine == "free" && !res.findings.empty()) {
-    std::printf("note: the free engine is not deterministic; traces are not re-created\n");
+    std::printf("note: the free engine is not deterministic: its traces were recorded during the "
+                "campaign, and replay re-runs the seed without reproducing the OS schedule\n");
   }
 
   if (report.Violated()) {
