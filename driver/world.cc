@@ -20,19 +20,27 @@ ModelRun RunIn(harness::Engine& engine, const hwmodel::Board& board, const Profi
   harness::Engine::Scope scope(engine);
   hwmodel::Hardware hw(board, HardwareOptionsFor(profile.knobs));
   Kernel kernel(board, profile.knobs, &hw);
-  exynos_iommu_register(kernel);
-  dma_masters_register(kernel);
+  RegisterModelDrivers(kernel);
   StartBoot(kernel);
   StartChurn(kernel);
   out.result = engine.Run();
-  const bool quiescent = out.result.ending == harness::Ending::kQuiescent;
-  for (auto& check : kernel.end_checks) check(out.result.findings, quiescent);
+  RunEndChecks(kernel, out.result);
   if (engine.options().keep_trace) out.trace = engine.trace().Events();
   for (uint32_t t = 0; t <= out.result.tasks; ++t) out.task_names.push_back(engine.TaskName(t));
   return out;
 }
 
 }  // namespace
+
+void RegisterModelDrivers(Kernel& k) {
+  exynos_iommu_register(k);
+  dma_masters_register(k);
+}
+
+void RunEndChecks(Kernel& k, harness::RunResult& result) {
+  const bool quiescent = result.ending == harness::Ending::kQuiescent;
+  for (auto& check : k.end_checks) check(result.findings, quiescent);
+}
 
 ModelRun RunControlled(const hwmodel::Board& board, const Profile& profile,
                        const harness::EngineOptions& options, harness::Strategy& strategy) {

@@ -20,6 +20,8 @@
 
 namespace probestorm::kernel {
 
+class Kernel;
+
 struct ModelRun {
   harness::RunResult result;
   harness::Schedule schedule;              // controlled engine: the choices made
@@ -34,6 +36,12 @@ ModelRun RunControlled(const hwmodel::Board& board, const Profile& profile,
 // Free engine: OS threads with seeded perturbation (`perturb`: none|light|heavy); not deterministic.
 ModelRun RunFree(const hwmodel::Board& board, const Profile& profile,
                  const harness::EngineOptions& options, std::string_view perturb, double time_scale);
+
+// The pieces every run is assembled from, for tests that drive model functions directly: the
+// drivers every run registers (exynos-iommu, the DMA masters), and the end-of-run checks, which add
+// their findings to `result`.
+void RegisterModelDrivers(Kernel& k);
+void RunEndChecks(Kernel& k, harness::RunResult& result);
 
 }  // namespace probestorm::kernel
 

@@ -123,10 +123,7 @@ class IommuWorld {
         hw_(std::make_unique<hwmodel::Hardware>(
             board, HardwareOptionsFor(knobs))),
         kernel_(std::make_unique<Kernel>(board, knobs_, hw_.get())) {
-    if (register_drivers) {
-      exynos_iommu_register(*kernel_);
-      dma_masters_register(*kernel_);
-    }
+    if (register_drivers) RegisterModelDrivers(*kernel_);
   }
 
   // The kernel and hardware outlive the world: tests assert on model objects (fwspec, domains,
@@ -146,7 +143,7 @@ class IommuWorld {
 
   harness::RunResult Run() {
     harness::RunResult r = engine_.Run();
-    for (auto& check : kernel_->end_checks) check(r.findings, r.ending == harness::Ending::kQuiescent);
+    RunEndChecks(*kernel_, r);
     return r;
   }
 
