@@ -34,6 +34,64 @@ int UnusedSysmmus(const Board& b) {
   return static_cast<int>(b.sysmmus.size() - used.size());
 }
 
+// Exynos4210-like: an MFC with a left and a right SysMMU (`iommu-names`), a display controller
+// with one, and a TV mixer that is disabled together with nothing else (its SysMMU stays okay).
+constexpr DtTableRow kExynos4210[] = {
+    {"/", "", "x,board samsung,exynos4210",
+     "#address-cells=1; #size-cells=1; interrupt-parent=&gic"},
+    {"/soc", "", "simple-bus", "#address-cells=1; #size-cells=1; ranges"},
+    {"/soc/interrupt-controller@10490000", "gic", "arm,cortex-a9-gic",
+     "reg=0x10490000 0x10000; #interrupt-cells=3; interrupt-controller"},
+    {"/soc/clock-controller@10030000", "clock", "samsung,exynos4210-clock",
+     "reg=0x10030000 0x20000; #clock-cells=1"},
+    {"/soc/power-domain@10023c40", "pd_mfc", "samsung,exynos4210-pd",
+     "reg=0x10023c40 0x20; #power-domain-cells=0"},
+    {"/soc/power-domain@10023c80", "pd_lcd0", "samsung,exynos4210-pd",
+     "reg=0x10023c80 0x20; #power-domain-cells=0"},
+    {"/soc/power-domain@10023c20", "pd_tv", "samsung,exynos4210-pd",
+     "reg=0x10023c20 0x20; #power-domain-cells=0"},
+    {"/soc/codec@13400000", "", "samsung,mfc-v5",
+     "reg=0x13400000 0x10000; irqs=1; clocks=&clock 273; clock-names=mfc; power-domains=&pd_mfc; "
+     "iommus=&sysmmu_mfc_l, &sysmmu_mfc_r; iommu-names=left, right"},
+    {"/soc/fimd@11c00000", "", "samsung,exynos4210-fimd",
+     "reg=0x11c00000 0x20000; irqs=3; clocks=&clock 140; clock-names=fimd; "
+     "power-domains=&pd_lcd0; iommus=&sysmmu_fimd0"},
+    {"/soc/mixer@12c10000", "", "samsung,exynos4210-mixer",
+     "reg=0x12c10000 0x2100; irqs=1; clocks=&clock 344; clock-names=mixer; power-domains=&pd_tv; "
+     "iommus=&sysmmu_tv; status=disabled"},
+    {"/soc/sysmmu@13620000", "sysmmu_mfc_l", "samsung,exynos-sysmmu",
+     "reg=0x13620000 0x1000; irqs=1; clocks=&clock 274, &clock 273; clock-names=sysmmu, master; "
+     "power-domains=&pd_mfc; #iommu-cells=0"},
+    {"/soc/sysmmu@13630000", "sysmmu_mfc_r", "samsung,exynos-sysmmu",
+     "reg=0x13630000 0x1000; irqs=1; clocks=&clock 275, &clock 273; clock-names=sysmmu, master; "
+     "power-domains=&pd_mfc; #iommu-cells=0"},
+    {"/soc/sysmmu@11e20000", "sysmmu_fimd0", "samsung,exynos-sysmmu",
+     "reg=0x11e20000 0x1000; irqs=1; clocks=&clock 141, &clock 140; clock-names=sysmmu, master; "
+     "power-domains=&pd_lcd0; #iommu-cells=0"},
+    {"/soc/sysmmu@12e20000", "sysmmu_tv", "samsung,exynos-sysmmu",
+     "reg=0x12e20000 0x1000; irqs=1; clocks=&clock 345, &clock 344; clock-names=sysmmu, master; "
+     "power-domains=&pd_tv; #iommu-cells=0"},
+};
+
+TEST(ExynosBoardsTest, Exynos4210LikeWithALeftAndRightMfcSysmmu) {
+  const Board b = Load(kExynos4210, "4210");
+  EXPECT_EQ(b.sysmmus.size(), 4u);
+  EXPECT_EQ(b.masters.size(), 3u);  // any status: the disabled mixer too
+  EXPECT_EQ(b.devices.size(), 12u);  // soc, gic, clock, 3 domains, codec, fimd, 4 SysMMUs: the mixer is none
+  EXPECT_FALSE(b.node(b.FindPath("/soc/mixer@12c10000")).available);
+  const DtNode& mfc = b.node(b.FindDevice("13400000.codec"));
+  ASSERT_EQ(mfc.iommus.size(), 2u);
+  EXPECT_EQ(b.node(mfc.iommus[0].node).device_name, "13620000.sysmmu");
+  EXPECT_EQ(b.node(mfc.iommus[1].node).device_name, "13630000.sysmmu");
+  for (const PhandleRef& r : mfc.iommus) {
+    EXPECT_EQ(b.node(r.node).power_domains[0].node, mfc.power_domains[0].node);
+  }
+  EXPECT_EQ(UnusedSysmmus(b), 0);  // the mixer's SysMMU is listed, by a disabled master
+  absl::StatusOr<std::string> text = DescribeBoard(b, "text");
+  ASSERT_TRUE(text.ok()) << text.status();
+  EXPECT_THAT(*text, ::testing::HasSubstr("SysMMUs (4):"));
+}
+
 // Exynos4412-like: SysMMU v1/v2 clocks ("sysmmu", "master"), interrupts through a combiner, and
 // an ISP whose four SysMMUs all sit in its power domain.
 constexpr DtTableRow kExynos4412[] = {
