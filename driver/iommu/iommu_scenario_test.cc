@@ -11,6 +11,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "harness/sched/random_scheduler.h"
+#include "harness/sched/strategy.h"
 #include "harness/trace/trace.h"
 #include "hwmodel/dt/board.h"
 
@@ -105,9 +106,8 @@ TEST(IommuScenario, BuiltinV61IsCleanOfTheSeedFindings) {
 // really_probe (see the report: KERNEL.md §8(c) S3 "avoided entirely by mandatory iommus" does not
 // hold). Those are checked with the 6.7 core below.
 // Acceptance (issue 5): v6.1-modular+marek with loads in 2-25 s finds none of the four seed
-// invariants. The unlocked bus_iommu_probe of later SysMMUs can in principle still meet a master
-// in of_iommu_xlate (the window closes with the 6.2/6.7 probe lock, not with Marek's changes), but
-// it does not happen here; `probestorm run` with --runs=1000 on this profile is clean too.
+// invariants with the default (random) strategy. The unlocked bus_iommu_probe of later SysMMUs
+// still meets a master inside of_iommu_configure, though: PCT finds it (below).
 TEST(IommuScenario, MarekIsCleanOfTheFourSeedInvariants) {
   harness::InvariantSet inv = harness::InvariantSet::None();
   for (auto id : {harness::InvariantId::kXlateUninitController, harness::InvariantId::kDmaOpsOnBound,
@@ -118,6 +118,33 @@ TEST(IommuScenario, MarekIsCleanOfTheFourSeedInvariants) {
   for (uint64_t seed = 1; seed <= 200; ++seed) {
     for (const auto& f : RunTm2e(p, seed, inv)) ADD_FAILURE() << "seed " << seed << ": " << f.invariant << ": " << f.message;
   }
+}
+
+// S3 survives Marek's changes: a master whose own SysMMUs are bound re-probes from the deferred
+// worker while modprobe's later SysMMU runs bus_iommu_probe -> __iommu_probe_device on it, fails
+// probe_device and dev_iommu_free()s under the master's of_iommu_configure. PCT (depth 3) finds the
+// interleaving the random strategy misses over 1..200.
+TEST(IommuScenario, MarekStillFreesDevIommuInUseUnderPct) {
+  const Profile p = P("v6.1-modular+marek", {"exynos_load_time=uniform:2s..25s"});
+  harness::InvariantSet inv = harness::InvariantSet::None();
+  inv.Set(harness::InvariantId::kDevIommuFreedInUse);
+  uint64_t found = 0;
+  std::string msg;
+  for (uint64_t seed = 1; seed <= 400 && found == 0; ++seed) {  // first: 244
+    harness::EngineOptions o;
+    o.seed = seed;
+    o.invariants = inv;
+    o.race_detection = false;
+    auto pct = harness::MakeStrategy("pct:3");
+    ASSERT_TRUE(pct.ok());
+    ModelRun r = RunControlled(Tm2e(), p, o, **pct);
+    if (!r.result.findings.empty()) {
+      found = seed;
+      msg = r.result.findings[0].message;
+    }
+  }
+  ASSERT_NE(found, 0u) << "dev-iommu-freed-in-use never fired on v6.1-modular+marek under pct:3 over 1..400";
+  EXPECT_NE(msg.find("dev_iommu_free("), std::string::npos) << msg;
 }
 
 TEST(IommuScenario, MarekWithCore67IsCleanOfTheSeedFindings) {
