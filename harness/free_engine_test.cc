@@ -22,7 +22,9 @@ EngineOptions Opts(uint64_t seed = 1) {
   o.seed = seed;
   o.stack_bytes = 64 * 1024;
   o.wall_deadline_seconds = 30;  // a hung test fails instead of hanging the suite
-  o.max_virtual_time = 100'000 * kSec;  // at time_scale 1e6: 0.1 s of real time
+  // At time_scale 1e6: 10 s of real time, so that a loaded machine (a sanitizer build under
+  // ctest -j) still reaches quiescence before the virtual clock runs out.
+  o.max_virtual_time = 10'000'000 * kSec;
   return o;
 }
 
@@ -192,7 +194,8 @@ TEST(FreeEngine, SleepAndTimersUseScaledTime) {
   e.Spawn("armer", [fired, cancelled_fired, cancel_result] {
     Engine& en = Engine::Current();
     en.StartTimer(1 * kSec, "timer/fire", [fired] { fired->store(Now()); });
-    const TimerId c = en.StartTimer(10'000 * kSec, "timer/cancelled", [cancelled_fired] { cancelled_fired->store(true); });
+    // Far enough (about 1 s of real time) that the cancel below always comes first.
+    const TimerId c = en.StartTimer(1'000'000 * kSec, "timer/cancelled", [cancelled_fired] { cancelled_fired->store(true); });
     cancel_result->store(en.CancelTimer(c) ? 1 : 0);
   });
   RunResult r = e.Run();

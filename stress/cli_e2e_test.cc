@@ -44,13 +44,14 @@ std::string Dir(const std::string& name) {
 }
 
 // Runs `probestorm ARGS` in a clean shard environment.
-Result Probestorm(const std::string& args) {
+// `env`: extra NAME=VALUE assignments for the child (shell words).
+Result Probestorm(const std::string& args, const std::string& env = "") {
   static int n = 0;
   const std::string base = ::testing::TempDir() + "/probestorm_e2e_io" + std::to_string(getpid()) +
                            "_" + std::to_string(n++);
   const std::string cmd =
       "env -u GTEST_SHARD_INDEX -u GTEST_TOTAL_SHARDS -u JOB_COMPLETION_INDEX "
-      "-u SLURM_ARRAY_TASK_ID -u SLURM_ARRAY_TASK_COUNT " PROBESTORM_BINARY " " +
+      "-u SLURM_ARRAY_TASK_ID -u SLURM_ARRAY_TASK_COUNT " + env + " " PROBESTORM_BINARY " " +
       args + " >" + base + ".out 2>" + base + ".err";
   const int status = std::system(cmd.c_str());
   Result r;
@@ -130,8 +131,11 @@ TEST(CliE2eTest, DefaultCampaignFindsTheSeedInvariantAndExits1) {
 TEST(CliE2eTest, FreeEngineWritesTheTraceOfTheFirstFindingPerInvariant) {
   const std::string dir = Dir("free_traces");
   // A slower virtual clock than the default, so that a loaded machine (ctest -j) still boots
-  // within max_virtual_time.
-  Result a = Probestorm("run --engine=free --time_scale=50 --runs=4 --jobs=2 --out=" + dir);
+  // within max_virtual_time. Under the tsan preset, TSan reports the kernel races the model
+  // reproduces with plain accesses on purpose (dev->iommu) and would stop the run (the preset
+  // halts on the first report): not this test's subject.
+  Result a = Probestorm("run --engine=free --time_scale=50 --runs=4 --jobs=2 --out=" + dir,
+                        "TSAN_OPTIONS=\"${TSAN_OPTIONS:-} halt_on_error=0 exitcode=0\"");
   ASSERT_TRUE(a.code == 0 || a.code == 1) << a.out << a.err;
   EXPECT_THAT(a.out, HasSubstr("its traces were recorded during the campaign"));
   const Report r = LoadReport(dir + "/report.json");
