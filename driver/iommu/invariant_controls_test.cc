@@ -71,11 +71,18 @@ TEST(InvariantControls, DmaOpsOnBoundSilentOnV61Builtin) {
   ExpectSilent(Tm2e(), P("v6.1"), Only({InvariantId::kDmaOpsOnBound}), 1, 50);
 }
 
-// S3: the failed __iommu_probe_device of a master frees dev->iommu under a task in of_iommu_xlate.
+// S3: the failed __iommu_probe_device of a master frees dev->iommu while the master's own
+// of_iommu_configure uses it. Reported at the free when the master is inside one of the windows
+// iommu_dev_hold brackets, else as the NULL dereference that follows on its path (the fwspec
+// set-up and teardown re-read dev->iommu). Only a few percent of TM2E seeds hit it, and which
+// ones moves with every schedule point the boot gains, hence seeds 1..300.
 TEST(InvariantControls, DevIommuFreedInUseFiresOnV61Modular) {
-  // The master's task is inside of_iommu_xlate or of_iommu_configure (reading the fwspec after).
-  ExpectFires(Tm2e(), P("v6.1-modular"), InvariantId::kDevIommuFreedInUse, 50,
-              {"dev_iommu_free(", "uses dev->iommu in of_iommu_"});
+  ExpectFiresAs(Tm2e(), P("v6.1-modular"), InvariantId::kDevIommuFreedInUse, 300,
+                {{"dev_iommu_free(", "uses dev->iommu in of_iommu_xlate"},
+                 {"dev_iommu_free(", "uses dev->iommu in of_iommu_configure"},
+                 {"NULL pointer dereference", "in iommu_fwspec_init(", "dev->iommu is NULL"},
+                 {"NULL pointer dereference", "in iommu_fwspec_free(", "dev->iommu is NULL"},
+                 {"NULL pointer dereference", "in exynos_iommu_of_xlate("}});
 }
 // With async probing, concurrent unlocked bus probes both fail probe_device for the same
 // non-master device and both dev_iommu_free it (the kernel's NULL dereference in dev_iommu_free).

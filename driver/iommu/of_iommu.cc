@@ -6,8 +6,10 @@
 // Deliberate divergences: no PCI / iommu-map / ACPI; the `iommus` cells are passed to of_xlate as
 // parsed by the board loader; try_module_get(ops->owner) always succeeds (see iommu.cc).
 // Invariant bookkeeping: iommu-bypass reasons (explicit timeout vs swallowed error) are recorded
-// here and reported when the master binds (iommu_check_bypass); the fwspec/priv window of this
-// task is registered with iommu_dev_hold for dev-iommu-freed-in-use.
+// here and reported when the master binds (iommu_check_bypass); for dev-iommu-freed-in-use the
+// windows in which this task really uses dev->iommu are registered with iommu_dev_hold: the
+// fwspec read and free at the start of of_iommu_configure, and each of_iommu_xlate from its fwspec
+// set-up to the end of of_xlate (the kernel re-reads dev->iommu between them).
 #include "driver/iommu/of_iommu.h"
 
 #include "absl/strings/str_cat.h"
@@ -63,6 +65,8 @@ int ConfigureFwspec(Device* dev, const IommuOps** ops, XlateOutcome* out, bool* 
   Kernel& k = *dev->kernel;
   *ops = nullptr;
   *had_ops = false;
+  // The fwspec read at entry is used until iommu_fwspec_free has cleared dev->iommu->fwspec;
+  // after that the kernel keeps no pointer into dev->iommu until of_iommu_xlate takes a new one.
   iommu_dev_hold(dev, "of_iommu_configure");
   IommuFwspec* fwspec = dev_iommu_fwspec_get(dev);
   if (fwspec != nullptr) {
@@ -75,10 +79,12 @@ int ConfigureFwspec(Device* dev, const IommuOps** ops, XlateOutcome* out, bool* 
     // "In the deferred case, start again from scratch".
     iommu_fwspec_free(dev);
   }
+  iommu_dev_unhold(dev);
   int err = NO_IOMMU;
   const hwmodel::DtNode& np = k.board.node(dev->of_node);
   for (const hwmodel::PhandleRef& spec : np.iommus) {
     err = of_iommu_xlate_impl(dev, spec, out);
+    iommu_dev_unhold(dev);  // each of_iommu_xlate re-reads dev->iommu
     if (err != 0) {
       out->failed_node = spec.node;
       break;
@@ -96,7 +102,6 @@ int ConfigureFwspec(Device* dev, const IommuOps** ops, XlateOutcome* out, bool* 
     }
     *ops = fwspec->ops;
   }
-  iommu_dev_unhold(dev);
   return err;
 }
 
