@@ -1,16 +1,33 @@
 // Models drivers/base/core.c of Linux v6.1 (KERNEL.md §1.1, §2): device_add, device links
 // (device_link_add / del, device_links_check_suppliers, device_links_driver_bound, ...) and
-// fw_devlink (fw_devlink_link_device, fw_devlink_create_devlink, fw_devlink_drivers_done).
+// fw_devlink (fw_devlink_link_device, fw_devlink_create_devlink, fw_devlink_drivers_done,
+// fw_devlink_relax_cycle, best effort and wait_for_init_devices_probe).
+//
+// fw_devlink as v6.1 does it (before the v6.3 cycle-detection rework):
+//  * fw_devlink_parse_fwtree parses the device's node and every available descendant once
+//    (FWNODE_FLAG_LINKS_ADDED), so child nodes that never become devices have fwnode links too;
+//  * __fw_devlink_link_to_suppliers converts the device's own fwnode links (flags from the
+//    fw_devlink mode), and after each new device link recurses into the supplier's own suppliers
+//    (false-dependency pruning); for every available descendant it makes "proxy" links with
+//    FW_DEVLINK_FLAGS_PERMISSIVE (SYNC_STATE_ONLY: never block probe) and keeps those fwnode links
+//    for the descendant's own device, if one is added later;
+//  * __fw_devlink_link_to_consumers converts links of consumers that have a device; for a consumer
+//    without one it makes a proxy link from the consumer's nearest ancestor device unless that
+//    device is an ancestor of the supplier, again keeping the fwnode link;
+//  * cycles: a managed link device_link_add refuses, or a supplier whose nearest ancestor device
+//    already depends on the consumer, is "fixed up": fw_devlink_relax_cycle relaxes every
+//    fw_devlink link on the cycle to SYNC_STATE_ONLY and the fwnode link is dropped. No
+//    FWNODE_LINK_CYCLE marking (v6.3).
 //
 // Deliberate divergences:
-//  * fwnode links are parsed for the device's own node only; the "proxy" SYNC_STATE_ONLY links
-//    made for descendant fwnodes and the recursive linking of a new supplier to its own suppliers
-//    (false-dependency pruning) are not modelled;
-//  * cycle handling: device_link_add refuses a managed link that would close a cycle (as the
-//    kernel); fw_devlink then adds a permissive link ("Fixing up cyclic dependency") without
-//    relaxing the rest of the cycle (fw_devlink_relax_cycle);
 //  * no sync_state; no devlink class devices; device_links_read_lock (SRCU) walks copy the list
 //    under device_links_lock instead;
+//  * fw_devlink_parse_fwtree runs under fwnode_link_lock (the kernel takes it per fwnode_link_add),
+//    and device_is_dependent in the "supplier's parent depends on the consumer" test runs under
+//    device_links_lock (the kernel reads the lists unlocked there); dev->p->klist_children is
+//    guarded by device_links_lock;
+//  * FWNODE_FLAG_NEEDS_CHILD_BOUND_ON_ADD (MDIO buses) is not modelled; FWNODE_FLAG_BEST_EFFORT
+//    exists but nothing sets it (the Board does not parse /chosen stdout-path);
 //  * the device_link_add "resume the supplier during consumer probe" special case is omitted.
 #include "driver/base/core.h"
 
@@ -46,16 +63,30 @@ void EraseLink(std::vector<DeviceLink*>& v, DeviceLink* l) {
   v.erase(std::remove(v.begin(), v.end(), l), v.end());
 }
 
-// device_is_dependent(dev, target): does `target` depend on `dev` through managed links already?
-// REQUIRES: device_links_lock.
+// device_is_ancestor(dev, target): dev is a proper ancestor of target.
+bool DeviceIsAncestor(const Device* dev, const Device* target) {
+  for (const Device* p = target->parent; p != nullptr; p = p->parent) {
+    if (p == dev) return true;
+  }
+  return false;
+}
+
+// Links device_is_dependent and fw_devlink_relax_cycle do not follow: relaxed fw_devlink links
+// and proxies, exactly MANAGED | SYNC_STATE_ONLY apart from INFERRED.
+bool IsSyncStateOnlyManaged(const DeviceLink* link) {
+  return (link->flags & ~DL_FLAG_INFERRED) == (DL_FLAG_SYNC_STATE_ONLY | DL_FLAG_MANAGED);
+}
+
+// device_is_dependent(dev, target): does `target` depend on `dev` already (consumer links,
+// children, or target below dev in the tree)? REQUIRES: device_links_lock.
 bool DeviceIsDependent(const Device* dev, const Device* target, int depth = 0) {
-  if (dev == target) return true;
+  if (dev == target || DeviceIsAncestor(dev, target)) return true;
   if (depth > 64) return false;
+  for (const Device* child : dev->children) {
+    if (DeviceIsDependent(child, target, depth + 1)) return true;
+  }
   for (const DeviceLink* link : dev->consumers) {
-    if ((link->flags & (DL_FLAG_SYNC_STATE_ONLY | DL_FLAG_MANAGED)) ==
-        (DL_FLAG_SYNC_STATE_ONLY | DL_FLAG_MANAGED)) {
-      continue;
-    }
+    if (IsSyncStateOnlyManaged(link)) continue;
     if (link->consumer == target) return true;
     if (DeviceIsDependent(link->consumer, target, depth + 1)) return true;
   }
@@ -98,6 +129,26 @@ int FwDevlinkRelaxLink(DeviceLink* link) {
   return drop;
 }
 
+// fw_devlink_relax_cycle(con, sup): relaxes every fw_devlink link on a path from sup's consumers
+// (through children and consumer links) back to con. Returns whether con leads to sup.
+// REQUIRES: device_links_lock. `drops` collects runtime-PM references to drop after unlocking.
+bool FwDevlinkRelaxCycle(Device* con, Device* sup, std::vector<std::pair<Device*, int>>& drops,
+                         int depth = 0) {
+  if (con == sup) return true;
+  if (depth > 64) return false;
+  for (Device* child : con->children) {
+    if (FwDevlinkRelaxCycle(child, sup, drops, depth + 1)) return true;
+  }
+  bool ret = false;
+  for (DeviceLink* link : con->consumers) {
+    if (IsSyncStateOnlyManaged(link)) continue;
+    if (!FwDevlinkRelaxCycle(link->consumer, sup, drops, depth + 1)) continue;
+    ret = true;
+    if (int n = FwDevlinkRelaxLink(link)) drops.emplace_back(link->supplier, n);
+  }
+  return ret;
+}
+
 void DropSupplierRefs(Device* supplier, int n) {
   for (int i = 0; i < n; ++i) pm_runtime_put_noidle(supplier);
   if (n > 0) {
@@ -128,9 +179,25 @@ void FwnodeLinkDel(DriverCore& c, int consumer, int supplier)
   k.erase(std::remove(k.begin(), k.end(), consumer), k.end());
 }
 
+using RpmDrops = std::vector<std::pair<Device*, int>>;
+
+// fwnode_is_ancestor_of(ancestor, child) for DT nodes, equality included.
+bool FwnodeIsAncestorOf(const hwmodel::Board& b, int ancestor, int child) {
+  for (int n = child; n != hwmodel::kNoNode; n = b.node(n).parent) {
+    if (n == ancestor) return true;
+  }
+  return false;
+}
+
+// fw_devlink_relax_cycle under the device-links write lock, as fw_devlink_create_devlink calls it.
+void RelaxCycleLocked(DriverCore& c, Device* con, Device* sup, RpmDrops& drops) {
+  harness::MutexLock l(c.device_links_lock);
+  FwDevlinkRelaxCycle(con, sup, drops);
+}
+
 // fw_devlink_create_devlink (v6.1 form, KERNEL.md §2.1). 0: device link made; -EINVAL: fwnode
 // link invalid (dropped); -EAGAIN: keep the fwnode link. REQUIRES: fwnode_link_lock.
-int FwDevlinkCreateDevlink(DriverCore& c, Device* con, int sup_node, uint32_t flags)
+int FwDevlinkCreateDevlink(DriverCore& c, Device* con, int sup_node, uint32_t flags, RpmDrops& drops)
     ABSL_EXCLUSIVE_LOCKS_REQUIRED(c.fwnode_link_lock) {
   FwnodeState& sup = c.fwnodes[static_cast<size_t>(sup_node)];
   if (Device* sup_dev = sup.dev) {
@@ -142,6 +209,7 @@ int FwDevlinkCreateDevlink(DriverCore& c, Device* con, int sup_node, uint32_t fl
     if (device_link_add(con, sup_dev, flags) == nullptr && !(flags & DL_FLAG_SYNC_STATE_ONLY)) {
       TraceLog(con->name, "fw_devlink_create_devlink",
                absl::StrCat("Fixing up cyclic dependency with ", sup_dev->name));
+      RelaxCycleLocked(c, con, sup_dev, drops);
       device_link_add(con, sup_dev, FW_DEVLINK_FLAGS_PERMISSIVE);
       return -EINVAL;
     }
@@ -151,12 +219,16 @@ int FwDevlinkCreateDevlink(DriverCore& c, Device* con, int sup_node, uint32_t fl
   if (sup.initialized) return -EINVAL;
   // DL_FLAG_SYNC_STATE_ONLY doesn't block probing and supports cycles.
   if (flags & DL_FLAG_SYNC_STATE_ONLY) return -EAGAIN;
+  // A supplier without a device may be in a cycle with the consumer through its parent: if the
+  // supplier's nearest ancestor device already depends on the consumer, relax the whole cycle
+  // and drop this fwnode link.
   Device* parent_dev = NextParentDev(c, sup_node);
   if (parent_dev != nullptr) {
     bool dependent;
     {
       harness::MutexLock l(c.device_links_lock);
       dependent = DeviceIsDependent(con, parent_dev);
+      if (dependent) FwDevlinkRelaxCycle(con, parent_dev, drops);
     }
     if (dependent) {
       TraceLog(con->name, "fw_devlink_create_devlink",
@@ -169,15 +241,17 @@ int FwDevlinkCreateDevlink(DriverCore& c, Device* con, int sup_node, uint32_t fl
   return -EAGAIN;
 }
 
-// of_fwnode_add_links via fw_devlink_parse_fwtree (own node only). REQUIRES: fwnode_link_lock.
+// of_fwnode_add_links for one node (fw_devlink_parse_fwnode). REQUIRES: fwnode_link_lock.
 void FwDevlinkParseFwnode(DriverCore& c, int node) ABSL_EXCLUSIVE_LOCKS_REQUIRED(c.fwnode_link_lock) {
   FwnodeState& f = c.fwnodes[static_cast<size_t>(node)];
   if (f.links_added) return;
   f.links_added = true;
   for (int sup : of_fwnode_supplier_links(c.kernel.board, c.kernel.knobs, node)) {
-    // of_link_to_phandle skips suppliers flagged FWNODE_FLAG_NOT_DEVICE (KERNEL.md §2.1): e.g. a
-    // pinctrl state node purged when its controller bound before this consumer was added.
-    if (c.fwnodes[static_cast<size_t>(sup)].not_device) continue;
+    // of_link_to_phandle does not link to a supplier without a device that is flagged
+    // FWNODE_FLAG_NOT_DEVICE (e.g. a pinctrl state node purged when its controller bound) or
+    // OF_POPULATED (claimed by an OF_DECLARE early driver).
+    const FwnodeState& s = c.fwnodes[static_cast<size_t>(sup)];
+    if (s.dev == nullptr && (s.not_device || s.of_populated)) continue;
     f.suppliers.push_back(sup);
     c.fwnodes[static_cast<size_t>(sup)].consumers.push_back(node);
     TraceLog(c.kernel.board.node(node).path, "fwnode_link_add",
@@ -186,29 +260,80 @@ void FwDevlinkParseFwnode(DriverCore& c, int node) ABSL_EXCLUSIVE_LOCKS_REQUIRED
   }
 }
 
+// fw_devlink_parse_fwtree: the node and every available descendant. REQUIRES: fwnode_link_lock.
+void FwDevlinkParseFwtree(DriverCore& c, int node) ABSL_EXCLUSIVE_LOCKS_REQUIRED(c.fwnode_link_lock) {
+  FwDevlinkParseFwnode(c, node);
+  for (int child : c.kernel.board.node(node).children) {
+    if (c.kernel.board.node(child).available) FwDevlinkParseFwtree(c, child);
+  }
+}
+
+// __fw_devlink_link_to_consumers. REQUIRES: fwnode_link_lock.
+void FwDevlinkLinkToConsumers(DriverCore& c, Device* dev, RpmDrops& drops)
+    ABSL_EXCLUSIVE_LOCKS_REQUIRED(c.fwnode_link_lock) {
+  const std::vector<int> consumers = c.fwnodes[static_cast<size_t>(dev->of_node)].consumers;
+  for (int con_node : consumers) {
+    uint32_t flags = c.fw_devlink_flags;
+    bool own_link = true;
+    Device* con_dev = GetDevFromFwnode(c, con_node);
+    if (con_dev == nullptr) {
+      // The consumer has no device (yet): a proxy SYNC_STATE_ONLY link from its nearest ancestor
+      // device, unless that device is also an ancestor of this supplier (a parent cannot depend on
+      // its own child).
+      con_dev = NextParentDev(c, con_node);
+      if (con_dev != nullptr && FwnodeIsAncestorOf(c.kernel.board, con_dev->of_node, dev->of_node)) {
+        con_dev = nullptr;
+      } else {
+        own_link = false;
+        flags = FW_DEVLINK_FLAGS_PERMISSIVE;
+      }
+    }
+    if (con_dev == nullptr) continue;
+    const int ret = FwDevlinkCreateDevlink(c, con_dev, dev->of_node, flags, drops);
+    if (!own_link || ret == -EAGAIN) continue;
+    FwnodeLinkDel(c, con_node, dev->of_node);
+  }
+}
+
+// __fw_devlink_link_to_suppliers(dev, node). REQUIRES: fwnode_link_lock.
+void FwDevlinkLinkToSuppliers(DriverCore& c, Device* dev, int node, RpmDrops& drops)
+    ABSL_EXCLUSIVE_LOCKS_REQUIRED(c.fwnode_link_lock) {
+  const bool own_link = dev->of_node == node;
+  const uint32_t flags = own_link ? c.fw_devlink_flags : FW_DEVLINK_FLAGS_PERMISSIVE;
+  const std::vector<int> suppliers = c.fwnodes[static_cast<size_t>(node)].suppliers;
+  for (int sup_node : suppliers) {
+    const int ret = FwDevlinkCreateDevlink(c, dev, sup_node, flags, drops);
+    // A descendant's links stay for its own device (if one is ever added).
+    if (!own_link || ret == -EAGAIN) continue;
+    FwnodeLinkDel(c, node, sup_node);
+    if (ret != 0) continue;  // no device link was created
+    // A device link to this supplier now exists: link the supplier to its own suppliers too, so
+    // that a false dependency (a cycle through fwnode links not converted yet) is found and
+    // dropped now rather than leaving a device waiting on it forever.
+    Device* sup_dev = GetDevFromFwnode(c, sup_node);
+    FwDevlinkLinkToSuppliers(c, sup_dev, sup_dev->of_node, drops);
+  }
+  // Proxy SYNC_STATE_ONLY links for the needs of every descendant (the supplier may have been
+  // added before this parent).
+  for (int child : c.kernel.board.node(node).children) {
+    if (c.kernel.board.node(child).available) FwDevlinkLinkToSuppliers(c, dev, child, drops);
+  }
+}
+
 // fw_devlink_link_device (v6.1).
 void fw_devlink_link_device(Device* dev) {
   DriverCore& c = C(dev);
   if (c.fw_devlink_flags == 0) return;
   TraceSpan span(dev->name, "fw_devlink_link_device");
-  harness::MutexLock l(c.fwnode_link_lock);
-  FwDevlinkParseFwnode(c, dev->of_node);
-  // __fw_devlink_link_to_consumers: consumers parsed before this supplier had a device.
-  const std::vector<int> consumers = c.fwnodes[static_cast<size_t>(dev->of_node)].consumers;
-  for (int con_node : consumers) {
-    Device* con_dev = GetDevFromFwnode(c, con_node);
-    if (con_dev == nullptr) continue;  // only device nodes are parsed in the model
-    const int ret = FwDevlinkCreateDevlink(c, con_dev, dev->of_node, c.fw_devlink_flags);
-    if (ret == -EAGAIN) continue;
-    FwnodeLinkDel(c, con_node, dev->of_node);
+  RpmDrops drops;
+  {
+    harness::MutexLock l(c.fwnode_link_lock);
+    FwDevlinkParseFwtree(c, dev->of_node);
+    FwDevlinkLinkToConsumers(c, dev, drops);
+    FwDevlinkLinkToSuppliers(c, dev, dev->of_node, drops);
   }
-  // __fw_devlink_link_to_suppliers.
-  const std::vector<int> suppliers = c.fwnodes[static_cast<size_t>(dev->of_node)].suppliers;
-  for (int sup_node : suppliers) {
-    const int ret = FwDevlinkCreateDevlink(c, dev, sup_node, c.fw_devlink_flags);
-    if (ret == -EAGAIN) continue;
-    FwnodeLinkDel(c, dev->of_node, sup_node);
-  }
+  // pm_runtime_drop_link of relaxed links, after the locks (pm_request_idle is asynchronous).
+  for (auto& [s, n] : drops) DropSupplierRefs(s, n);
 }
 
 // fw_devlink_purge_absent_suppliers. REQUIRES: fwnode_link_lock.
@@ -273,6 +398,11 @@ int device_add(Device* dev) {
   // don't block its consumers from probing in case the consumer device is able to operate
   // without this supplier.
   if (c.fw_devlink_drv_reg_done.Get() && !dev->can_match.Get()) fw_devlink_unblock_consumers(dev);
+  // klist_add_tail(&dev->p->knode_parent, &parent->p->klist_children)
+  if (dev->parent != nullptr) {
+    harness::MutexLock l(c.device_links_lock);
+    dev->parent->children.push_back(dev);
+  }
   return 0;
 }
 
@@ -393,26 +523,43 @@ void device_link_del(DeviceLink* link) {
   DropSupplierRefs(supplier, drop);
 }
 
+namespace {
+
+// dev_is_best_effort: fw_devlink only enforces ordering with suppliers that have drivers.
+bool dev_is_best_effort(DriverCore& c, Device* dev) {
+  if (c.fw_devlink_best_effort.Get() && dev->can_match.Get()) return true;
+  harness::MutexLock l(c.fwnode_link_lock);
+  return c.fwnodes[static_cast<size_t>(dev->of_node)].best_effort;
+}
+
+}  // namespace
+
 int device_links_check_suppliers(Device* dev) {
   DriverCore& c = C(dev);
   TraceSpan span(dev->name, "device_links_check_suppliers");
+  const bool best_effort = dev_is_best_effort(c, dev);
   int ret = 0;
+  int fwnode_ret = 0;
   // Device waiting for supplier to become available is not allowed to probe.
   {
     harness::MutexLock l(c.fwnode_link_lock);
     const FwnodeState& f = c.fwnodes[static_cast<size_t>(dev->of_node)];
     if (!f.suppliers.empty() && c.fw_devlink_flags != FW_DEVLINK_FLAGS_PERMISSIVE) {
       const std::string sup = c.kernel.board.node(f.suppliers.front()).path;
-      device_set_deferred_probe_reason(dev, absl::StrCat("wait for supplier ", sup));
-      TraceLog(dev->name, "device_links_check_suppliers",
-               absl::StrCat("error -EPROBE_DEFER: wait for supplier ", sup));
-      Kernel* k = dev->kernel;
-      const int node = dev->of_node;
-      // Evaluated after the run, when no task runs.
-      deferred_probe_set_ready_check(dev, [k, node]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
-        return k->core->fwnodes[static_cast<size_t>(node)].suppliers.empty();
-      });
-      return -EPROBE_DEFER;
+      if (best_effort) {
+        fwnode_ret = -EAGAIN;
+      } else {
+        device_set_deferred_probe_reason(dev, absl::StrCat("wait for supplier ", sup));
+        TraceLog(dev->name, "device_links_check_suppliers",
+                 absl::StrCat("error -EPROBE_DEFER: wait for supplier ", sup));
+        Kernel* k = dev->kernel;
+        const int node = dev->of_node;
+        // Evaluated after the run, when no task runs.
+        deferred_probe_set_ready_check(dev, [k, node]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+          return k->core->fwnodes[static_cast<size_t>(node)].suppliers.empty();
+        });
+        return -EPROBE_DEFER;
+      }
     }
   }
   {
@@ -420,6 +567,11 @@ int device_links_check_suppliers(Device* dev) {
     for (DeviceLink* link : dev->suppliers) {
       if (!(link->flags & DL_FLAG_MANAGED)) continue;
       if (link->status != DL_STATE_AVAILABLE && !(link->flags & DL_FLAG_SYNC_STATE_ONLY)) {
+        // Best effort: do not wait for a fw_devlink supplier no driver has ever matched.
+        if (best_effort && (link->flags & DL_FLAG_INFERRED) && !link->supplier->can_match.Get()) {
+          ret = -EAGAIN;
+          continue;
+        }
         // device_links_missing_supplier
         for (DeviceLink* l2 : dev->suppliers) {
           if (l2->status == DL_STATE_CONSUMER_PROBE) l2->status = DL_STATE_AVAILABLE;
@@ -438,7 +590,33 @@ int device_links_check_suppliers(Device* dev) {
     }
     dev->links_status = DlDevState::kProbing;
   }
+  if (ret == 0 && fwnode_ret != 0) ret = fwnode_ret;
+  if (ret == -EAGAIN) {
+    TraceLog(dev->name, "device_links_check_suppliers",
+             "best effort: probing with suppliers missing (-EAGAIN)");
+  }
   return ret;
+}
+
+void wait_for_init_devices_probe(Kernel& k) {
+  DriverCore& c = core(k);
+  if (c.fw_devlink_flags == 0 || c.fw_devlink_flags == FW_DEVLINK_FLAGS_PERMISSIVE) return;
+  TraceSpan span("", "wait_for_init_devices_probe");
+  // Wait for all ongoing probes to finish so that the "best effort" is only applied to devices
+  // that can't probe otherwise.
+  wait_for_device_probe(k);
+  TraceLog("", "wait_for_init_devices_probe", "Trying to probe devices needed for running init ...");
+  c.fw_devlink_best_effort.Set(true);
+  driver_deferred_probe_trigger(k);
+  // Wait for all "best effort" probes to finish before going back to normal enforcement.
+  wait_for_device_probe(k);
+  c.fw_devlink_best_effort.Set(false);
+}
+
+void fwnode_dev_initialized(Kernel& k, int node, bool initialized) {
+  DriverCore& c = core(k);
+  harness::MutexLock l(c.fwnode_link_lock);
+  c.fwnodes[static_cast<size_t>(node)].initialized = initialized;
 }
 
 void device_links_driver_bound(Device* dev) {

@@ -63,8 +63,18 @@ int device_add(Device* dev);
 DeviceLink* device_link_add(Device* consumer, Device* supplier, uint32_t flags);
 void device_link_del(DeviceLink* link);
 
-// §2.2. REQUIRES: device_lock(dev). 0, -EPROBE_DEFER (or -EAGAIN in best-effort mode: not modelled).
+// §2.2. REQUIRES: device_lock(dev). 0, -EPROBE_DEFER, or -EAGAIN when the device is best effort
+// (dev_is_best_effort) and only fwnode links or INFERRED links to suppliers with !can_match are
+// missing: really_probe then probes and turns a probe failure into -EPROBE_DEFER.
 int device_links_check_suppliers(Device* dev);
+// wait_for_init_devices_probe (core.c, v6.0+): waits for probing, then retries every deferred
+// device in best-effort mode (fw_devlink_best_effort) and waits again. No-op when fw_devlink is
+// off or permissive. The kernel calls it from ip_auto_config for an NFS root; the boot model does
+// not (TM2E has no network root).
+void wait_for_init_devices_probe(Kernel& k);
+// fwnode_dev_initialized(fwnode, true) for a DT node (FWNODE_FLAG_INITIALIZED): the provider was
+// set up without a struct device (of_clk_add_provider, __irq_domain_add).
+void fwnode_dev_initialized(Kernel& k, int node, bool initialized);
 // driver_bound's bookkeeping: consumer links -> AVAILABLE, supplier links -> ACTIVE, fwnode
 // supplier links purged, absent child fwnodes purged.
 void device_links_driver_bound(Device* dev);

@@ -7,7 +7,7 @@
 //    notifier points (BUS_NOTIFY_*) are trace events only;
 //  * pinctrl_bind_pins, driver_sysfs_add, pm_domain activate/sync are trace steps that succeed;
 //  * the bus's dma_cleanup (iommu_device_unuse_default_domain) is not modelled;
-//  * CONFIG_DEBUG_TEST_DRIVER_REMOVE and fw_devlink best-effort (-EAGAIN) are not modelled;
+//  * CONFIG_DEBUG_TEST_DRIVER_REMOVE is not modelled;
 //  * __driver_attach schedules the async helper while holding the device lock (as the v6.1 code),
 //    the spawned task then waits for that lock;
 //  * the invariants deferred-lists and probe-exclusive are checked inline (harness::Violation).
@@ -617,6 +617,9 @@ int really_probe(Device* dev, DeviceDriver* drv) {
 
   ret = call_driver_probe(dev, drv);
   if (ret) {
+    // fw_devlink best effort (-EAGAIN from the supplier check): the device may probe properly once
+    // some of its missing suppliers have probed, so a failure counts as a deferral.
+    if (link_ret == -EAGAIN) ret = -EPROBE_DEFER;
     // Return probe errors as positive values so that the callers can distinguish them from
     // other errors.
     ret = -ret;

@@ -42,7 +42,10 @@ struct DeviceLink;
 struct FwnodeState {
   bool links_added = false;   // FWNODE_FLAG_LINKS_ADDED: of_fwnode_add_links() ran
   bool not_device = false;    // FWNODE_FLAG_NOT_DEVICE
-  bool initialized = false;   // FWNODE_FLAG_INITIALIZED: set up early without a struct device
+  bool initialized = false;   // FWNODE_FLAG_INITIALIZED: fwnode_dev_initialized(fwnode, true)
+  bool best_effort = false;   // FWNODE_FLAG_BEST_EFFORT (of_alias_scan sets it on stdout-path)
+  bool of_populated = false;  // OF_POPULATED: an OF_DECLARE early init claimed the node, so
+                              // of_platform_populate creates no device for it
   Device* dev = nullptr;      // fwnode->dev (set by device_add)
   std::vector<int> suppliers; // fwnode links where this node is the consumer (supplier nodes)
   std::vector<int> consumers; // fwnode links where this node is the supplier (consumer nodes)
@@ -93,10 +96,15 @@ struct DriverCore {
   std::vector<FwnodeState> fwnodes ABSL_GUARDED_BY(fwnode_link_lock);  // by DT node index
   uint32_t fw_devlink_flags = 0;                   // from knobs.fw_devlink (fw_devlink_setup)
   harness::Tracked<bool> fw_devlink_drv_reg_done{false};
+  // fw_devlink_best_effort: true only while wait_for_init_devices_probe() runs.
+  harness::Tracked<bool> fw_devlink_best_effort{false};
 
   // ---- init.cc: the built-in supplier drivers (registered once per run)
   bool supplier_drivers_registered = false;
   std::vector<DeviceDriver*> supplier_drivers;
+  // OF_DECLARE-style early drivers (DeviceDriver::of_declare): run by of_declare_init before the
+  // first initcall, never registered on the bus.
+  std::vector<DeviceDriver*> early_drivers;
 
   // ---- invariant bookkeeping (no schedule points)
   // probe-exclusive: the task inside really_probe() for each device (by DT node), 0 = none.

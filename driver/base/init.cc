@@ -5,9 +5,10 @@
 //
 // Deliberate divergences: initcalls of one level run in registration order with the built-in
 // supplier drivers first (drivers/Makefile links pinctrl, clk and soc before iommu); the supplier
-// drivers are generic stand-ins that bind at once; early interrupt controllers and fixed clocks
-// are modelled by FWNODE_FLAG_INITIALIZED on their nodes, set before population; parents of
-// platform devices are the nearest ancestor node that has a device.
+// drivers are generic stand-ins that bind at once; the OF_DECLARE early drivers cover only the
+// fixed clocks and GICs the modelled boards use, and run at the start of the init task rather than
+// in start_kernel (no other task exists yet either way); parents of platform devices are the
+// nearest ancestor node that has a device.
 #include "driver/base/init.h"
 
 #include <algorithm>
@@ -61,32 +62,46 @@ int ResolveDeviceNode(const hwmodel::Board& b, int node) {
   return hwmodel::kNoNode;
 }
 
-bool IsEarlyInitialized(const hwmodel::DtNode& n, const std::string& property) {
-  for (const std::string& c : n.compatible) {
-    if (c == "fixed-clock" || c == "fixed-factor-clock") return true;
-  }
-  // A root interrupt controller (the GIC): no interrupt parent of its own; IRQCHIP_DECLARE.
-  if (ClassOf(property) == kIrq &&
-      (n.interrupt_parent == hwmodel::kNoNode || n.interrupt_parent == n.index)) {
-    return true;
+// The OF_DECLARE tables (v6.1) for the early providers the modelled boards use:
+// CLK_OF_DECLARE(fixed_clk / fixed_factor_clk) in drivers/clk/clk-fixed-{rate,factor}.c, run by
+// of_clk_init() from time_init(); IRQCHIP_DECLARE(gic_400, ...) and friends in
+// drivers/irqchip/irq-gic{,-v3}.c, run by of_irq_init() from init_IRQ().
+struct OfDeclareTable {
+  const char* driver;
+  std::vector<std::string> compatible;
+};
+
+const std::vector<OfDeclareTable>& OfDeclareTables() {
+  static const auto* const tables = new std::vector<OfDeclareTable>{
+      {"clk-of-declare", {"fixed-clock", "fixed-factor-clock"}},
+      {"irqchip-of-declare",
+       {"arm,gic-400", "arm,cortex-a15-gic", "arm,cortex-a9-gic", "arm,cortex-a7-gic", "arm,gic-v3"}},
+  };
+  return *tables;
+}
+
+bool DriverMatches(const DeviceDriver& drv, const hwmodel::DtNode& n) {
+  for (const std::string& c : drv.of_match) {
+    if (n.IsCompatible(c)) return true;
   }
   return false;
 }
 
-// FWNODE_FLAG_INITIALIZED for suppliers set up before OF population (of_irq_init, of_clk_init) or
-// that no platform device will ever represent.
-void MarkEarlyInitialized(Kernel& k) ABSL_NO_THREAD_SAFETY_ANALYSIS {
-  // Before any task touches fw_devlink state (called by StartBoot from setup code).
+bool MatchesEarlyDriver(const DriverCore& c, const hwmodel::DtNode& n) {
+  for (const DeviceDriver* drv : c.early_drivers) {
+    if (DriverMatches(*drv, n)) return true;
+  }
+  return false;
+}
+
+void CreateEarlyDrivers(Kernel& k) {
   DriverCore& c = core(k);
-  for (const hwmodel::DtNode& n : k.board.nodes) {
-    for (const hwmodel::SupplierRef& ref : n.suppliers) {
-      if (ref.node == hwmodel::kNoNode) continue;
-      const hwmodel::DtNode& s = k.board.node(ref.node);
-      if (ResolveDeviceNode(k.board, ref.node) == hwmodel::kNoNode ||
-          IsEarlyInitialized(s, ref.property)) {
-        c.fwnodes[static_cast<size_t>(ref.node)].initialized = true;
-      }
-    }
+  for (const OfDeclareTable& t : OfDeclareTables()) {
+    auto* drv = k.Alloc<DeviceDriver>();
+    drv->name = t.driver;
+    drv->of_match = t.compatible;
+    drv->of_declare = true;
+    c.early_drivers.push_back(drv);
   }
 }
 
@@ -110,6 +125,7 @@ std::vector<DeviceDriver*> RegisterBuiltinSupplierDrivers(Kernel& k) {
   DriverCore& c = core(k);
   if (c.supplier_drivers_registered) return c.supplier_drivers;
   c.supplier_drivers_registered = true;
+  CreateEarlyDrivers(k);
   const hwmodel::Board& b = k.board;
   std::vector<int> cls(b.nodes.size(), kNumClasses);
   for (const hwmodel::DtNode& n : b.nodes) {
@@ -119,7 +135,7 @@ std::vector<DeviceDriver*> RegisterBuiltinSupplierDrivers(Kernel& k) {
       if (d == hwmodel::kNoNode || d == n.index) continue;
       const hwmodel::DtNode& dn = b.node(d);
       if (dn.IsSysmmu() || dn.IsMaster() || dn.compatible.empty()) continue;
-      if (IsEarlyInitialized(b.node(ref.node), ref.property)) continue;
+      if (MatchesEarlyDriver(c, b.node(ref.node)) || MatchesEarlyDriver(c, dn)) continue;
       cls[static_cast<size_t>(d)] = std::min<int>(cls[static_cast<size_t>(d)], ClassOf(ref.property));
     }
   }
@@ -154,12 +170,36 @@ std::vector<DeviceDriver*> RegisterBuiltinSupplierDrivers(Kernel& k) {
   return c.supplier_drivers;
 }
 
+void of_declare_init(Kernel& k) {
+  DriverCore& c = core(k);
+  TraceSpan span("", "of_declare_init");
+  for (DeviceDriver* drv : c.early_drivers) {
+    for (const hwmodel::DtNode& n : k.board.nodes) {
+      if (!n.available || !DriverMatches(*drv, n)) continue;
+      {
+        // of_irq_init / of_clk_init claim the node before calling its init function.
+        harness::MutexLock l(c.fwnode_link_lock);
+        c.fwnodes[static_cast<size_t>(n.index)].of_populated = true;
+      }
+      // The init function registers the provider (__irq_domain_add / of_clk_add_hw_provider),
+      // which marks the fwnode initialised.
+      fwnode_dev_initialized(k, n.index, true);
+      TraceLog(n.path, drv->name, "initialised early (OF_POPULATED, FWNODE_FLAG_INITIALIZED)");
+    }
+  }
+}
+
 void of_platform_default_populate(Kernel& k) {
   DriverCore& c = core(k);
   TraceSpan span("", "of_platform_default_populate");
   for (int node : k.board.devices) {
     const hwmodel::DtNode& n = k.board.node(node);
     if (!n.available) continue;
+    {
+      // of_platform_device_create_pdata skips OF_POPULATED nodes (claimed by an early driver).
+      harness::MutexLock l(c.fwnode_link_lock);
+      if (c.fwnodes[static_cast<size_t>(node)].of_populated) continue;
+    }
     Device* dev;
     {
       harness::MutexLock l(c.bus_klist_lock);
@@ -178,6 +218,7 @@ void of_platform_default_populate(Kernel& k) {
 
 void kernel_init(Kernel& k) {
   TraceSpan span("", "kernel_init");
+  of_declare_init(k);  // start_kernel: init_IRQ -> of_irq_init, time_init -> of_clk_init
   RunLevel(k, InitLevel::kCore);
   RunLevel(k, InitLevel::kPostcore);
   RunLevel(k, InitLevel::kArch);
@@ -208,7 +249,6 @@ void kernel_init(Kernel& k) {
 
 void StartBoot(Kernel& k) {
   driver_core_init(k);
-  MarkEarlyInitialized(k);
   RegisterBuiltinSupplierDrivers(k);
   harness::Spawn("init", [&k] { kernel_init(k); });
 }

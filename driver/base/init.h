@@ -17,8 +17,13 @@
 //   "pinctrl-supplier"  pinctrl-N targets (their controller)  postcore_initcall (samsung pinctrl)
 //   "irqchip-supplier"  interrupts / interrupt-parent targets arch_initcall
 //   "generic-supplier"  any other supplier (regulators, phys, ...)  device_initcall
-// Non-device interrupt controllers (the GIC, IRQCHIP_DECLARE) and other non-device supplier nodes
-// outside any device are initialised early (FWNODE_FLAG_INITIALIZED): links to them are dropped.
+// OF_DECLARE-style early drivers (DeviceDriver::of_declare), created with them and never
+// registered on the bus:
+//   "clk-of-declare"      fixed-clock, fixed-factor-clock   (CLK_OF_DECLARE, of_clk_init)
+//   "irqchip-of-declare"  arm,gic-400 and the other GICs    (IRQCHIP_DECLARE, of_irq_init)
+// of_declare_init, first thing in the init task (start_kernel in the kernel), claims each matching
+// available node (OF_POPULATED: no platform device is created for it) and marks its fwnode
+// initialised (fwnode_dev_initialized), so fw_devlink drops links to it as the kernel does.
 //
 // Thread-safety: StartBoot is called once per run, before or from a task of that run's engine.
 #ifndef PROBESTORM_DRIVER_BASE_INIT_H_
@@ -35,7 +40,10 @@ struct DeviceDriver;
 void StartBoot(Kernel& k);
 // The init task's body (StartBoot spawns it); callable directly from a test task.
 void kernel_init(Kernel& k);
-// of_platform_default_populate: device_add for every available Board::devices node, in order.
+// Runs the OF_DECLARE early drivers (see above). kernel_init calls it before the first initcall.
+void of_declare_init(Kernel& k);
+// of_platform_default_populate: device_add for every available Board::devices node, in order,
+// except nodes an early driver claimed (OF_POPULATED).
 void of_platform_default_populate(Kernel& k);
 // Registers the built-in supplier drivers as initcalls (idempotent). Returns them.
 std::vector<DeviceDriver*> RegisterBuiltinSupplierDrivers(Kernel& k);

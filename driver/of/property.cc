@@ -5,7 +5,10 @@
 //
 // Deliberate divergences: the knob iommus_optional=false makes only `iommus` mandatory (the seed
 // mail's property.c change), not iommu-map/dmas; the "supplier is an ancestor" test is applied to
-// the supplier node as given (the kernel compares against the consumer's device node).
+// the supplier node as given (the kernel compares against the consumer's device node); the
+// supplier is the node as given, not its nearest ancestor with a `compatible` (of_get_compat_node),
+// and the "No device" test asks whether any node at or above the supplier becomes a platform
+// device (Board::DeviceOf) instead of whether one has a `compatible`.
 #include "driver/of/property.h"
 
 #include <algorithm>
@@ -48,6 +51,8 @@ std::vector<int> of_fwnode_supplier_links(const hwmodel::Board& board, const Kno
     // of_link_to_phandle: the supplier and its ancestors must be available (no device exists
     // yet for an unavailable node, so the kernel's walk reaches every ancestor).
     if (!board.node(ref.node).available) continue;
+    // "Not linking ... - No device": no device will ever stand for the supplier.
+    if (board.DeviceOf(ref.node) == hwmodel::kNoNode) continue;
     if (std::find(out.begin(), out.end(), ref.node) == out.end()) out.push_back(ref.node);
   }
   return out;

@@ -8,6 +8,7 @@
 //     (fw_devlink_is_strict() = strict && !permissive); knob iommus_optional=false makes `iommus`
 //     non-optional (the seed mail's property.c change);
 //   * the supplier or an ancestor up to the first node with a device is unavailable;
+//   * no node at or above the supplier becomes a device (of_link_to_phandle's "No device");
 //   * the supplier is the consumer itself or one of its ancestors.
 //
 // Thread-safety: pure functions of immutable Board data and Knobs.
