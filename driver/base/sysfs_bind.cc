@@ -1,8 +1,10 @@
 // Models bind_store / unbind_store of drivers/base/bus.c, Linux v6.1 (the sysfs files
 // /sys/bus/platform/drivers/<drv>/{bind,unbind}), and a churn workload writing them.
 //
-// Deliberate divergences: the stores take the device directly instead of parsing a name; the
-// churn workload (tasks "churn/<dev>/<i>") stands in for a userspace script.
+// Deliberate divergences: the stores take the device the written name resolves to (nullptr when
+// bus_find_device_by_name finds none, which they answer with -ENODEV as the kernel does) and
+// return 0 instead of the byte count on success; the churn workload (tasks "churn/<dev>/<i>")
+// stands in for a userspace script and picks the driver directory by the node's compatibles.
 #include "driver/base/sysfs_bind.h"
 
 #include <string>
@@ -11,7 +13,6 @@
 #include "driver/base/bus.h"
 #include "driver/base/dd.h"
 #include "driver/base/driver_core.h"
-#include "harness/sync/mutex.h"
 #include "driver/base/platform.h"
 #include "driver/kernel.h"
 #include "harness/engine.h"
@@ -22,14 +23,30 @@ namespace {
 
 constexpr int kChurnRounds = 3;
 
-DeviceDriver* MatchingDriver(Kernel& k, Device* dev) {
+// The registered driver whose directory the script writes to: the first one matching the
+// node's compatibles (platform_match without a struct device: the device may not exist yet).
+DeviceDriver* MatchingDriver(Kernel& k, const hwmodel::DtNode& n) {
   DeviceDriver* found = nullptr;
   bus_for_each_drv(k, [&](DeviceDriver* drv) {
-    if (platform_match(dev, drv)) {
-      found = drv;
-      return 1;
+    for (const std::string& compat : n.compatible) {
+      for (const std::string& m : drv->of_match) {
+        if (m != compat) continue;
+        found = drv;
+        return 1;
+      }
     }
     return 0;
+  });
+  return found;
+}
+
+// bus_find_device_by_name: the node's device once device_add has put it on the bus.
+Device* FindDeviceOnBus(Kernel& k, int node) {
+  Device* found = nullptr;
+  bus_for_each_dev(k, [&](Device* d) {
+    if (d->of_node != node) return 0;
+    found = d;
+    return 1;
   });
   return found;
 }
@@ -38,41 +55,49 @@ DeviceDriver* MatchingDriver(Kernel& k, Device* dev) {
 
 int unbind_store(DeviceDriver* drv, Device* dev) {
   if (drv->suppress_bind_attrs) return -ENOENT;  // no such file
+  if (dev == nullptr) return -ENODEV;            // bus_find_device_by_name found nothing
   harness::TraceSpan span(dev->name, "unbind_store");
   // dev->driver is read without the device lock, as in the kernel.
   if (dev->driver.Get() != drv) return -ENODEV;
-  // device_driver_detach -> device_release_driver_internal(dev, drv, dev->parent)
-  dev->lock.lock();
-  if (dev->driver.Get() == drv) __device_release_driver(dev, dev->parent);
-  dev->lock.unlock();
+  // device_driver_detach -> device_release_driver_internal(dev, NULL, dev->parent): releases
+  // whatever driver is bound once the lock is held (none if a concurrent unbind won).
+  device_release_driver(dev);
   return 0;
 }
 
 int bind_store(DeviceDriver* drv, Device* dev) {
   if (drv->suppress_bind_attrs) return -ENOENT;
+  if (dev == nullptr) return -ENODEV;
   harness::TraceSpan span(dev->name, "bind_store");
   if (!platform_match(dev, drv)) return -ENODEV;
   return device_driver_attach(drv, dev);
 }
 
-void StartChurn(Kernel& k) {
+void StartChurn(Kernel& k, ChurnObserver observer) {
   if (k.knobs.churn <= 0) return;
+  // Called before the boot has populated anything (World: right after StartBoot), so the tasks
+  // are named after the DT node and look the device up on the bus at each write, as the script's
+  // `echo <name> > .../unbind` makes bus_find_device_by_name do.
   for (int node : k.board.masters) {
-    Device* dev = k.DeviceForNode(node);
-    if (dev == nullptr) continue;
+    const hwmodel::DtNode& n = k.board.node(node);
+    if (!n.available || !n.is_device) continue;
+    const std::string& dev_name = n.device_name.empty() ? n.name : n.device_name;
     for (int i = 0; i < k.knobs.churn; ++i) {
-      const std::string name = absl::StrCat("churn/", dev->name, "/", i);
+      const std::string name = absl::StrCat("churn/", dev_name, "/", i);
       harness::Rng rng = harness::Current().model_rng().Fork(name);
-      harness::Spawn(name, [&k, dev, rng]() mutable {
+      harness::Spawn(name, [&k, node, dev_name, rng, observer]() mutable {
         for (int round = 0; round < kChurnRounds; ++round) {
           harness::Current().Sleep(rng.Between(100 * harness::kMsec, 20 * harness::kSec));
-          DeviceDriver* drv = MatchingDriver(k, dev);
-          if (drv == nullptr) continue;
-          const int u = unbind_store(drv, dev);
-          harness::TraceLog(dev->name, "churn", absl::StrCat("unbind: ", ErrName(u)));
+          Device* dev = FindDeviceOnBus(k, node);
+          ChurnRound r{dev, node, round, -ENOENT, -ENOENT};
+          // No registered driver matches: /sys/bus/platform/drivers/<drv>/ does not exist.
+          DeviceDriver* drv = MatchingDriver(k, k.board.node(node));
+          if (drv != nullptr) r.unbind = unbind_store(drv, dev);
+          harness::TraceLog(dev_name, "churn", absl::StrCat("unbind: ", ErrName(r.unbind)));
           harness::Current().Sleep(rng.Between(1 * harness::kMsec, 500 * harness::kMsec));
-          const int b = bind_store(drv, dev);
-          harness::TraceLog(dev->name, "churn", absl::StrCat("bind: ", ErrName(b)));
+          if (drv != nullptr) r.bind = bind_store(drv, dev);
+          harness::TraceLog(dev_name, "churn", absl::StrCat("bind: ", ErrName(r.bind)));
+          if (observer) observer(r);
         }
       });
     }
