@@ -125,9 +125,10 @@ TEST(InvariantControls, DoubleIommuProbeSilentOnCore62) {
 // device_unbind_cleanup clears it links `data`, which devres frees: the list_add or a later walk
 // of owner->controllers hits the freed node. On TM2E (seeds 1..200) no master's of_xlate falls in
 // that window; the synthetic board's masters are retried during the SysMMUs' probes often enough.
+// Rare even there (about 1 run in 100): seeds 1..400.
 TEST(InvariantControls, ControllersListFiresWithDmaSetMaskInjection) {
   ExpectFires(GetBoard("sysmmus=16,masters=8,per_master=2"), P("v6.1-modular", {"inject=dma_set_mask"}),
-              InvariantId::kControllersList, 50, {"owner->controllers", "freed node (use after free)"});
+              InvariantId::kControllersList, 400, {"owner->controllers", "freed node (use after free)"});
 }
 TEST(InvariantControls, ControllersListSilentWithoutInjection) {
   ExpectSilent(Tm2e(), P("v6.1-modular+initfix"), Only({InvariantId::kControllersList}), 1, 30);

@@ -4,6 +4,7 @@
 #include "driver/masters/dma_master.h"
 
 #include <algorithm>
+#include <exception>
 
 #include "absl/strings/str_cat.h"
 #include "driver/base/driver.h"
@@ -58,9 +59,14 @@ DmaMasterParams ParamsFor(Device* dev, std::string* family) {
 }
 
 void TrafficTask(Device* dev, DmaMasterData* m) {
+  // Tells dma_master_remove the task is gone. Not when the engine unwinds the task because the
+  // run is ending (a stop at a violation, or daemons killed at the end): nobody waits then, and
+  // the engine no longer runs this task.
   struct Done {
     DmaMasterData* m;
-    ~Done() noexcept(false) { m->stopped.CompleteAll(); }
+    ~Done() noexcept(false) {
+      if (std::uncaught_exceptions() == 0) m->stopped.CompleteAll();
+    }
   } done{m};
   hwmodel::DmaEngine* engine = dev->kernel->hw ? dev->kernel->hw->dma_engine(dev->of_node) : nullptr;
   if (engine == nullptr) return;
