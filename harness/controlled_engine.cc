@@ -141,6 +141,10 @@ void ControlledEngine::Decide(PointKind kind) {
     }
   }
   if (stop_requested_) {
+    // A task unwinding (an oops thrown in it) finishes unwinding first: switching away here would
+    // leave its destructors half run until KillAll, or until the fiber is destroyed with the
+    // engine, outside the run.
+    if (std::uncaught_exceptions() > 0) return;
     next_ = kNoTask;
     SwitchToScheduler();
     CheckKilled();

@@ -204,6 +204,43 @@ TEST(ControlledEngine, OopsBecomesFindingNotCrash) {
   EXPECT_EQ(r.ending, Ending::kFinding);
 }
 
+// An oopsing task unwinds to its end before the run stops: a schedule point in a destructor on
+// the way (here Completion::CompleteAll) does not switch to the scheduler. Switching there left
+// the rest of the unwinding to KillAll, where a task that blocked again stayed suspended until
+// the engine's destruction unwound it outside the run (std::terminate from Engine::Current).
+TEST(ControlledEngine, OopsingTaskFinishesUnwindingBeforeTheRunStops) {
+  RandomScheduler s;
+  EngineOptions o;
+  ControlledEngine e(o, &s);
+  Engine::Scope scope(e);
+  std::vector<std::string> log;
+  Completion never{"never"};
+  Completion done{"done"};
+  e.Spawn("waiter", [&] {
+    struct Logged {
+      std::vector<std::string>* log;
+      ~Logged() { log->push_back("waiter killed"); }
+    } logged{&log};
+    never.Wait();
+  });
+  e.Spawn("oopser", [&] {
+    struct Cleanup {
+      std::vector<std::string>* log;
+      Completion* done;
+      ~Cleanup() noexcept(false) {
+        log->push_back("cleanup begins");
+        done->CompleteAll();  // a schedule point while unwinding
+        log->push_back("cleanup ends");
+      }
+    } cleanup{&log, &done};
+    Msleep(1);  // the waiter is parked by now
+    Oops(InvariantId::kDevIommuFreedInUse, "Unable to handle kernel NULL pointer dereference");
+  });
+  RunResult r = e.Run();
+  EXPECT_EQ(r.ending, Ending::kFinding);
+  EXPECT_THAT(log, ::testing::ElementsAre("cleanup begins", "cleanup ends", "waiter killed"));
+}
+
 TEST(ControlledEngine, VirtualTimeJumpsAndTimersFire) {
   RandomScheduler s;
   EngineOptions o;
