@@ -49,7 +49,9 @@ struct ControlledEngine::SchedulerContext {
 };
 
 ControlledEngine::ControlledEngine(EngineOptions options, Strategy* strategy)
-    : Engine(std::move(options)), strategy_(strategy), sched_(std::make_unique<SchedulerContext>()) {
+    : Engine(std::move(options), /*threaded=*/false),
+      strategy_(strategy),
+      sched_(std::make_unique<SchedulerContext>()) {
   tasks_.emplace_back();  // TaskId 0 is "no task"
   if (options_.race_detection) race_ = std::make_unique<RaceDetector>(this);
   strategy_->Begin(options_.seed);  // before any Spawn: PCT assigns priorities at spawn
@@ -91,7 +93,8 @@ TaskId ControlledEngine::Spawn(std::string name, std::function<void()> body, Tas
     --live_;
     for (TaskId j : raw->joiners) MakeRunnable(j);
     raw->joiners.clear();
-    trace_->Record({steps_, now_, raw->id, Phase::kInstant, "", "task_exit", ""});
+    trace_->Record(steps_, now_, raw->id, Phase::kInstant, trace_->Intern(""),
+                   trace_->Intern("task_exit"), {});
     sanitizer::SwitchTsanFiber(sched_->tsan_fiber);
     sanitizer::StartSwitch(nullptr, sched_->stack_bottom, sched_->stack_size);
     return std::move(sched_->fiber);

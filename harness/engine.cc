@@ -45,12 +45,12 @@ bool RunResult::Violated() const {
   return false;
 }
 
-Engine::Engine(EngineOptions options)
+Engine::Engine(EngineOptions options, bool threaded)
     : options_(std::move(options)),
-      trace_(std::make_unique<Trace>(options_.keep_trace, options_.trace_tail)),
+      trace_(std::make_unique<Trace>(options_.keep_trace, options_.trace_tail, threaded)),
       model_rng_(Rng(options_.seed).Fork("model")) {
   if (options_.lockdep && options_.invariants.Has(InvariantId::kLockOrder)) {
-    lockdep_ = std::make_unique<LockDep>(this);
+    lockdep_ = std::make_unique<LockDep>(this, threaded);
   }
   if (!options_.invariants.Has(InvariantId::kDataRace)) options_.race_detection = false;
 }
@@ -104,8 +104,9 @@ void Oops(InvariantId id, std::string message, std::vector<std::string> devices,
 void Engine::AddFinding(Finding f) {
   f.step = steps();
   f.virtual_time_ns = Now();
-  trace_->Record({f.step, Now(), Self(), Phase::kFinding,
-                  f.devices.empty() ? std::string() : f.devices.front(), f.invariant, f.message});
+  trace_->Record(f.step, Now(), Self(), Phase::kFinding,
+                 trace_->Intern(f.devices.empty() ? std::string_view() : f.devices.front()),
+                 trace_->Intern(f.invariant), f.message);
   f.trace_tail = trace_->TailLines(options_.trace_tail);
   std::lock_guard<std::mutex> g(findings_mu_);
   findings_.push_back(std::move(f));

@@ -126,7 +126,8 @@ class RawLock {
 
 class Engine {
  public:
-  explicit Engine(EngineOptions options);
+  // `threaded`: the engine runs tasks on several OS threads at once (the trace and lockdep lock).
+  Engine(EngineOptions options, bool threaded);
   virtual ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;

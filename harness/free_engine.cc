@@ -69,7 +69,7 @@ const char* PerturbName(Perturb p) {
 }
 
 FreeEngine::FreeEngine(EngineOptions options, Perturb perturb, double time_scale)
-    : Engine(std::move(options)), perturb_(perturb), time_scale_(time_scale) {
+    : Engine(std::move(options), /*threaded=*/true), perturb_(perturb), time_scale_(time_scale) {
   if (!(time_scale_ > 0)) throw std::invalid_argument("FreeEngine: time_scale must be > 0");
   absl::MutexLock g(&mu_);
   tasks_.emplace_back();  // TaskId 0 is "no task"
@@ -185,7 +185,8 @@ void FreeEngine::TaskMain(Task* t) {
       stop_requested_ = true;
     }
     t->body = nullptr;  // the closure's captures die on the task's own thread
-    trace_->Record({steps(), Now(), t->id, Phase::kInstant, "", "task_exit", ""});
+    trace_->Record(steps(), Now(), t->id, Phase::kInstant, trace_->Intern(""),
+                   trace_->Intern("task_exit"), {});
     absl::MutexLock g(&mu_);
     t->state = State::kExited;
     for (TaskId j : t->joiners) {

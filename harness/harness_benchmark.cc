@@ -1,6 +1,6 @@
 // Throughput of the controlled engine (DESIGN.md goal: >= 5 000 000 schedule points per second on
-// one core) and its cost split: a pure fiber switch, a strategy's Pick, and the bookkeeping of a
-// schedule point that switches nothing.
+// one core) and its cost split: a pure fiber switch, a strategy's Pick, the bookkeeping of a
+// schedule point that switches nothing, and recording trace events.
 //
 // Run: cmake --preset release && cmake --build build-release --target harness_benchmark &&
 //      ./build-release/harness/harness_benchmark
@@ -14,6 +14,7 @@
 #include "harness/sched/random_scheduler.h"
 #include "harness/sync/mutex.h"
 #include "harness/sync/tracked.h"
+#include "harness/trace/trace.h"
 
 namespace probestorm::harness {
 namespace {
@@ -158,6 +159,29 @@ void BM_TrackedAccessNoSwitch(benchmark::State& state) {
   state.SetItemsProcessed(static_cast<int64_t>(steps));
 }
 BENCHMARK(BM_TrackedAccessNoSwitch)->Arg(0)->Arg(1)->ArgName("monitors")->Unit(benchmark::kMillisecond);
+
+// Model tracing as driver code does it, with one runnable task: a function span on a device and
+// an instant event with a formatted detail, 3 events per round, into the default tail ring.
+void BM_TraceEvents(benchmark::State& state) {
+  constexpr int kRounds = 100'000;
+  uint64_t events = 0;
+  for (auto _ : state) {
+    RandomScheduler s;
+    ControlledEngine e(BenchOptions(false), &s);
+    Engine::Scope scope(e);
+    const std::string device = "13a00000.sysmmu";
+    e.Spawn("alone", [&device] {
+      for (int i = 0; i < kRounds; ++i) {
+        TraceSpan span(device, "exynos_sysmmu_probe");
+        TraceLog(device, "exynos_sysmmu_probe", "iommu_device_register ret=0");
+      }
+    });
+    e.Run();
+    events += e.trace().count();
+  }
+  state.SetItemsProcessed(static_cast<int64_t>(events));
+}
+BENCHMARK(BM_TraceEvents)->Unit(benchmark::kMillisecond);
 
 }  // namespace
 }  // namespace probestorm::harness

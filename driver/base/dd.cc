@@ -425,23 +425,20 @@ void driver_deferred_probe_trigger(Kernel& k) {
     }
   }
   TraceLog("", "driver_deferred_probe_trigger", absl::StrCat("deferred_trigger_count=", count));
-  // Kick the re-probe thread. It may already be scheduled, but it is safe to kick it again.
+  // Queueing an already-pending work item is a no-op, so every trigger can queue it.
   c.deferred_probe_work.Queue();
 }
 
 void deferred_probe_work_func(Kernel& k) {
   DriverCore& c = core(k);
   TraceSpan span("", "deferred_probe_work_func");
-  // This block processes every device in the deferred 'active' list. Each device is removed from
-  // the active list and passed to bus_probe_device() to re-attempt the probe. The loop continues
-  // until every device in the active list is removed and retried.
-  //
-  // Note: Once the device is removed from the list and the mutex is released, it is possible for
-  // the device get freed by another thread and cause a illegal pointer dereference. This code
-  // uses get/put_device() to ensure the device structure cannot disappear from under our feet.
+  // Drains the active list one device at a time: take the first entry off under the mutex, drop
+  // the mutex, retry the probe through bus_probe_device, take the mutex again. The kernel pins the
+  // device with get_device/put_device around the unlocked part; model devices are never freed
+  // during a run, so the reference is not modelled.
   c.deferred_probe_mutex.lock();
   while (!c.deferred_probe_active_list.Empty()) {
-    Device* dev = static_cast<Device*>(c.deferred_probe_active_list.Owners().front());
+    Device* dev = static_cast<Device*>(c.deferred_probe_active_list.First());
     c.deferred_probe_active_list.Del(&dev->deferred_probe);
     SetList(c, dev, DeferredList::kNone);
     dev->deferred_probe_reason.clear();

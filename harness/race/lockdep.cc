@@ -1,19 +1,38 @@
 #include "harness/race/lockdep.h"
 
 #include <algorithm>
+#include <cstdint>
 
 #include "absl/strings/str_cat.h"
 #include "harness/engine.h"
 
 namespace probestorm::harness {
 
-int LockDep::ClassId(const char* lock_class) {
-  auto [it, inserted] = ids_.try_emplace(lock_class, static_cast<int>(names_.size()));
-  if (inserted) {
-    names_.emplace_back(lock_class);
+int LockDep::ClassId(const char* lock_class, bool create) {
+  RecentClass& slot = recent_[(reinterpret_cast<uintptr_t>(lock_class) >> 3) % recent_.size()];
+  if (slot.lock_class == lock_class) return slot.id;
+  if (auto it = by_address_.find(lock_class); it != by_address_.end()) {
+    slot = {lock_class, it->second};
+    return it->second;
+  }
+  const std::string_view name(lock_class);
+  int id = -1;
+  if (auto it = ids_.find(name); it != ids_.end()) {
+    id = it->second;
+  } else {
+    if (!create) return -1;
+    id = static_cast<int>(names_.size());
+    ids_.emplace(names_.emplace_back(name), id);
     edges_.emplace_back();
   }
-  return it->second;
+  by_address_.emplace(lock_class, id);
+  slot = {lock_class, id};
+  return id;
+}
+
+std::vector<int>& LockDep::Held(uint32_t task) {
+  if (held_.size() <= task) held_.resize(task + 1);
+  return held_[task];
 }
 
 bool LockDep::FindPath(int from, int to, std::vector<int>& path) {
@@ -46,9 +65,9 @@ void LockDep::Acquire(uint32_t task, const char* lock_class) {
   std::string cycle_msg;
   std::string detail;
   {
-    std::lock_guard<std::mutex> g(mu_);
-    const int b = ClassId(lock_class);
-    auto& held = held_[task];
+    std::lock_guard<RunLock> g(mu_);
+    const int b = ClassId(lock_class, true);
+    auto& held = Held(task);
     for (int a : held) {
       if (a == b) continue;
       auto& out = edges_[static_cast<size_t>(a)];
@@ -81,12 +100,12 @@ void LockDep::Acquire(uint32_t task, const char* lock_class) {
 }
 
 void LockDep::Release(uint32_t task, const char* lock_class) {
-  std::lock_guard<std::mutex> g(mu_);
-  auto it = ids_.find(lock_class);
-  if (it == ids_.end()) return;
-  auto& held = held_[task];
+  std::lock_guard<RunLock> g(mu_);
+  const int id = ClassId(lock_class, false);
+  if (id < 0) return;
+  auto& held = Held(task);
   for (size_t i = held.size(); i-- > 0;) {
-    if (held[i] == it->second) {
+    if (held[i] == id) {
       held.erase(held.begin() + static_cast<long>(i));
       break;
     }

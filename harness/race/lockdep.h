@@ -6,17 +6,19 @@
 // tasks that created its edges. Nesting of one class inside itself is allowed (device_lock of
 // parent and child), as the kernel allows with subclasses.
 //
-// Thread-safety: the engine calls it under its own serialisation (controlled: one OS thread;
-// free: under the LockDep's mutex).
+// Thread-safety: Acquire and Release take the LockDep's RunLock.
 #ifndef PROBESTORM_HARNESS_RACE_LOCKDEP_H_
 #define PROBESTORM_HARNESS_RACE_LOCKDEP_H_
 
+#include <array>
 #include <cstdint>
-#include <mutex>
+#include <deque>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "harness/run_lock.h"
 
 namespace probestorm::harness {
 
@@ -24,7 +26,8 @@ class Engine;
 
 class LockDep {
  public:
-  explicit LockDep(Engine* engine) : engine_(engine) {}
+  // `threaded`: tasks acquire locks from several OS threads (RunLock).
+  LockDep(Engine* engine, bool threaded) : engine_(engine), mu_(threaded) {}
 
   void Acquire(uint32_t task, const char* lock_class);
   void Release(uint32_t task, const char* lock_class);
@@ -34,15 +37,25 @@ class LockDep {
     int to;
     std::string how;  // "T3 modprobe: device_lock -> group->mutex"
   };
-  int ClassId(const char* lock_class);
+  // The class of `lock_class`, registering it if `create`; -1 if unknown and not created.
+  int ClassId(const char* lock_class, bool create);
   bool FindPath(int from, int to, std::vector<int>& path);
+  std::vector<int>& Held(uint32_t task);
 
   Engine* engine_;
-  std::mutex mu_;
-  absl::flat_hash_map<std::string, int> ids_;
-  std::vector<std::string> names_;
-  std::vector<std::vector<Edge>> edges_;                     // by class id, in creation order
-  absl::flat_hash_map<uint32_t, std::vector<int>> held_;     // task -> held class ids (stack)
+  RunLock mu_;
+  // Lock classes are string literals: the address finds the class without reading the text;
+  // equal texts at different addresses (one per translation unit) still name one class.
+  absl::flat_hash_map<const char*, int> by_address_;
+  struct RecentClass {
+    const char* lock_class = nullptr;
+    int id = -1;
+  };
+  std::array<RecentClass, 64> recent_{};  // direct-mapped by address, in front of by_address_
+  absl::flat_hash_map<std::string_view, int> ids_;  // views into names_
+  std::deque<std::string> names_;
+  std::vector<std::vector<Edge>> edges_;  // by class id, in creation order
+  std::vector<std::vector<int>> held_;    // by task id: held class ids (stack)
   bool reported_ = false;
 };
 

@@ -86,6 +86,15 @@ bool ListHead::Empty() {
   return head_.next == &head_;
 }
 
+void* ListHead::First() {
+  Engine::Current().Point(PointKind::kShared);
+  ListNode* p = head_.next;
+  if (p == &head_) return nullptr;
+  if (p == nullptr) Corrupt("NULL pointer in list walk");
+  if (p->freed) Corrupt("list walk reached a freed node (use after free)");
+  return p->owner;
+}
+
 std::vector<void*> ListHead::Owners() {
   Engine& e = Engine::Current();
   std::vector<void*> out;

@@ -37,6 +37,9 @@ class ListHead {
   void Del(ListNode* n);      // list_del
   bool Contains(const ListNode* n);  // walks the list (schedule point per link)
   bool Empty();
+  // Owner of the first node, or nullptr if the list is empty (list_first_entry_or_null; one
+  // read; oopses on a freed or corrupt node).
+  void* First();
   // Owners of the nodes, in order (a walk; oopses on a freed or corrupt node).
   std::vector<void*> Owners();
   size_t SizeForReport() const;  // no schedule point, for reports

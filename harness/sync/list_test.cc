@@ -73,16 +73,27 @@ TEST(ListHead, WalkOverFreedNodeOopses) {
   ExpectListOops(r, finished, "freed node (use after free)");
 }
 
-TEST(ListHead, DeleteOfFreedNodeOopses) {
+// Links one node, frees it while still linked (kfree(data) without list_del), then runs `use`.
+void ExpectOopsOnFreedLinkedNode(const std::function<void(ListHead&, ListNode&)>& use,
+                                 std::string_view what) {
   ListHead list("owner->controllers", InvariantId::kControllersList);
   ListNode a;
   bool finished;
   RunResult r = RunTask([&] {
     list.AddTail(&a);
     a.freed = true;
-    list.Del(&a);
+    use(list, a);
   }, &finished);
-  ExpectListOops(r, finished, "list_del of a freed node");
+  ExpectListOops(r, finished, what);
+}
+
+TEST(ListHead, FirstEntryFreedOopses) {
+  ExpectOopsOnFreedLinkedNode([](ListHead& l, ListNode&) { (void)l.First(); },
+                              "freed node (use after free)");
+}
+
+TEST(ListHead, DeleteOfFreedNodeOopses) {
+  ExpectOopsOnFreedLinkedNode([](ListHead& l, ListNode& n) { l.Del(&n); }, "list_del of a freed node");
 }
 
 TEST(ListHead, CorrectUseIsSilent) {
@@ -91,22 +102,28 @@ TEST(ListHead, CorrectUseIsSilent) {
   ListNode a{.owner = &x}, b{.owner = &y}, c{.owner = &z};
   bool finished;
   std::vector<void*> owners;
+  void* first = nullptr;
+  void* first_after = &x;
   bool empty_after = false;
   RunResult r = RunTask([&] {
     list.AddTail(&a);
     list.AddTail(&b);
     list.Add(&c);  // at the head
     owners = list.Owners();
+    first = list.First();
     list.Del(&b);
     list.Del(&a);
     list.AddTail(&a);  // re-adding a deleted node is fine
     list.Del(&a);
     list.Del(&c);
     empty_after = list.Empty();
+    first_after = list.First();
   }, &finished);
   EXPECT_TRUE(finished);
   EXPECT_TRUE(r.findings.empty());
   EXPECT_EQ(owners, (std::vector<void*>{&z, &x, &y}));
+  EXPECT_EQ(first, &z);
+  EXPECT_EQ(first_after, nullptr);
   EXPECT_TRUE(empty_after);
   EXPECT_EQ(list.SizeForReport(), 0u);
 }

@@ -5,18 +5,23 @@
 // hash (same seed + options => same hash). The trace keeps either every event (keep_trace, used by
 // replay and the writers) or a ring of the last few (copied into findings).
 //
-// Thread-safety: Record() takes an internal mutex (uncontended in the controlled engine).
+// Recording is on the hot path of every run (thousands of events per boot): device and function
+// names are interned once per trace and stored as ids with a precomputed hash, the ring reuses its
+// slots (and their detail strings), and the hash mixes 64-bit words, never single bytes.
+//
+// Thread-safety: every method takes the trace's RunLock.
 #ifndef PROBESTORM_HARNESS_TRACE_TRACE_H_
 #define PROBESTORM_HARNESS_TRACE_TRACE_H_
 
+#include <array>
 #include <cstdint>
 #include <deque>
-#include <mutex>
-#include <set>
 #include <string>
 #include <string_view>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
+#include "harness/run_lock.h"
 #include "harness/time.h"
 
 namespace probestorm::harness {
@@ -35,9 +40,16 @@ struct TraceEvent {
 
 class Trace {
  public:
-  Trace(bool keep_all, size_t tail) : keep_all_(keep_all), tail_(tail) {}
+  using NameId = uint32_t;  // an interned device or function name
 
-  void Record(TraceEvent e);
+  // `threaded`: tasks record from several OS threads (RunLock).
+  Trace(bool keep_all, size_t tail, bool threaded)
+      : mu_(threaded), keep_all_(keep_all), tail_(tail) {}
+
+  // The id of `name` in this trace; the same text always gets the same id.
+  NameId Intern(std::string_view name);
+  void Record(uint64_t step, Nanos time, uint32_t task, Phase phase, NameId device, NameId func,
+              std::string_view detail);
   uint64_t hash() const { return hash_; }
   uint64_t count() const { return count_; }
   // Every event (keep_all) or the tail, oldest first.
@@ -52,13 +64,39 @@ class Trace {
   const char* CurrentFunction(uint32_t task) const;
 
  private:
-  mutable std::mutex mu_;
+  struct Stored {
+    uint64_t step;
+    Nanos time;
+    uint32_t task;
+    Phase phase;
+    NameId device;
+    NameId func;
+    std::string detail;
+  };
+  TraceEvent Expand(const Stored& s) const;
+  // The i-th kept event, oldest first.
+  const Stored& At(size_t i) const { return events_[(start_ + i) % events_.size()]; }
+
+  // Names arrive as views of string literals and device names that outlive many events: a
+  // direct-mapped cache by address (checked against the text) skips the map for most of them.
+  struct RecentName {
+    const char* data = nullptr;
+    std::string_view text;  // the interned copy
+    NameId id = 0;
+  };
+  static constexpr size_t kRecentNames = 256;
+
+  mutable RunLock mu_;
   bool keep_all_;
   size_t tail_;
-  std::deque<TraceEvent> events_;
+  std::vector<Stored> events_;  // keep_all: in order; else a ring whose oldest slot is start_
+  size_t start_ = 0;
+  std::deque<std::string> names_;  // by NameId; a deque keeps every name's address
+  std::vector<uint64_t> name_hashes_;
+  absl::flat_hash_map<std::string_view, NameId> ids_;  // views into names_
+  std::array<RecentName, kRecentNames> recent_{};
   std::vector<std::string> task_names_;
-  std::vector<std::vector<const char*>> spans_;  // by task: open function names (interned)
-  std::set<std::string, std::less<>> interned_;   // stable storage for span names
+  std::vector<std::vector<NameId>> spans_;  // by task: open function names
   uint64_t hash_ = 0xcbf29ce484222325ULL;
   uint64_t count_ = 0;
 };
@@ -78,8 +116,8 @@ class TraceSpan {
   TraceSpan& operator=(const TraceSpan&) = delete;
 
  private:
-  std::string device_;
-  std::string func_;
+  Trace::NameId device_;
+  Trace::NameId func_;
 };
 
 }  // namespace probestorm::harness
