@@ -71,7 +71,7 @@ void TrafficTask(Device* dev, DmaMasterData* m) {
   hwmodel::DmaEngine* engine = dev->kernel->hw ? dev->kernel->hw->dma_engine(dev->of_node) : nullptr;
   if (engine == nullptr) return;
   while (!m->stop.Load()) {
-    harness::Current().Sleep(m->params.interval);
+    m->idle.WaitEventTimeout([m] { return m->stop.Peek(); }, m->params.interval);
     if (m->stop.Load()) break;
     // Each burst runs between pm_runtime_get_sync and pm_runtime_put, as media drivers do per job:
     // the resume is where a SysMMU that got a domain attached while the master was idle (S6) is
@@ -164,6 +164,7 @@ void dma_master_remove(Device* dev) {
   auto* m = static_cast<DmaMasterData*>(dev_get_drvdata(dev));
   if (m == nullptr) return;
   m->stop.Store(true);
+  m->idle.WakeUpAll();
   m->stopped.Wait();  // stop the engine before its buffers go away
   for (const DmaBuffer& b : m->bufs) dma_unmap_phys(dev, b.ops, b.dma, b.size);
   pm_runtime_disable(dev);

@@ -28,6 +28,7 @@
 #include "driver/kernel.h"
 #include "harness/sync/atomic.h"
 #include "harness/sync/completion.h"
+#include "harness/sync/wait_queue.h"
 #include "harness/time.h"
 
 namespace probestorm::kernel {
@@ -51,6 +52,9 @@ struct DmaMasterData {
   DmaMasterParams params;
   std::vector<DmaBuffer> bufs;
   harness::Atomic<bool> stop{false};
+  // The traffic task idles here between rounds; remove wakes it (the driver cancels its job
+  // timer), so the wait for `stopped` does not depend on a daemon's timer firing.
+  harness::WaitQueue idle{"dma traffic idle"};
   harness::Completion stopped{"dma traffic stopped"};  // the traffic task has ended
   uint64_t accesses = 0;                    // transactions issued (coverage)
   std::string family;
