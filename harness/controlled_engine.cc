@@ -29,6 +29,7 @@ struct ControlledEngine::Task {
   TaskState state = TaskState::kRunnable;
   bool started = false;
   bool oopsed = false;  // ended by an oops (TaskKilled outside teardown), possibly holding locks
+  std::string oops;     // that oops (TaskKilled::oops)
   const char* waiting_on = nullptr;
   TaskId holder = kNoTask;
   WaitList* parked_on = nullptr;
@@ -79,8 +80,9 @@ TaskId ControlledEngine::Spawn(std::string name, std::function<void()> body, Tas
     sanitizer::FinishSwitch(nullptr, &sched_->stack_bottom, &sched_->stack_size);
     try {
       raw->body();
-    } catch (const TaskKilled&) {
+    } catch (const TaskKilled& k) {
       raw->oopsed = !killing_;
+      if (raw->oopsed) raw->oops = k.oops;
     } catch (const ctx::detail::forced_unwind&) {
       throw;
     } catch (...) {
@@ -357,28 +359,55 @@ bool ControlledEngine::FireNextTimers() {
 }
 
 void ControlledEngine::ReportStall() {
-  bool behind_oops = false;
+  // One line per blocked task. A non-daemon task is listed in its own right; after it come the
+  // daemon tasks its wait depends on (a DMA job resuming the device it waits for, the pm_wq work
+  // suspending that job's SysMMU...), following `holder` until a task that waits for no known
+  // task. A chain that ends at a task that died in an oops names that oops as the cause.
   std::string graph;
   std::vector<std::string> names;
+  std::vector<TaskId> culprits;  // oopsed tasks at the end of a chain, first seen first
+  auto append_wait = [this, &graph](const Task& t, const char* indent) {
+    absl::StrAppend(&graph, indent, "T", t.id, " ", t.name, t.options.daemon ? " (daemon)" : "",
+                    " waits for ", t.waiting_on ? t.waiting_on : "?");
+    if (t.holder != kNoTask) {
+      absl::StrAppend(&graph, " held by T", t.holder, " ", TaskName(t.holder));
+      if (task(t.holder).oopsed) absl::StrAppend(&graph, " (which died in an oops holding it)");
+    }
+    absl::StrAppend(&graph, "\n");
+  };
   for (size_t i = 1; i < tasks_.size(); ++i) {
     const Task& t = *tasks_[i];
     if (t.state == TaskState::kExited || t.options.daemon) continue;
-    absl::StrAppend(&graph, "  T", t.id, " ", t.name, " waits for ", t.waiting_on ? t.waiting_on : "?");
-    if (t.holder != kNoTask) {
-      absl::StrAppend(&graph, " held by T", t.holder, " ", TaskName(t.holder));
-      if (task(t.holder).oopsed) {
-        absl::StrAppend(&graph, " (which died in an oops holding it)");
-        behind_oops = true;
-      }
-    }
-    absl::StrAppend(&graph, "\n");
+    append_wait(t, "  ");
     names.push_back(t.name);
+    std::vector<TaskId> seen{t.id};
+    for (TaskId h = t.holder; h != kNoTask;) {
+      const Task& ht = task(h);
+      if (ht.oopsed) {
+        if (std::find(culprits.begin(), culprits.end(), h) == culprits.end()) culprits.push_back(h);
+        break;
+      }
+      if (ht.state == TaskState::kExited) break;
+      if (std::find(seen.begin(), seen.end(), h) != seen.end()) break;  // a cycle: a deadlock
+      seen.push_back(h);
+      if (ht.options.daemon) append_wait(ht, "    ");  // a non-daemon task has its own line
+      h = ht.holder;
+    }
   }
   Finding f;
   f.invariant = std::string(InvariantName(InvariantId::kStall));
-  f.message = absl::StrCat(names.size(), " task(s) blocked forever: no runnable task and no timer",
-                           behind_oops ? " (behind a task that died in an oops)" : "");
+  f.message = absl::StrCat(names.size(), " task(s) blocked forever: no runnable task and no timer");
   f.detail = absl::StrCat("wait-for graph:\n", graph);
+  if (!culprits.empty()) {
+    const Task& c = task(culprits.front());
+    absl::StrAppend(&f.message, " (behind T", c.id, " ", c.name, ", which died in an oops: ",
+                    c.oops.substr(0, c.oops.find(':')), ")");
+    absl::StrAppend(&f.detail, "caused by an earlier oops (the tasks it left waiting stay blocked, as "
+                               "in the kernel):\n");
+    for (TaskId id : culprits) {
+      absl::StrAppend(&f.detail, "  T", id, " ", task(id).name, ": ", task(id).oops, "\n");
+    }
+  }
   f.tasks = std::move(names);
   if (Enabled(InvariantId::kStall)) AddFinding(std::move(f));
 }

@@ -12,6 +12,7 @@
 #include "harness/sync/completion.h"
 #include "harness/sync/mutex.h"
 #include "harness/sync/tracked.h"
+#include "harness/sync/wait_queue.h"
 #include "harness/sync/workqueue.h"
 #include "harness/trace/trace.h"
 
@@ -19,6 +20,7 @@ namespace probestorm::harness {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 // Toy model: two tasks increment a counter with a read-yield-write sequence (a lost update).
 struct Counter {
@@ -135,9 +137,58 @@ TEST(ControlledEngine, DeadlockIsStallWithWaitForGraph) {
     if (f.invariant == "stall") {
       stall = true;
       EXPECT_THAT(f.detail, HasSubstr("held by"));
+      EXPECT_THAT(f.message, Not(HasSubstr("oops")));  // negative control of the test below
     }
   }
   EXPECT_TRUE(stall);
+}
+
+// A stall behind an oops two daemon tasks away: "user" waits on a wait queue for "job" (a daemon,
+// its holder), "job" waits for a lock that "irq" held when it oopsed. The daemons are not stalled
+// tasks themselves, but the stall names the chain through them and the oops at its end (the
+// exynos shape: unbind's pm_runtime_get_sync behind a DMA job's resume behind the pm_wq suspend
+// of the SysMMU, which spins on data->lock left held by the oopsed fault IRQ).
+TEST(ControlledEngine, StallBehindOopsThroughDaemonsNamesTheOops) {
+  RandomScheduler s;
+  for (uint64_t seed = 1; seed <= 20; ++seed) {
+    EngineOptions o;
+    o.seed = seed;
+    o.stop_on_violation = false;  // as a campaign: the run goes on after the oops
+    o.lockdep = false;
+    ControlledEngine e(o, &s);
+    Engine::Scope scope(e);
+    auto lock = std::make_shared<SpinLock>("data->lock");
+    auto wq = std::make_shared<WaitQueue>("dev->power.wait_queue");
+    auto done = std::make_shared<bool>(false);
+    // The oops leaves the lock held on purpose: no static analysis.
+    e.Spawn("irq", [lock]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
+      lock->lock();
+      Oops(InvariantId::kSysmmuFault, "Unrecoverable System MMU Fault!");
+    }, {.daemon = true});
+    const TaskId job = e.Spawn("job", [lock, wq, done] {
+      Msleep(1);
+      MutexLock l(*lock);
+      *done = true;
+      wq->WakeUpAll();
+    }, {.daemon = true});
+    e.Spawn("user", [wq, done, job] {
+      Msleep(2);
+      wq->WaitEvent([done] { return *done; }, job);
+    });
+    RunResult r = e.Run();
+    EXPECT_EQ(r.ending, Ending::kStall) << seed;
+    const Finding* stall = nullptr;
+    for (const auto& f : r.findings) {
+      if (f.invariant == "stall") stall = &f;
+    }
+    ASSERT_NE(stall, nullptr) << seed;
+    EXPECT_THAT(stall->message, HasSubstr("(behind T1 irq, which died in an oops: sysmmu-fault at t=0"))
+        << seed;
+    EXPECT_THAT(stall->detail, HasSubstr("T3 user waits for dev->power.wait_queue held by T2 job\n"));
+    EXPECT_THAT(stall->detail,
+                HasSubstr("T2 job (daemon) waits for data->lock held by T1 irq (which died in an oops"));
+    EXPECT_THAT(stall->detail, HasSubstr("T1 irq: sysmmu-fault at t=0.000000s: Unrecoverable System MMU Fault!"));
+  }
 }
 
 TEST(ControlledEngine, LockOrderInversionFound) {

@@ -2,6 +2,8 @@
 
 #include <stdexcept>
 
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
 #include "harness/race/lockdep.h"
 #include "harness/race/race_detector.h"
 #include "harness/trace/trace.h"
@@ -93,8 +95,11 @@ bool Engine::Report(InvariantId id, Severity severity, std::string message,
 
 void Engine::Oops(InvariantId id, std::string message, std::vector<std::string> devices,
                   std::string detail) {
+  std::string oops = absl::StrCat(std::string(InvariantName(id)), " at t=",
+                                  absl::StripLeadingAsciiWhitespace(FormatKernelTime(Now())),
+                                  "s: ", message);
   Report(id, Severity::kViolation, std::move(message), std::move(devices), std::move(detail));
-  throw TaskKilled{};
+  throw TaskKilled{std::move(oops)};
 }
 
 void Oops(InvariantId id, std::string message, std::vector<std::string> devices, std::string detail) {

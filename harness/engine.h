@@ -94,7 +94,11 @@ struct RunResult {
 };
 
 // Thrown inside a task to end it (oops, or run teardown). Only the engine catches it.
-struct TaskKilled {};
+struct TaskKilled {
+  // An oops: "<invariant> at t=<seconds>s: <message>" of its finding; empty at teardown. A stall
+  // behind the dead task names it as the cause.
+  std::string oops;
+};
 
 // A list of parked tasks, embedded in every blocking primitive.
 class WaitList {
@@ -183,7 +187,8 @@ class Engine {
               std::vector<std::string> devices = {}, std::string detail = {},
               std::vector<std::string> extra_tasks = {});
   // A modelled oops (NULL dereference, BUG_ON, list corruption): reports a violation and ends the
-  // calling task by throwing TaskKilled (the task's locks stay held, as after a kernel oops).
+  // calling task by throwing TaskKilled (the task's locks stay held, and a runtime-PM transition
+  // it was running stays in progress, as after a kernel oops).
   [[noreturn]] void Oops(InvariantId id, std::string message, std::vector<std::string> devices = {},
             std::string detail = {});
   bool Enabled(InvariantId id) const { return options_.invariants.Has(id); }

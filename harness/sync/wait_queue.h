@@ -20,12 +20,14 @@ class WaitQueue {
   WaitQueue(const WaitQueue&) = delete;
   WaitQueue& operator=(const WaitQueue&) = delete;
 
+  // `holder`, if known, is the task whose progress makes `cond` true: the wait-for graph of a
+  // stall follows it (a wait queue has no owner of its own).
   template <typename Cond>
-  void WaitEvent(Cond cond) {
+  void WaitEvent(Cond cond, TaskId holder = kNoTask) {
     Engine& e = Engine::Current();
     e.Point(PointKind::kShared);
     std::unique_lock<RawLock> g(raw_);
-    while (!cond()) e.Park(waiters_, raw_, name_);
+    while (!cond()) e.Park(waiters_, raw_, name_, holder);
     Acquired(e);
   }
 

@@ -22,7 +22,12 @@ bool Work::Queue() {
       spawn = true;
     }
   }
-  if (spawn) e.Spawn(absl::StrCat("kworker/", wq_, ":", name_), [this] { WorkerLoop(); });
+  if (spawn) {
+    const TaskId worker = e.Spawn(absl::StrCat("kworker/", wq_, ":", name_), [this] { WorkerLoop(); });
+    // Named before it starts, for a flush that parks before the worker runs.
+    std::unique_lock<RawLock> g(raw_);
+    if (running_ && worker_ == kNoTask) worker_ = worker;
+  }
   return true;
 }
 
@@ -34,10 +39,12 @@ void Work::WorkerLoop() {
       std::unique_lock<RawLock> g(raw_);
       if (!pending_) {
         running_ = false;
+        worker_ = kNoTask;
         e.Unpark(idle_, true);
         return;
       }
       pending_ = false;
+      worker_ = e.Self();
       seq = queued_seq_;
     }
     if (auto* r = e.race()) r->Acquire(e.Self(), clock_);
@@ -58,7 +65,7 @@ void Work::Flush() {
   std::unique_lock<RawLock> g(raw_);
   // Wait for the instance queued (or running) at call time.
   const uint64_t target = queued_seq_;
-  while (finished_seq_ < target) e.Park(idle_, raw_, "flush_work");
+  while (finished_seq_ < target) e.Park(idle_, raw_, "flush_work", worker_);
   g.unlock();
   if (auto* r = e.race()) r->Acquire(e.Self(), done_clock_);
 }

@@ -44,6 +44,7 @@ class Work {
   RawLock raw_;
   bool pending_ = false;
   bool running_ = false;
+  TaskId worker_ = kNoTask;    // the worker task while it runs the item (flush waiters name it)
   uint64_t queued_seq_ = 0;    // incremented by each successful Queue()
   uint64_t finished_seq_ = 0;  // queued_seq_ value consumed by the last finished run
   uint64_t runs_ = 0;

@@ -116,6 +116,30 @@ TEST(Workqueue, NeverTwoInstancesAndOneRunPerSuccessfulQueue) {
   }
 }
 
+// A work item that oopses never finishes: flush_work waits forever, as in the kernel, and the
+// stall names the worker and its oops (the deferred-probe timeout work flushing a deferred-probe
+// work that died in dev_iommu_free's NULL dereference).
+TEST(Workqueue, FlushBehindAnOopsedWorkerStallsNamingTheOops) {
+  RandomScheduler s;
+  EngineOptions o = Opts(1, /*race_detection=*/false);
+  o.stop_on_violation = false;
+  ControlledEngine e(o, &s);
+  Engine::Scope scope(e);
+  Work w("toy", [] { Oops(InvariantId::kDevIommuFreedInUse, "Unable to handle kernel NULL pointer"); });
+  e.Spawn("flusher", [&w] {
+    w.Queue();
+    w.Flush();
+  });
+  RunResult r = e.Run();
+  EXPECT_EQ(r.ending, Ending::kStall);
+  ASSERT_EQ(r.findings.size(), 2u) << Describe(r);
+  EXPECT_EQ(r.findings[1].invariant, "stall");
+  EXPECT_THAT(r.findings[1].message,
+              HasSubstr("(behind T2 kworker/events_unbound:toy, which died in an oops: "
+                        "dev-iommu-freed-in-use at t=0.000000s)"));
+  EXPECT_THAT(r.findings[1].detail, HasSubstr("T1 flusher waits for flush_work held by T2"));
+}
+
 TEST(Workqueue, FlushWaitsForTheRunAndOrdersItsWrites) {
   for (uint64_t seed = 1; seed <= 20; ++seed) {
     RandomScheduler s;
