@@ -89,6 +89,10 @@ struct DevPmInfo {
   // power.lock after each wake-up; the model's wait predicate runs under the wait queue's own lock,
   // so it watches this counter instead of reading runtime_status unlocked.
   std::atomic<uint64_t> transitions_ended{0};
+  // Model only, under `lock`: the task running the transition in progress (RPM_RESUMING or
+  // RPM_SUSPENDING), kNoTask when the status is stable. Waiters name it in the wait-for graph, so
+  // a stall behind a transition whose task died in an oops says so.
+  harness::TaskId transition_task ABSL_GUARDED_BY(lock) = harness::kNoTask;
 };
 
 struct Device {

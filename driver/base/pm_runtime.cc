@@ -92,9 +92,10 @@ void WaitStable(Device* dev) ABSL_NO_THREAD_SAFETY_ANALYSIS {
   DevPmInfo& p = dev->power;
   while (!Stable(p.runtime_status.Get())) {
     const uint64_t seen = p.transitions_ended.load(std::memory_order_relaxed);
+    const harness::TaskId holder = p.transition_task;
     p.lock.unlock();
     p.wait_queue.WaitEvent(
-        [&p, seen] { return p.transitions_ended.load(std::memory_order_acquire) != seen; });
+        [&p, seen] { return p.transitions_ended.load(std::memory_order_acquire) != seen; }, holder);
     p.lock.lock();
   }
 }
@@ -105,6 +106,7 @@ void EndTransition(Device* dev, RpmStatus status) {
   {
     harness::MutexLock l(p.lock);
     p.runtime_status.Set(status);
+    p.transition_task = harness::kNoTask;
     p.transitions_ended.fetch_add(1, std::memory_order_release);
   }
   p.wait_queue.WakeUpAll();
@@ -124,6 +126,7 @@ int rpm_resume(Device* dev) ABSL_NO_THREAD_SAFETY_ANALYSIS {
     return 1;
   }
   p.runtime_status.Set(RpmStatus::kResuming);
+  p.transition_task = harness::Current().Self();
   p.lock.unlock();
 
   harness::TraceSpan span(dev->name, "rpm_resume");
@@ -154,6 +157,7 @@ int rpm_suspend(Device* dev) ABSL_NO_THREAD_SAFETY_ANALYSIS {
     return ret;
   }
   p.runtime_status.Set(RpmStatus::kSuspending);
+  p.transition_task = harness::Current().Self();
   p.lock.unlock();
 
   harness::TraceSpan span(dev->name, "rpm_suspend");

@@ -107,5 +107,38 @@ TEST(DmaMaster, RemoveStopsTrafficAndForgetsTheInstance) {
   EXPECT_TRUE(forgotten);
 }
 
+// Regression: with churn on TM2E v6.1-modular, an unbind's pm_runtime_get_sync can wait forever
+// for the pm_wq suspend of the master's SysMMU (behind a DMA job's resume of the master, or in its
+// own resume of the SysMMU as a supplier), which spins on data->lock: exynos_sysmmu_irq took it and
+// died in BUG_ON(ret != 0) of an "Unrecoverable System MMU Fault!" (in the kernel a panic). The
+// waits are the kernel's (rpm_resume sleeps on power.wait_queue until the transition in progress
+// ends), so the stall stands, but it used to read as an independent "1 task(s) blocked forever"
+// whose graph ended at the wait queue: every such stall must name the oops and the daemon tasks
+// between.
+TEST(DmaMaster, ChurnStallBehindTheFaultIrqOopsNamesIt) {
+  using iommu_testing::Boot;
+  using iommu_testing::Only;
+  const Profile p = iommu_testing::P("v6.1-modular", {"churn=1"});
+  int stalls = 0;
+  for (uint64_t seed = 1; seed <= 20; ++seed) {
+    ModelRun r =
+        Boot(iommu_testing::Tm2e(), p, seed,
+             Only({harness::InvariantId::kStall, harness::InvariantId::kSysmmuFault}),
+             /*keep_trace=*/false, /*stop_on_violation=*/false);
+    for (const auto& f : r.result.findings) {
+      if (f.invariant != "stall") continue;
+      ++stalls;
+      EXPECT_THAT(f.message, ::testing::HasSubstr("which died in an oops: sysmmu-fault at t="))
+          << "seed " << seed << "\n" << f.detail;
+      EXPECT_THAT(f.detail, ::testing::ContainsRegex("kworker/pm_wq:[^ ]+\\.sysmmu \\(daemon\\) waits "
+                                                     "for data->lock held by T[0-9]+ irq/[^ ]+\\.sysmmu "
+                                                     "\\(which died in an oops"))
+          << "seed " << seed;
+      EXPECT_THAT(f.detail, ::testing::HasSubstr("Unrecoverable System MMU Fault!")) << "seed " << seed;
+    }
+  }
+  EXPECT_GT(stalls, 0) << "the scenario no longer happens in this seed range";
+}
+
 }  // namespace
 }  // namespace probestorm::kernel
