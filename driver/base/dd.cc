@@ -119,6 +119,7 @@ void device_remove(Device* dev) {
   if (DeviceDriver* drv = dev->driver.Get()) {
     TraceSpan span(dev->name, "device_remove");
     platform_remove(dev);
+    dev->driver_removed = true;
     (void)drv;
   }
 }
@@ -719,6 +720,7 @@ void __device_release_driver(Device* dev, Device* parent) {
     }
   }
   dev->bound.Set(false);
+  dev->driver_removed = false;
   bus_notify(dev, BusNotify::kUnboundDriver);
   (void)parent;
 }

@@ -654,7 +654,9 @@ int report_iommu_fault(IommuDomain* domain, Device* dev, uint64_t iova, int flag
 void iommu_dma_user_begin(Device* dev) { iommu_book(dev).driver_dma_active = true; }
 void iommu_dma_user_end(Device* dev) { iommu_book(dev).driver_dma_active = false; }
 bool iommu_dma_user_active(Device* dev) {
-  return iommu_book(dev).driver_dma_active || dev->bound.Peek();
+  // A device being unbound stays on knode_driver until after arch_teardown_dma_ops, but its
+  // driver's remove() has already given up its DMA addresses.
+  return iommu_book(dev).driver_dma_active || (dev->bound.Peek() && !dev->driver_removed);
 }
 
 void iommu_note_dma_change(Device* dev, const std::string& what) {

@@ -140,5 +140,25 @@ TEST(DmaMaster, ChurnStallBehindTheFaultIrqOopsNamesIt) {
   EXPECT_GT(stalls, 0) << "the scenario no longer happens in this seed range";
 }
 
+// Regression: an unbind tears the DMA ops down (arch_teardown_dma_ops in device_unbind_cleanup)
+// while the device is still on knode_driver, but after its driver's remove() gave up its DMA
+// addresses; that is not dma-ops-on-bound. TM2E v6.1 (IOMMU built in) with churn: masters bound
+// through iommu_dma_ops are unbound and rebound, and no run may report it (every run did).
+TEST(DmaMaster, ChurnUnbindTeardownIsNotDmaOpsOnBound) {
+  using iommu_testing::Boot;
+  const Profile p = iommu_testing::P("v6.1", {"churn=1"});
+  int unbinds = 0;
+  for (uint64_t seed = 1; seed <= 6; ++seed) {
+    ModelRun r = Boot(iommu_testing::Tm2e(), p, seed,
+                      iommu_testing::Only({harness::InvariantId::kDmaOpsOnBound}),
+                      /*keep_trace=*/true, /*stop_on_violation=*/false);
+    for (const auto& f : r.result.findings) ADD_FAILURE() << "seed " << seed << ": " << f.message;
+    for (const auto& e : r.trace) {
+      if (e.phase == harness::Phase::kBegin && e.func == "unbind_store") ++unbinds;
+    }
+  }
+  EXPECT_GT(unbinds, 0) << "churn no longer unbinds masters in this seed range";
+}
+
 }  // namespace
 }  // namespace probestorm::kernel
