@@ -34,6 +34,9 @@ void BM_BootTm2eNoIommu(benchmark::State& state) {
     if (!node.compatible.empty() && !node.IsSysmmu()) compats.insert(node.compatible.front());
   }
   int64_t bound = 0;
+  uint64_t steps = 0;
+  uint64_t switches = 0;
+  uint64_t events = 0;
   for (auto _ : state) {
     harness::RandomScheduler sched;
     harness::EngineOptions o;
@@ -57,8 +60,16 @@ void BM_BootTm2eNoIommu(benchmark::State& state) {
     auto r = e.Run();
     bound = 0;
     for (Device* d : k.devices) bound += d->bound.Peek() ? 1 : 0;
-    benchmark::DoNotOptimize(r.steps);
+    steps += r.steps;
+    switches += r.switches;
+    events += e.trace().count();
   }
+  const auto per_boot = [&](uint64_t n) {
+    return benchmark::Counter(static_cast<double>(n), benchmark::Counter::kAvgIterations);
+  };
+  state.counters["points"] = per_boot(steps);
+  state.counters["switches"] = per_boot(switches);
+  state.counters["trace_events"] = per_boot(events);
   state.counters["devices_bound"] = static_cast<double>(bound);
   state.counters["devices"] = static_cast<double>(board->devices.size());
 }
