@@ -73,8 +73,8 @@ int bus_for_each_drv(Kernel& k, const std::function<int(DeviceDriver*)>& fn) {
 int bus_add_device(Device* dev) {
   DriverCore& c = core(*dev->kernel);
   harness::MutexLock l(c.bus_klist_lock);
-  // klist_add_tail(&dev->p->knode_bus, &bus->p->klist_devices): Kernel::devices already holds the
-  // device in population order; it becomes visible to walks now.
+  // Stands for the kernel's klist_add_tail onto the bus's device klist: Kernel::devices already
+  // holds the device in population order; it becomes visible to walks now.
   dev->registered = true;
   return 0;
 }

@@ -140,8 +140,8 @@ void driver_bound(Device* dev) {
   dev->bound.Set(true);
   TraceLog(dev->name, "driver_bound", absl::StrCat("bound device ", dev->name, " to driver ", drv->name));
   device_links_driver_bound(dev);
-  // Make sure the device is no longer in one of the deferred lists and kick off retrying all
-  // pending devices.
+  // A bound device leaves whichever deferred list holds it; its binding may be what other
+  // waiting devices need, so everything pending is retried.
   driver_deferred_probe_del(dev);
   {
     harness::MutexLock l(c.deferred_probe_mutex);
@@ -237,15 +237,16 @@ int __device_attach_driver(DeviceDriver* drv, DeviceAttachData* data) {
     TraceLog(dev->name, "__device_attach_driver", "Device match requests probe deferral");
     dev->can_match.Set(true);
     driver_deferred_probe_add(dev);
-    // Device can't match with a driver right now, so don't attempt to match or bind with other
-    // drivers on the bus.
+    // The match itself deferred: stop the walk over the bus's drivers here instead of offering
+    // the device to the next one.
     return ret;
   }
   if (ret < 0) return ret;
   const bool async_allowed = driver_allows_async_probing(*dev->kernel, drv);
   if (async_allowed) data->have_async = true;
   if (data->check_async && async_allowed != data->want_async) return 0;
-  // Ignore errors returned by ->probe so that the next driver can try its luck.
+  // A failed ->probe (a positive value from really_probe) is not an error for the walk: the
+  // remaining drivers still get their turn.
   ret = driver_probe_device(drv, dev);
   if (ret < 0) return ret;
   return ret == 0;
@@ -255,9 +256,8 @@ void __device_attach_async_helper(Device* dev) {
   TraceSpan span(dev->name, "__device_attach_async_helper");
   DeviceAttachData data{dev, /*check_async=*/true, /*want_async=*/true};
   dev->lock.lock();
-  // Check if device has already been removed or claimed. This may happen with driver loading,
-  // device discovery/registration, and deferred probe processing happening all at once with
-  // multiple threads.
+  // Between scheduling and now, another task (driver registration, device registration or the
+  // deferred worker) may have bound the device, or it may have been removed; skip it then.
   if (!dev->dead.Get() && dev->driver.Get() == nullptr) {
     if (dev->parent) pm_runtime_get_sync(dev->parent);
     bus_for_each_drv(*dev->kernel,
@@ -293,8 +293,9 @@ int __device_attach(Device* dev, bool allow_async) {
     ret = bus_for_each_drv(*dev->kernel,
                            [&](DeviceDriver* drv) { return __device_attach_driver(drv, &data); });
     if (!ret && allow_async && data.have_async) {
-      // If we could not find appropriate driver synchronously and we are allowed to do async
-      // probes and there are drivers that want to probe asynchronously, we'll try them.
+      // The synchronous pass bound nothing, but it saw at least one matching driver that
+      // prefers asynchronous probing and this caller permits that: hand the second pass to
+      // the async helper.
       TraceLog(dev->name, "__device_attach", "scheduling asynchronous probe");
       async = true;
     }
@@ -321,23 +322,22 @@ void __driver_attach_async_helper(Device* dev) {
 }
 
 int __driver_attach(Device* dev, DeviceDriver* drv) {
-  // Lock device and try to bind to it. We drop the error here and always return 0, because we
-  // need to keep trying to bind to devices and some drivers will return an error simply if it
-  // didn't support the device.
+  // Returns 0 whatever happens to this device, so that bus_for_each_dev goes on to the next
+  // one: a probe failure here often only means the driver does not handle this particular
+  // device, which must not stop the driver from binding elsewhere.
   int ret = driver_match_device(drv, dev);
   if (ret == 0) return 0;  // no match
   if (ret == -EPROBE_DEFER) {
     TraceLog(dev->name, "__driver_attach", "Device match requests probe deferral");
     dev->can_match.Set(true);
     driver_deferred_probe_add(dev);
-    // Driver could not match with device, but may match with another device on the bus.
+    // Only this device is put off; the walk carries on, as other devices may still match.
     return 0;
   }
   if (ret < 0) return 0;
   if (driver_allows_async_probing(*dev->kernel, drv)) {
-    // Instead of probing the device synchronously we will probe it asynchronously to allow for
-    // more parallelism. We only take the device lock here in order to guarantee that the dev->driver
-    // and async_driver fields are protected.
+    // The probe runs in an async task so that devices can probe in parallel. The device lock
+    // taken here covers only the check and update of dev->driver and async_driver, not the probe.
     TraceLog(dev->name, "__driver_attach", absl::StrCat("probing driver ", drv->name, " asynchronously"));
     dev->lock.lock();
     if (dev->driver.Get() == nullptr && dev->async_driver.Get() == nullptr) {
@@ -412,12 +412,12 @@ void driver_deferred_probe_trigger(Kernel& k) {
   if (!c.driver_deferred_probe_enable.Get()) return;
   int count;
   {
-    // A successful probe means that all the devices in the pending list should be triggered to
-    // be reprobed. Move all the deferred devices into the active list so they can be retried by
-    // the workqueue.
+    // Something just bound, so each device waiting on the pending list gets another attempt:
+    // the whole pending list is spliced onto the tail of the active list, which the deferred
+    // work drains.
     harness::MutexLock l(c.deferred_probe_mutex);
     count = c.deferred_trigger_count.FetchAdd(1) + 1;
-    // list_splice_tail_init(&deferred_probe_pending_list, &deferred_probe_active_list)
+    // The kernel does this with one list_splice_tail_init; the model moves entry by entry.
     for (void* owner : c.deferred_probe_pending_list.Owners()) {
       Device* d = static_cast<Device*>(owner);
       c.deferred_probe_pending_list.Del(&d->deferred_probe);
@@ -475,7 +475,8 @@ void deferred_probe_timeout_work_func(Kernel& k) {
 
 void deferred_probe_extend_timeout(Kernel& k) {
   DriverCore& c = core(k);
-  // If the work hasn't been queued yet or if the work expired, don't start a new one.
+  // Push the timeout back only while a timeout work is armed: cancelling fails when none was
+  // ever scheduled or it has already fired, and then nothing is rescheduled.
   if (c.deferred_probe_timeout_work.Cancel()) {
     const int t = c.driver_deferred_probe_timeout.Get();
     c.deferred_probe_timeout_work.Schedule(t * harness::kSec);
@@ -489,11 +490,14 @@ int deferred_probe_initcall(Kernel& k) {
   TraceSpan span("", "deferred_probe_initcall");
   c.driver_deferred_probe_enable.Set(true);
   driver_deferred_probe_trigger(k);
-  // Sort as many dependencies as possible before exiting initcalls.
+  // Let the deferred work drain completely, so that as much as possible is bound before
+  // initcalls finish.
   c.deferred_probe_work.Flush();
   c.initcalls_done.Set(true);
   if (!k.knobs.modules) fw_devlink_drivers_done(k);
-  // Trigger deferred probe again, this time we won't defer anything that is optional.
+  // A second round now that initcalls_done is set: what the kernel treats as optional stops
+  // deferring (driver_deferred_probe_check_state without modules, the links relaxed by
+  // fw_devlink_drivers_done), so devices waiting only on such dependencies can bind.
   driver_deferred_probe_trigger(k);
   c.deferred_probe_work.Flush();
   devices_deferred_show(k);
@@ -546,9 +550,10 @@ int driver_probe_device(DeviceDriver* drv, Device* dev) {
   const int ret = __driver_probe_device(drv, dev);
   if (ret == -EPROBE_DEFER || ret == EPROBE_DEFER) {
     driver_deferred_probe_add(dev);
-    // Did a trigger occur while probing? Need to re-trigger if yes. (S8, KERNEL.md §8(c): a
-    // supplier that bound and triggered between the snapshot above and driver_deferred_probe_add
-    // spliced a pending list this device was not on yet. Test: DdTest.LostTriggerFoundWithoutRecheck.)
+    // If the trigger count moved during this probe, a trigger may have missed this device, so
+    // trigger once more. (S8, KERNEL.md §8(c): a supplier that bound and triggered between the
+    // snapshot above and driver_deferred_probe_add spliced a pending list this device was not
+    // on yet. Test: DdTest.LostTriggerFoundWithoutRecheck.)
     if (dev->kernel->knobs.trigger_recheck) {
       if (trigger_count != c.deferred_trigger_count.Load() && !c.defer_all_probes.Get()) {
         TraceLog(dev->name, "driver_probe_device", "trigger occurred while probing: re-trigger");
@@ -602,7 +607,7 @@ int really_probe(Device* dev, DeviceDriver* drv) {
   // re_probe: the device is claimed from here on, before pinctrl and DMA configuration.
   dev->driver.Set(drv);
 
-  // If using pinctrl, bind pins now before probing.
+  // Pins are set up before the driver's probe runs.
   ret = pinctrl_bind_pins(dev);
   if (ret) goto pinctrl_bind_failed;
 
@@ -615,11 +620,11 @@ int really_probe(Device* dev, DeviceDriver* drv) {
 
   ret = call_driver_probe(dev, drv);
   if (ret) {
-    // fw_devlink best effort (-EAGAIN from the supplier check): the device may probe properly once
-    // some of its missing suppliers have probed, so a failure counts as a deferral.
+    // -EAGAIN from the supplier check means fw_devlink is in best-effort mode: a probe failure
+    // may just reflect suppliers that have not bound yet, so it is reported as a deferral.
     if (link_ret == -EAGAIN) ret = -EPROBE_DEFER;
-    // Return probe errors as positive values so that the callers can distinguish them from
-    // other errors.
+    // The driver's error is negated: callers tell a failed ->probe (positive) apart from the
+    // core's own errors (negative).
     ret = -ret;
     goto probe_failed;
   }
@@ -666,7 +671,7 @@ int device_driver_attach(DeviceDriver* drv, Device* dev) {
   dev->lock.lock();
   int ret = __driver_probe_device(drv, dev);
   dev->lock.unlock();
-  // also return probe errors as normal negative errnos
+  // Undo really_probe's sign flip: this caller reports probe failures as negative errnos.
   if (ret > 0) ret = -ret;
   if (ret == -EPROBE_DEFER) return -EAGAIN;
   return ret;
@@ -695,8 +700,8 @@ void __device_release_driver(Device* dev, Device* parent) {
     dev->lock.unlock();
     device_links_unbind_consumers(dev);
     dev->lock.lock();
-    // A concurrent invocation of the same function might have released the driver successfully
-    // while this one was waiting, so check for that.
+    // With the lock dropped, another caller of this function may have finished the release;
+    // if the driver is no longer ours, there is nothing left to do.
     if (dev->driver.Get() != drv) {
       pm_runtime_put(dev);
       return;
@@ -726,7 +731,8 @@ void __device_release_driver(Device* dev, Device* parent) {
 }
 
 void device_release_driver(Device* dev) {
-  // device_release_driver_internal(dev, NULL, dev->parent)
+  // The kernel goes through device_release_driver_internal, with no driver filter and the
+  // parent passed along.
   dev->lock.lock();
   __device_release_driver(dev, dev->parent);
   dev->lock.unlock();
@@ -734,9 +740,9 @@ void device_release_driver(Device* dev) {
 
 void wait_for_device_probe(Kernel& k) {
   DriverCore& c = core(k);
-  // wait for the deferred probe workqueue to finish
+  // First the deferred work,
   c.deferred_probe_work.Flush();
-  // wait for the known devices to complete their probing
+  // then every probe in flight (probe_count back at zero), then the async tasks.
   c.probe_waitqueue.WaitEvent([&c] { return c.probe_count.Peek() == 0; });
   c.async.SynchronizeFull();
 }
