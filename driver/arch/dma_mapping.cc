@@ -2,10 +2,10 @@
 // knob arch:
 //   arm64  arch_setup_dma_ops: dev->dma_coherent = coherent; if (iommu) iommu_setup_dma_ops() —
 //          no early return, no look at dev->dma_ops or dev->driver. Teardown: dma_ops = NULL.
-//   arm32  arch_setup_dma_ops: coherent only ever set; returns early if dev->dma_ops is already
-//          set ("Don't override the dma_ops if they have already been set"); with an IOMMU
-//          arm_setup_iommu_dma_ops(): a private dma_iommu_mapping (own UNMANAGED domain and IOVA
-//          space), iommu_attach_device, set_dma_ops(&arm_iommu_ops); dma_ops_setup = true.
+//   arm32  arch_setup_dma_ops: coherent only ever set; returns early, keeping the ops, if
+//          dev->dma_ops is already set; with an IOMMU arm_setup_iommu_dma_ops(): a private
+//          dma_iommu_mapping (own UNMANAGED domain and IOVA space), iommu_attach_device,
+//          set_dma_ops(&arm_iommu_ops); dma_ops_setup = true.
 //          Teardown (only if dma_ops_setup): detach, release the mapping, dma_ops = NULL.
 // Deliberate divergences: no Xen, no cache-line warning, no swiotlb; the arm32 mapping's IOVA
 // bitmap is the same bump allocator as dma-iommu's.

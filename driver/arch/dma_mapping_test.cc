@@ -105,7 +105,7 @@ TEST(DmaMapping, Arm64TeardownResetsToDirect) {
   EXPECT_EQ(after, nullptr);
 }
 
-// arm32: "Don't override the dma_ops if they have already been set".
+// arm32: arch_setup_dma_ops leaves dma_ops alone when a device already has some.
 TEST(DmaMapping, Arm32KeepsExistingOps) {
   Knobs knobs;
   knobs.arch = Arch::kArm32;

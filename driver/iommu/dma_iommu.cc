@@ -28,7 +28,7 @@ int iommu_get_dma_cookie(Kernel& k, IommuDomain* domain) {
 int iommu_dma_init_domain(IommuDomain* domain, uint64_t base, uint64_t limit, Device* dev) {
   IovaDomain* iovad = domain->iova_cookie;
   if (iovad == nullptr) return -EINVAL;
-  // Use the smallest supported page size for IOVA granularity.
+  // The IOVA granule is the domain's smallest page size (lowest bit set in pgsize_bitmap).
   uint64_t granule = 4096;
   for (int bit = 0; bit < 64; ++bit) {
     if (domain->pgsize_bitmap & (1ULL << bit)) {
@@ -36,7 +36,7 @@ int iommu_dma_init_domain(IommuDomain* domain, uint64_t base, uint64_t limit, De
       break;
     }
   }
-  // Check the domain allows at least some access to the device...
+  // The requested DMA window must overlap the domain's aperture somewhere.
   if (base > domain->aperture_end || limit < domain->aperture_start) {
     TraceLog(dev->name, "iommu_dma_init_domain", "specified DMA range outside IOMMU capability");
     return -kEFAULT;

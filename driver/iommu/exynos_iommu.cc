@@ -169,7 +169,7 @@ void __sysmmu_init_config(sysmmu_drvdata* data) {
   }
   (void)maj;
   (void)min;
-  cfg |= reg::kCfgEap;  // enable access protection bits check
+  cfg |= reg::kCfgEap;  // CFG_EAP: the hardware checks the PTE access-protection bits
   data->sfrbase->writel(reg::kMmuCfg, cfg);
 }
 
@@ -193,7 +193,8 @@ void __sysmmu_enable(sysmmu_drvdata* data) {
   data->sfrbase->writel(reg::kMmuCtrl, reg::kCtrlEnable);
   data->active = true;
   data->lock.unlock();
-  // The master clock is kept on only while accessing registers.
+  // The driver holds the master's clock just for its own register writes; keeping it on while
+  // the master does DMA is the master driver's business.
   if (data->clk_master) data->clk_master->disable();
 }
 
@@ -625,8 +626,8 @@ int exynos_sysmmu_probe(Device* dev) {
     dev->dma_mask = (1ULL << 36) - 1;
   }
   Step(data, SysmmuProbeStep::kP8DmaMask);
-  // "use the first registered sysmmu device for performing dma mapping operations on iommu page
-  // tables": plain test-and-set.
+  // dma_dev: whichever SysMMU gets here first becomes the device used for the DMA (cache
+  // maintenance) operations on every page table. Unlocked test-and-set.
   if (s.dma_dev.Get() == nullptr) s.dma_dev.Set(dev);
   Step(data, SysmmuProbeStep::kP9DmaDev);
   pm_runtime_enable(dev);
@@ -695,7 +696,8 @@ IommuDevice* exynos_iommu_probe_device(Device* dev, int* err) {
                                       "->master is ", data->master.Peek() ? data->master.Peek()->name : "NULL"),
                          {dev->name, data->sysmmu->name});
     }
-    // "SYSMMU will be runtime activated via device link (dependency) to its master device".
+    // The driver never calls pm_runtime_get/put on the SysMMU itself: this runtime-PM link makes
+    // it follow its master.
     DeviceLink* link = device_link_add(dev, data->sysmmu, DL_FLAG_STATELESS | DL_FLAG_PM_RUNTIME);
     if (data->link != nullptr && link != data->link && !data->link->deleted) {
       harness::Violation(InvariantId::kDoubleIommuProbe,
@@ -709,7 +711,8 @@ IommuDevice* exynos_iommu_probe_device(Device* dev, int* err) {
     *err = -ENODEV;
     return nullptr;
   }
-  // "There is always at least one entry, see exynos_iommu_of_xlate()".
+  // The kernel takes the first entry unchecked, relying on of_xlate having put at least one
+  // controller on the list before probe_device runs.
   return &ctrls.front()->iommu;
 }
 
@@ -728,7 +731,7 @@ IommuDomain* exynos_iommu_domain_alloc(Kernel& k, IommuDomainType type) {
   TraceSpan span("", "exynos_iommu_domain_alloc");
   const int shift = s.PG_ENT_SHIFT.Get();
   Device* dma_dev = s.dma_dev.Get();
-  // "Check if correct PTE offsets are initialized".
+  // A domain needs PG_ENT_SHIFT and dma_dev, both set by the first SysMMU probe (BUG_ON).
   if (shift < 0 || dma_dev == nullptr) {
     harness::Oops(InvariantId::kDomainAllocUninit,
                   absl::StrCat("kernel BUG at drivers/iommu/exynos-iommu.c: exynos_iommu_domain_alloc: "
@@ -753,7 +756,8 @@ IommuDomain* exynos_iommu_domain_alloc(Kernel& k, IommuDomainType type) {
   hwmodel::PhysMemory& mem = Mem(k);
   domain->pgtable = mem.AllocPages(2, "pgtable:lv1");
   if (domain->pgtable == 0) return nullptr;
-  // for (i = 0; i < NUM_LV1ENTRIES; i++) domain->pgtable[i] = ZERO_LV2LINK;
+  // Every lv1 entry starts out as ZERO_LV2LINK (the kernel's v3.3 workaround against caching
+  // 1 MiB mappings).
   mem.Fill32(domain->pgtable, exynos_zero_lv2link(k), NUM_LV1ENTRIES);
   if (zero == 0) {
     domain->lv1_from_null_zero_table = true;
@@ -934,7 +938,7 @@ void exynos_sysmmu_irq(sysmmu_drvdata* data) {
   const sysmmu_fault_info* finfo = FindFault(data->version, itype);
   Device* master = data->master.Get();
   if (finfo == nullptr) {
-    // "unknown/unsupported fault": BUG_ON(i == n).
+    // No table entry for this INT_STATUS bit: the kernel's BUG_ON(i == n).
     harness::Oops(InvariantId::kSysmmuFault,
                   absl::StrCat("kernel BUG in exynos_sysmmu_irq(", data->sysmmu->name,
                                "): unknown fault, INT_STATUS 0x", absl::Hex(status)),
@@ -949,7 +953,7 @@ void exynos_sysmmu_irq(sysmmu_drvdata* data) {
   int ret = -ENOSYS;
   if (domain != nullptr && master != nullptr) ret = report_iommu_fault(domain, master, fault_addr, finfo->write);
   if (ret != 0) {
-    // "fault is not recovered by fault handler": BUG_ON(ret != 0).
+    // Nobody handled the fault (report_iommu_fault != 0): the kernel's BUG_ON(ret != 0).
     harness::Oops(InvariantId::kSysmmuFault,
                   absl::StrCat("Unrecoverable System MMU Fault! ", data->sysmmu->name, " (master ",
                                master ? master->name : "none", ") ", finfo->name,

@@ -524,7 +524,7 @@ int bus_iommu_probe(Kernel& k) {
   auto* group_list = k.Alloc<harness::ListHead>(absl::StrCat("bus_iommu_probe group_list of ", Who()),
                                                 InvariantId::kDoubleIommuProbe);
   int ret = bus_for_each_dev(k, [&](Device* dev) -> int {
-    // probe_iommu_group: "Device is probed already if in a group".
+    // probe_iommu_group: a device that already has a group has been probed; skip it.
     if (iommu_group_get(dev) != nullptr) return 0;
     int r = iommu_probe_device_locked(dev, group_list);
     if (r == -ENODEV) r = 0;

@@ -45,8 +45,8 @@ int of_iommu_xlate_impl(Device* dev, const hwmodel::PhandleRef& spec, XlateOutco
   // From here this task uses dev->iommu (the fwspec it just set up, and priv in of_xlate).
   iommu_dev_hold(dev, "of_iommu_xlate");
   if (ops == nullptr) {
-    // "The otherwise-empty fwspec handily serves to indicate the specific IOMMU device we're
-    // waiting for."
+    // The instance is not registered yet. The fwspec stays behind with no ops, recording which
+    // IOMMU this master waits for; the deferral decision is the driver core's.
     ret = driver_deferred_probe_check_state(dev);
     if (ret != -EPROBE_DEFER) out->explicit_decision = true;
     TraceLog(dev->name, "of_iommu_xlate",
@@ -76,7 +76,7 @@ int ConfigureFwspec(Device* dev, const IommuOps** ops, XlateOutcome* out, bool* 
       iommu_dev_unhold(dev);
       return 0;
     }
-    // "In the deferred case, start again from scratch".
+    // A fwspec without ops is what an earlier deferred attempt left: drop it and translate anew.
     iommu_fwspec_free(dev);
   }
   iommu_dev_unhold(dev);
@@ -91,8 +91,8 @@ int ConfigureFwspec(Device* dev, const IommuOps** ops, XlateOutcome* out, bool* 
     }
   }
   if (err == 0) {
-    // "The fwspec pointer changed, read it again": fwspec->ops dereferences what a concurrent
-    // dev_iommu_free may have cleared.
+    // of_iommu_xlate installed a new fwspec, so it is fetched again before fwspec->ops is read;
+    // that read dereferences what a concurrent dev_iommu_free may have cleared.
     fwspec = dev_iommu_fwspec_get(dev);
     if (fwspec == nullptr) {
       harness::Oops(harness::InvariantId::kDevIommuFreedInUse,
@@ -148,7 +148,8 @@ const IommuOps* of_iommu_configure(Device* dev, int master_np, int* err_out)
     TraceLog(dev->name, "of_iommu_configure", "fwspec already has ops: no re-translation");
     return ops;
   }
-  // "If we have reason to believe the IOMMU driver missed the initial probe for dev, replay it".
+  // The IOMMU driver may have registered (and run its bus probe) before this master's fwspec
+  // existed, in which case the master never got an IOMMU probe: do it now.
   bool replay_failed = false;
   const bool replay_allowed = k.knobs.iommu_core < IommuCoreGen::k6_15 || !dev_iommu_present;
   if (err == 0 && replay_allowed && !device_iommu_mapped(dev)) {

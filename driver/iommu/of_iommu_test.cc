@@ -58,7 +58,7 @@ int XlateWithoutInstance(const XlateCase& c, IommuFwspec** fwspec_out = nullptr)
 TEST(OfIommu, XlateWithoutInstanceDefersBeforeInitcallsDone) {
   IommuFwspec* fwspec = nullptr;
   EXPECT_EQ(XlateWithoutInstance({true, false, 10, 0}, &fwspec), -EPROBE_DEFER);
-  // The otherwise-empty fwspec names the awaited IOMMU.
+  // The fwspec stays, with no ops, recording which IOMMU the master waits for.
   ASSERT_NE(fwspec, nullptr);
   EXPECT_EQ(fwspec->ops, nullptr);
   EXPECT_EQ(fwspec->iommu_fwnode, SysmmuNode());
