@@ -5,10 +5,13 @@
 // It holds every node that becomes a device, with its compatible, reg, status, interrupt count,
 // clocks and clock-names, power-domains, iommus, #cells and every fw_devlink supplier property;
 // plus, as bare stubs, the non-device nodes those properties point at (pin groups, GPIO banks,
-// PMIC regulators, graph endpoints). Summarised: interrupt specifiers are counts (`irqs=N`, zero
-// cells); pin groups carry no pins; assigned-clocks, vendor syscon phandles, cpus, memory,
+// PMIC regulators, graph endpoints) and their ancestors, with the real `compatible` where the real
+// tree has one (the PMICs, the MUIC and its regulators node, the MHL bridge: fw_devlink v6.1 links
+// to the nearest node with a `compatible`). Summarised: interrupt specifiers are counts (`irqs=N`,
+// zero cells); pin groups carry no pins; assigned-clocks, vendor syscon phandles, cpus, memory,
 // thermal zones and disabled nodes nothing refers to are left out. embedded_tm2e_test.cc checks
-// that this loads to the same devices, SysMMUs, masters and supplier links as the real DTB.
+// that this loads to the same devices, SysMMUs, masters and supplier links as the real DTB, and
+// that every node it holds has the real node's compatible and status.
 #include "hwmodel/dt/embedded_tm2e.h"
 
 #include "hwmodel/dt/dt_table.h"
@@ -350,6 +353,7 @@ constexpr DtTableRow kTm2e[] = {
     {"/soc@0/i2c@14e40000", "", "samsung,exynos5433-hsi2c samsung,exynos7-hsi2c",
      "reg=0x14e40000 0x1000; irqs=1; #address-cells=1; #size-cells=0; pinctrl-0=&hs_i2c0_bus; "
      "clocks=&cmu_peric 0xa; clock-names=hsi2c; status=okay"},
+    {"/soc@0/i2c@14e40000/pmic@66", "", "samsung,s2mps13-pmic", ""},
     {"/soc@0/i2c@14e40000/pmic@66/regulators/LDO3", "ldo3_reg", "", ""},
     {"/soc@0/i2c@14e40000/pmic@66/regulators/LDO6", "ldo6_reg", "", ""},
     {"/soc@0/i2c@14e40000/pmic@66/regulators/LDO7", "ldo7_reg", "", ""},
@@ -365,11 +369,15 @@ constexpr DtTableRow kTm2e[] = {
     {"/soc@0/i2c@14ef0000", "", "samsung,exynos5433-hsi2c samsung,exynos7-hsi2c",
      "reg=0x14ef0000 0x1000; irqs=1; #address-cells=1; #size-cells=0; pinctrl-0=&hs_i2c7_bus; "
      "clocks=&cmu_peric 0x19; clock-names=hsi2c; status=okay"},
+    {"/soc@0/i2c@14ef0000/bridge@39", "", "sil,sii8620", ""},
     {"/soc@0/i2c@14ef0000/bridge@39/ports/port@0/endpoint", "mhl_to_hdmi", "", ""},
     {"/soc@0/i2c@14d90000", "", "samsung,exynos5433-hsi2c samsung,exynos7-hsi2c",
      "reg=0x14d90000 0x1000; irqs=1; #address-cells=1; #size-cells=0; pinctrl-0=&hs_i2c8_bus; "
      "clocks=&cmu_peric 0x18; clock-names=hsi2c; status=okay"},
+    {"/soc@0/i2c@14d90000/pmic@66", "", "maxim,max77843", ""},
+    {"/soc@0/i2c@14d90000/pmic@66/extcon", "", "maxim,max77843-muic", ""},
     {"/soc@0/i2c@14d90000/pmic@66/extcon/ports/port/endpoint", "muic_to_usb", "", ""},
+    {"/soc@0/i2c@14d90000/pmic@66/regulators", "", "maxim,max77843-regulator", ""},
     {"/soc@0/i2c@14d90000/pmic@66/regulators/SAFEOUT1", "safeout1_reg", "", ""},
     {"/soc@0/i2c@14df0000", "", "samsung,exynos5433-hsi2c samsung,exynos7-hsi2c",
      "reg=0x14df0000 0x1000; irqs=1; #address-cells=1; #size-cells=0; pinctrl-0=&hs_i2c11_bus; "

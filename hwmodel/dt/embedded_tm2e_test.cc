@@ -1,5 +1,6 @@
 // The embedded TM2E table loads to the same board as the real DTB: SysMMUs, masters, power
-// domains, devices and the supplier node set of every device.
+// domains, devices, the supplier node set of every device, and the compatible and status of every
+// node it holds.
 #include "hwmodel/dt/embedded_tm2e.h"
 
 #include <map>
@@ -115,6 +116,17 @@ TEST_F(EmbeddedTm2eTest, SameSupplierNodesPerDevice) {
   for (const auto& [path, suppliers] : real) {
     ASSERT_TRUE(embedded.contains(path)) << path;
     EXPECT_EQ(embedded.at(path), suppliers) << path;
+  }
+}
+
+// fw_devlink links to the nearest node with a `compatible` at or above a reference, so the stubs
+// need the real compatibles too (the PMICs under the i2c buses, for instance).
+TEST_F(EmbeddedTm2eTest, EveryNodeHasTheRealCompatibleAndStatus) {
+  for (const DtNode& n : embedded_.nodes) {
+    const int r = real_.FindPath(n.path);
+    ASSERT_NE(r, kNoNode) << n.path;
+    EXPECT_EQ(n.compatible, real_.node(r).compatible) << n.path;
+    EXPECT_EQ(n.status_okay, real_.node(r).status_okay) << n.path;
   }
 }
 
