@@ -247,9 +247,9 @@ void FwDevlinkParseFwnode(DriverCore& c, int node) ABSL_EXCLUSIVE_LOCKS_REQUIRED
   if (f.links_added) return;
   f.links_added = true;
   for (int sup : of_fwnode_supplier_links(c.kernel.board, c.kernel.knobs, node)) {
-    // of_link_to_phandle does not link to a supplier without a device that is flagged
-    // FWNODE_FLAG_NOT_DEVICE (e.g. a pinctrl state node purged when its controller bound) or
-    // OF_POPULATED (claimed by an OF_DECLARE early driver).
+    // of_link_to_phandle's last test, "No struct device": no link to a compat node without a
+    // device that is flagged FWNODE_FLAG_NOT_DEVICE (e.g. a child of a bound device that never
+    // became a device itself) or OF_POPULATED (claimed by an OF_DECLARE early driver).
     const FwnodeState& s = c.fwnodes[static_cast<size_t>(sup)];
     if (s.dev == nullptr && (s.not_device || s.of_populated)) continue;
     f.suppliers.push_back(sup);

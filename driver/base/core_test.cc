@@ -1,7 +1,8 @@
 // Tests of fw_devlink in driver/base/core.cc as v6.1 does it: proxy SYNC_STATE_ONLY links for
 // child nodes that are not devices, conversion of a child's own fwnode links when it becomes a
-// device, the v6.1 cycle fix-up (fw_devlink_relax_cycle), best effort (wait_for_init_devices_probe,
-// FWNODE_FLAG_BEST_EFFORT) and early OF_DECLARE providers (FWNODE_FLAG_INITIALIZED, OF_POPULATED).
+// device, links to the supplier's compat node (of_link_to_phandle), the v6.1 cycle fix-up
+// (fw_devlink_relax_cycle), best effort (wait_for_init_devices_probe, FWNODE_FLAG_BEST_EFFORT) and
+// early OF_DECLARE providers (FWNODE_FLAG_INITIALIZED, OF_POPULATED).
 // Every test builds its own small board by hand.
 #include "driver/base/core.h"
 
@@ -177,6 +178,99 @@ TEST(FwDevlinkChildren, NoProxyWhenFwDevlinkOff) {
   EXPECT_TRUE(r.findings.empty());
   EXPECT_THAT(SupplierLinks(k.DeviceForNode(i2c)), IsEmpty());
   EXPECT_THAT(FwnodeSuppliers(k, pmic), IsEmpty());
+}
+
+// ---------------------------------------------------------------- the compat node is the supplier
+
+// A uart's pinctrl-0 names a state node without a `compatible` under a pin controller: v6.1 links
+// the uart to the controller (of_get_compat_node), a blocking device link, and the uart's probe
+// waits for the controller to bind although its driver registers first. With the controller
+// disabled the walk stops there: no link at all and the uart probes at once (control).
+struct CompatRun {
+  std::vector<std::string> links_at_probe;  // the consumer's supplier links inside its probe
+  bool consumer_probed = false;
+  bool probed_before_supplier = false;
+  std::vector<int> consumer_fwnode;         // fwnode links left after populate
+};
+
+// Populates `board`, registers the consumer's driver, then the supplier's (each matches its
+// node's first compatible), and waits for probing. The supplier may be disabled (no device).
+CompatRun RunConsumerFirst(const hwmodel::Board& board, int supplier, int consumer) {
+  const Knobs knobs;  // the Kernel keeps a reference
+  TestWorld w(board, knobs, 1);
+  Kernel& k = w.k();
+  CompatRun res;
+  bool supplier_bound = false;
+  DeviceDriver* sd = w.Driver("supplier", board.node(supplier).compatible.at(0), [&](Device*) {
+    supplier_bound = true;
+    return 0;
+  });
+  DeviceDriver* cd = w.Driver("consumer", board.node(consumer).compatible.at(0), [&](Device* dev) {
+    res.consumer_probed = true;
+    res.links_at_probe = SupplierLinks(dev);
+    res.probed_before_supplier = !supplier_bound;
+    return 0;
+  });
+  core(k).driver_deferred_probe_enable.Init(true);
+  w.engine().Spawn("init", [&] {
+    of_platform_default_populate(k);
+    {
+      harness::MutexLock l(core(k).fwnode_link_lock);
+      res.consumer_fwnode = core(k).fwnodes[static_cast<size_t>(consumer)].suppliers;
+    }
+    driver_register(k, cd);
+    driver_register(k, sd);
+    wait_for_device_probe(k);
+  });
+  auto r = w.Run();
+  EXPECT_TRUE(r.findings.empty()) << r.findings.front().message;
+  EXPECT_TRUE(k.DeviceForNode(consumer)->bound.Peek());
+  return res;
+}
+
+CompatRun RunPinctrlState(bool controller_okay) {
+  BoardBuilder bb;
+  const int pinctrl = bb.Add("pinctrl", "test,pinctrl", 0, true, controller_okay);
+  const int state = bb.Add("uart-pins", "", pinctrl, /*device=*/false);
+  const int uart = bb.Add("uart", "test,uart");
+  bb.Supply(uart, state, "pinctrl-0");
+  return RunConsumerFirst(bb.board(), pinctrl, uart);
+}
+
+TEST(FwDevlinkCompatNode, PinctrlStateLinksToItsController) {
+  CompatRun r = RunPinctrlState(/*controller_okay=*/true);
+  EXPECT_THAT(r.links_at_probe, ElementsAre("pinctrl on"));
+  EXPECT_TRUE(r.consumer_probed);
+  EXPECT_FALSE(r.probed_before_supplier);
+  EXPECT_THAT(r.consumer_fwnode, IsEmpty());  // converted at device_add: the controller exists
+}
+
+TEST(FwDevlinkCompatNode, DisabledControllerMakesNoLink) {
+  CompatRun r = RunPinctrlState(/*controller_okay=*/false);
+  EXPECT_THAT(r.links_at_probe, IsEmpty());
+  EXPECT_TRUE(r.consumer_probed);
+  EXPECT_TRUE(r.probed_before_supplier);
+  EXPECT_THAT(r.consumer_fwnode, IsEmpty());
+}
+
+// v6.1 refuses a link only when the consumer node is an ancestor of (or is) the supplier: a
+// device that uses its parent's clock waits for the parent to bind. The parent's reference to
+// its own compat-less subnode makes no link (control: the parent probes with no supplier link).
+TEST(FwDevlinkCompatNode, ChildDeviceWaitsForTheParentItReferences) {
+  BoardBuilder bb;
+  const int bus = bb.Add("bus", "test,bus");
+  const int out = bb.Add("clock-out", "", bus, /*device=*/false);
+  const int child = bb.Add("child", "test,child", bus);
+  bb.Supply(child, bus, "clocks");
+  bb.Supply(bus, out, "clocks");
+  CompatRun child_run = RunConsumerFirst(bb.board(), bus, child);
+  EXPECT_THAT(child_run.links_at_probe, ElementsAre("bus on"));
+  EXPECT_FALSE(child_run.probed_before_supplier);
+  // The bus's driver registers first here; the child's second.
+  CompatRun bus_run = RunConsumerFirst(bb.board(), /*supplier=*/child, /*consumer=*/bus);
+  EXPECT_TRUE(bus_run.probed_before_supplier);
+  EXPECT_THAT(bus_run.links_at_probe, IsEmpty());
+  EXPECT_THAT(bus_run.consumer_fwnode, IsEmpty());
 }
 
 // ---------------------------------------------------------------- cycles (v6.1 fix-up)

@@ -169,7 +169,7 @@ TEST(FwDevlink, PropertyBindingsFollowModeAndStrict) {
   bb.Supply(m, a, "clocks");
   bb.Supply(m, b, "power-domains");
   bb.Supply(m, x, "iommus", true);
-  bb.Supply(m, 0, "interrupt-parent");  // an ancestor: never linked
+  bb.Supply(m, 0, "interrupt-parent");  // the root, without a compatible here: "No device"
   Knobs on;
   EXPECT_EQ(of_fwnode_supplier_links(bb.board(), on, m), std::vector<int>({a}));
   Knobs strict;
@@ -707,10 +707,11 @@ TEST(Boot, BuiltinSupplierDriversResolveLinksAndGicIsInitialized) {
   EXPECT_EQ(k.DeviceForNode(gic), nullptr);  // claimed by IRQCHIP_DECLARE: no platform device
   Device* udev = k.DeviceForNode(uart);
   EXPECT_TRUE(udev->bound.Peek());
-  // Links: uart -> cmu (clocks), uart -> pinctrl? no: the pins node had no device; its fwnode
-  // link was purged when the pinctrl controller bound. No link to the GIC.
-  ASSERT_EQ(udev->suppliers.size(), 1u);
+  // Links: uart -> cmu (clocks) and uart -> pinctrl (pinctrl-0: the pins node has no compatible,
+  // so v6.1 links to the controller above it). No link to the GIC (OF_POPULATED, no device).
+  ASSERT_EQ(udev->suppliers.size(), 2u);
   EXPECT_EQ(udev->suppliers[0]->supplier->name, "cmu");
+  EXPECT_EQ(udev->suppliers[1]->supplier->name, "pinctrl");
 }
 
 // ---------------------------------------------------------------- runtime PM over device links

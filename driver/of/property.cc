@@ -1,14 +1,23 @@
-// Models the fw_devlink part of drivers/of/property.c, Linux v6.1: of_link_property's
-// optional-binding skip and of_link_to_phandle's availability and ancestor checks (KERNEL.md
-// §2.1). The property parsing itself (of_supplier_bindings[]) is done once per board by
-// hwmodel/dt (SupplierRef).
+// Models the fw_devlink part of drivers/of/property.c, Linux v6.1 (KERNEL.md §2.1): the
+// optional-binding skip of of_link_property and the checks of of_link_to_phandle in their v6.1
+// order: of_get_compat_node (the supplier becomes the nearest available ancestor-or-self with a
+// `compatible`; "No device" when there is none), the "is descendant" test against the node being
+// parsed (of_is_ancestor_of(con_np, sup_np)), then "No struct device", which needs run state and
+// is applied by the caller (FwDevlinkParseFwnode in driver/base/core.cc). The property parsing
+// itself (of_supplier_bindings[]) is done once per board by hwmodel/dt (SupplierRef).
 //
-// Deliberate divergences: the knob iommus_optional=false makes only `iommus` mandatory (the seed
-// mail's property.c change), not iommu-map/dmas; the "supplier is an ancestor" test is applied to
-// the supplier node as given (the kernel compares against the consumer's device node); the
-// supplier is the node as given, not its nearest ancestor with a `compatible` (of_get_compat_node),
-// and the "No device" test asks whether any node at or above the supplier becomes a platform
-// device (Board::DeviceOf) instead of whether one has a `compatible`.
+// v6.3 replaced all of this ("of: property: Simplify of_link_to_phandle()": link to the node as
+// given, check only availability up to the first node with a device, and let the driver core move
+// dangling consumers to the parent device); that form is not modelled.
+//
+// Deliberate divergences:
+//  * the knob iommus_optional=false makes only `iommus` mandatory (the seed mail's property.c
+//    change), not iommu-map/dmas;
+//  * remote-endpoint: the Board resolves both endpoints to their port parents when it loads
+//    (of_graph_get_port_parent), so the consumer is the local port parent instead of
+//    of_get_compat_node_parent(endpoint), and the walk to the supplier starts at the remote port
+//    parent instead of the remote endpoint (the status of port and endpoint nodes is not seen).
+//    Where every port parent has a `compatible`, as on TM2E, the linked nodes are the same.
 #include "driver/of/property.h"
 
 #include <algorithm>
@@ -29,31 +38,40 @@ bool of_supplier_binding_optional(const Knobs& knobs, const hwmodel::SupplierRef
   return true;
 }
 
+int of_get_compat_node(const hwmodel::Board& board, int node) {
+  for (int n = node; n != hwmodel::kNoNode; n = board.node(n).parent) {
+    // of_device_is_available looks at the node's own status only.
+    if (!board.node(n).status_okay) return hwmodel::kNoNode;
+    if (!board.node(n).compatible.empty()) return n;
+  }
+  return hwmodel::kNoNode;
+}
+
+bool of_is_ancestor_of(const hwmodel::Board& board, int test_ancestor, int child) {
+  for (int n = child; n != hwmodel::kNoNode; n = board.node(n).parent) {
+    if (n == test_ancestor) return true;
+  }
+  return false;
+}
+
 std::vector<int> of_fwnode_supplier_links(const hwmodel::Board& board, const Knobs& knobs,
                                           int node) {
   std::vector<int> out;
   if (knobs.fw_devlink == FwDevlinkMode::kOff) return out;
-  const hwmodel::DtNode& con = board.node(node);
-  for (const hwmodel::SupplierRef& ref : con.suppliers) {
+  for (const hwmodel::SupplierRef& ref : board.node(node).suppliers) {
     if (ref.node == hwmodel::kNoNode) continue;
     // if (s->optional && !fw_devlink_is_strict()) continue;
     if (of_supplier_binding_optional(knobs, ref) && !fw_devlink_is_strict(knobs)) continue;
-    if (ref.node == node) continue;
-    // Don't link to an ancestor of the consumer.
-    bool ancestor = false;
-    for (int p = con.parent; p != hwmodel::kNoNode; p = board.node(p).parent) {
-      if (p == ref.node) {
-        ancestor = true;
-        break;
-      }
-    }
-    if (ancestor) continue;
-    // of_link_to_phandle: the supplier and its ancestors must be available (no device exists
-    // yet for an unavailable node, so the kernel's walk reaches every ancestor).
-    if (!board.node(ref.node).available) continue;
-    // "Not linking ... - No device": no device will ever stand for the supplier.
-    if (board.DeviceOf(ref.node) == hwmodel::kNoNode) continue;
-    if (std::find(out.begin(), out.end(), ref.node) == out.end()) out.push_back(ref.node);
+    // "Not linking ... - No device": nothing at or above the reference has a compatible, or the
+    // walk meets a disabled node first.
+    const int sup = of_get_compat_node(board, ref.node);
+    if (sup == hwmodel::kNoNode) continue;
+    // "Not linking ... - is descendant": the node being parsed (not the device it is parsed for)
+    // is the supplier or an ancestor of it. A supplier that is an ancestor of the consumer is
+    // linked (a child may depend on its parent).
+    if (of_is_ancestor_of(board, node, sup)) continue;
+    // fwnode_link_add adds one link per consumer and supplier pair.
+    if (std::find(out.begin(), out.end(), sup) == out.end()) out.push_back(sup);
   }
   return out;
 }
