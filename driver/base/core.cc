@@ -201,11 +201,11 @@ int FwDevlinkCreateDevlink(DriverCore& c, Device* con, int sup_node, uint32_t fl
     ABSL_EXCLUSIVE_LOCKS_REQUIRED(c.fwnode_link_lock) {
   FwnodeState& sup = c.fwnodes[static_cast<size_t>(sup_node)];
   if (Device* sup_dev = sup.dev) {
-    // If it's one of those drivers that don't actually bind to their device using driver core,
-    // then don't wait on this supplier device indefinitely.
+    // An initialised fwnode (FWNODE_FLAG_INITIALIZED) whose device has no driver was set up
+    // outside the driver core and will never bind: the consumer must not wait for it.
     if (sup_dev->links_status == DlDevState::kNoDriver && sup.initialized) return -EINVAL;
-    // If this fails, it is due to cycles in device links. Just give up on this link and treat it
-    // as invalid.
+    // A refusal from device_link_add here comes from a cycle of device links: the cycle is
+    // relaxed and the fwnode link is dropped as invalid.
     if (device_link_add(con, sup_dev, flags) == nullptr && !(flags & DL_FLAG_SYNC_STATE_ONLY)) {
       TraceLog(con->name, "fw_devlink_create_devlink",
                absl::StrCat("Fixing up cyclic dependency with ", sup_dev->name));
@@ -215,9 +215,9 @@ int FwDevlinkCreateDevlink(DriverCore& c, Device* con, int sup_node, uint32_t fl
     }
     return 0;
   }
-  // Supplier that's already initialized without a struct device.
+  // The supplier was set up early (FWNODE_FLAG_INITIALIZED) and has no device: nothing to wait for.
   if (sup.initialized) return -EINVAL;
-  // DL_FLAG_SYNC_STATE_ONLY doesn't block probing and supports cycles.
+  // A SYNC_STATE_ONLY link never holds a probe back and may sit on a cycle: no cycle check needed.
   if (flags & DL_FLAG_SYNC_STATE_ONLY) return -EAGAIN;
   // A supplier without a device may be in a cycle with the consumer through its parent: if the
   // supplier's nearest ancestor device already depends on the consumer, relax the whole cycle
@@ -237,7 +237,7 @@ int FwDevlinkCreateDevlink(DriverCore& c, Device* con, int sup_node, uint32_t fl
       return -EINVAL;
     }
   }
-  // Can't check for cycles or no cycles. So let's try again later.
+  // Whether a cycle exists cannot be decided yet: keep the fwnode link and retry later.
   return -EAGAIN;
 }
 
@@ -313,8 +313,8 @@ void FwDevlinkLinkToSuppliers(DriverCore& c, Device* dev, int node, RpmDrops& dr
     Device* sup_dev = GetDevFromFwnode(c, sup_node);
     FwDevlinkLinkToSuppliers(c, sup_dev, sup_dev->of_node, drops);
   }
-  // Proxy SYNC_STATE_ONLY links for the needs of every descendant (the supplier may have been
-  // added before this parent).
+  // Each available descendant's suppliers become SYNC_STATE_ONLY proxy links of this device;
+  // they matter when a supplier was added before this device.
   for (int child : c.kernel.board.node(node).children) {
     if (c.kernel.board.node(child).available) FwDevlinkLinkToSuppliers(c, dev, child, drops);
   }
@@ -394,11 +394,10 @@ int device_add(Device* dev) {
   }
   if (link) fw_devlink_link_device(dev);
   bus_probe_device(dev);
-  // If all driver registration is done and a newly added device doesn't match with any driver,
-  // don't block its consumers from probing in case the consumer device is able to operate
-  // without this supplier.
+  // Once every driver has registered, a new device that no driver matches will stay driverless:
+  // its consumers are let go, as they may manage without it.
   if (c.fw_devlink_drv_reg_done.Get() && !dev->can_match.Get()) fw_devlink_unblock_consumers(dev);
-  // klist_add_tail(&dev->p->knode_parent, &parent->p->klist_children)
+  // Stands for the kernel's klist_add_tail onto the parent's klist_children.
   if (dev->parent != nullptr) {
     harness::MutexLock l(c.device_links_lock);
     dev->parent->children.push_back(dev);
@@ -428,13 +427,13 @@ DeviceLink* device_link_add(Device* consumer, Device* supplier, uint32_t flags) 
   bool rpm_ref_unused = (flags & DL_FLAG_PM_RUNTIME) && (flags & DL_FLAG_RPM_ACTIVE);
   {
     harness::MutexLock l(c.device_links_lock);
-    // If there is a reverse (non-SYNC_STATE_ONLY) dependency between the consumer and the
-    // supplier already in the graph, return NULL.
+    // No link (NULL) to a supplier not registered yet, nor to one that already depends on the
+    // consumer, unless the new link is SYNC_STATE_ONLY (the reverse dependency is allowed then).
     if (!supplier->registered ||
         (!(flags & DL_FLAG_SYNC_STATE_ONLY) && DeviceIsDependent(consumer, supplier))) {
       goto out;
     }
-    // SYNC_STATE_ONLY links are useless once a consumer device has probed.
+    // A SYNC_STATE_ONLY link serves no purpose for a consumer past probing: refuse it.
     if ((flags & DL_FLAG_SYNC_STATE_ONLY) && consumer->links_status != DlDevState::kNoDriver &&
         consumer->links_status != DlDevState::kProbing) {
       goto out;
@@ -540,7 +539,7 @@ int device_links_check_suppliers(Device* dev) {
   const bool best_effort = dev_is_best_effort(c, dev);
   int ret = 0;
   int fwnode_ret = 0;
-  // Device waiting for supplier to become available is not allowed to probe.
+  // Fwnode links to suppliers not converted into device links yet keep the device from probing.
   {
     harness::MutexLock l(c.fwnode_link_lock);
     const FwnodeState& f = c.fwnodes[static_cast<size_t>(dev->of_node)];
@@ -602,13 +601,13 @@ void wait_for_init_devices_probe(Kernel& k) {
   DriverCore& c = core(k);
   if (c.fw_devlink_flags == 0 || c.fw_devlink_flags == FW_DEVLINK_FLAGS_PERMISSIVE) return;
   TraceSpan span("", "wait_for_init_devices_probe");
-  // Wait for all ongoing probes to finish so that the "best effort" is only applied to devices
-  // that can't probe otherwise.
+  // Let the probes in flight finish first, so that best-effort mode only reaches devices with no
+  // other way to probe.
   wait_for_device_probe(k);
   TraceLog("", "wait_for_init_devices_probe", "Trying to probe devices needed for running init ...");
   c.fw_devlink_best_effort.Set(true);
   driver_deferred_probe_trigger(k);
-  // Wait for all "best effort" probes to finish before going back to normal enforcement.
+  // Strict ordering comes back only once every best-effort probe has completed.
   wait_for_device_probe(k);
   c.fw_devlink_best_effort.Set(false);
 }
@@ -623,10 +622,9 @@ void device_links_driver_bound(Device* dev) {
   DriverCore& c = C(dev);
   TraceSpan span(dev->name, "device_links_driver_bound");
   {
-    // If a device binds successfully, it's expected to have created all the device links it
-    // needs; fw_devlink no longer needs to create device links to any of its suppliers. Also, if
-    // a child firmware node of this bound device is not added as a device by now, assume it is
-    // never going to be added.
+    // A bound device has (or makes for itself) every device link it needs, so its remaining
+    // fwnode links to suppliers go. A child node still without a device at this point is taken
+    // never to get one (fw_devlink_purge_absent_suppliers).
     harness::MutexLock l(c.fwnode_link_lock);
     FwnodeState& f = c.fwnodes[static_cast<size_t>(dev->of_node)];
     if (f.dev == dev) {
@@ -639,9 +637,8 @@ void device_links_driver_bound(Device* dev) {
   harness::MutexLock l(c.device_links_lock);
   for (DeviceLink* link : dev->consumers) {
     if (!(link->flags & DL_FLAG_MANAGED)) continue;
-    // Links created during consumer probe may be in the "consumer probe" state to start with if
-    // the supplier is still probing when they are created and they may become "active" if the
-    // consumer probe returns first. Skip them here.
+    // Skipped: a link a consumer added during its own probe, while this supplier was still
+    // probing, starts in CONSUMER_PROBE and is ACTIVE if that consumer finished first.
     if (link->status == DL_STATE_CONSUMER_PROBE || link->status == DL_STATE_ACTIVE) continue;
     if (link->status != DL_STATE_DORMANT) {
       TraceLog(dev->name, "device_links_driver_bound",

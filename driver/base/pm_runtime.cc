@@ -76,7 +76,7 @@ int RpmGetSuppliers(Device* dev) {
   DriverCore& c = core(*dev->kernel);
   for (DeviceLink* link : PmRuntimeSupplierLinks(dev)) {
     const int ret = pm_runtime_get_sync(link->supplier);
-    // Ignore suppliers with disabled runtime PM.
+    // -EACCES (the supplier's runtime PM is disabled) does not fail the resume.
     if (ret < 0 && ret != -EACCES) {
       pm_runtime_put_noidle(link->supplier);
       return ret;
@@ -132,7 +132,8 @@ int rpm_resume(Device* dev) ABSL_NO_THREAD_SAFETY_ANALYSIS {
   harness::TraceSpan span(dev->name, "rpm_resume");
   int ret = RpmGetSuppliers(dev);
   if (ret == 0) ret = Callback(dev, /*resume=*/true);
-  if (ret != 0) RpmPutSuppliers(dev, /*try_to_suspend=*/true);  // "Do that if resume fails too."
+  // __rpm_callback gives the supplier references back on a failed resume as well.
+  if (ret != 0) RpmPutSuppliers(dev, /*try_to_suspend=*/true);
 
   EndTransition(dev, ret == 0 ? RpmStatus::kActive : RpmStatus::kSuspended);
   if (ret != 0) TraceLog(dev->name, "rpm_resume", absl::StrCat("failed: ", ErrName(ret)));
@@ -165,7 +166,7 @@ int rpm_suspend(Device* dev) ABSL_NO_THREAD_SAFETY_ANALYSIS {
   // Still RPM_SUSPENDING: drop the suppliers' references before the status can change.
   if (ret == 0) RpmPutSuppliers(dev, /*try_to_suspend=*/false);
   EndTransition(dev, ret == 0 ? RpmStatus::kSuspended : RpmStatus::kActive);
-  // Maybe the suppliers are now able to suspend.
+  // With this device RPM_SUSPENDED, each supplier gets an idle check of its own.
   if (ret == 0) RpmSuspendSuppliers(dev);
   return ret;
 }

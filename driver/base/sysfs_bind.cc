@@ -59,8 +59,9 @@ int unbind_store(DeviceDriver* drv, Device* dev) {
   harness::TraceSpan span(dev->name, "unbind_store");
   // dev->driver is read without the device lock, as in the kernel.
   if (dev->driver.Get() != drv) return -ENODEV;
-  // device_driver_detach -> device_release_driver_internal(dev, NULL, dev->parent): releases
-  // whatever driver is bound once the lock is held (none if a concurrent unbind won).
+  // device_driver_detach goes through device_release_driver_internal with no driver filter and
+  // the parent passed along: it releases whatever driver is bound once the lock is held (none if
+  // a concurrent unbind won).
   device_release_driver(dev);
   return 0;
 }

@@ -60,7 +60,7 @@ std::vector<int> of_fwnode_supplier_links(const hwmodel::Board& board, const Kno
   if (knobs.fw_devlink == FwDevlinkMode::kOff) return out;
   for (const hwmodel::SupplierRef& ref : board.node(node).suppliers) {
     if (ref.node == hwmodel::kNoNode) continue;
-    // if (s->optional && !fw_devlink_is_strict()) continue;
+    // of_link_property passes over an optional binding unless fw_devlink is strict.
     if (of_supplier_binding_optional(knobs, ref) && !fw_devlink_is_strict(knobs)) continue;
     // "Not linking ... - No device": nothing at or above the reference has a compatible, or the
     // walk meets a disabled node first.
