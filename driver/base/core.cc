@@ -63,6 +63,35 @@ void EraseLink(std::vector<DeviceLink*>& v, DeviceLink* l) {
   v.erase(std::remove(v.begin(), v.end(), l), v.end());
 }
 
+// device_link_drop_managed: the link stops being managed; unless a stateless user also holds it,
+// it is deleted. REQUIRES: device_links_lock.
+void DeviceLinkDropManaged(DriverCore& c, DeviceLink* link)
+    ABSL_EXCLUSIVE_LOCKS_REQUIRED(c.device_links_lock) {
+  link->flags &= ~DL_FLAG_MANAGED;
+  if (link->flags & DL_FLAG_STATELESS) return;
+  link->deleted = true;
+  EraseLink(link->supplier->consumers, link);
+  EraseLink(link->consumer->suppliers, link);
+  EraseLink(c.links, link);
+}
+
+// A link the consumer was probing against (or using) goes back to waiting: AVAILABLE if the
+// supplier is bound, else DORMANT, which only a sync-state-only link can legitimately be in
+// (WARN_ON otherwise). Shared by device_links_missing_supplier and __device_links_no_driver.
+// REQUIRES: device_links_lock.
+void DeviceLinkConsumerGone(DeviceLink* link, std::string_view func) {
+  if (link->supplier->links_status == DlDevState::kDriverBound) {
+    link->status = DL_STATE_AVAILABLE;
+    return;
+  }
+  if (!(link->flags & DL_FLAG_SYNC_STATE_ONLY)) {
+    harness::TraceLog(link->consumer->name, func,
+                      absl::StrCat("WARN_ON: link to unbound supplier ", link->supplier->name,
+                                   " in ", DlStateName(link->status)));
+  }
+  link->status = DL_STATE_DORMANT;
+}
+
 // device_is_ancestor(dev, target): dev is a proper ancestor of target.
 bool DeviceIsAncestor(const Device* dev, const Device* target) {
   for (const Device* p = target->parent; p != nullptr; p = p->parent) {
@@ -573,7 +602,9 @@ int device_links_check_suppliers(Device* dev) {
         }
         // device_links_missing_supplier
         for (DeviceLink* l2 : dev->suppliers) {
-          if (l2->status == DL_STATE_CONSUMER_PROBE) l2->status = DL_STATE_AVAILABLE;
+          if (l2->status == DL_STATE_CONSUMER_PROBE) {
+            DeviceLinkConsumerGone(l2, "device_links_missing_supplier");
+          }
         }
         device_set_deferred_probe_reason(dev,
                                          absl::StrCat("supplier ", link->supplier->name, " not ready"));
@@ -654,55 +685,77 @@ void device_links_driver_bound(Device* dev) {
   for (DeviceLink* link : dev->suppliers) {
     if (!(link->flags & DL_FLAG_MANAGED)) continue;
     if (link->flags & DL_FLAG_SYNC_STATE_ONLY) {
-      drop.push_back(link);  // device_link_drop_managed
+      drop.push_back(link);
     } else {
       link->status = DL_STATE_ACTIVE;
     }
   }
-  for (DeviceLink* link : drop) {
-    link->flags &= ~DL_FLAG_MANAGED;
-    if (!(link->flags & DL_FLAG_STATELESS)) {
-      link->deleted = true;
-      EraseLink(link->supplier->consumers, link);
-      EraseLink(link->consumer->suppliers, link);
-      EraseLink(c.links, link);
-    }
-  }
+  for (DeviceLink* link : drop) DeviceLinkDropManaged(c, link);
   dev->links_status = DlDevState::kDriverBound;
 }
+
+namespace {
+
+// __device_links_no_driver: the device has no driver any more (its probe failed or it was
+// unbound); its links to suppliers go back to waiting. REQUIRES: device_links_lock.
+void DeviceLinksNoDriverLocked(DriverCore& c, Device* dev)
+    ABSL_EXCLUSIVE_LOCKS_REQUIRED(c.device_links_lock) {
+  std::vector<DeviceLink*> drop;
+  for (auto it = dev->suppliers.rbegin(); it != dev->suppliers.rend(); ++it) {
+    DeviceLink* link = *it;
+    if (!(link->flags & DL_FLAG_MANAGED)) continue;
+    if (link->flags & DL_FLAG_AUTOREMOVE_CONSUMER) {
+      drop.push_back(link);
+      continue;
+    }
+    if (link->status != DL_STATE_CONSUMER_PROBE && link->status != DL_STATE_ACTIVE) continue;
+    DeviceLinkConsumerGone(link, "__device_links_no_driver");
+  }
+  for (DeviceLink* link : drop) DeviceLinkDropManaged(c, link);
+  dev->links_status = DlDevState::kNoDriver;
+}
+
+}  // namespace
 
 void device_links_no_driver(Device* dev) {
   DriverCore& c = C(dev);
   harness::MutexLock l(c.device_links_lock);
-  // __device_links_no_driver
-  for (DeviceLink* link : dev->suppliers) {
-    if (!(link->flags & DL_FLAG_MANAGED)) continue;
-    if (link->status == DL_STATE_CONSUMER_PROBE || link->status == DL_STATE_ACTIVE) {
-      link->status = DL_STATE_AVAILABLE;
-    }
-  }
-  // device_links_no_driver: consumers probing against us go back to dormant... (v6.1: consumer
-  // links that are CONSUMER_PROBE/ACTIVE stay; the rest become DORMANT)
+  // The probe failed: a consumer link that is probing or active was made by a consumer that
+  // probed while this device was still probing. It stays as a relationship but means nothing
+  // until this device binds, so it becomes dormant; other consumer links keep their state.
   for (DeviceLink* link : dev->consumers) {
     if (!(link->flags & DL_FLAG_MANAGED)) continue;
-    if (link->status == DL_STATE_CONSUMER_PROBE || link->status == DL_STATE_ACTIVE) continue;
-    link->status = DL_STATE_DORMANT;
+    if (link->status == DL_STATE_CONSUMER_PROBE || link->status == DL_STATE_ACTIVE) {
+      link->status = DL_STATE_DORMANT;
+    }
   }
-  dev->links_status = DlDevState::kNoDriver;
+  DeviceLinksNoDriverLocked(c, dev);
 }
 
 void device_links_driver_cleanup(Device* dev) {
   DriverCore& c = C(dev);
   harness::MutexLock l(c.device_links_lock);
+  // The driver went away after __device_release_driver unbound every consumer, so each managed
+  // consumer link is in SUPPLIER_UNBIND; those with AUTOREMOVE_SUPPLIER go, the rest sleep.
+  std::vector<DeviceLink*> drop;
   for (DeviceLink* link : dev->consumers) {
     if (!(link->flags & DL_FLAG_MANAGED)) continue;
+    // (The model's busy check in __device_release_driver leaves sync-state-only links as they
+    // are, so only the others are expected in SUPPLIER_UNBIND here.)
+    const bool expected_unbind = !(link->flags & DL_FLAG_SYNC_STATE_ONLY);
+    if ((link->flags & DL_FLAG_AUTOREMOVE_CONSUMER) ||
+        (expected_unbind && link->status != DL_STATE_SUPPLIER_UNBIND)) {
+      TraceLog(dev->name, "device_links_driver_cleanup",
+               absl::StrCat("WARN_ON: consumer link to ", link->consumer->name, " in ",
+                            DlStateName(link->status)));
+    }
+    if (link->status == DL_STATE_SUPPLIER_UNBIND && (link->flags & DL_FLAG_AUTOREMOVE_SUPPLIER)) {
+      drop.push_back(link);
+    }
     link->status = DL_STATE_DORMANT;
   }
-  for (DeviceLink* link : dev->suppliers) {
-    if (!(link->flags & DL_FLAG_MANAGED)) continue;
-    link->status = DL_STATE_AVAILABLE;
-  }
-  dev->links_status = DlDevState::kNoDriver;
+  for (DeviceLink* link : drop) DeviceLinkDropManaged(c, link);
+  DeviceLinksNoDriverLocked(c, dev);
 }
 
 void device_links_unbind_consumers(Device* dev) {

@@ -485,5 +485,69 @@ TEST(EarlyProviders, UninitializedSupplierWithoutDriverBlocks) {
   EXPECT_FALSE(bound);
 }
 
+// ---------------------------------------------------------------- device links after a failed probe
+
+// Statuses of one managed link through device_links_no_driver, driven directly (KUnit-style) on a
+// board without fw_devlink, so the only link is the one the test adds.
+struct NoDriverRun {
+  DeviceLinkState before = DL_STATE_NONE;
+  DeviceLinkState after = DL_STATE_NONE;
+};
+
+// `supplier_fails`: the consumer adds a managed link while both devices probe, and the
+// supplier's probe fails. Else the consumer has a sync-state-only link to a supplier that never
+// probed, passes device_links_check_suppliers with it, and its own probe fails.
+NoDriverRun RunNoDriver(bool supplier_fails) {
+  BoardBuilder bb;
+  const int sup = bb.Add("sup", "test,sup");
+  const int con = bb.Add("con", "test,con");
+  Knobs knobs;
+  knobs.fw_devlink = FwDevlinkMode::kOff;
+  TestWorld w(bb.board(), knobs, 1);
+  Kernel& k = w.k();
+  NoDriverRun res;
+  w.engine().Spawn("init", [&] {
+    of_platform_default_populate(k);
+    Device* s = k.DeviceForNode(sup);
+    Device* c = k.DeviceForNode(con);
+    DeviceLink* link = nullptr;
+    if (supplier_fails) {
+      {
+        harness::MutexLock l(core(k).device_links_lock);
+        s->links_status = DlDevState::kProbing;
+        c->links_status = DlDevState::kProbing;
+      }
+      link = device_link_add(c, s, DL_FLAG_AUTOREMOVE_SUPPLIER);
+      res.before = link->status;
+      device_links_no_driver(s);
+    } else {
+      link = device_link_add(c, s, FW_DEVLINK_FLAGS_PERMISSIVE);
+      EXPECT_EQ(device_links_check_suppliers(c), 0);
+      res.before = link->status;
+      device_links_no_driver(c);
+    }
+    res.after = link->status;
+  });
+  auto r = w.Run();
+  EXPECT_TRUE(r.findings.empty()) << r.findings.front().message;
+  return res;
+}
+
+// v6.1 device_links_no_driver: a consumer link in CONSUMER_PROBE or ACTIVE on a supplier whose
+// probe failed was made while the supplier probed; it becomes DORMANT.
+TEST(DeviceLinks, FailedSupplierProbeSendsProbingConsumerLinkDormant) {
+  const NoDriverRun r = RunNoDriver(/*supplier_fails=*/true);
+  EXPECT_EQ(r.before, DL_STATE_CONSUMER_PROBE);
+  EXPECT_EQ(r.after, DL_STATE_DORMANT);
+}
+
+// __device_links_no_driver: the consumer's link goes back to AVAILABLE only if the supplier is
+// bound; a sync-state-only link to an unbound supplier goes back to DORMANT.
+TEST(DeviceLinks, FailedConsumerProbeLeavesLinkToUnboundSupplierDormant) {
+  const NoDriverRun r = RunNoDriver(/*supplier_fails=*/false);
+  EXPECT_EQ(r.before, DL_STATE_CONSUMER_PROBE);
+  EXPECT_EQ(r.after, DL_STATE_DORMANT);
+}
+
 }  // namespace
 }  // namespace probestorm::kernel
