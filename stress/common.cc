@@ -2,6 +2,7 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 
 #include "absl/flags/flag.h"
@@ -129,11 +130,19 @@ absl::StatusOr<kernel::Profile> ProfileFromToken(const ReplayToken& t, std::stri
     }
   }
   for (const auto& b : kernel::BuiltinProfiles()) {
-    if (b.name == t.profile && kernel::FormatKnobs(b.knobs) != t.knobs && warning != nullptr) {
-      *warning = absl::StrCat("built-in profile '", t.profile,
-                              "' has changed since this token was made; replaying with the "
-                              "token's knobs");
+    if (b.name != t.profile || warning == nullptr) continue;
+    // The token holds the knobs as run: a campaign's --set overrides and a built-in profile edited
+    // since look the same here, so name the knobs that differ and both possible causes.
+    const std::string builtin = kernel::FormatKnobs(b.knobs);
+    if (builtin == t.knobs) continue;
+    std::vector<std::string> differ;
+    const std::vector<absl::string_view> ours = absl::StrSplit(builtin, '\n', absl::SkipEmpty());
+    for (absl::string_view line : absl::StrSplit(t.knobs, '\n', absl::SkipEmpty())) {
+      if (std::find(ours.begin(), ours.end(), line) == ours.end()) differ.emplace_back(line);
     }
+    *warning = absl::StrCat("the token's knobs differ from built-in profile '", t.profile,
+                            "' (--set overrides in the campaign, or the profile changed since): ",
+                            absl::StrJoin(differ, ", "), "; replaying with the token's knobs");
   }
   return p;
 }

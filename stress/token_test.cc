@@ -110,7 +110,13 @@ TEST(TokenTest, ChangedBuiltinProfileIsDetected) {
   auto p = ProfileFromToken(t, &warning);
   ASSERT_TRUE(p.ok());
   EXPECT_EQ(p->knobs.deferred_probe_timeout, 17);  // the token's knobs win
-  EXPECT_THAT(warning, HasSubstr("built-in profile 'v6.1-modular' has changed"));
+  EXPECT_THAT(warning, HasSubstr("differ from built-in profile 'v6.1-modular'"));
+  EXPECT_THAT(warning, HasSubstr("deferred_probe_timeout = 17"));
+  // Negative control: the built-in knobs as they are give no warning.
+  t.knobs = kernel::FormatKnobs(kernel::BuiltinProfiles()[1].knobs);
+  warning.clear();
+  ASSERT_TRUE(ProfileFromToken(t, &warning).ok());
+  EXPECT_EQ(warning, "");
 }
 
 }  // namespace
