@@ -11,10 +11,6 @@ namespace probestorm::harness {
 int LockDep::ClassId(const char* lock_class, bool create) {
   RecentClass& slot = recent_[(reinterpret_cast<uintptr_t>(lock_class) >> 3) % recent_.size()];
   if (slot.lock_class == lock_class) return slot.id;
-  if (auto it = by_address_.find(lock_class); it != by_address_.end()) {
-    slot = {lock_class, it->second};
-    return it->second;
-  }
   const std::string_view name(lock_class);
   int id = -1;
   if (auto it = ids_.find(name); it != ids_.end()) {
@@ -25,7 +21,6 @@ int LockDep::ClassId(const char* lock_class, bool create) {
     ids_.emplace(names_.emplace_back(name), id);
     edges_.emplace_back();
   }
-  by_address_.emplace(lock_class, id);
   slot = {lock_class, id};
   return id;
 }

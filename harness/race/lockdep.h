@@ -44,14 +44,14 @@ class LockDep {
 
   Engine* engine_;
   RunLock mu_;
-  // Lock classes are string literals: the address finds the class without reading the text;
-  // equal texts at different addresses (one per translation unit) still name one class.
-  absl::flat_hash_map<const char*, int> by_address_;
+  // Lock classes are string literals: a direct-mapped cache by address finds the class without
+  // reading the text; on a miss the text decides, so equal texts at different addresses (one per
+  // translation unit) still name one class.
   struct RecentClass {
     const char* lock_class = nullptr;
     int id = -1;
   };
-  std::array<RecentClass, 64> recent_{};  // direct-mapped by address, in front of by_address_
+  std::array<RecentClass, 64> recent_{};
   absl::flat_hash_map<std::string_view, int> ids_;  // views into names_
   std::deque<std::string> names_;
   std::vector<std::vector<Edge>> edges_;  // by class id, in creation order
