@@ -685,6 +685,8 @@ void __device_release_driver(Device* dev, Device* parent) {
   while (true) {
     bool busy = false;
     {
+      // device_links_busy. Divergence: sync-state-only consumer links are skipped here; the
+      // kernel counts them too and spins until such a consumer's probe has ended.
       DriverCore& c = C(dev);
       harness::MutexLock l(c.device_links_lock);
       for (DeviceLink* link : dev->consumers) {
