@@ -12,18 +12,18 @@ namespace probestorm::kernel {
 Device::Device(Kernel* k, const hwmodel::Board& board, int node_index)
     : kernel(k), of_node(node_index), np(&board.node(node_index)) {
   name = np->device_name.empty() ? np->name : np->device_name;
-  driver.SetLabel(absl::StrCat(name, " dev->driver"));
-  driver_data.SetLabel(absl::StrCat(name, " dev->driver_data"));
-  dead.SetLabel(absl::StrCat(name, " dev->p->dead"));
-  can_match.SetLabel(absl::StrCat(name, " dev->can_match"));
-  async_driver.SetLabel(absl::StrCat(name, " dev->p->async_driver"));
-  bound.SetLabel(absl::StrCat(name, " dev->p->knode_driver"));
-  dma_ops.SetLabel(absl::StrCat(name, " dev->dma_ops"));
-  iommu.SetLabel(absl::StrCat(name, " dev->iommu"));
-  iommu_group.SetLabel(absl::StrCat(name, " dev->iommu_group"));
-  power.usage_count.SetLabel(absl::StrCat(name, " dev->power.usage_count"));
-  power.runtime_status.SetLabel(absl::StrCat(name, " dev->power.runtime_status"));
-  power.disable_depth.SetLabel(absl::StrCat(name, " dev->power.disable_depth"));
+  driver.SetLabel(name, " dev->driver");
+  driver_data.SetLabel(name, " dev->driver_data");
+  dead.SetLabel(name, " dev->p->dead");
+  can_match.SetLabel(name, " dev->can_match");
+  async_driver.SetLabel(name, " dev->p->async_driver");
+  bound.SetLabel(name, " dev->p->knode_driver");
+  dma_ops.SetLabel(name, " dev->dma_ops");
+  iommu.SetLabel(name, " dev->iommu");
+  iommu_group.SetLabel(name, " dev->iommu_group");
+  power.usage_count.SetLabel(name, " dev->power.usage_count");
+  power.runtime_status.SetLabel(name, " dev->power.runtime_status");
+  power.disable_depth.SetLabel(name, " dev->power.disable_depth");
   deferred_probe.owner = this;
 }
 

@@ -447,13 +447,13 @@ const char* SysmmuProbeStepName(SysmmuProbeStep s) {
 sysmmu_drvdata::sysmmu_drvdata(Device* dev) : sysmmu(dev) {
   owner_node.owner = this;
   domain_node.owner = this;
-  domain.SetLabel(absl::StrCat(dev->name, " data->domain"));
-  master.SetLabel(absl::StrCat(dev->name, " data->master"));
+  domain.SetLabel(dev->name, " data->domain");
+  master.SetLabel(dev->name, " data->master");
 }
 
 exynos_iommu_owner::exynos_iommu_owner(Device* d)
     : dev(d), controllers(absl::StrCat("owner->controllers of ", d->name), InvariantId::kControllersList) {
-  domain.SetLabel(absl::StrCat(d->name, " owner->domain"));
+  domain.SetLabel(d->name, " owner->domain");
 }
 
 exynos_iommu_domain::exynos_iommu_domain(Kernel& k, std::string what)

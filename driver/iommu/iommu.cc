@@ -47,9 +47,9 @@ const char* IommuDomainTypeName(IommuDomainType t) {
 }
 
 DevIommu::DevIommu(Device* d) : dev(d) {
-  fwspec.SetLabel(absl::StrCat(d->name, " dev->iommu->fwspec"));
-  iommu_dev.SetLabel(absl::StrCat(d->name, " dev->iommu->iommu_dev"));
-  priv.SetLabel(absl::StrCat(d->name, " dev->iommu->priv"));
+  fwspec.SetLabel(d->name, " dev->iommu->fwspec");
+  iommu_dev.SetLabel(d->name, " dev->iommu->iommu_dev");
+  priv.SetLabel(d->name, " dev->iommu->priv");
 }
 
 IommuState::IommuState(Kernel& k)
@@ -115,8 +115,8 @@ IommuGroup* iommu_group_alloc(Kernel& k) {
   s.groups.push_back(g);
   s.iommu_device_lock.unlock();
   g->name = absl::StrCat("iommu_group ", g->id);
-  g->default_domain.SetLabel(absl::StrCat(g->name, " default_domain"));
-  g->domain.SetLabel(absl::StrCat(g->name, " domain"));
+  g->default_domain.SetLabel(g->name, " default_domain");
+  g->domain.SetLabel(g->name, " domain");
   return g;
 }
 

@@ -39,7 +39,7 @@ void RaceDetector::Release(uint32_t task, SyncClock& s) {
   c.Tick(task);
 }
 
-void RaceDetector::OnRead(uint32_t task, Shadow& sh, const std::string& label, const char* func) {
+void RaceDetector::OnRead(uint32_t task, Shadow& sh, const FieldLabel& label, const char* func) {
   if (task == 0) return;
   VectorClock& c = ClockOf(task);
   if (sh.write.task != 0 && sh.write.task != task && c.Get(sh.write.task) < sh.write.clock) {
@@ -55,7 +55,7 @@ void RaceDetector::OnRead(uint32_t task, Shadow& sh, const std::string& label, c
   sh.reads.push_back(me);
 }
 
-void RaceDetector::OnWrite(uint32_t task, Shadow& sh, const std::string& label, const char* func) {
+void RaceDetector::OnWrite(uint32_t task, Shadow& sh, const FieldLabel& label, const char* func) {
   if (task == 0) return;
   VectorClock& c = ClockOf(task);
   if (sh.write.task != 0 && sh.write.task != task && c.Get(sh.write.task) < sh.write.clock) {
@@ -72,9 +72,10 @@ void RaceDetector::OnWrite(uint32_t task, Shadow& sh, const std::string& label, 
   sh.write = {task, c.Get(task), func};
 }
 
-void RaceDetector::ReportRace(const std::string& label, const AccessEpoch& earlier,
+void RaceDetector::ReportRace(const FieldLabel& field, const AccessEpoch& earlier,
                               bool earlier_write, uint32_t task, const char* func, bool write) {
   ++races_;
+  const std::string label = field.Text();
   if (!reported_.insert(label).second) return;
   const std::string other = engine_->TaskName(earlier.task);
   const std::string me = engine_->TaskName(task);

@@ -21,6 +21,14 @@ namespace probestorm::harness {
 
 class Engine;
 
+// The name of a tracked field, "<prefix><suffix>" ("13800000.decon" + " dev->iommu"). Built into
+// text only for a report: labelling every field of every device eagerly cost a heap string each.
+struct FieldLabel {
+  const std::string* prefix;  // outlives the field (the owner's name, or the field's own label)
+  const char* suffix;         // a string literal
+  std::string Text() const { return *prefix + suffix; }
+};
+
 class RaceDetector {
  public:
   explicit RaceDetector(Engine* engine) : engine_(engine) {}
@@ -36,14 +44,14 @@ class RaceDetector {
   }
 
   // `label` names the field ("13a00000.sysmmu drvdata"); `func` the task's current model function.
-  void OnRead(uint32_t task, Shadow& sh, const std::string& label, const char* func);
-  void OnWrite(uint32_t task, Shadow& sh, const std::string& label, const char* func);
+  void OnRead(uint32_t task, Shadow& sh, const FieldLabel& label, const char* func);
+  void OnWrite(uint32_t task, Shadow& sh, const FieldLabel& label, const char* func);
 
   uint64_t races() const { return races_; }
 
  private:
   VectorClock& ClockOf(uint32_t task);
-  void ReportRace(const std::string& label, const AccessEpoch& earlier, bool earlier_write,
+  void ReportRace(const FieldLabel& label, const AccessEpoch& earlier, bool earlier_write,
                   uint32_t task, const char* func, bool write);
 
   Engine* engine_;

@@ -2,8 +2,9 @@
 // checked by the happens-before race detector (controlled engine) or by TSan (free engine, where
 // the plain access is deliberately unsynchronised so that TSan sees what the model does).
 //
-// Label fields after construction with SetLabel ("13800000.decon dev->iommu") so a data-race
-// finding names them. Peek() reads without a schedule point or check (reports, post-run checks).
+// Label fields after construction with SetLabel so a data-race finding names them: either a text
+// ("bench shared") or the owner's name and a literal (name, " dev->iommu"), joined only when a
+// race is reported. Peek() reads without a schedule point or check (reports, post-run checks).
 //
 // Thread-safety: as unsafe as the model makes it; that is the point.
 #ifndef PROBESTORM_HARNESS_SYNC_TRACKED_H_
@@ -27,8 +28,12 @@ class Tracked {
   Tracked(const Tracked&) = delete;
   Tracked& operator=(const Tracked&) = delete;
 
-  void SetLabel(std::string label) { label_ = std::move(label); }
-  const std::string& label() const { return label_; }
+  void SetLabel(std::string label) {
+    text_ = std::move(label);
+    label_ = {&text_, ""};
+  }
+  // `owner` (e.g. the device's name) must outlive the field; `suffix` is a string literal.
+  void SetLabel(const std::string& owner, const char* suffix) { label_ = {&owner, suffix}; }
 
   T Get() const {
     Engine& e = Engine::Current();
@@ -55,7 +60,8 @@ class Tracked {
  private:
   T v_{};
   mutable Shadow shadow_;
-  std::string label_ = "tracked";
+  std::string text_ = "tracked";
+  FieldLabel label_{&text_, ""};
 };
 
 }  // namespace probestorm::harness
