@@ -3,12 +3,14 @@
 #include "driver/profile.h"
 
 #include <algorithm>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <optional>
 #include <sstream>
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -26,9 +28,12 @@ bool ListHas(const std::vector<std::string>& list, std::string_view item) {
   return std::find(list.begin(), list.end(), item) != list.end();
 }
 
+// User text inside an error line: printable ASCII, everything else escaped (\r, \x01, \303).
+std::string Shown(std::string_view text) { return absl::CHexEscape(Av(text)); }
+
 absl::Status BadValue(std::string_view knob, std::string_view value, std::string_view syntax) {
-  return absl::InvalidArgumentError(absl::StrCat("bad value '", Av(value), "' for knob '", Av(knob),
-                                                 "' (expected ", Av(syntax), ")"));
+  return absl::InvalidArgumentError(absl::StrCat("bad value '", Shown(value), "' for knob '",
+                                                 Shown(knob), "' (expected ", Av(syntax), ")"));
 }
 
 std::optional<bool> ParseBool(std::string_view v) {
@@ -85,6 +90,13 @@ std::optional<std::vector<std::string>> ParseNameList(std::string_view v, bool a
     out.emplace_back(item);
   }
   return out;
+}
+
+std::string_view InjectSyntax() {
+  static const std::string* text = new std::string(absl::StrCat(
+      "comma list of failure sites (", absl::StrJoin(kInjectSites, ", ",
+                    [](std::string* out, std::string_view site) { out->append(site); }), ") or empty"));
+  return *text;
 }
 
 struct Choice {
@@ -259,12 +271,16 @@ const std::vector<KnobDef>& Defs() {
          k.churn = n;
          return true;
        }},
-      {"inject", "injected failure sites (e.g. clk_get_defer, dma_set_mask)",
-       "comma list of failure site names or empty",
+      {"inject", "injected failure sites (kInjectSites in driver/profile.h)", InjectSyntax(),
        [](const Knobs& k) { return absl::StrJoin(k.inject, ","); },
        [](Knobs& k, std::string_view v) {
          auto l = ParseNameList(v, /*allow_star=*/false);
          if (!l) return false;
+         for (const std::string& site : *l) {
+           if (std::find(kInjectSites.begin(), kInjectSites.end(), site) == kInjectSites.end()) {
+             return false;
+           }
+         }
          k.inject = *l;
          return true;
        }},
@@ -379,7 +395,7 @@ absl::Status SetKnob(Knobs& k, std::string_view name, std::string_view value) {
   const KnobDef* d = FindDef(name);
   if (d == nullptr) {
     return absl::InvalidArgumentError(
-        absl::StrCat("unknown knob '", Av(name), "' (`probestorm list knobs` prints them all)"));
+        absl::StrCat("unknown knob '", Shown(name), "' (`probestorm list knobs` prints them all)"));
   }
   const std::string v(absl::StripAsciiWhitespace(Av(value)));
   if (!d->set(k, v)) return BadValue(name, v, d->syntax);
@@ -393,10 +409,15 @@ const std::vector<Profile>& BuiltinProfiles() {
 
 absl::StatusOr<Profile> LoadProfile(std::string_view name_or_file) {
   if (const Profile* p = FindBuiltin(name_or_file)) return *p;
+  std::error_code ec;
+  if (std::filesystem::is_directory(std::string(name_or_file), ec)) {
+    return absl::InvalidArgumentError(absl::StrCat("profile '", Shown(name_or_file),
+                                                   "' is a folder, not a profile file"));
+  }
   std::ifstream in{std::string(name_or_file)};
   if (!in) {
     return absl::InvalidArgumentError(absl::StrCat(
-        "unknown profile '", Av(name_or_file), "': not a built-in profile (", BuiltinNames(),
+        "unknown profile '", Shown(name_or_file), "': not a built-in profile (", BuiltinNames(),
         ") nor a readable profile file"));
   }
   std::stringstream ss;
@@ -417,23 +438,27 @@ absl::StatusOr<Profile> LoadProfile(std::string_view name_or_file) {
     raw = absl::StripAsciiWhitespace(raw);
     if (raw.empty()) continue;
     const size_t eq = raw.find('=');
-    const auto where = absl::StrCat(Av(name_or_file), ":", number, ": ");
+    const auto where = absl::StrCat(Shown(name_or_file), ":", number, ": ");
     if (eq == absl::string_view::npos) {
       return absl::InvalidArgumentError(
-          absl::StrCat(where, "expected `knob = value` or `base = NAME`, got '", raw, "'"));
+          absl::StrCat(where, "expected `knob = value` or `base = NAME`, got '", Shown(Sv(raw)), "'"));
     }
     std::string key(absl::StripAsciiWhitespace(raw.substr(0, eq)));
     std::string value(absl::StripAsciiWhitespace(raw.substr(eq + 1)));
     if (key == "base") {
       if (!base.empty()) return absl::InvalidArgumentError(absl::StrCat(where, "second `base` line"));
       if (FindBuiltin(value) == nullptr) {
-        return absl::InvalidArgumentError(absl::StrCat(where, "unknown base profile '", value,
+        return absl::InvalidArgumentError(absl::StrCat(where, "unknown base profile '", Shown(value),
                                                        "' (built-in: ", BuiltinNames(), ")"));
       }
       base = value;
       continue;
     }
     lines.push_back({number, std::move(key), std::move(value)});
+  }
+  if (base.empty() && lines.empty()) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "profile file '", Shown(name_or_file), "' has no `knob = value` or `base = NAME` line"));
   }
   Profile p;
   p.name = std::string(name_or_file);
@@ -444,7 +469,7 @@ absl::StatusOr<Profile> LoadProfile(std::string_view name_or_file) {
     absl::Status s = SetKnob(p.knobs, l.key, l.value);
     if (!s.ok()) {
       return absl::InvalidArgumentError(
-          absl::StrCat(Av(name_or_file), ":", l.number, ": ", s.message()));
+          absl::StrCat(Shown(name_or_file), ":", l.number, ": ", s.message()));
     }
   }
   return p;

@@ -8,6 +8,7 @@
 #ifndef PROBESTORM_DRIVER_PROFILE_H_
 #define PROBESTORM_DRIVER_PROFILE_H_
 
+#include <array>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -63,6 +64,9 @@ struct Profile {
   std::string description;
   Knobs knobs;
 };
+
+// The failure sites the `inject` knob accepts, each checked at its kernel call site.
+inline constexpr std::array<std::string_view, 2> kInjectSites = {"clk_get_defer", "dma_set_mask"};
 
 struct KnobInfo {
   std::string_view name;

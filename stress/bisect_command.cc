@@ -208,7 +208,10 @@ int BisectCommand(const SubcommandArgs& args) {
   const int jobs = absl::GetFlag(FLAGS_jobs);
   if (jobs < 0) return UsageError("probestorm bisect: --jobs must be >= 1");
   base.jobs = jobs > 0 ? jobs : std::max(1u, std::thread::hardware_concurrency());
-  const int64_t measure = absl::GetFlag(FLAGS_runs) > 0 ? absl::GetFlag(FLAGS_runs) : 100;
+  if (args.Given("runs") && absl::GetFlag(FLAGS_runs) < 1) {
+    return UsageError("probestorm bisect: --runs must be >= 1 (default 100)");
+  }
+  const int64_t measure = args.Given("runs") ? absl::GetFlag(FLAGS_runs) : 100;
   const int64_t max_runs = absl::GetFlag(FLAGS_max_runs);
   if (max_runs < 1) return UsageError("probestorm bisect: --max_runs must be >= 1");
   const auto start = std::chrono::steady_clock::now();

@@ -26,6 +26,10 @@ absl::StatusOr<std::vector<std::string>> ExpandBoardSpecs(const std::vector<std:
       std::sort(files.begin(), files.end());
       out.insert(out.end(), files.begin(), files.end());
     } else {
+      if (!absl::StartsWith(d, "embedded:") && !std::filesystem::exists(d, ec)) {
+        return absl::InvalidArgumentError(
+            absl::StrCat("--dt=", d, ": cannot read: ", ec ? ec.message() : "no such file"));
+      }
       out.push_back(d);
     }
   }

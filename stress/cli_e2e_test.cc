@@ -1,6 +1,7 @@
 // End-to-end tests of the `probestorm` binary (PROBESTORM_BINARY), run as a subprocess: exit
 // codes, stdout/stderr, reports, replay, shrink, bisect, sharding + merge, and every class of bad
 // input (exit 2 with exactly one line on stderr).
+#include <sys/stat.h>
 #include <sys/wait.h>
 
 #include <cstdio>
@@ -383,6 +384,10 @@ TEST(CliE2eTest, EveryBadInputExits2WithOneLine) {
   std::ofstream(dir + "/bad.profile") << "base = v6.1\nexynos_iommu = sometimes\n";
   std::ofstream(dir + "/other.json") << R"({"schema": "someone-else/3", "findings": []})";
   std::ofstream(dir + "/broken.json") << "{\"schema\": ";
+  std::ofstream(dir + "/many.json") << R"({"schema": "probestorm-report/1", "runs": "many", "findings": []})";
+  std::ofstream(dir + "/empty.profile") << "";
+  std::ofstream(dir + "/comments.profile") << "# nothing but a comment\n\n";
+  std::ofstream(dir + "/binary.profile") << "base = v6.1\r\nchurn = \x01\x1b[2J\n";
   Report x;
   x.campaign_id = "aaaa";
   std::ofstream(dir + "/x.json") << ReportJson(x);
@@ -405,6 +410,15 @@ TEST(CliE2eTest, EveryBadInputExits2WithOneLine) {
       {"run --set=no_such_knob=1", "unknown knob 'no_such_knob'"},
       {"run --set=churn=lots", "bad value 'lots' for knob 'churn'"},
       {"run --set=churn", "expected knob=value"},
+      {"run --profile=" + dir, "is a folder, not a profile file"},
+      {"run --profile=" + dir + "/empty.profile", "has no `knob = value` or `base = NAME` line"},
+      {"run --profile=" + dir + "/comments.profile", "has no `knob = value`"},
+      {"run --profile=" + dir + "/binary.profile", "bad value '\\x01\\x1b[2J' for knob 'churn'"},
+      {"run --set=inject=nowhere", "failure sites (clk_get_defer, dma_set_mask)"},
+      {"run --progress=sometimes", "--progress: unknown value 'sometimes' (auto, always or never)"},
+      {"run --report_json=" + dir + "/no/such/r.json", "folder '" + dir + "/no/such' does not exist"},
+      {"run --junit=" + dir, "is a directory, not a file"},
+      {"replay --token=" + token + " --trace=" + dir + "/nope/t.json", "does not exist"},
       {"run --runs=many", "bad value 'many' for --runs"},
       {"run --stop_on_first=maybe", "bad value 'maybe' for --stop_on_first"},
       {"run --time_budget=soon", "bad --time_budget 'soon'"},
@@ -422,9 +436,11 @@ TEST(CliE2eTest, EveryBadInputExits2WithOneLine) {
       {"replay --token=" + token + " --synthetic=sysmmus=2,masters=1,per_master=2",
        "token from another board"},
       {"replay --report=" + SeedCampaignDir() + "/report.json --finding=99999", "no finding 99999"},
+      {"replay --token=" + token + " --dt=" + dir + "/missing.dtb", "missing.dtb: cannot read"},
       {"shrink --token=AAAA", "bad replay token"},
       {"merge " + dir + "/other.json", "schema 'someone-else/3' is not probestorm-report/1"},
       {"merge " + dir + "/broken.json", "broken.json: JSON parse error"},
+      {"merge " + dir + "/many.json", "many.json: field 'runs' is not an unsigned integer"},
       {"merge " + dir + "/nope.json", "nope.json: cannot read"},
       {"merge " + dir + "/x.json " + dir + "/y.json", "y.json: campaign bbbb differs"},
       {"merge", "give the shard reports"},
@@ -436,13 +452,70 @@ TEST(CliE2eTest, EveryBadInputExits2WithOneLine) {
       {"bisect --invariant=stall --find=middle", "bad --find 'middle'"},
       {"bisect --invariant=stall --profiles=v6.1", "at least two profiles"},
       {"bisect --invariant=stall --time_budget=soon", "bad --time_budget 'soon'"},
+      {"bisect --invariant=stall --runs=0", "--runs must be >= 1"},
+      {"bisect --invariant=stall --runs=-5", "--runs must be >= 1"},
   };
   for (const Case& c : cases) {
     Result r = Probestorm(c.args);
     EXPECT_EQ(r.code, 2) << c.args << "\n" << r.out << r.err;
     EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << c.args << "\n" << r.err;
     EXPECT_THAT(r.err, HasSubstr(c.expect)) << c.args;
+    // Printable text only: user bytes are escaped, never echoed raw.
+    for (char ch : r.err) {
+      EXPECT_TRUE(ch == '\n' || (ch >= 0x20 && ch < 0x7f)) << c.args << ": byte " << int(ch);
+    }
   }
+}
+
+// Reports go through devices and FIFOs without replacing them; only regular files are replaced
+// (atomically). As root (how CI runs) a rename over /dev/full would succeed, so this is the test
+// that it does not happen.
+TEST(CliE2eTest, ReportsNeverReplaceDevicesOrFifos) {
+  struct stat before {};
+  ASSERT_EQ(stat("/dev/full", &before), 0);
+  Result full = Probestorm("run --runs=4 --jobs=2 --out= --report_json=/dev/full");
+  EXPECT_EQ(full.code, 125) << full.out << full.err;
+  EXPECT_THAT(full.err, HasSubstr("/dev/full: write failed: No space left on device"));
+  EXPECT_THAT(full.out, HasSubstr("result: VIOLATION, but an artifact could not be written (exit 125)"));
+  struct stat after {};
+  ASSERT_EQ(stat("/dev/full", &after), 0);
+  EXPECT_TRUE(S_ISCHR(after.st_mode)) << "/dev/full was replaced";
+  EXPECT_EQ(after.st_rdev, before.st_rdev);
+
+  Result null = Probestorm("run --runs=2 --out= --report_json=/dev/null --junit=/dev/null");
+  EXPECT_NE(null.code, 125) << null.err;
+  ASSERT_EQ(stat("/dev/null", &after), 0);
+  EXPECT_TRUE(S_ISCHR(after.st_mode)) << "/dev/null was replaced";
+
+  // A FIFO read by a child process gets the whole report and stays a FIFO.
+  const std::string dir = Dir("fifo");
+  const std::string fifo = dir + "/report.fifo";
+  ASSERT_EQ(mkfifo(fifo.c_str(), 0600), 0);
+  const pid_t reader = fork();
+  ASSERT_GE(reader, 0);
+  if (reader == 0) {
+    execl("/bin/sh", "sh", "-c", ("cat '" + fifo + "' > '" + dir + "/read.json'").c_str(), nullptr);
+    _exit(127);
+  }
+  Result r = Probestorm("run --runs=4 --jobs=2 --out= --report_json=" + fifo);
+  int status = 0;
+  ASSERT_EQ(waitpid(reader, &status, 0), reader);
+  EXPECT_EQ(r.code, 1) << r.err;
+  ASSERT_EQ(lstat(fifo.c_str(), &after), 0);
+  EXPECT_TRUE(S_ISFIFO(after.st_mode)) << "the FIFO was replaced";
+  const Report through = LoadReport(dir + "/read.json");
+  EXPECT_EQ(through.runs, 4u);
+
+  // /dev/stdout: the report follows the summary on the same stream.
+  Result out = Probestorm("run --runs=2 --out= --report_json=/dev/stdout");
+  EXPECT_NE(out.code, 125) << out.err;
+  EXPECT_THAT(out.out, HasSubstr("\"schema\": \"probestorm-report/1\""));
+  EXPECT_LT(out.out.find("summary:"), out.out.find("\"schema\""));
+
+  // A regular file is replaced, --out makes its folders.
+  Result made = Probestorm("run --runs=2 --out=" + dir + "/a/b/c");
+  EXPECT_NE(made.code, 125) << made.err;
+  EXPECT_EQ(LoadReport(dir + "/a/b/c/report.json").runs, 2u);
 }
 
 TEST(CliE2eTest, HelpListAndDescribe) {
@@ -457,6 +530,12 @@ TEST(CliE2eTest, HelpListAndDescribe) {
                            "--invariants", "--stop_on_first", "--report_json", "--junit",
                            "--trace", "--log", "--out", "--shard_index", "--shard_count"}) {
     EXPECT_THAT(run_help.out, HasSubstr(flag));
+  }
+  for (const std::string& help : {run_help.out, Probestorm("--help").out, Probestorm("merge --help").out}) {
+    for (const char* line : {"    0  no violation", "    1  violation found", "    2  usage or input error",
+                             "   66  a ThreadSanitizer report", "  125  undecided"}) {
+      EXPECT_THAT(help, HasSubstr(line));
+    }
   }
   Result p = Probestorm("list profiles");
   EXPECT_EQ(p.code, 0);

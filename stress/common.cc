@@ -7,6 +7,7 @@
 
 #include "absl/flags/flag.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
@@ -235,12 +236,12 @@ std::string FormatFinding(size_t index, const harness::Finding& f, std::string_v
 absl::Status WriteTraceFiles(const kernel::ModelRun& run, std::string_view chrome_path,
                              std::string_view log_path) {
   if (!chrome_path.empty()) {
-    absl::Status s = WriteFileAtomic(
+    absl::Status s = WriteOutputFile(
         chrome_path, harness::ChromeTraceJson(run.trace, run.task_names, run.result.findings));
     if (!s.ok()) return s;
   }
   if (!log_path.empty()) {
-    absl::Status s = WriteFileAtomic(log_path, harness::FtraceLog(run.trace, run.task_names));
+    absl::Status s = WriteOutputFile(log_path, harness::FtraceLog(run.trace, run.task_names));
     if (!s.ok()) return s;
   }
   return absl::OkStatus();
@@ -251,6 +252,28 @@ bool ShowProgress() {
   if (p == "always") return true;
   if (p == "never") return false;
   return isatty(STDOUT_FILENO) == 1;
+}
+
+absl::Status CheckOutputFlags() {
+  const std::string progress = absl::GetFlag(FLAGS_progress);
+  if (progress != "auto" && progress != "always" && progress != "never") {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--progress: unknown value '", absl::CHexEscape(progress), "' (auto, always or never)"));
+  }
+  for (const auto* flag : {&FLAGS_report_json, &FLAGS_junit, &FLAGS_trace, &FLAGS_log}) {
+    const std::string path = absl::GetFlag(*flag);
+    if (path.empty()) continue;
+    if (absl::Status s = CheckOutputPath(path); !s.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("--", absl::GetFlagReflectionHandle(*flag).Name(), ": ", s.message()));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status MakeOutFolderFromFlag() {
+  const std::string out = absl::GetFlag(FLAGS_out);
+  return out.empty() ? absl::OkStatus() : MakeOutputFolder(out);
 }
 
 }  // namespace probestorm::stress

@@ -13,21 +13,17 @@
 #include "driver/profile.h"
 #include "driver/world.h"
 #include "stress/campaign.h"
+#include "stress/exit_codes.h"
 #include "stress/flags.h"
 #include "stress/token.h"
 
 namespace probestorm::stress {
 
-// Exit codes (CONTRACTS.md; they fit `git bisect run`).
-inline constexpr int kExitClean = 0;
-inline constexpr int kExitViolation = 1;
-inline constexpr int kExitUsage = 2;
-inline constexpr int kExitUndecided = 125;
-
 // Prints "probestorm: <message>" (one line) on stderr and returns kExitUsage.
 int UsageError(const absl::Status& s);
 int UsageError(std::string_view message);
-// One loud line on stderr, returns kExitUndecided.
+// One loud line on stderr, returns kExitUndecided. Also the exit of a run whose verdict is known
+// but one of whose artifacts (report, JUnit, trace, log) could not be written.
 int Undecided(std::string_view message);
 
 // Boards from --dt / --synthetic (default embedded:tm2e), loaded and fingerprinted.
@@ -56,6 +52,12 @@ absl::Status WriteTraceFiles(const kernel::ModelRun& run, std::string_view chrom
 std::string Wrap(std::string_view text, size_t width, std::string_view indent);
 // True when stdout is a terminal (or --progress=always; never with --progress=never).
 bool ShowProgress();
+// --progress is one of its values, and every output file flag given (--report_json, --junit,
+// --trace, --log) names a writable place: not a folder, in a folder that exists. Checked before
+// any subcommand runs.
+absl::Status CheckOutputFlags();
+// Creates the --out folder (when not empty): the one flag whose folder is made.
+absl::Status MakeOutFolderFromFlag();
 
 }  // namespace probestorm::stress
 

@@ -1,9 +1,11 @@
 #include "stress/files.h"
 
 #include <fcntl.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <fstream>
@@ -13,6 +15,63 @@
 #include "harness/strings.h"
 
 namespace probestorm::stress {
+namespace {
+
+// The folder a new file at `path` would be created in ("." for a bare name).
+std::string ParentOf(std::string_view path) {
+  const std::filesystem::path parent = std::filesystem::path(std::string(path)).parent_path();
+  return parent.empty() ? std::string(".") : parent.string();
+}
+
+absl::Status WriteAll(int fd, std::string_view path, std::string_view contents) {
+  size_t done = 0;
+  while (done < contents.size()) {
+    const ssize_t n = ::write(fd, contents.data() + done, contents.size() - done);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return absl::UnavailableError(
+          absl::StrCat(Av(path), ": write failed: ", std::strerror(errno)));
+    }
+    done += static_cast<size_t>(n);
+  }
+  return absl::OkStatus();
+}
+
+// Opens what already exists at `path` (following symlinks) and writes into it.
+absl::Status WriteThrough(std::string_view path, std::string_view contents) {
+  const std::string p(path);
+  const int fd = ::open(p.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY);
+  if (fd < 0) {
+    return absl::UnavailableError(absl::StrCat(Av(path), ": cannot write: ", std::strerror(errno)));
+  }
+  absl::Status s = WriteAll(fd, path, contents);
+  if (::close(fd) != 0 && s.ok()) {
+    s = absl::UnavailableError(absl::StrCat(Av(path), ": write failed: ", std::strerror(errno)));
+  }
+  return s;
+}
+
+// Temporary file next to `path`, synced, renamed over it.
+absl::Status WriteByRename(std::string_view path, std::string_view contents) {
+  const std::string p(path);
+  const std::string tmp = absl::StrCat(p, ".tmp.", getpid());
+  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) {
+    return absl::UnavailableError(absl::StrCat(Av(path), ": cannot write: ", std::strerror(errno)));
+  }
+  absl::Status s = WriteAll(fd, path, contents);
+  if (s.ok() && ::fsync(fd) != 0) {
+    s = absl::UnavailableError(absl::StrCat(Av(path), ": write failed: ", std::strerror(errno)));
+  }
+  ::close(fd);
+  if (s.ok() && ::rename(tmp.c_str(), p.c_str()) != 0) {
+    s = absl::UnavailableError(absl::StrCat(Av(path), ": rename failed: ", std::strerror(errno)));
+  }
+  if (!s.ok()) ::unlink(tmp.c_str());
+  return s;
+}
+
+}  // namespace
 
 absl::StatusOr<std::string> ReadFile(std::string_view path) {
   std::error_code ec;
@@ -29,34 +88,58 @@ absl::StatusOr<std::string> ReadFile(std::string_view path) {
   return ss.str();
 }
 
-absl::Status WriteFileAtomic(std::string_view path, std::string_view contents) {
-  const std::filesystem::path p{std::string(path)};
-  std::error_code ec;
-  if (p.has_parent_path()) std::filesystem::create_directories(p.parent_path(), ec);
-  const std::string tmp = absl::StrCat(Av(path), ".tmp.", getpid());
-  const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(Av(path), ": cannot write: ", std::strerror(errno)));
-  }
-  size_t done = 0;
-  while (done < contents.size()) {
-    const ssize_t n = ::write(fd, contents.data() + done, contents.size() - done);
-    if (n < 0) {
-      if (errno == EINTR) continue;
-      const int err = errno;
-      ::close(fd);
-      ::unlink(tmp.c_str());
-      return absl::InvalidArgumentError(absl::StrCat(Av(path), ": write failed: ", std::strerror(err)));
+absl::Status CheckOutputPath(std::string_view path) {
+  const std::string p(path);
+  struct stat st {};
+  if (::stat(p.c_str(), &st) == 0) {
+    if (S_ISDIR(st.st_mode)) {
+      return absl::InvalidArgumentError(absl::StrCat(Av(path), ": is a directory, not a file"));
     }
-    done += static_cast<size_t>(n);
+    return absl::OkStatus();
   }
-  ::fsync(fd);
-  ::close(fd);
-  if (::rename(tmp.c_str(), std::string(path).c_str()) != 0) {
-    const int err = errno;
-    ::unlink(tmp.c_str());
-    return absl::InvalidArgumentError(absl::StrCat(Av(path), ": rename failed: ", std::strerror(err)));
+  const std::string parent = ParentOf(path);
+  if (::stat(parent.c_str(), &st) != 0 || !S_ISDIR(st.st_mode)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(Av(path), ": cannot write: folder '", parent, "' does not exist"));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status WriteOutputFile(std::string_view path, std::string_view contents) {
+  if (absl::Status s = CheckOutputPath(path); !s.ok()) return s;
+  const std::string p(path);
+  struct stat st {};
+  if (::stat(p.c_str(), &st) != 0) {
+    struct stat link {};
+    if (::lstat(p.c_str(), &link) == 0) {
+      return absl::InvalidArgumentError(absl::StrCat(Av(path), ": is a dangling symlink"));
+    }
+    return WriteByRename(path, contents);
+  }
+  // Our own stdout or stderr (/dev/stdout, /proc/self/fd/2, a terminal, a redirected file):
+  // append to the open stream, after what was printed there.
+  for (int fd : {STDOUT_FILENO, STDERR_FILENO}) {
+    struct stat open_st {};
+    if (::fstat(fd, &open_st) == 0 && open_st.st_dev == st.st_dev && open_st.st_ino == st.st_ino) {
+      std::fflush(nullptr);
+      return WriteAll(fd, path, contents);
+    }
+  }
+  if (S_ISREG(st.st_mode)) {
+    // A regular file, or a symlink to one: replace the file, keep the link.
+    std::error_code ec;
+    const std::filesystem::path target = std::filesystem::canonical(p, ec);
+    return WriteByRename(ec ? p : target.string(), contents);
+  }
+  return WriteThrough(path, contents);
+}
+
+absl::Status MakeOutputFolder(std::string_view dir) {
+  std::error_code ec;
+  std::filesystem::create_directories(std::string(dir), ec);
+  if (ec || !std::filesystem::is_directory(std::string(dir), ec)) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "--out=", Av(dir), ": cannot create the folder", ec ? absl::StrCat(": ", ec.message()) : ""));
   }
   return absl::OkStatus();
 }

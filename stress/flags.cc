@@ -13,6 +13,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "harness/strings.h"
+#include "stress/exit_codes.h"
 
 ABSL_FLAG(std::vector<std::string>, dt, {},
           "board: embedded:tm2e (default), a .dtb or .dts file, or a folder of .dtb files; "
@@ -326,9 +327,13 @@ std::string SubcommandHelp(std::string_view sub) {
     absl::StrAppend(&out, "  --", Av(name), "\n      ", help,
                     def_value.empty() ? "" : absl::StrCat(" (default: ", def_value, ")"), "\n");
   }
-  absl::StrAppend(&out,
-                  "\nexit codes: 0 no violation, 1 violation found, 125 undecided or could not "
-                  "run the model, 2 usage or input error\n");
+  absl::StrAppend(&out, "\n", ExitCodesHelp());
+  return out;
+}
+
+std::string ExitCodesHelp() {
+  std::string out = "exit codes:\n";
+  for (const ExitCode& e : kExitCodes) absl::StrAppendFormat(&out, "  %3d  %s\n", e.code, Av(e.meaning));
   return out;
 }
 
@@ -344,9 +349,8 @@ std::string TopLevelHelp() {
   absl::StrAppend(&out,
                   "\n`probestorm SUBCOMMAND --help` lists the flags of each. With no subcommand "
                   "arguments, `probestorm run`\nstresses the embedded TM2E board with the seed "
-                  "profile v6.1-modular for 20 s.\n"
-                  "exit codes: 0 no violation, 1 violation found, 125 undecided or could not run "
-                  "the model, 2 usage or input error\n");
+                  "profile v6.1-modular for 20 s.\n",
+                  ExitCodesHelp());
   return out;
 }
 

@@ -74,6 +74,8 @@ absl::StatusOr<SubcommandArgs> ParseSubcommandArgs(std::string_view sub, int arg
 // `probestorm SUB --help`: usage, purpose and every flag of SUB with its default.
 std::string SubcommandHelp(std::string_view sub);
 // `probestorm --help`.
+// The exit-code block that ends every --help (kExitCodes).
+std::string ExitCodesHelp();
 std::string TopLevelHelp();
 
 }  // namespace probestorm::stress

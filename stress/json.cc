@@ -182,43 +182,72 @@ double JsonValue::AsDouble() const {
   return 0;
 }
 
-int64_t JsonValue::AsInt() const {
-  int64_t v = 0;
-  if (type_ == Type::kNumber && absl::SimpleAtoi(text_, &v)) return v;
-  return static_cast<int64_t>(AsDouble());
+JsonFields::JsonFields(const JsonValue& object, std::string where)
+    : object_(object), where_(std::move(where)) {}
+
+void JsonFields::Bad(std::string_view key, std::string_view expected) {
+  if (!status_.ok()) return;
+  status_ = absl::InvalidArgumentError(
+      absl::StrCat(where_, ": field '", Av(key), "' is not ", Av(expected)));
 }
 
-uint64_t JsonValue::AsUint() const {
-  uint64_t v = 0;
-  if (type_ == Type::kNumber && absl::SimpleAtoi(text_, &v)) return v;
-  const double d = AsDouble();
-  return d > 0 ? static_cast<uint64_t>(d) : 0;
+const JsonValue* JsonFields::Typed(std::string_view key, JsonValue::Type type,
+                                   std::string_view expected) {
+  const JsonValue* v = object_.Find(key);
+  if (v == nullptr) return nullptr;
+  if (v->type() != type) {
+    Bad(key, expected);
+    return nullptr;
+  }
+  return v;
 }
 
-std::string JsonValue::GetString(std::string_view key, std::string_view def) const {
-  const JsonValue* v = Find(key);
-  return v && v->is_string() ? v->str() : std::string(def);
+std::string JsonFields::String(std::string_view key) {
+  const JsonValue* v = Typed(key, JsonValue::Type::kString, "a string");
+  return v ? v->str() : std::string();
 }
-int64_t JsonValue::GetInt(std::string_view key, int64_t def) const {
-  const JsonValue* v = Find(key);
-  return v && v->is_number() ? v->AsInt() : def;
+
+int64_t JsonFields::Int(std::string_view key, int64_t def) {
+  const JsonValue* v = Typed(key, JsonValue::Type::kNumber, "an integer");
+  if (v == nullptr) return def;
+  int64_t n = 0;
+  if (!absl::SimpleAtoi(v->str(), &n)) Bad(key, "an integer");
+  return n;
 }
-uint64_t JsonValue::GetUint(std::string_view key, uint64_t def) const {
-  const JsonValue* v = Find(key);
-  return v && v->is_number() ? v->AsUint() : def;
+
+uint64_t JsonFields::Uint(std::string_view key) {
+  const JsonValue* v = Typed(key, JsonValue::Type::kNumber, "an unsigned integer");
+  if (v == nullptr) return 0;
+  uint64_t n = 0;
+  if (!absl::SimpleAtoi(v->str(), &n)) Bad(key, "an unsigned integer");
+  return n;
 }
-double JsonValue::GetDouble(std::string_view key, double def) const {
-  const JsonValue* v = Find(key);
-  return v && v->is_number() ? v->AsDouble() : def;
+
+double JsonFields::Double(std::string_view key) {
+  const JsonValue* v = Typed(key, JsonValue::Type::kNumber, "a number");
+  return v ? v->AsDouble() : 0;
 }
-std::vector<std::string> JsonValue::GetStrings(std::string_view key) const {
+
+std::vector<std::string> JsonFields::Strings(std::string_view key) {
   std::vector<std::string> out;
-  const JsonValue* v = Find(key);
-  if (!v || !v->is_array()) return out;
+  const JsonValue* v = Typed(key, JsonValue::Type::kArray, "a list of strings");
+  if (v == nullptr) return out;
   for (const auto& e : v->array()) {
-    if (e.is_string()) out.push_back(e.str());
+    if (!e.is_string()) {
+      Bad(key, "a list of strings");
+      return {};
+    }
+    out.push_back(e.str());
   }
   return out;
+}
+
+const JsonValue* JsonFields::Object(std::string_view key) {
+  return Typed(key, JsonValue::Type::kObject, "an object");
+}
+
+const JsonValue* JsonFields::Array(std::string_view key) {
+  return Typed(key, JsonValue::Type::kArray, "a list");
 }
 
 class JsonParser {

@@ -64,17 +64,9 @@ class JsonValue {
   const std::string& str() const { return text_; }  // string value, or a number's source text
   bool boolean() const { return bool_; }
   double AsDouble() const;
-  int64_t AsInt() const;
-  uint64_t AsUint() const;
   const std::vector<JsonValue>& array() const { return array_; }
   const std::vector<std::pair<std::string, JsonValue>>& object() const { return object_; }
 
-  // Convenience: member as string/number/array, or a default.
-  std::string GetString(std::string_view key, std::string_view def = {}) const;
-  int64_t GetInt(std::string_view key, int64_t def = 0) const;
-  uint64_t GetUint(std::string_view key, uint64_t def = 0) const;
-  double GetDouble(std::string_view key, double def = 0) const;
-  std::vector<std::string> GetStrings(std::string_view key) const;
 
  private:
   friend class JsonParser;
@@ -86,6 +78,32 @@ class JsonValue {
 };
 
 // Parses one JSON document. Errors name the line and column.
+// Reads the members of one object with the types the reader expects. An absent member reads as
+// the default; a member present with another type (a string where a count belongs, a negative or
+// fractional count, a list with a number in it) is an error naming `where` and the member. Read
+// every member first, then check status().
+class JsonFields {
+ public:
+  JsonFields(const JsonValue& object, std::string where);
+  std::string String(std::string_view key);
+  int64_t Int(std::string_view key, int64_t def = 0);
+  uint64_t Uint(std::string_view key);
+  double Double(std::string_view key);
+  std::vector<std::string> Strings(std::string_view key);
+  // The member when it is an object (or an array), else null; another type is an error.
+  const JsonValue* Object(std::string_view key);
+  const JsonValue* Array(std::string_view key);
+  // The first type error, or OK.
+  const absl::Status& status() const { return status_; }
+
+ private:
+  const JsonValue* Typed(std::string_view key, JsonValue::Type type, std::string_view expected);
+  void Bad(std::string_view key, std::string_view expected);
+  const JsonValue& object_;
+  std::string where_;
+  absl::Status status_;
+};
+
 absl::StatusOr<JsonValue> ParseJson(std::string_view text);
 
 }  // namespace probestorm::stress

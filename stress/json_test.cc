@@ -31,23 +31,65 @@ TEST(JsonTest, WriterReaderRoundTrip) {
   w.EndObject();
   auto v = ParseJson(w.str());
   ASSERT_TRUE(v.ok()) << v.status() << "\n" << w.str();
-  EXPECT_EQ(v->GetString("schema"), "probestorm-report/1");
-  EXPECT_EQ(v->GetUint("seed"), 18446744073709551615ull);  // exact: numbers keep their text
-  EXPECT_EQ(v->GetInt("neg"), -42);
-  EXPECT_DOUBLE_EQ(v->GetDouble("pi"), 3.25);
+  JsonFields f(*v, "doc");
+  EXPECT_EQ(f.String("schema"), "probestorm-report/1");
+  EXPECT_EQ(f.Uint("seed"), 18446744073709551615ull);  // exact: numbers keep their text
+  EXPECT_EQ(f.Int("neg"), -42);
+  EXPECT_DOUBLE_EQ(f.Double("pi"), 3.25);
   EXPECT_TRUE(v->Find("ok")->boolean());
   EXPECT_EQ(v->Find("none")->type(), JsonValue::Type::kNull);
-  EXPECT_THAT(v->GetStrings("names"), ::testing::ElementsAre("a", "b\"c", "\n"));
+  EXPECT_THAT(f.Strings("names"), ::testing::ElementsAre("a", "b\"c", "\n"));
   EXPECT_TRUE(v->Find("empty")->array().empty());
   ASSERT_EQ(v->Find("nested")->array().size(), 2u);
-  EXPECT_EQ(v->Find("nested")->array()[0].GetInt("x"), 1);
+  EXPECT_EQ(JsonFields(v->Find("nested")->array()[0], "nested").Int("x"), 1);
   EXPECT_EQ(v->Find("missing"), nullptr);
+  EXPECT_EQ(f.Uint("missing"), 0u);
+  EXPECT_TRUE(f.status().ok()) << f.status();
 }
 
 TEST(JsonTest, ReaderUnicodeEscapes) {
   auto v = ParseJson(R"({"s": "\u00b5\ud83d\ude00\/"})");
   ASSERT_TRUE(v.ok());
-  EXPECT_EQ(v->GetString("s"), "µ😀/");
+  EXPECT_EQ(JsonFields(*v, "doc").String("s"), "µ😀/");
+}
+
+TEST(JsonTest, FieldsOfTheWrongTypeAreErrorsNamingTheField) {
+  struct Case {
+    const char* doc;
+    const char* read;  // which reader to call on member "x"
+    const char* expect;
+  };
+  for (const Case& c : std::vector<Case>{
+           {R"({"x": "many"})", "uint", "doc: field 'x' is not an unsigned integer"},
+           {R"({"x": -3})", "uint", "doc: field 'x' is not an unsigned integer"},
+           {R"({"x": 2.5})", "int", "doc: field 'x' is not an integer"},
+           {R"({"x": 7})", "string", "doc: field 'x' is not a string"},
+           {R"({"x": ["a", 1]})", "strings", "doc: field 'x' is not a list of strings"},
+           {R"({"x": true})", "double", "doc: field 'x' is not a number"},
+           {R"({"x": []})", "object", "doc: field 'x' is not an object"}}) {
+    auto v = ParseJson(c.doc);
+    ASSERT_TRUE(v.ok()) << c.doc;
+    JsonFields f(*v, "doc");
+    const std::string read = c.read;
+    if (read == "uint") f.Uint("x");
+    if (read == "int") f.Int("x");
+    if (read == "string") f.String("x");
+    if (read == "strings") f.Strings("x");
+    if (read == "double") f.Double("x");
+    if (read == "object") f.Object("x");
+    EXPECT_EQ(f.status().message(), c.expect) << c.doc;
+  }
+  // The same members with their own types read cleanly.
+  auto ok = ParseJson(R"({"u": 3, "i": -3, "s": "x", "l": ["a"], "d": 2.5, "o": {}})");
+  ASSERT_TRUE(ok.ok());
+  JsonFields f(*ok, "doc");
+  EXPECT_EQ(f.Uint("u"), 3u);
+  EXPECT_EQ(f.Int("i"), -3);
+  EXPECT_EQ(f.String("s"), "x");
+  EXPECT_THAT(f.Strings("l"), ::testing::ElementsAre("a"));
+  EXPECT_DOUBLE_EQ(f.Double("d"), 2.5);
+  EXPECT_NE(f.Object("o"), nullptr);
+  EXPECT_TRUE(f.status().ok()) << f.status();
 }
 
 TEST(JsonTest, ReaderRejectsMalformedWithPosition) {

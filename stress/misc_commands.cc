@@ -101,10 +101,10 @@ int MergeCommand(const SubcommandArgs& args) {
   const std::string json = absl::GetFlag(FLAGS_report_json);
   const std::string junit = absl::GetFlag(FLAGS_junit);
   if (!json.empty()) {
-    if (auto s = WriteFileAtomic(json, ReportJson(*merged)); !s.ok()) return UsageError(s);
+    if (auto s = WriteOutputFile(json, ReportJson(*merged)); !s.ok()) return Undecided(Sv(s.message()));
   }
   if (!junit.empty()) {
-    if (auto s = WriteFileAtomic(junit, JunitXml(*merged)); !s.ok()) return UsageError(s);
+    if (auto s = WriteOutputFile(junit, JunitXml(*merged)); !s.ok()) return Undecided(Sv(s.message()));
   }
   std::printf("merged %zu reports: %llu runs, %zu distinct findings\n", reports.size(),
               static_cast<unsigned long long>(merged->runs), merged->findings.size());
@@ -146,6 +146,7 @@ int ProbestormMain(int argc, char** argv) {
     std::fputs(SubcommandHelp(sub).c_str(), stdout);
     return kExitClean;
   }
+  if (absl::Status s = CheckOutputFlags(); !s.ok()) return UsageError(s);
   if (sub == "run") return RunCommand(*args);
   if (sub == "replay") return ReplayCommand(*args);
   if (sub == "shrink") return ShrinkCommand(*args);

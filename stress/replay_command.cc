@@ -21,6 +21,7 @@ int ReplayCommand(const SubcommandArgs& args) {
   if (!token.ok()) return UsageError(token.status());
   auto tr = PrepareTokenRun(*token, args);
   if (!tr.ok()) return UsageError(tr.status());
+  if (absl::Status s = MakeOutFolderFromFlag(); !s.ok()) return UsageError(s);
   if (!tr->warning.empty()) std::fprintf(stderr, "probestorm: WARNING: %s\n", tr->warning.c_str());
   const ReplayToken& t = tr->token;
   std::printf("probestorm replay: %s on %s / %s, %s engine (%s), run %llu, seed %llu\n",
@@ -35,8 +36,9 @@ int ReplayCommand(const SubcommandArgs& args) {
   std::string log = absl::GetFlag(FLAGS_log);
   if (chrome.empty() && !out_dir.empty()) chrome = JoinPath(out_dir, absl::StrCat("replay-", t.invariant, ".json"));
   if (log.empty() && !out_dir.empty()) log = JoinPath(out_dir, absl::StrCat("replay-", t.invariant, ".txt"));
-  if (absl::Status s = WriteTraceFiles(*m, chrome, log); !s.ok()) {
-    std::fprintf(stderr, "probestorm: warning: %s\n", std::string(s.message()).c_str());
+  const absl::Status written = WriteTraceFiles(*m, chrome, log);
+  if (!written.ok()) {
+    std::fprintf(stderr, "probestorm: %s\n", std::string(written.message()).c_str());
   } else {
     std::printf("trace: %s\nlog:   %s\n", chrome.c_str(), log.c_str());
   }
@@ -68,6 +70,11 @@ int ReplayCommand(const SubcommandArgs& args) {
   } else {
     std::printf("trace hash %016llx matches the recorded run\n",
                 static_cast<unsigned long long>(m->result.trace_hash));
+  }
+  if (!written.ok()) {
+    std::printf("result: %s %s, but the trace could not be written (exit 125)\n",
+                t.invariant.c_str(), reproduced ? "reproduced" : "did not reproduce");
+    return Undecided("an artifact could not be written (see above)");
   }
   if (reproduced) {
     std::printf("result: %s reproduced (exit 1)\n", t.invariant.c_str());

@@ -13,6 +13,7 @@
 #include "harness/invariant.h"
 #include "harness/rng.h"
 #include "harness/strings.h"
+#include "stress/exit_codes.h"
 #include "stress/json.h"
 
 namespace probestorm::stress {
@@ -194,6 +195,10 @@ std::string ReportJson(const Report& r) {
     w.EndObject();
   }
   w.EndObject();
+  // What the process exit code means, for a script that holds only the report.
+  w.Key("exit_codes").BeginObject();
+  for (const ExitCode& e : kExitCodes) w.Key(absl::StrCat(e.code)).String(e.meaning);
+  w.EndObject();
   w.EndObject();
   return w.str();
 }
@@ -208,69 +213,81 @@ absl::StatusOr<Report> ParseReport(std::string_view json, std::string_view where
     return absl::InvalidArgumentError(absl::StrCat(Av(where), ": not a probestorm report (not an object)"));
   }
   Report r;
-  r.schema = d.GetString("schema");
-  if (r.schema != kReportSchema) {
+  JsonFields top(d, std::string(where));
+  r.schema = top.String("schema");
+  if (top.status().ok() && r.schema != kReportSchema) {
     return absl::InvalidArgumentError(absl::StrCat(
         Av(where), ": schema '", r.schema, "' is not ", Av(kReportSchema)));
   }
-  r.version = d.GetString("version");
-  r.campaign_id = d.GetString("campaign_id");
-  r.engine = d.GetString("engine");
-  r.strategy = d.GetString("strategy");
-  r.perturb = d.GetString("perturb");
-  r.seed = d.GetUint("seed");
-  r.runs_requested = d.GetUint("runs_requested");
-  r.invariants = d.GetStrings("invariants");
-  r.boards = d.GetStrings("boards");
-  r.profiles = d.GetStrings("profiles");
-  if (const JsonValue* s = d.Find("shard")) {
-    r.shard_index = static_cast<int>(s->GetInt("index"));
-    r.shard_count = static_cast<int>(s->GetInt("count", 1));
-    r.merged_shards = static_cast<int>(s->GetInt("merged"));
+  r.version = top.String("version");
+  r.campaign_id = top.String("campaign_id");
+  r.engine = top.String("engine");
+  r.strategy = top.String("strategy");
+  r.perturb = top.String("perturb");
+  r.seed = top.Uint("seed");
+  r.runs_requested = top.Uint("runs_requested");
+  r.invariants = top.Strings("invariants");
+  r.boards = top.Strings("boards");
+  r.profiles = top.Strings("profiles");
+  if (const JsonValue* s = top.Object("shard")) {
+    JsonFields shard(*s, absl::StrCat(Av(where), ": shard"));
+    r.shard_index = static_cast<int>(shard.Int("index"));
+    r.shard_count = static_cast<int>(shard.Int("count", 1));
+    r.merged_shards = static_cast<int>(shard.Int("merged"));
+    if (!shard.status().ok()) return shard.status();
   }
-  r.runs = d.GetUint("runs");
-  r.wall_seconds = d.GetDouble("wall_seconds");
-  r.schedule_points = d.GetUint("schedule_points");
-  r.max_live_tasks = d.GetUint("max_live_tasks");
-  r.peak_rss_bytes = d.GetUint("peak_rss_bytes");
-  r.model_errors = d.GetUint("model_errors");
-  if (const JsonValue* e = d.Find("endings"); e && e->is_object()) {
-    for (const auto& [k, v] : e->object()) r.endings[k] = v.AsUint();
+  r.runs = top.Uint("runs");
+  r.wall_seconds = top.Double("wall_seconds");
+  r.schedule_points = top.Uint("schedule_points");
+  r.max_live_tasks = top.Uint("max_live_tasks");
+  r.peak_rss_bytes = top.Uint("peak_rss_bytes");
+  r.model_errors = top.Uint("model_errors");
+  if (const JsonValue* e = top.Object("endings")) {
+    JsonFields endings(*e, absl::StrCat(Av(where), ": endings"));
+    for (const auto& [k, v] : e->object()) r.endings[k] = endings.Uint(k);
+    if (!endings.status().ok()) return endings.status();
   }
-  if (const JsonValue* fs = d.Find("findings"); fs && fs->is_array()) {
-    for (const JsonValue& j : fs->array()) {
-      ReportFinding f;
-      f.invariant = j.GetString("invariant");
-      f.severity = j.GetString("severity");
-      f.board = j.GetString("board");
-      f.profile = j.GetString("profile");
-      f.seed = j.GetUint("seed");
-      f.run = j.GetUint("run");
-      f.step = j.GetUint("step");
-      f.virtual_time_ns = j.GetInt("virtual_time_ns");
-      f.wall_seconds = j.GetDouble("wall_seconds");
-      f.tasks = j.GetStrings("tasks");
-      f.devices = j.GetStrings("devices");
-      f.message = j.GetString("message");
-      f.detail = j.GetString("detail");
-      f.replay = j.GetString("replay");
-      f.token = j.GetString("token");
-      f.trace_hash = j.GetString("trace_hash");
-      r.findings.push_back(std::move(f));
-    }
-  } else {
+  const JsonValue* fs = top.Array("findings");
+  if (!top.status().ok()) return top.status();
+  if (fs == nullptr) {
     return absl::InvalidArgumentError(absl::StrCat(Av(where), ": report has no findings array"));
   }
-  if (const JsonValue* s = d.Find("summary"); s && s->is_object()) {
+  for (const JsonValue& j : fs->array()) {
+    JsonFields jf(j, absl::StrCat(Av(where), ": findings[", r.findings.size(), "]"));
+    if (!j.is_object()) return absl::InvalidArgumentError(absl::StrCat(Av(where), ": findings[", r.findings.size(), "] is not an object"));
+    ReportFinding f;
+    f.invariant = jf.String("invariant");
+    f.severity = jf.String("severity");
+    f.board = jf.String("board");
+    f.profile = jf.String("profile");
+    f.seed = jf.Uint("seed");
+    f.run = jf.Uint("run");
+    f.step = jf.Uint("step");
+    f.virtual_time_ns = jf.Int("virtual_time_ns");
+    f.wall_seconds = jf.Double("wall_seconds");
+    f.tasks = jf.Strings("tasks");
+    f.devices = jf.Strings("devices");
+    f.message = jf.String("message");
+    f.detail = jf.String("detail");
+    f.replay = jf.String("replay");
+    f.token = jf.String("token");
+    f.trace_hash = jf.String("trace_hash");
+    if (!jf.status().ok()) return jf.status();
+    r.findings.push_back(std::move(f));
+  }
+  if (const JsonValue* s = top.Object("summary")) {
     for (const auto& [id, v] : s->object()) {
+      JsonFields sf(v, absl::StrCat(Av(where), ": summary.", id));
       ReportSummary& x = r.summary[id];
-      x.violations = v.GetUint("violations");
-      x.warnings = v.GetUint("warnings");
-      x.first_run = v.GetInt("first_run", -1);
-      x.first_wall_seconds = v.GetDouble("first_wall_seconds");
-      x.runs_violated = v.GetUint("runs_violated");
+      x.violations = sf.Uint("violations");
+      x.warnings = sf.Uint("warnings");
+      x.first_run = sf.Int("first_run", -1);
+      x.first_wall_seconds = sf.Double("first_wall_seconds");
+      x.runs_violated = sf.Uint("runs_violated");
+      if (!sf.status().ok()) return sf.status();
     }
   }
+  if (!top.status().ok()) return top.status();
   return r;
 }
 

@@ -58,12 +58,36 @@ TEST(ReportTest, JsonRoundTrip) {
   const Report r = Sample(0, 1);
   const std::string json = ReportJson(r);
   EXPECT_THAT(json, HasSubstr("\"schema\": \"probestorm-report/1\""));
+  EXPECT_THAT(json, HasSubstr("\"66\": \"a ThreadSanitizer report (tsan build only)\""));
+  EXPECT_THAT(json, HasSubstr("\"125\": \"undecided"));
   auto back = ParseReport(json, "r.json");
   ASSERT_TRUE(back.ok()) << back.status();
   EXPECT_EQ(ReportJson(*back), json);
   EXPECT_EQ(back->findings[0].seed, 18446744073709551615ull);
   EXPECT_EQ(back->findings[0].message, r.findings[0].message);
   EXPECT_TRUE(back->Violated());
+}
+
+TEST(ReportTest, RefusesFieldsOfTheWrongType) {
+  const std::string good = ReportJson(Sample(0, 1));
+  struct Case {
+    std::string from, to, expect;
+  };
+  for (const Case& c : std::vector<Case>{
+           {"\"runs\": 10", "\"runs\": \"many\"", "r.json: field 'runs' is not an unsigned integer"},
+           {"\"runs\": 10", "\"runs\": -10", "r.json: field 'runs' is not an unsigned integer"},
+           {"\"step\": 5123", "\"step\": \"5123\"", "r.json: findings[0]: field 'step'"},
+           {"\"quiescent\": 8", "\"quiescent\": true", "r.json: endings: field 'quiescent'"},
+           {"\"violations\": 2", "\"violations\": null", "field 'violations' is not an unsigned"},
+           {"\"index\": 0", "\"index\": 0.5", "r.json: shard: field 'index' is not an integer"}}) {
+    std::string bad = good;
+    const size_t at = bad.find(c.from);
+    ASSERT_NE(at, std::string::npos) << c.from;
+    bad.replace(at, c.from.size(), c.to);
+    auto r = ParseReport(bad, "r.json");
+    ASSERT_FALSE(r.ok()) << c.to;
+    EXPECT_THAT(std::string(r.status().message()), HasSubstr(c.expect)) << c.to;
+  }
 }
 
 TEST(ReportTest, RefusesOtherSchemaAndMalformedInput) {

@@ -23,21 +23,22 @@ namespace probestorm::stress {
 namespace {
 
 // Writes the Chrome trace and log of a finding's run: a free run's as it was recorded during the
-// campaign, a controlled run re-run with keep_trace.
-void WriteFindingTrace(const CampaignOptions& o, const CampaignResult& res, const FoundRecord& rec,
+// campaign, a controlled run re-run with keep_trace. False (with a line on stderr) when a file
+// could not be written.
+bool WriteFindingTrace(const CampaignOptions& o, const CampaignResult& res, const FoundRecord& rec,
                        const std::string& chrome, const std::string& log,
                        std::vector<std::string>& written) {
   if (o.engine.engine == "free") {
     auto it = res.free_traces.find(rec.finding.invariant);
-    if (it == res.free_traces.end() || it->second.run != rec.run) return;
+    if (it == res.free_traces.end() || it->second.run != rec.run) return true;
     absl::Status s = WriteTraceFiles(*it->second.model, chrome, log);
     if (!s.ok()) {
-      std::fprintf(stderr, "probestorm: warning: %s\n", std::string(s.message()).c_str());
-      return;
+      std::fprintf(stderr, "probestorm: %s\n", std::string(s.message()).c_str());
+      return false;
     }
     if (!chrome.empty()) written.push_back(chrome);
     if (!log.empty()) written.push_back(log);
-    return;
+    return true;
   }
   const auto& board = *o.boards[static_cast<size_t>(rec.board)].board;
   const auto& profile = o.profiles[static_cast<size_t>(rec.profile)];
@@ -47,9 +48,9 @@ void WriteFindingTrace(const CampaignOptions& o, const CampaignResult& res, cons
   }
   auto m = ExecuteRun(board, profile, o.engine, rec.seed, replay.get(), /*keep_trace=*/true);
   if (!m.ok()) {
-    std::fprintf(stderr, "probestorm: warning: trace of run %llu not written: %s\n",
+    std::fprintf(stderr, "probestorm: trace of run %llu not written: %s\n",
                  static_cast<unsigned long long>(rec.run), std::string(m.status().message()).c_str());
-    return;
+    return false;
   }
   if (m->result.trace_hash != rec.trace_hash) {
     std::fprintf(stderr,
@@ -61,11 +62,12 @@ void WriteFindingTrace(const CampaignOptions& o, const CampaignResult& res, cons
   }
   absl::Status s = WriteTraceFiles(*m, chrome, log);
   if (!s.ok()) {
-    std::fprintf(stderr, "probestorm: warning: %s\n", std::string(s.message()).c_str());
-    return;
+    std::fprintf(stderr, "probestorm: %s\n", std::string(s.message()).c_str());
+    return false;
   }
   if (!chrome.empty()) written.push_back(chrome);
   if (!log.empty()) written.push_back(log);
+  return true;
 }
 
 }  // namespace
@@ -115,6 +117,7 @@ int RunCommand(const SubcommandArgs& args) {
   o.shard_index = shard->index;
   o.shard_count = shard->count;
   o.progress = ShowProgress();
+  if (absl::Status s = MakeOutFolderFromFlag(); !s.ok()) return UsageError(s);
 
   const std::string out_dir = absl::GetFlag(FLAGS_out);
   std::string report_path = absl::GetFlag(FLAGS_report_json);
@@ -194,7 +197,7 @@ int RunCommand(const SubcommandArgs& args) {
   bool write_failed = false;
   const auto write = [&](const std::string& path, const std::string& contents) {
     if (path.empty()) return;
-    absl::Status s = WriteFileAtomic(path, contents);
+    absl::Status s = WriteOutputFile(path, contents);
     if (!s.ok()) {
       std::fprintf(stderr, "probestorm: %s\n", std::string(s.message()).c_str());
       write_failed = true;
@@ -213,9 +216,10 @@ int RunCommand(const SubcommandArgs& args) {
     if (!traced.insert(rec.finding.invariant).second) continue;
     std::string chrome = out_dir.empty() ? "" : JoinPath(out_dir, absl::StrCat("trace-", rec.finding.invariant, ".json"));
     std::string log = out_dir.empty() ? "" : JoinPath(out_dir, absl::StrCat("log-", rec.finding.invariant, ".txt"));
-    WriteFindingTrace(o, res, rec, chrome, log, written);
-    if (first && (!trace_flag.empty() || !log_flag.empty())) {
-      WriteFindingTrace(o, res, rec, trace_flag, log_flag, written);
+    if (!WriteFindingTrace(o, res, rec, chrome, log, written)) write_failed = true;
+    if (first && (!trace_flag.empty() || !log_flag.empty()) &&
+        !WriteFindingTrace(o, res, rec, trace_flag, log_flag, written)) {
+      write_failed = true;
     }
     first = false;
   }
@@ -225,6 +229,12 @@ int RunCommand(const SubcommandArgs& args) {
                 "campaign, and replay re-runs the seed without reproducing the OS schedule\n");
   }
 
+  // A verdict whose report is missing is no verdict for a script: 125 before 1 or 0.
+  if (write_failed) {
+    std::printf("result: %s, but an artifact could not be written (exit 125)\n",
+                report.Violated() ? "VIOLATION" : "no violation");
+    return Undecided("an artifact could not be written (see the lines above)");
+  }
   if (report.Violated()) {
     std::printf("result: VIOLATION (exit 1)\n");
     return kExitViolation;
@@ -233,7 +243,6 @@ int RunCommand(const SubcommandArgs& args) {
     return Undecided(absl::StrCat(res.model_errors, " run(s) hit a model error; first: ", res.first_error));
   }
   if (res.runs == 0) return Undecided("no run finished within the budget");
-  if (write_failed) return Undecided("an artifact could not be written");
   std::printf("result: no violation (exit 0)\n");
   return kExitClean;
 }

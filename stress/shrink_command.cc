@@ -124,6 +124,7 @@ int ShrinkCommand(const SubcommandArgs& args) {
     return UsageError(absl::StrCat("probestorm shrink: bad --time_budget '",
                                    absl::GetFlag(FLAGS_time_budget), "'"));
   }
+  if (absl::Status s = MakeOutFolderFromFlag(); !s.ok()) return UsageError(s);
   const double budget_s = args.Given("time_budget") ? static_cast<double>(*budget) / 1e9 : 120.0;
   const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(
                                            std::chrono::duration<double>(budget_s));
@@ -295,9 +296,8 @@ int ShrinkCommand(const SubcommandArgs& args) {
   std::string log = absl::GetFlag(FLAGS_log);
   if (chrome.empty() && !out_dir.empty()) chrome = JoinPath(out_dir, absl::StrCat("shrink-", id, ".json"));
   if (log.empty() && !out_dir.empty()) log = JoinPath(out_dir, absl::StrCat("shrink-", id, ".txt"));
-  if (absl::Status s = WriteTraceFiles(*fin, chrome, log); !s.ok()) {
-    std::fprintf(stderr, "probestorm: warning: %s\n", std::string(s.message()).c_str());
-  }
+  const absl::Status written = WriteTraceFiles(*fin, chrome, log);
+  if (!written.ok()) std::fprintf(stderr, "probestorm: %s\n", std::string(written.message()).c_str());
 
   std::printf("probestorm shrink: %s on %s / %s (%d attempts)\n", id.c_str(),
               cur.token.board.c_str(), cur.token.profile.c_str(), attempts);
@@ -324,6 +324,7 @@ int ShrinkCommand(const SubcommandArgs& args) {
   }
   if (!chrome.empty()) std::printf("trace: %s\nlog:   %s\n", chrome.c_str(), log.c_str());
   std::printf("shrunk token:\n  %s\n", ReplayCommandLine(cur.token).c_str());
+  if (!written.ok()) return Undecided("the shrunk run's trace could not be written (see above)");
   return kExitViolation;
 }
 
