@@ -444,6 +444,10 @@ TEST(CliE2eTest, EveryBadInputExits2WithOneLine) {
       {"merge " + dir + "/nope.json", "nope.json: cannot read"},
       {"merge " + dir + "/x.json " + dir + "/y.json", "y.json: campaign bbbb differs"},
       {"merge", "give the shard reports"},
+      {"report --html=" + dir + "/r.html", "give campaign reports or a nightly.json"},
+      {"report " + dir + "/x.json", "--html=OUT.html is required"},
+      {"report " + dir + "/many.json --html=" + dir + "/r.html", "field 'runs' is not an unsigned integer"},
+      {"report " + dir + "/x.json --html=" + dir + "/none/r.html", "does not exist"},
       {"list", "say what to list"},
       {"list gadgets", "unknown list 'gadgets'"},
       {"describe --format=svg", "bad --format 'svg'"},
@@ -519,7 +523,7 @@ TEST(CliE2eTest, ReportsNeverReplaceDevicesOrFifos) {
 }
 
 TEST(CliE2eTest, HelpListAndDescribe) {
-  for (const char* sub : {"run", "replay", "shrink", "bisect", "describe", "list", "merge"}) {
+  for (const char* sub : {"run", "replay", "shrink", "bisect", "describe", "list", "merge", "report"}) {
     Result r = Probestorm(std::string(sub) + " --help");
     EXPECT_EQ(r.code, 0) << sub;
     EXPECT_THAT(r.out, HasSubstr(std::string("usage: probestorm ") + sub));

@@ -16,6 +16,7 @@ int BisectCommand(const SubcommandArgs& args);
 int DescribeCommand(const SubcommandArgs& args);
 int ListCommand(const SubcommandArgs& args);
 int MergeCommand(const SubcommandArgs& args);
+int ReportCommand(const SubcommandArgs& args);
 
 // The whole command line: argv[1] is the subcommand.
 int ProbestormMain(int argc, char** argv);

@@ -260,7 +260,7 @@ absl::Status CheckOutputFlags() {
     return absl::InvalidArgumentError(absl::StrCat(
         "--progress: unknown value '", absl::CHexEscape(progress), "' (auto, always or never)"));
   }
-  for (const auto* flag : {&FLAGS_report_json, &FLAGS_junit, &FLAGS_trace, &FLAGS_log}) {
+  for (const auto* flag : {&FLAGS_report_json, &FLAGS_junit, &FLAGS_trace, &FLAGS_log, &FLAGS_html}) {
     const std::string path = absl::GetFlag(*flag);
     if (path.empty()) continue;
     if (absl::Status s = CheckOutputPath(path); !s.ok()) {

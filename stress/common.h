@@ -53,7 +53,7 @@ std::string Wrap(std::string_view text, size_t width, std::string_view indent);
 // True when stdout is a terminal (or --progress=always; never with --progress=never).
 bool ShowProgress();
 // --progress is one of its values, and every output file flag given (--report_json, --junit,
-// --trace, --log) names a writable place: not a folder, in a folder that exists. Checked before
+// --trace, --log, --html) names a writable place: not a folder, in a folder that exists. Checked before
 // any subcommand runs.
 absl::Status CheckOutputFlags();
 // Creates the --out folder (when not empty): the one flag whose folder is made.

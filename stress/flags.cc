@@ -72,6 +72,7 @@ ABSL_FLAG(double, confidence, 0.99,
           "bisect: confidence that a profile judged good really does not fail");
 ABSL_FLAG(int64_t, max_runs, 20000, "bisect: most runs spent on one profile");
 ABSL_FLAG(std::string, progress, "auto", "progress line: auto (on a terminal), always, never");
+ABSL_FLAG(std::string, html, "", "report: the HTML page to write (required)");
 
 namespace probestorm::stress {
 namespace {
@@ -94,7 +95,7 @@ constexpr FlagDef kFlags[] = {
     {"max_virtual_time", Kind::kString}, {"format", Kind::kString}, {"token", Kind::kString},
     {"report", Kind::kString},      {"finding", Kind::kInt},        {"profiles", Kind::kString},
     {"find", Kind::kString},        {"invariant", Kind::kString},   {"confidence", Kind::kDouble},
-    {"max_runs", Kind::kInt},       {"progress", Kind::kString},
+    {"max_runs", Kind::kInt},       {"progress", Kind::kString},    {"html", Kind::kString},
 };
 
 const FlagDef* FindFlag(std::string_view name) {
@@ -140,6 +141,10 @@ const std::vector<SubDef>& Subs() {
       {"merge", "probestorm merge a.json b.json ... [--report_json=all.json] [--junit=all.xml]",
        "combine the shard reports of one campaign into one report",
        {"report_json", "junit"}},
+      {"report", "probestorm report IN.json... --html=OUT.html",
+       "the static nightly page from campaign reports and/or a ci/nightly summary (nightly.json, "
+       "with history.jsonl beside it): expectations, findings, trace links, probes, trends",
+       {"html"}},
   };
   return *subs;
 }

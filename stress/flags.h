@@ -51,6 +51,7 @@ ABSL_DECLARE_FLAG(std::string, invariant);
 ABSL_DECLARE_FLAG(double, confidence);
 ABSL_DECLARE_FLAG(int64_t, max_runs);
 ABSL_DECLARE_FLAG(std::string, progress);
+ABSL_DECLARE_FLAG(std::string, html);
 
 namespace probestorm::stress {
 

@@ -228,6 +228,11 @@ double JsonFields::Double(std::string_view key) {
   return v ? v->AsDouble() : 0;
 }
 
+bool JsonFields::Bool(std::string_view key) {
+  const JsonValue* v = Typed(key, JsonValue::Type::kBool, "true or false");
+  return v ? v->boolean() : false;
+}
+
 std::vector<std::string> JsonFields::Strings(std::string_view key) {
   std::vector<std::string> out;
   const JsonValue* v = Typed(key, JsonValue::Type::kArray, "a list of strings");

@@ -89,6 +89,7 @@ class JsonFields {
   int64_t Int(std::string_view key, int64_t def = 0);
   uint64_t Uint(std::string_view key);
   double Double(std::string_view key);
+  bool Bool(std::string_view key);
   std::vector<std::string> Strings(std::string_view key);
   // The member when it is an object (or an array), else null; another type is an error.
   const JsonValue* Object(std::string_view key);

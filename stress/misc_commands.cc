@@ -154,6 +154,7 @@ int ProbestormMain(int argc, char** argv) {
   if (sub == "describe") return DescribeCommand(*args);
   if (sub == "list") return ListCommand(*args);
   if (sub == "merge") return MergeCommand(*args);
+  if (sub == "report") return ReportCommand(*args);
   return UsageError(absl::StrCat("probestorm: unknown subcommand '", Av(sub), "'"));
 }
 
