@@ -25,6 +25,7 @@
 #include "harness/strings.h"
 #include "stress/commands.h"
 #include "stress/common.h"
+#include "stress/interrupt.h"
 
 namespace probestorm::stress {
 namespace {
@@ -53,6 +54,7 @@ class Bisector {
       : base_(std::move(base)), inv_(std::move(invariant)), max_runs_(p_runs_cap) {}
 
   bool TimeUp() const {
+    if (base_.interrupt != nullptr && base_.interrupt->load(std::memory_order_relaxed) != 0) return true;
     return base_.hard_deadline != std::chrono::steady_clock::time_point{} &&
            std::chrono::steady_clock::now() >= base_.hard_deadline;
   }
@@ -70,7 +72,7 @@ class Bisector {
     const uint64_t failing = it == r.summary.end() ? 0 : it->second.runs_violated;
     v.findings = it == r.summary.end() ? 0 : it->second.violations;
     if (r.runs == 0 || failing == 0) {
-      v.out_of_time = r.out_of_time;
+      v.out_of_time = r.out_of_time || r.interrupted != 0;
       v.how = absl::StrFormat("%d of %d runs fail%s", failing, r.runs,
                               r.out_of_time ? absl::StrCat(" (cut by --time_budget before ", runs,
                                                            " runs)")
@@ -126,7 +128,7 @@ class Bisector {
       v.bad = true;
       v.how = absl::StrCat(r.runs, " runs: failed at run ", it->second.first_run);
       Record(o, r);
-    } else if (r.out_of_time || TimeUp()) {
+    } else if (r.out_of_time || r.interrupted != 0 || TimeUp()) {
       v.out_of_time = true;
       v.confidence = 1 - std::pow(1 - p_, static_cast<double>(r.runs));
       v.how = absl::StrFormat("%d of %d runs without %s before --time_budget ran out (confidence "
@@ -230,7 +232,10 @@ int BisectCommand(const SubcommandArgs& args) {
   const size_t known_bad = first_bad ? last : 0;
   const size_t other = first_bad ? 0 : last;
   const auto& P = *profiles;
+  InstallInterruptHandlers();  // before the header line: a signal after it stops the bisection
+  base.interrupt = &InterruptSignal();
   std::printf("probestorm bisect: %s for %s over %s\n", find.c_str(), inv.c_str(), list.c_str());
+  std::fflush(stdout);
   // One line per tested profile, in test order, and its short form for the stderr line.
   std::vector<std::string> evidence, brief;
   const auto show = [&](const std::string& name, const Verdict& v) {
@@ -243,10 +248,19 @@ int BisectCommand(const SubcommandArgs& args) {
     std::printf("  %s\n", line.c_str());
     std::fflush(stdout);
   };
-  // The budget ran out before the answer was known: the evidence, what is still open, exit 125.
+  // The budget ran out (or a signal came) before the answer was known: the evidence, what is still
+  // open, exit 125 (130 / 143 for SIGINT / SIGTERM).
   const auto out_of_time = [&](std::string_view during, std::string_view open) {
     const double spent =
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+    if (const int sig = InterruptSignal().load(); sig != 0) {
+      std::printf("interrupted by %s after %.1f s while %s\nevidence so far:\n",
+                  std::string(SignalName(sig)).c_str(), spent, std::string(during).c_str());
+      for (const std::string& e : evidence) std::printf("  %s\n", e.c_str());
+      std::printf("still open: %s\n", std::string(open).c_str());
+      std::fflush(stdout);
+      return InterruptExitCode(sig);
+    }
     std::printf("out of time: --time_budget=%s ran out after %.1f s while %s\nevidence so far:\n",
                 budget_text.c_str(), spent, std::string(during).c_str());
     for (const std::string& e : evidence) std::printf("  %s\n", e.c_str());

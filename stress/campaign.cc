@@ -152,7 +152,11 @@ class Campaign {
 
  private:
   bool HasHardDeadline() const { return o_.hard_deadline != Clock::time_point{}; }
+  int Interrupted() const {
+    return o_.interrupt == nullptr ? 0 : o_.interrupt->load(std::memory_order_relaxed);
+  }
   bool TimeUp() const {
+    if (Interrupted() != 0) return true;
     const auto now = Clock::now();
     return (o_.runs == 0 && now >= deadline_) || (HasHardDeadline() && now >= o_.hard_deadline);
   }
@@ -283,6 +287,7 @@ class Campaign {
   CampaignResult Finish() {
     std::lock_guard<std::mutex> l(mu_);
     result_.wall_seconds = Elapsed();
+    result_.interrupted = Interrupted();
     // Every unit of a fixed campaign either finished, was cut by the deadline (not counted) or
     // was never started; a stop at the first violation leaves units undone on purpose.
     if (HasHardDeadline() && o_.runs > 0 && !result_.stopped_early &&

@@ -14,6 +14,7 @@
 #ifndef PROBESTORM_STRESS_CAMPAIGN_H_
 #define PROBESTORM_STRESS_CAMPAIGN_H_
 
+#include <atomic>
 #include <chrono>
 #include <cstdint>
 #include <map>
@@ -83,6 +84,9 @@ struct CampaignOptions {
   // finding of each invariant (CampaignResult::free_traces). A free run cannot be re-run for its
   // trace the way a controlled one is: the OS schedule does not repeat.
   bool keep_free_traces = false;
+  // When it becomes non-zero (a signal number, stress/interrupt.h), no new run starts; runs in
+  // flight finish and CampaignResult::interrupted records the signal.
+  const std::atomic<int>* interrupt = nullptr;
 };
 
 struct FoundRecord {
@@ -116,6 +120,7 @@ struct CampaignResult {
   std::map<std::string, InvariantCount> summary;   // by invariant id
   bool stopped_early = false;
   bool out_of_time = false;       // hard_deadline came before every requested run finished
+  int interrupted = 0;            // the signal that stopped the campaign, or 0
   // keep_free_traces: by invariant, the lowest-numbered run that reported it, with every event.
   struct KeptRun {
     uint64_t run = 0;

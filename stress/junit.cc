@@ -92,6 +92,7 @@ std::string JunitXml(const Report& r) {
   prop("seed", absl::StrCat(r.seed));
   prop("runs", absl::StrCat(r.runs));
   prop("shard", absl::StrCat(r.shard_index, "/", r.shard_count));
+  if (r.partial) prop("partial", absl::StrCat("true: stopped by ", r.interrupted_by));
   absl::StrAppend(&out, "    </properties>\n");
   for (const Case& c : cases) {
     absl::StrAppend(&out, "    <testcase classname=\"", XmlEscape(c.classname), "\" name=\"",

@@ -14,6 +14,7 @@
 #include "harness/rng.h"
 #include "harness/strings.h"
 #include "stress/exit_codes.h"
+#include "stress/interrupt.h"
 #include "stress/json.h"
 
 namespace probestorm::stress {
@@ -95,6 +96,8 @@ Report BuildReport(const CampaignOptions& o, const CampaignResult& res) {
   r.peak_rss_bytes = PeakRssBytes();
   r.model_errors = res.model_errors;
   r.endings = res.endings;
+  r.partial = res.interrupted != 0;
+  if (r.partial) r.interrupted_by = std::string(SignalName(res.interrupted));
   for (const FoundRecord& rec : res.findings) {
     ReportFinding f;
     f.invariant = rec.finding.invariant;
@@ -156,6 +159,8 @@ std::string ReportJson(const Report& r) {
   w.Key("endings").BeginObject();
   for (const auto& [k, v] : r.endings) w.Key(k).Uint(v);
   w.EndObject();
+  w.Key("partial").Bool(r.partial);
+  if (!r.interrupted_by.empty()) w.Key("interrupted_by").String(r.interrupted_by);
   w.Key("findings").BeginArray();
   for (const ReportFinding& f : r.findings) {
     w.BeginObject();
@@ -247,6 +252,8 @@ absl::StatusOr<Report> ParseReport(std::string_view json, std::string_view where
     for (const auto& [k, v] : e->object()) r.endings[k] = endings.Uint(k);
     if (!endings.status().ok()) return endings.status();
   }
+  r.partial = top.Bool("partial");
+  r.interrupted_by = top.String("interrupted_by");
   const JsonValue* fs = top.Array("findings");
   if (!top.status().ok()) return top.status();
   if (fs == nullptr) {
@@ -315,6 +322,8 @@ absl::StatusOr<Report> MergeReports(const std::vector<Report>& reports,
           absl::StrCat(name, ": shard ", r.shard_index, " of ", r.shard_count, " given twice"));
     }
     m.runs += r.runs;
+    m.partial = m.partial || r.partial;
+    if (m.interrupted_by.empty()) m.interrupted_by = r.interrupted_by;
     m.schedule_points += r.schedule_points;
     m.model_errors += r.model_errors;
     m.max_live_tasks = std::max(m.max_live_tasks, r.max_live_tasks);

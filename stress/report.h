@@ -73,6 +73,9 @@ struct Report {
   uint64_t peak_rss_bytes = 0;
   uint64_t model_errors = 0;
   std::map<std::string, uint64_t> endings;
+  // A campaign stopped by SIGINT/SIGTERM: its counts cover the runs that finished.
+  bool partial = false;
+  std::string interrupted_by;  // "SIGINT", "SIGTERM" or "" (merged: the first one met)
   std::vector<ReportFinding> findings;
   std::map<std::string, ReportSummary> summary;  // every enabled invariant
 

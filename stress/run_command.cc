@@ -15,6 +15,7 @@
 #include "stress/commands.h"
 #include "stress/common.h"
 #include "stress/files.h"
+#include "stress/interrupt.h"
 #include "stress/junit.h"
 #include "stress/report.h"
 #include "stress/shard.h"
@@ -127,6 +128,8 @@ int RunCommand(const SubcommandArgs& args) {
   o.keep_free_traces = !out_dir.empty() || !absl::GetFlag(FLAGS_trace).empty() ||
                        !absl::GetFlag(FLAGS_log).empty();
 
+  InstallInterruptHandlers();  // before the header line: a signal after it stops the campaign
+  o.interrupt = &InterruptSignal();
   std::vector<std::string> board_names, profile_names;
   for (const auto& b : o.boards) board_names.push_back(b.spec);
   for (const auto& p : o.profiles) profile_names.push_back(p.name);
@@ -234,6 +237,14 @@ int RunCommand(const SubcommandArgs& args) {
     std::printf("result: %s, but an artifact could not be written (exit 125)\n",
                 report.Violated() ? "VIOLATION" : "no violation");
     return Undecided("an artifact could not be written (see the lines above)");
+  }
+  if (res.interrupted != 0) {
+    const int code = InterruptExitCode(res.interrupted);
+    std::printf("result: interrupted by %s after %llu runs (%s so far); partial report (exit %d)\n",
+                std::string(SignalName(res.interrupted)).c_str(),
+                static_cast<unsigned long long>(res.runs),
+                report.Violated() ? "violations" : "no violation", code);
+    return code;
   }
   if (report.Violated()) {
     std::printf("result: VIOLATION (exit 1)\n");
