@@ -15,5 +15,10 @@ elseif(PROBESTORM_SANITIZER STREQUAL "address-undefined")
   target_compile_options(probestorm_flags INTERFACE -fsanitize=address,undefined
                          -fno-sanitize-recover=undefined -fno-omit-frame-pointer -g)
   target_link_options(probestorm_flags INTERFACE -fsanitize=address,undefined)
+elseif(PROBESTORM_SANITIZER STREQUAL "fuzzer")
+  # Coverage for libFuzzer everywhere; the fuzz/ targets add -fsanitize=fuzzer (its main).
+  target_compile_options(probestorm_flags INTERFACE -fsanitize=fuzzer-no-link,address,undefined
+                         -fno-sanitize-recover=undefined -fno-omit-frame-pointer -g)
+  target_link_options(probestorm_flags INTERFACE -fsanitize=address,undefined)
 endif()
 target_include_directories(probestorm_flags INTERFACE "${PROJECT_SOURCE_DIR}")

@@ -422,7 +422,10 @@ absl::StatusOr<Profile> LoadProfile(std::string_view name_or_file) {
   }
   std::stringstream ss;
   ss << in.rdbuf();
-  const std::string text = ss.str();
+  return ParseProfileText(name_or_file, ss.str());
+}
+
+absl::StatusOr<Profile> ParseProfileText(std::string_view name_or_file, std::string_view text) {
   // Two passes: `base` first wherever it appears, then the knobs in file order.
   struct Line {
     int number;
@@ -431,7 +434,7 @@ absl::StatusOr<Profile> LoadProfile(std::string_view name_or_file) {
   std::vector<Line> lines;
   int number = 0;
   std::string base;
-  for (absl::string_view raw : absl::StrSplit(text, '\n')) {
+  for (absl::string_view raw : absl::StrSplit(Av(text), '\n')) {
     ++number;
     const size_t hash = raw.find('#');
     if (hash != absl::string_view::npos) raw = raw.substr(0, hash);

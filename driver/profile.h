@@ -82,6 +82,8 @@ absl::Status SetKnob(Knobs& k, std::string_view name, std::string_view value);
 const std::vector<Profile>& BuiltinProfiles();
 // A built-in name, or a file path (profile file format above).
 absl::StatusOr<Profile> LoadProfile(std::string_view name_or_file);
+// The text of a profile file; `name_or_file` names it in errors and becomes the profile's name.
+absl::StatusOr<Profile> ParseProfileText(std::string_view name_or_file, std::string_view text);
 // "knob=value" (from --set).
 absl::Status ApplySet(Profile& p, std::string_view assignment);
 // All knobs as `knob = value` lines (profile file format).

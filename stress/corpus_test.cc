@@ -1,6 +1,6 @@
 // Loads every file of the committed mutation corpus (stress/testdata/corpus/, made by
-// ci/make-corpus): DTBs of the real boards, a profile file and a JSON report, each with one and
-// with twenty bytes changed. Each must load or fail with kInvalidArgument and one printable line;
+// ci/make-corpus): DTBs of the real boards, a profile file, a JSON report and replay tokens, each
+// with one and with twenty bytes changed. Each must load or fail with kInvalidArgument and one printable line;
 // a DTB that loads must also boot in the model without crashing the harness.
 #include <filesystem>
 #include <map>
@@ -15,6 +15,7 @@
 #include "stress/campaign.h"
 #include "stress/files.h"
 #include "stress/report.h"
+#include "stress/token.h"
 
 namespace probestorm::stress {
 namespace {
@@ -115,6 +116,23 @@ TEST(CorpusTest, ReportMutantsParseOrFailWithOnePrintableLine) {
     ExpectCleanError(r.status(), path);
   }
   EXPECT_GT(rejected, 0);
+}
+
+TEST(CorpusTest, TokenMutantsDecodeOrFailWithOnePrintableLine) {
+  int decoded = 0, rejected = 0;
+  for (const std::string& path : Files("token")) {
+    auto text = ReadFile(path);
+    ASSERT_TRUE(text.ok());
+    auto t = ReplayToken::Decode(*text);
+    if (t.ok()) {
+      ++decoded;
+      continue;
+    }
+    ++rejected;
+    ExpectCleanError(t.status(), path);
+  }
+  EXPECT_GT(decoded, 0) << "the unmutated tokens decode";
+  EXPECT_GT(rejected, 0) << "the checksum rejects mutants";
 }
 
 }  // namespace
