@@ -19,6 +19,7 @@
 #include <vector>
 
 #include "driver/base/device.h"
+#include "driver/probes.h"
 #include "driver/profile.h"
 #include "harness/engine.h"
 #include "harness/finding.h"
@@ -79,6 +80,9 @@ class Kernel {
   std::shared_ptr<IommuState> iommu;
   std::shared_ptr<ExynosIommuState> exynos;
   std::shared_ptr<MastersState> masters;
+
+  // Interleaving probes hit during this run (driver/probes.h).
+  ProbeCounters probes;
 
   // kzalloc: the object lives until the run ends (kfree only marks it; see device.h).
   // The arena itself is harness bookkeeping, not modelled state: it is locked (a real lock under

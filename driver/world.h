@@ -11,6 +11,7 @@
 
 #include <vector>
 
+#include "driver/probes.h"
 #include "driver/profile.h"
 #include "harness/engine.h"
 #include "harness/sched/schedule.h"
@@ -27,6 +28,7 @@ struct ModelRun {
   harness::Schedule schedule;              // controlled engine: the choices made
   std::vector<harness::TraceEvent> trace;  // every event when options.keep_trace
   std::vector<std::string> task_names;     // by TaskId (index 0 unused), for trace writers
+  std::array<uint64_t, kProbes.size()> probes{};  // hits per ProbeId (driver/probes.h)
 };
 
 // Controlled engine: deterministic for (board, profile, options.seed, strategy).

@@ -233,6 +233,9 @@ class Campaign {
     points_.fetch_add(r.steps, std::memory_order_relaxed);
     result_.max_live_tasks = std::max(result_.max_live_tasks, r.max_live_tasks);
     ++result_.endings[harness::EndingName(r.ending)];
+    for (const kernel::ProbeInfo& p : kernel::kProbes) {
+      if (m->probes[static_cast<size_t>(p.id)] != 0) ++result_.probes[std::string(p.name)];
+    }
     std::vector<std::string> violated;
     for (const harness::Finding& f : r.findings) {
       InvariantCount& c = result_.summary[f.invariant];
@@ -288,6 +291,7 @@ class Campaign {
     std::lock_guard<std::mutex> l(mu_);
     result_.wall_seconds = Elapsed();
     result_.interrupted = Interrupted();
+    for (const kernel::ProbeInfo& p : kernel::kProbes) result_.probes.emplace(p.name, 0);
     // Every unit of a fixed campaign either finished, was cut by the deadline (not counted) or
     // was never started; a stop at the first violation leaves units undone on purpose.
     if (HasHardDeadline() && o_.runs > 0 && !result_.stopped_early &&

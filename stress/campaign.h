@@ -121,6 +121,7 @@ struct CampaignResult {
   bool stopped_early = false;
   bool out_of_time = false;       // hard_deadline came before every requested run finished
   int interrupted = 0;            // the signal that stopped the campaign, or 0
+  std::map<std::string, uint64_t> probes;  // interleaving probe name -> runs in which it fired
   // keep_free_traces: by invariant, the lowest-numbered run that reported it, with every event.
   struct KeptRun {
     uint64_t run = 0;

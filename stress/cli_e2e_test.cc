@@ -101,7 +101,8 @@ TEST(CliE2eTest, DefaultCampaignFindsTheSeedInvariantAndExits1) {
   EXPECT_THAT(out, ::testing::Not(HasSubstr("\r")));  // no progress line off a terminal
   // Artifacts.
   const Report r = LoadReport(dir + "/report.json");
-  EXPECT_EQ(r.schema, "probestorm-report/1");
+  EXPECT_EQ(r.schema, "probestorm-report/2");
+  EXPECT_EQ(r.probes.size(), 4u) << "every probe listed, fired or not";
   EXPECT_EQ(r.runs, 200u);
   EXPECT_GT(r.summary.at("xlate-uninit-controller").violations, 0u);
   auto doc = ParseJson(Slurp(dir + "/report.json"));
@@ -440,7 +441,7 @@ TEST(CliE2eTest, EveryBadInputExits2WithOneLine) {
       {"replay --report=" + SeedCampaignDir() + "/report.json --finding=99999", "no finding 99999"},
       {"replay --token=" + token + " --dt=" + dir + "/missing.dtb", "missing.dtb: cannot read"},
       {"shrink --token=AAAA", "bad replay token"},
-      {"merge " + dir + "/other.json", "schema 'someone-else/3' is not probestorm-report/1"},
+      {"merge " + dir + "/other.json", "schema 'someone-else/3' is not probestorm-report/2 (or probestorm-report/1)"},
       {"merge " + dir + "/broken.json", "broken.json: JSON parse error"},
       {"merge " + dir + "/many.json", "many.json: field 'runs' is not an unsigned integer"},
       {"merge " + dir + "/nope.json", "nope.json: cannot read"},
@@ -559,7 +560,7 @@ TEST(CliE2eTest, ReportsNeverReplaceDevicesOrFifos) {
   // /dev/stdout: the report follows the summary on the same stream.
   Result out = Probestorm("run --runs=2 --out= --report_json=/dev/stdout");
   EXPECT_NE(out.code, 125) << out.err;
-  EXPECT_THAT(out.out, HasSubstr("\"schema\": \"probestorm-report/1\""));
+  EXPECT_THAT(out.out, HasSubstr("\"schema\": \"probestorm-report/2\""));
   EXPECT_LT(out.out.find("summary:"), out.out.find("\"schema\""));
 
   // A regular file is replaced, --out makes its folders.
@@ -594,6 +595,10 @@ TEST(CliE2eTest, HelpListAndDescribe) {
   Result i = Probestorm("list invariants");
   EXPECT_THAT(i.out, HasSubstr("xlate-uninit-controller"));
   EXPECT_THAT(i.out, HasSubstr("data-race"));
+  Result pr = Probestorm("list probes");
+  EXPECT_EQ(pr.code, 0);
+  EXPECT_THAT(pr.out, HasSubstr("xlate-before-drvdata"));
+  EXPECT_THAT(pr.out, HasSubstr("trigger-during-probe"));
   Result k = Probestorm("list knobs --profile=v6.1-modular");
   EXPECT_THAT(k.out, HasSubstr("exynos_load_time"));
   EXPECT_THAT(k.out, HasSubstr("v6.1-modular: module"));

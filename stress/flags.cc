@@ -44,7 +44,7 @@ ABSL_FLAG(int32_t, jobs, 0, "parallel runs (default: the number of cores)");
 ABSL_FLAG(std::string, invariants, "", "comma list of invariant ids to check (default: all)");
 ABSL_FLAG(bool, stop_on_first, false, "stop the campaign at the first violation");
 ABSL_FLAG(std::string, report_json, "",
-          "JSON report path (schema probestorm-report/1); run default: <out>/report.json");
+          "JSON report path (schema probestorm-report/2); run default: <out>/report.json");
 ABSL_FLAG(std::string, junit, "", "JUnit XML path; run default: <out>/junit.xml");
 ABSL_FLAG(std::string, trace, "",
           "Chrome trace-event JSON of the (first) failing run, opens in ui.perfetto.dev; "
@@ -135,7 +135,7 @@ const std::vector<SubDef>& Subs() {
       {"describe", "probestorm describe [--dt=...|--synthetic=...] [--format=text|json|dot]",
        "the board as the model sees it: devices, SysMMUs, masters, fw_devlink links",
        {"dt", "synthetic", "format"}},
-      {"list", "probestorm list profiles|invariants|knobs [--profile=P] [--set=k=v]",
+      {"list", "probestorm list profiles|invariants|knobs|probes [--profile=P] [--set=k=v]",
        "built-in profiles with their knobs, invariant ids, knobs with defaults and descriptions",
        {"profile", "set"}},
       {"merge", "probestorm merge a.json b.json ... [--report_json=all.json] [--junit=all.xml]",

@@ -153,7 +153,7 @@ void Probes(const HtmlInput& in, std::string& out) {
   absl::StrAppend(&out, "<h2>Interleaving probes</h2>\n");
   std::map<std::string, std::vector<uint64_t>> rows;
   for (size_t i = 0; i < in.campaigns.size(); ++i) {
-    for (const auto& [name, n] : in.campaigns[i].probes) {
+    for (const auto& [name, n] : in.campaigns[i].report.probes) {
       auto& row = rows[name];
       row.resize(in.campaigns.size());
       row[i] = n;

@@ -20,9 +20,7 @@ namespace probestorm::stress {
 struct HtmlCampaign {
   std::string label;  // "v6.1-modular --set=arch=arm32"
   std::string board;
-  Report report;
-  // Interleaving probe name -> times it fired (empty when the report has none).
-  std::map<std::string, uint64_t> probes;
+  Report report;  // its `probes`: interleaving probe name -> runs in which it fired
   // Links, relative to the page; empty when the file does not exist.
   std::string report_href;
   std::map<std::string, std::string> trace_href;  // invariant -> Chrome trace of its first finding

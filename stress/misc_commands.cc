@@ -7,6 +7,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "driver/probes.h"
 #include "driver/profile.h"
 #include "harness/invariant.h"
 #include "harness/strings.h"
@@ -40,7 +41,7 @@ int DescribeCommand(const SubcommandArgs& args) {
 
 int ListCommand(const SubcommandArgs& args) {
   if (args.positional.size() != 1) {
-    return UsageError("probestorm list: say what to list: profiles, invariants or knobs");
+    return UsageError("probestorm list: say what to list: profiles, invariants, knobs or probes");
   }
   const std::string& what = args.positional[0];
   if (what == "profiles") {
@@ -55,6 +56,12 @@ int ListCommand(const SubcommandArgs& args) {
   if (what == "invariants") {
     for (const auto& info : harness::AllInvariants()) {
       std::printf("%-26s %s\n", std::string(info.name).c_str(), std::string(info.what).c_str());
+    }
+    return kExitClean;
+  }
+  if (what == "probes") {
+    for (const kernel::ProbeInfo& p : kernel::kProbes) {
+      std::printf("%-32s %s\n", std::string(p.name).c_str(), std::string(p.window).c_str());
     }
     return kExitClean;
   }
@@ -77,7 +84,7 @@ int ListCommand(const SubcommandArgs& args) {
     return kExitClean;
   }
   return UsageError(absl::StrCat("probestorm list: unknown list '", what,
-                                 "' (profiles, invariants or knobs)"));
+                                 "' (profiles, invariants, knobs or probes)"));
 }
 
 int MergeCommand(const SubcommandArgs& args) {

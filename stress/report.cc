@@ -96,6 +96,7 @@ Report BuildReport(const CampaignOptions& o, const CampaignResult& res) {
   r.peak_rss_bytes = PeakRssBytes();
   r.model_errors = res.model_errors;
   r.endings = res.endings;
+  r.probes = res.probes;
   r.partial = res.interrupted != 0;
   if (r.partial) r.interrupted_by = std::string(SignalName(res.interrupted));
   for (const FoundRecord& rec : res.findings) {
@@ -159,6 +160,9 @@ std::string ReportJson(const Report& r) {
   w.Key("endings").BeginObject();
   for (const auto& [k, v] : r.endings) w.Key(k).Uint(v);
   w.EndObject();
+  w.Key("probes").BeginObject();
+  for (const auto& [k, v] : r.probes) w.Key(k).Uint(v);
+  w.EndObject();
   w.Key("partial").Bool(r.partial);
   if (!r.interrupted_by.empty()) w.Key("interrupted_by").String(r.interrupted_by);
   w.Key("findings").BeginArray();
@@ -220,9 +224,10 @@ absl::StatusOr<Report> ParseReport(std::string_view json, std::string_view where
   Report r;
   JsonFields top(d, std::string(where));
   r.schema = top.String("schema");
-  if (top.status().ok() && r.schema != kReportSchema) {
+  if (top.status().ok() && r.schema != kReportSchema && r.schema != kReportSchemaV1) {
     return absl::InvalidArgumentError(absl::StrCat(
-        Av(where), ": schema '", r.schema, "' is not ", Av(kReportSchema)));
+        Av(where), ": schema '", r.schema, "' is not ", Av(kReportSchema), " (or ",
+        Av(kReportSchemaV1), ")"));
   }
   r.version = top.String("version");
   r.campaign_id = top.String("campaign_id");
@@ -251,6 +256,11 @@ absl::StatusOr<Report> ParseReport(std::string_view json, std::string_view where
     JsonFields endings(*e, absl::StrCat(Av(where), ": endings"));
     for (const auto& [k, v] : e->object()) r.endings[k] = endings.Uint(k);
     if (!endings.status().ok()) return endings.status();
+  }
+  if (const JsonValue* p = top.Object("probes")) {
+    JsonFields probes(*p, absl::StrCat(Av(where), ": probes"));
+    for (const auto& [k, v] : p->object()) r.probes[k] = probes.Uint(k);
+    if (!probes.status().ok()) return probes.status();
   }
   r.partial = top.Bool("partial");
   r.interrupted_by = top.String("interrupted_by");
@@ -306,6 +316,8 @@ absl::StatusOr<Report> MergeReports(const std::vector<Report>& reports,
   m.findings.clear();
   m.summary.clear();
   m.endings.clear();
+  m.probes.clear();
+  m.schema = std::string(kReportSchema);
   m.runs = m.schedule_points = m.max_live_tasks = m.peak_rss_bytes = m.model_errors = 0;
   m.wall_seconds = 0;
   std::set<int> shards;
@@ -323,6 +335,7 @@ absl::StatusOr<Report> MergeReports(const std::vector<Report>& reports,
     }
     m.runs += r.runs;
     m.partial = m.partial || r.partial;
+    for (const auto& [k, v] : r.probes) m.probes[k] += v;
     if (m.interrupted_by.empty()) m.interrupted_by = r.interrupted_by;
     m.schedule_points += r.schedule_points;
     m.model_errors += r.model_errors;

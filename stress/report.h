@@ -21,7 +21,9 @@
 
 namespace probestorm::stress {
 
-inline constexpr std::string_view kReportSchema = "probestorm-report/1";
+// /2 added `probes`, `partial` and `interrupted_by`; ParseReport reads /1 and /2.
+inline constexpr std::string_view kReportSchema = "probestorm-report/2";
+inline constexpr std::string_view kReportSchemaV1 = "probestorm-report/1";
 inline constexpr std::string_view kProbestormVersion = "0.1.0";
 
 struct ReportFinding {
@@ -76,6 +78,8 @@ struct Report {
   // A campaign stopped by SIGINT/SIGTERM: its counts cover the runs that finished.
   bool partial = false;
   std::string interrupted_by;  // "SIGINT", "SIGTERM" or "" (merged: the first one met)
+  // Interleaving probe name -> runs in which it fired (driver/probes.h); empty in /1 reports.
+  std::map<std::string, uint64_t> probes;
   std::vector<ReportFinding> findings;
   std::map<std::string, ReportSummary> summary;  // every enabled invariant
 

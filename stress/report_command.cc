@@ -31,31 +31,13 @@ std::string Href(const fs::path& target, const fs::path& page_dir) {
   return fs::absolute(target).lexically_normal().lexically_relative(fs::absolute(page_dir).lexically_normal()).string();
 }
 
-std::map<std::string, uint64_t> ProbesOf(const JsonValue& doc, const std::string& where,
-                                         absl::Status& status) {
-  std::map<std::string, uint64_t> out;
-  JsonFields top(doc, where);
-  if (const JsonValue* p = top.Object("probes")) {
-    JsonFields probes(*p, absl::StrCat(where, ": probes"));
-    for (const auto& [name, v] : p->object()) out[name] = probes.Uint(name);
-    if (status.ok()) status = probes.status();
-  }
-  if (status.ok()) status = top.status();
-  return out;
-}
-
 // A campaign from its report file: links to the traces and logs `run --out` wrote beside it.
 absl::StatusOr<HtmlCampaign> LoadCampaign(const fs::path& report_path, const fs::path& page_dir) {
   auto text = ReadFile(report_path.string());
   if (!text.ok()) return text.status();
   auto report = ParseReport(*text, report_path.string());
   if (!report.ok()) return report.status();
-  auto doc = ParseJson(*text);
-  if (!doc.ok()) return doc.status();
   HtmlCampaign c;
-  absl::Status st;
-  c.probes = ProbesOf(*doc, report_path.string(), st);
-  if (!st.ok()) return st;
   c.report = std::move(*report);
   c.label = absl::StrJoin(c.report.profiles, ",");
   c.board = absl::StrJoin(c.report.boards, ",");

@@ -27,6 +27,7 @@ Report Sample(int shard_index, int shard_count) {
   r.schedule_points = 1000;
   r.max_live_tasks = 12;
   r.endings = {{"quiescent", 8}, {"finding", 2}};
+  r.probes = {{"xlate-before-drvdata", 3}, {"trigger-during-probe", 0}};
   ReportFinding f;
   f.invariant = "xlate-uninit-controller";
   f.severity = "violation";
@@ -57,7 +58,7 @@ Report Sample(int shard_index, int shard_count) {
 TEST(ReportTest, JsonRoundTrip) {
   const Report r = Sample(0, 1);
   const std::string json = ReportJson(r);
-  EXPECT_THAT(json, HasSubstr("\"schema\": \"probestorm-report/1\""));
+  EXPECT_THAT(json, HasSubstr("\"schema\": \"probestorm-report/2\""));
   EXPECT_THAT(json, HasSubstr("\"66\": \"a ThreadSanitizer report (tsan build only)\""));
   EXPECT_THAT(json, HasSubstr("\"125\": \"undecided"));
   auto back = ParseReport(json, "r.json");
@@ -91,10 +92,16 @@ TEST(ReportTest, RefusesFieldsOfTheWrongType) {
 }
 
 TEST(ReportTest, RefusesOtherSchemaAndMalformedInput) {
-  auto a = ParseReport(R"({"schema": "probestorm-report/2", "findings": []})", "old.json");
+  auto a = ParseReport(R"({"schema": "probestorm-report/3", "findings": []})", "new.json");
   ASSERT_FALSE(a.ok());
   EXPECT_THAT(std::string(a.status().message()),
-              HasSubstr("old.json: schema 'probestorm-report/2' is not probestorm-report/1"));
+              HasSubstr("new.json: schema 'probestorm-report/3' is not probestorm-report/2 (or "
+                        "probestorm-report/1)"));
+  // A /1 report (before probes) still reads, for merge.
+  auto v1 = ParseReport(R"({"schema": "probestorm-report/1", "runs": 3, "findings": []})", "v1.json");
+  ASSERT_TRUE(v1.ok()) << v1.status();
+  EXPECT_EQ(v1->runs, 3u);
+  EXPECT_TRUE(v1->probes.empty());
   auto b = ParseReport("{\"schema\": ", "cut.json");
   ASSERT_FALSE(b.ok());
   EXPECT_THAT(std::string(b.status().message()), HasSubstr("cut.json: JSON parse error"));
@@ -141,6 +148,8 @@ TEST(ReportTest, MergeSumsAndUnions) {
   EXPECT_EQ(m->runs, 20u);
   EXPECT_EQ(m->schedule_points, 2000u);
   EXPECT_EQ(m->endings.at("finding"), 4u);
+  EXPECT_EQ(m->probes.at("xlate-before-drvdata"), 6u);
+  EXPECT_EQ(m->probes.at("trigger-during-probe"), 0u);
   EXPECT_EQ(m->summary.at("xlate-uninit-controller").violations, 4u);
   EXPECT_EQ(m->summary.at("xlate-uninit-controller").first_run, 4);
   EXPECT_EQ(m->summary.at("iommu-bypass").warnings, 6u);

@@ -550,6 +550,9 @@ int driver_probe_device(DeviceDriver* drv, Device* dev) {
   const int ret = __driver_probe_device(drv, dev);
   if (ret == -EPROBE_DEFER || ret == EPROBE_DEFER) {
     driver_deferred_probe_add(dev);
+    if (trigger_count != c.deferred_trigger_count.Peek()) {
+      dev->kernel->probes.Hit(ProbeId::kTriggerDuringProbe);
+    }
     // If the trigger count moved during this probe, a trigger may have missed this device, so
     // trigger once more. (S8, KERNEL.md §8(c): a supplier that bound and triggered between the
     // snapshot above and driver_deferred_probe_add spliced a pending list this device was not

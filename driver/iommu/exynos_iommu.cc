@@ -653,6 +653,9 @@ int exynos_iommu_of_xlate(Device* dev, const hwmodel::PhandleRef& spec) {
   Device* sysmmu = k.DeviceForNode(spec.node);  // of_find_device_by_node
   auto* owner = static_cast<exynos_iommu_owner*>(dev_iommu_priv_get(dev));
   if (sysmmu == nullptr) return -ENODEV;
+  if (exynos_state(k).nodes[static_cast<size_t>(spec.node)].step == SysmmuProbeStep::kP5Registered) {
+    k.probes.Hit(ProbeId::kXlateBeforeDrvdata);
+  }
   CheckControllerReady(k, "exynos_iommu_of_xlate", dev, spec.node);
   auto* data = static_cast<sysmmu_drvdata*>(dev_get_drvdata(sysmmu));
   if (data == nullptr) {

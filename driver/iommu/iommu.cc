@@ -302,6 +302,7 @@ void dev_iommu_free(Device* dev) {
   }
   for (const HolderRec& h : holders) {
     if (h.param != param || h.task == self) continue;
+    k.probes.Hit(ProbeId::kDevIommuFreeWhileHeld);
     harness::Violation(
         InvariantId::kDevIommuFreedInUse,
         absl::StrCat("dev_iommu_free(", dev->name, ") by ", Who(), " while ",
@@ -526,6 +527,9 @@ int bus_iommu_probe(Kernel& k) {
   int ret = bus_for_each_dev(k, [&](Device* dev) -> int {
     // probe_iommu_group: a device that already has a group has been probed; skip it.
     if (iommu_group_get(dev) != nullptr) return 0;
+    if (dev->np->IsMaster() && dev->driver.Peek() != nullptr) {
+      k.probes.Hit(ProbeId::kBusProbeVisitsBoundMaster);
+    }
     int r = iommu_probe_device_locked(dev, group_list);
     if (r == -ENODEV) r = 0;
     return r;
