@@ -38,7 +38,7 @@ struct EngineSpec {
   std::string engine = "controlled";  // controlled | free
   std::string strategy = "random";    // controlled engine: random | pct:D[:K] | dfs:P
   std::string perturb = "light";      // free engine: none | light | heavy
-  double time_scale = 1000;           // free engine: virtual ns per real ns
+  double time_scale = 0;              // free engine: 0, or virtual ns per real ns (free_engine.h)
   std::string invariants;             // --invariants text, "" = all
   harness::EngineOptions options;     // seed is set per run
 };
@@ -94,6 +94,8 @@ struct FoundRecord {
   uint64_t trace_hash = 0;
   double wall_seconds = 0;  // since the campaign started
   ReplayToken token;
+  // The run stopped before quiescence (harness::Incomplete): its ending, else kQuiescent.
+  harness::Ending incomplete_run = harness::Ending::kQuiescent;
 };
 
 struct InvariantCount {
@@ -106,6 +108,9 @@ struct InvariantCount {
 
 struct CampaignResult {
   uint64_t runs = 0;              // finished runs (counted)
+  uint64_t incomplete = 0;        // of those, runs that stopped before quiescence (max virtual
+                                  // time, max steps): never clean, whatever they found
+  uint64_t cut_by_budget = 0;     // runs cut by the wall deadline: not counted, findings dropped
   uint64_t schedule_points = 0;
   uint32_t max_live_tasks = 0;
   double wall_seconds = 0;
@@ -123,6 +128,8 @@ struct CampaignResult {
   };
   std::map<std::string, KeptRun> free_traces;
   bool Violated() const;
+  // At least one counted run, and every counted run stopped before quiescence: exit 125.
+  bool AllIncomplete() const { return runs > 0 && incomplete == runs; }
 };
 
 // Token for one finding of a campaign run.

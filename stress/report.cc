@@ -88,6 +88,8 @@ Report BuildReport(const CampaignOptions& o, const CampaignResult& res) {
   r.shard_index = o.shard_index;
   r.shard_count = o.shard_count;
   r.runs = res.runs;
+  r.incomplete = res.incomplete;
+  r.cut_by_budget = res.cut_by_budget;
   r.wall_seconds = res.wall_seconds;
   r.schedule_points = res.schedule_points;
   r.max_live_tasks = res.max_live_tasks;
@@ -112,6 +114,7 @@ Report BuildReport(const CampaignOptions& o, const CampaignResult& res) {
     f.token = rec.token.Encode();
     f.replay = absl::StrCat("probestorm replay --token=", f.token);
     f.trace_hash = Hex(rec.trace_hash);
+    if (harness::Incomplete(rec.incomplete_run)) f.incomplete_run = harness::EndingName(rec.incomplete_run);
     r.findings.push_back(std::move(f));
   }
   for (const std::string& id : r.invariants) r.summary[id];
@@ -147,6 +150,8 @@ std::string ReportJson(const Report& r) {
   if (r.merged_shards > 0) w.Key("merged").Int(r.merged_shards);
   w.EndObject();
   w.Key("runs").Uint(r.runs);
+  w.Key("incomplete").Uint(r.incomplete);
+  w.Key("cut_by_budget").Uint(r.cut_by_budget);
   w.Key("wall_seconds").Double(r.wall_seconds);
   w.Key("schedule_points").Uint(r.schedule_points);
   w.Key("max_live_tasks").Uint(r.max_live_tasks);
@@ -174,6 +179,7 @@ std::string ReportJson(const Report& r) {
     w.Key("replay").String(f.replay);
     w.Key("token").String(f.token);
     w.Key("trace_hash").String(f.trace_hash);
+    if (!f.incomplete_run.empty()) w.Key("incomplete_run").String(f.incomplete_run);
     w.EndObject();
   }
   w.EndArray();
@@ -229,6 +235,8 @@ absl::StatusOr<Report> ParseReport(std::string_view json, std::string_view where
     r.merged_shards = static_cast<int>(s->GetInt("merged"));
   }
   r.runs = d.GetUint("runs");
+  r.incomplete = d.GetUint("incomplete");
+  r.cut_by_budget = d.GetUint("cut_by_budget");
   r.wall_seconds = d.GetDouble("wall_seconds");
   r.schedule_points = d.GetUint("schedule_points");
   r.max_live_tasks = d.GetUint("max_live_tasks");
@@ -256,6 +264,7 @@ absl::StatusOr<Report> ParseReport(std::string_view json, std::string_view where
       f.replay = j.GetString("replay");
       f.token = j.GetString("token");
       f.trace_hash = j.GetString("trace_hash");
+      f.incomplete_run = j.GetString("incomplete_run");
       r.findings.push_back(std::move(f));
     }
   } else {
@@ -282,7 +291,8 @@ absl::StatusOr<Report> MergeReports(const std::vector<Report>& reports,
   m.findings.clear();
   m.summary.clear();
   m.endings.clear();
-  m.runs = m.schedule_points = m.max_live_tasks = m.peak_rss_bytes = m.model_errors = 0;
+  m.runs = m.incomplete = m.cut_by_budget = 0;
+  m.schedule_points = m.max_live_tasks = m.peak_rss_bytes = m.model_errors = 0;
   m.wall_seconds = 0;
   std::set<int> shards;
   for (size_t i = 0; i < reports.size(); ++i) {
@@ -298,6 +308,8 @@ absl::StatusOr<Report> MergeReports(const std::vector<Report>& reports,
           absl::StrCat(name, ": shard ", r.shard_index, " of ", r.shard_count, " given twice"));
     }
     m.runs += r.runs;
+    m.incomplete += r.incomplete;
+    m.cut_by_budget += r.cut_by_budget;
     m.schedule_points += r.schedule_points;
     m.model_errors += r.model_errors;
     m.max_live_tasks = std::max(m.max_live_tasks, r.max_live_tasks);
