@@ -584,7 +584,10 @@ RunResult FreeEngine::Run() {
     start_ = wall_start;
     started_.store(true, std::memory_order_release);
     running_ = true;
-    for (size_t i = 1; i < tasks_.size(); ++i) {
+    // Only the tasks spawned before Run(): StartThread may release mu_ (EAGAIN back-off), and a
+    // task that starts meanwhile spawns and starts its own.
+    const size_t before_run = tasks_.size();
+    for (size_t i = 1; i < before_run; ++i) {
       if (tasks_[i]->state == State::kCreated) StartThread(tasks_[i].get());
     }
   }

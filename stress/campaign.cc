@@ -49,7 +49,7 @@ absl::StatusOr<kernel::ModelRun> ExecuteRun(const hwmodel::Board& board,
   o.keep_trace = keep_trace;
   try {
     if (spec.engine == "free") {
-      return kernel::RunFree(board, profile, o, spec.perturb, spec.time_scale);
+      return kernel::RunFree(board, profile, o, spec.perturb, spec.time_scale, spec.create_thread);
     }
     std::unique_ptr<harness::Strategy> own;
     if (strategy == nullptr) {
@@ -59,6 +59,8 @@ absl::StatusOr<kernel::ModelRun> ExecuteRun(const hwmodel::Board& board,
       strategy = own.get();
     }
     return kernel::RunControlled(board, profile, o, *strategy);
+  } catch (const harness::ThreadCreateError& e) {
+    return absl::ResourceExhaustedError(absl::StrCat("host limit: ", e.what()));
   } catch (const std::exception& e) {
     return absl::InternalError(absl::StrCat("model error (", e.what(), ")"));
   } catch (...) {

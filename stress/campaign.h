@@ -41,6 +41,8 @@ struct EngineSpec {
   double time_scale = 0;              // free engine: 0, or virtual ns per real ns (free_engine.h)
   std::string invariants;             // --invariants text, "" = all
   harness::EngineOptions options;     // seed is set per run
+  harness::ThreadCreateFn create_thread;  // free engine: empty = pthread_create (tests inject
+                                          // failures here)
 };
 
 // The seed of run `run` of a campaign with seed `campaign_seed`.
@@ -49,7 +51,7 @@ uint64_t RunSeed(uint64_t campaign_seed, uint64_t run);
 std::vector<uint64_t> ShardRuns(uint64_t runs, int index, int count);
 
 // One run, controlled (strategy from spec.strategy, or `replay` when given) or free. Never throws:
-// a model exception becomes kInternal.
+// a model exception becomes kInternal, an OS thread the host refused kResourceExhausted.
 absl::StatusOr<kernel::ModelRun> ExecuteRun(const hwmodel::Board& board,
                                             const kernel::Profile& profile, const EngineSpec& spec,
                                             uint64_t seed, harness::Strategy* strategy = nullptr,

@@ -1,6 +1,9 @@
 #include "stress/campaign.h"
 
+#include <atomic>
+#include <cerrno>
 #include <map>
+#include <memory>
 #include <set>
 
 #include "gmock/gmock.h"
@@ -221,6 +224,28 @@ TEST(CampaignTest, FreeEngineVerdictIndependentOfTimeScale) {
   EXPECT_EQ(controlled, std::set<std::string>{"iommu-bypass"});
   EXPECT_EQ(invariants("free", 0), controlled);
   EXPECT_EQ(invariants("free", 10), controlled);
+}
+
+// A free run whose OS thread the host refuses (EAGAIN, injected after 5 threads) is a run that
+// could not finish (exit 125 in `run`), with a message naming the task and the limit; it never
+// hangs and is never counted as a clean run.
+TEST(CampaignTest, ThreadCreateFailureIsAnUndecidedRun) {
+  CampaignOptions o = SmallCampaign();
+  o.runs = 2;
+  o.jobs = 1;
+  o.engine.engine = "free";
+  auto calls = std::make_shared<std::atomic<int>>(0);
+  o.engine.create_thread = [calls](pthread_t* th, const pthread_attr_t* attr, void* (*fn)(void*),
+                                   void* arg) {
+    if (calls->fetch_add(1) >= 5) return EAGAIN;
+    return pthread_create(th, attr, fn, arg);
+  };
+  const CampaignResult r = RunCampaign(o);
+  EXPECT_EQ(r.runs, 0u);
+  EXPECT_EQ(r.model_errors, 2u);
+  EXPECT_THAT(r.first_error, HasSubstr("host limit: cannot create an OS thread for task T"));
+  EXPECT_THAT(r.first_error, HasSubstr("Resource temporarily unavailable"));
+  EXPECT_FALSE(r.Violated());
 }
 
 }  // namespace

@@ -243,7 +243,9 @@ int RunCommand(const SubcommandArgs& args) {
     return kExitViolation;
   }
   if (res.model_errors > 0) {
-    return Undecided(absl::StrCat(res.model_errors, " run(s) hit a model error; first: ", res.first_error));
+    return Undecided(absl::StrCat(res.model_errors,
+                                  " run(s) could not finish (a model error or a host limit); first: ",
+                                  res.first_error));
   }
   if (res.runs == 0) return Undecided("no run finished within the budget");
   if (write_failed) return Undecided("an artifact could not be written");
