@@ -477,9 +477,16 @@ bool FreeEngine::FireDue(Nanos now) {
     const bool timer = !timers_.empty() && timers_.begin()->first.first <= now;
     const bool sleeper = !sleepers_.empty() && sleepers_.begin()->first <= now;
     if (!timer && !sleeper) return fired;
-    fired = true;
     // Earliest first; a timer before a sleeper due at the same time.
-    if (timer && (!sleeper || timers_.begin()->first.first <= sleepers_.begin()->first)) {
+    const bool timer_first =
+        timer && (!sleeper || timers_.begin()->first.first <= sleepers_.begin()->first);
+    const Nanos due = timer_first ? timers_.begin()->first.first : sleepers_.begin()->first;
+    if (due > options_.max_virtual_time) {  // real time (time_scale > 0) got there first
+      StopLocked(Ending::kMaxVirtualTime);
+      return fired;
+    }
+    fired = true;
+    if (timer_first) {
       TimerRec rec = std::move(timers_.begin()->second);
       timers_.erase(timers_.begin());
       timer_deadline_.erase(rec.id);
@@ -524,7 +531,7 @@ void FreeEngine::ClockLoop() {
       continue;
     }
     const Nanos now = Now();
-    if (FireDue(now)) continue;
+    if (FireDue(now) || ending_set_) continue;
     if (runnable_ == 0) {
       const Nanos before = offset_.load();
       OnIdle(now);

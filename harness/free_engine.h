@@ -159,6 +159,7 @@ class FreeEngine final : public Engine {
   Wake WaitForWake(Task* t) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   void ClockLoop();
   // Fires what is due at `now`: timers spawn their task, sleepers wake. False if nothing was due.
+  // Never fires past max_virtual_time: the run stops there instead.
   bool FireDue(Nanos now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // No task can run: jump to the next deadline, or decide stall / max-virtual-time.
   void OnIdle(Nanos now) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);

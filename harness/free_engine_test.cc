@@ -183,7 +183,7 @@ TEST(FreeEngine, LockOrderInversionFound) {
 }
 
 TEST(FreeEngine, SleepAndTimersUseScaledTime) {
-  // 1 virtual second per real millisecond: 2 virtual seconds cost about 2 ms of real time.
+  // 1 virtual second per real microsecond, and jumps while every task waits.
   FreeEngine e(Opts(), Perturb::kNone, 1e6);
   Engine::Scope scope(e);
   auto woke = std::make_shared<std::atomic<Nanos>>(-1);
@@ -435,10 +435,15 @@ TEST(FreeEngine, ThreadCreateSucceedsWithoutInjection) {
 TEST(FreeEngine, MaxVirtualTimeEnding) {
   EngineOptions o = Opts();
   o.max_virtual_time = 1 * kSec;
-  FreeEngine e(o, Perturb::kNone, 1e6);  // 1 virtual s = 1 real ms
+  FreeEngine e(o, Perturb::kNone, 1e6);  // 1 virtual s = 1 real microsecond
   Engine::Scope scope(e);
-  e.Spawn("sleeper", [] { Msleep(3'600'000); });
+  auto woke = std::make_shared<std::atomic<bool>>(false);
+  e.Spawn("sleeper", [woke] {
+    Msleep(3'600'000);
+    woke->store(true);
+  });
   EXPECT_EQ(e.Run().ending, Ending::kMaxVirtualTime);
+  EXPECT_FALSE(woke->load());  // however late the engine looks at the clock
 }
 
 // Time scale 0: the next deadline lies beyond max_virtual_time, so the run ends there at once.
