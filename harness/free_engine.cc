@@ -32,6 +32,7 @@ struct FreeEngine::Task {
   Nanos deadline = 0;             // kTimed: when the clock wakes it (its key in sleepers_)
   Wake wake_reason = Wake::kNone;  // set by whoever ends the wait (Unpark, the clock, an exit)
   std::vector<TaskId> joiners;    // tasks in Join(this task)
+  std::string oops;               // the oops that ended the task (TaskKilled::oops), if any
   absl::CondVar wake;             // every wait of the task waits here, under mu_
 };
 
@@ -204,7 +205,9 @@ void FreeEngine::TaskMain(Task* t) {
     }
     try {
       if (!stopping_.load()) t->body();
-    } catch (const TaskKilled&) {
+    } catch (const TaskKilled& k) {
+      absl::MutexLock g(&mu_);
+      t->oops = k.oops;  // empty at teardown
     } catch (...) {
       absl::MutexLock g(&mu_);
       if (!error_) error_ = std::current_exception();
@@ -553,16 +556,38 @@ void FreeEngine::RecordStall() {
   stalled_ = true;
   stall_graph_.clear();
   stall_names_.clear();
+  stall_culprit_ = kNoTask;
+  // One line per blocked non-daemon task, then the live daemon tasks its wait depends on
+  // (following `holder`); a chain that ends at a task that died in an oops names that oops.
+  const auto line = [this](const Task& t, const char* indent) {
+    absl::StrAppend(&stall_graph_, indent, "T", t.id, " ", t.name,
+                    t.options.daemon ? " (daemon)" : "", " waits for ",
+                    t.waiting_on != nullptr ? t.waiting_on : "?");
+    if (t.holder != kNoTask && t.holder < tasks_.size()) {
+      const Task& h = *tasks_[t.holder];
+      absl::StrAppend(&stall_graph_, " held by T", h.id, " ", h.name,
+                      h.oops.empty() ? "" : " (which died in an oops holding it)");
+    }
+    absl::StrAppend(&stall_graph_, "\n");
+  };
   for (size_t i = 1; i < tasks_.size(); ++i) {
     const Task& t = *tasks_[i];
     if (t.state == State::kExited || t.options.daemon) continue;
-    absl::StrAppend(&stall_graph_, "  T", t.id, " ", t.name, " waits for ",
-                    t.waiting_on != nullptr ? t.waiting_on : "?");
-    if (t.holder != kNoTask && t.holder < tasks_.size()) {
-      absl::StrAppend(&stall_graph_, " held by T", t.holder, " ", tasks_[t.holder]->name);
-    }
-    absl::StrAppend(&stall_graph_, "\n");
+    line(t, "  ");
     stall_names_.push_back(t.name);
+    std::vector<TaskId> seen{t.id};
+    for (TaskId h = t.holder; h != kNoTask && h < tasks_.size();) {
+      const Task& ht = *tasks_[h];
+      if (!ht.oops.empty()) {
+        if (stall_culprit_ == kNoTask) stall_culprit_ = ht.id;
+        break;
+      }
+      if (ht.state == State::kExited || !ht.options.daemon) break;  // a non-daemon has its line
+      if (std::find(seen.begin(), seen.end(), h) != seen.end()) break;  // a cycle
+      seen.push_back(h);
+      line(ht, "    ");
+      h = ht.holder;
+    }
   }
 }
 
@@ -604,6 +629,7 @@ RunResult FreeEngine::Run() {
   bool stalled = false;
   std::string graph;
   std::vector<std::string> names;
+  std::string cause, cause_detail;  // the oops behind a stall, if any
   Nanos end_time = 0;
   {
     absl::MutexLock g(&mu_);
@@ -633,13 +659,22 @@ RunResult FreeEngine::Run() {
     stalled = stalled_ && ending == Ending::kStall;
     graph = stall_graph_;
     names = stall_names_;
+    if (stall_culprit_ != kNoTask) {
+      const Task& c = *tasks_[stall_culprit_];
+      cause = absl::StrCat(" (behind T", c.id, " ", c.name, ", which died in an oops: ",
+                           c.oops.substr(0, c.oops.find(':')), ")");
+      cause_detail = absl::StrCat("caused by an earlier oops (the tasks it left waiting stay "
+                                  "blocked, as in the kernel):\n  T", c.id, " ", c.name, ": ",
+                                  c.oops, "\n");
+    }
   }
   if (stalled && Enabled(InvariantId::kStall)) {
     Finding f;
     f.invariant = std::string(InvariantName(InvariantId::kStall));
     f.message = absl::StrCat(names.size(),
                              " task(s) blocked forever: no task can run and no timer is pending");
-    f.detail = absl::StrCat("wait-for graph:\n", graph);
+    absl::StrAppend(&f.message, cause);
+    f.detail = absl::StrCat("wait-for graph:\n", graph, cause_detail);
     f.tasks = std::move(names);
     AddFinding(std::move(f));
   }

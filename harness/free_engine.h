@@ -203,6 +203,7 @@ class FreeEngine final : public Engine {
   bool stalled_ ABSL_GUARDED_BY(mu_) = false;
   std::string stall_graph_ ABSL_GUARDED_BY(mu_);
   std::vector<std::string> stall_names_ ABSL_GUARDED_BY(mu_);
+  TaskId stall_culprit_ ABSL_GUARDED_BY(mu_) = kNoTask;  // the oopsed task behind the stall
   std::exception_ptr error_ ABSL_GUARDED_BY(mu_);      // escaped a task body, or thread creation
   absl::CondVar run_cv_;    // Run() waits here: quiescence, stop requests, exits at teardown
   absl::CondVar clock_cv_;  // the clock thread waits here

@@ -332,7 +332,34 @@ TEST(FreeEngine, StallWithoutRealTime) {
   auto never = std::make_shared<Completion>("never_done");
   e.Spawn("waiter", [never] { never->Wait(); });
   e.Spawn("dma", [] { while (true) Msleep(1); }, {.daemon = true});  // cannot wake the waiter
-  ExpectStall(e.Run(), 1, {"T1 waiter waits for never_done"});
+  RunResult r = e.Run();
+  ExpectStall(r, 1, {"T1 waiter waits for never_done"});
+  ASSERT_FALSE(r.findings.empty());
+  EXPECT_THAT(r.findings[0].message + r.findings[0].detail, ::testing::Not(HasSubstr("oops")));
+}
+
+// A task that dies in an oops holding a lock leaves its waiters blocked forever, as in the
+// kernel: the stall names the oops as the cause.
+TEST(FreeEngine, StallBehindAnOopsNamesIt) {
+  EngineOptions o = Opts();
+  o.stop_on_violation = false;  // the oops alone does not end the run
+  FreeEngine e(o, Perturb::kLight, 0);
+  Engine::Scope scope(e);
+  auto lock = std::make_shared<Mutex>("dev_lock");
+  e.Spawn("oopser", [lock]() ABSL_NO_THREAD_SAFETY_ANALYSIS {  // dies holding it, on purpose
+    lock->lock();
+    Oops(InvariantId::kDevIommuFreedInUse, "NULL pointer dereference");
+  });
+  e.Spawn("waiter", [lock] {
+    Msleep(10);  // after the oops: every other task has exited by then
+    MutexLock g(*lock);
+  });
+  RunResult r = e.Run();
+  ExpectStall(r, 1, {"T2 waiter waits for dev_lock held by T1 oopser (which died in an oops holding it)",
+                     "caused by an earlier oops", "T1 oopser: dev-iommu-freed-in-use"});
+  const Finding* f = FindingWith(r, "stall");
+  ASSERT_NE(f, nullptr);
+  EXPECT_THAT(f->message, HasSubstr("(behind T1 oopser, which died in an oops: dev-iommu-freed-in-use"));
 }
 
 // The negative control of the stall rule: a waiter whose waker sleeps first is not stalled.
