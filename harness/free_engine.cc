@@ -552,6 +552,17 @@ void FreeEngine::ClockLoop() {
 
 bool FreeEngine::QuiescentLocked() const { return live_nondaemon_ == 0 && timers_.empty(); }
 
+void FreeEngine::AppendWaitLine(const Task& t, const char* indent) {
+  absl::StrAppend(&stall_graph_, indent, "T", t.id, " ", t.name, t.options.daemon ? " (daemon)" : "",
+                  " waits for ", t.waiting_on != nullptr ? t.waiting_on : "?");
+  if (t.holder != kNoTask && t.holder < tasks_.size()) {
+    const Task& h = *tasks_[t.holder];
+    absl::StrAppend(&stall_graph_, " held by T", h.id, " ", h.name,
+                    h.oops.empty() ? "" : " (which died in an oops holding it)");
+  }
+  absl::StrAppend(&stall_graph_, "\n");
+}
+
 void FreeEngine::RecordStall() {
   stalled_ = true;
   stall_graph_.clear();
@@ -559,21 +570,10 @@ void FreeEngine::RecordStall() {
   stall_culprit_ = kNoTask;
   // One line per blocked non-daemon task, then the live daemon tasks its wait depends on
   // (following `holder`); a chain that ends at a task that died in an oops names that oops.
-  const auto line = [this](const Task& t, const char* indent) {
-    absl::StrAppend(&stall_graph_, indent, "T", t.id, " ", t.name,
-                    t.options.daemon ? " (daemon)" : "", " waits for ",
-                    t.waiting_on != nullptr ? t.waiting_on : "?");
-    if (t.holder != kNoTask && t.holder < tasks_.size()) {
-      const Task& h = *tasks_[t.holder];
-      absl::StrAppend(&stall_graph_, " held by T", h.id, " ", h.name,
-                      h.oops.empty() ? "" : " (which died in an oops holding it)");
-    }
-    absl::StrAppend(&stall_graph_, "\n");
-  };
   for (size_t i = 1; i < tasks_.size(); ++i) {
     const Task& t = *tasks_[i];
     if (t.state == State::kExited || t.options.daemon) continue;
-    line(t, "  ");
+    AppendWaitLine(t, "  ");
     stall_names_.push_back(t.name);
     std::vector<TaskId> seen{t.id};
     for (TaskId h = t.holder; h != kNoTask && h < tasks_.size();) {
@@ -585,7 +585,7 @@ void FreeEngine::RecordStall() {
       if (ht.state == State::kExited || !ht.options.daemon) break;  // a non-daemon has its line
       if (std::find(seen.begin(), seen.end(), h) != seen.end()) break;  // a cycle
       seen.push_back(h);
-      line(ht, "    ");
+      AppendWaitLine(ht, "    ");
       h = ht.holder;
     }
   }

@@ -173,6 +173,8 @@ class FreeEngine final : public Engine {
   void RequestStop(Ending why);
   // Fills the stall finding's wait-for graph. REQUIRES: no task can run.
   void RecordStall() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // One line of that graph: what `t` waits for and who holds it.
+  void AppendWaitLine(const Task& t, const char* indent) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   bool QuiescentLocked() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   // Joins the threads of tasks that exited (their threads no longer need mu_, so joining under
   // it is safe).
