@@ -14,6 +14,7 @@
 #include "driver/probes.h"
 #include "driver/profile.h"
 #include "harness/engine.h"
+#include "harness/free_engine.h"
 #include "harness/sched/schedule.h"
 #include "harness/sched/strategy.h"
 #include "harness/trace/trace.h"
@@ -36,8 +37,11 @@ ModelRun RunControlled(const hwmodel::Board& board, const Profile& profile,
                        const harness::EngineOptions& options, harness::Strategy& strategy);
 
 // Free engine: OS threads with seeded perturbation (`perturb`: none|light|heavy); not deterministic.
+// `create_thread`: pthread_create unless a test injects thread-creation failures. Throws
+// harness::ThreadCreateError when the host refuses a thread.
 ModelRun RunFree(const hwmodel::Board& board, const Profile& profile,
-                 const harness::EngineOptions& options, std::string_view perturb, double time_scale);
+                 const harness::EngineOptions& options, std::string_view perturb, double time_scale,
+                 const harness::ThreadCreateFn& create_thread = {});
 
 // The pieces every run is assembled from, for tests that drive model functions directly: the
 // drivers every run registers (exynos-iommu, the DMA masters), and the end-of-run checks, which add

@@ -40,6 +40,10 @@ const char* EndingName(Ending e) {
   return "?";
 }
 
+bool Incomplete(Ending e) {
+  return e == Ending::kMaxVirtualTime || e == Ending::kMaxSteps || e == Ending::kWallDeadline;
+}
+
 bool RunResult::Violated() const {
   for (const auto& f : findings) {
     if (f.severity == Severity::kViolation) return true;

@@ -18,7 +18,6 @@
 #define PROBESTORM_HARNESS_ENGINE_H_
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -64,6 +63,9 @@ enum class Ending : uint8_t {
   kWallDeadline,
 };
 const char* EndingName(Ending e);
+// True for the endings that stop a run before it reached quiescence or a verdict of its own
+// (max-virtual-time, max-steps, wall-deadline): such a run is `incomplete`, never clean.
+bool Incomplete(Ending e);
 
 struct EngineOptions {
   uint64_t seed = 1;                       // root of every random choice of the run
@@ -110,8 +112,7 @@ class WaitList {
  private:
   friend class ControlledEngine;
   friend class FreeEngine;
-  std::vector<TaskId> waiters_;           // controlled engine: FIFO of parked tasks
-  std::condition_variable_any cv_;        // free engine
+  std::vector<TaskId> waiters_;  // FIFO of parked tasks (free engine: under the primitive's RawLock)
 };
 
 // Marks the calling OS thread as a FreeEngine task thread (RawLock becomes a real lock).

@@ -4,6 +4,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstring>
 #include <stdexcept>
 #include <system_error>
 #include <utility>
@@ -27,11 +29,11 @@ struct FreeEngine::Task {
   const char* waiting_on = nullptr;
   TaskId holder = kNoTask;
   WaitList* parked_on = nullptr;  // valid while the task is inside Park/ParkUntil
+  Nanos deadline = 0;             // kTimed: when the clock wakes it (its key in sleepers_)
+  Wake wake_reason = Wake::kNone;  // set by whoever ends the wait (Unpark, the clock, an exit)
   std::vector<TaskId> joiners;    // tasks in Join(this task)
-  absl::CondVar wake;             // Sleep waits here
-  // Guarded by the RawLock of the primitive the task is parked on: set by Unpark when it takes
-  // this task off WaitList::waiters_ (so a woken task never counts as blocked for the stall check).
-  bool woken = false;
+  std::string oops;               // the oops that ended the task (TaskKilled::oops), if any
+  absl::CondVar wake;             // every wait of the task waits here, under mu_
 };
 
 namespace {
@@ -68,16 +70,20 @@ const char* PerturbName(Perturb p) {
   return "?";
 }
 
-FreeEngine::FreeEngine(EngineOptions options, Perturb perturb, double time_scale)
-    : Engine(std::move(options), /*threaded=*/true), perturb_(perturb), time_scale_(time_scale) {
-  if (!(time_scale_ > 0)) throw std::invalid_argument("FreeEngine: time_scale must be > 0");
+FreeEngine::FreeEngine(EngineOptions options, Perturb perturb, double time_scale,
+                       ThreadCreateFn create_thread)
+    : Engine(std::move(options), /*threaded=*/true),
+      perturb_(perturb),
+      time_scale_(time_scale),
+      create_thread_(std::move(create_thread)) {
+  if (!(time_scale_ >= 0)) throw std::invalid_argument("FreeEngine: time_scale must be >= 0");
   absl::MutexLock g(&mu_);
   tasks_.emplace_back();  // TaskId 0 is "no task"
 }
 
 FreeEngine::~FreeEngine() {
   // Run() joins every thread it started; without Run() no thread exists.
-  if (timer_thread_.joinable()) timer_thread_.join();
+  if (clock_thread_.joinable()) clock_thread_.join();
 }
 
 FreeEngine::Task* FreeEngine::SelfTask() const {
@@ -93,6 +99,11 @@ std::string FreeEngine::TaskName(TaskId t) const {
   absl::MutexLock g(&mu_);
   if (t == kNoTask || t >= tasks_.size()) return "-";
   return tasks_[t]->name;
+}
+
+uint32_t FreeEngine::max_threads() const {
+  absl::MutexLock g(&mu_);
+  return max_threads_;
 }
 
 TaskId FreeEngine::Spawn(std::string name, std::function<void()> body, TaskOptions options) {
@@ -113,19 +124,26 @@ TaskId FreeEngine::SpawnLocked(std::string name, std::function<void()> body, Tas
   trace_->SetTaskName(id, t->name);
   Task* raw = t.get();
   tasks_.push_back(std::move(t));
-  progress_.fetch_add(1, std::memory_order_relaxed);
   if (stopping_.load()) {  // teardown: the task never runs
     raw->state = State::kExited;
     return id;
   }
   ++live_;
+  ++runnable_;  // kCreated
   if (!options.daemon) ++live_nondaemon_;
   max_live_ = std::max(max_live_, live_);
   if (running_) StartThread(raw);
   return id;
 }
 
+void FreeEngine::ReapLocked() {
+  for (pthread_t th : exited_threads_) pthread_join(th, nullptr);
+  threads_ -= static_cast<uint32_t>(exited_threads_.size());
+  exited_threads_.clear();
+}
+
 void FreeEngine::StartThread(Task* t) {
+  if (exited_threads_.size() >= kReapBatch) ReapLocked();
   pthread_attr_t attr;
   pthread_attr_init(&attr);
   const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
@@ -135,26 +153,35 @@ void FreeEngine::StartThread(Task* t) {
   pthread_t th;
   auto* args = new StartArgs{this, t};
   int rc = 0;
-  for (int attempt = 0; attempt < 50; ++attempt) {
-    rc = pthread_create(&th, &attr, &FreeEngine::ThreadMain, args);
+  for (int attempt = 0; attempt < 10; ++attempt) {
+    ReapLocked();  // threads of this run that exited free their slots
+    rc = create_thread_(&th, &attr, &FreeEngine::ThreadMain, args);
     if (rc != EAGAIN) break;
-    std::this_thread::sleep_for(std::chrono::milliseconds(2));  // threads of a previous run exiting
+    // Other threads (of this run or of other runs in the process) may be exiting.
+    mu_.Unlock();
+    std::this_thread::sleep_for(std::chrono::milliseconds(2));
+    mu_.Lock();
   }
   pthread_attr_destroy(&attr);
   if (rc != 0) {
     delete args;
-    t->state = State::kExited;
+    Transition(t, State::kExited);
     --live_;
     if (!t->options.daemon) --live_nondaemon_;
     if (!error_) {
-      error_ = std::make_exception_ptr(std::system_error(
-          rc, std::generic_category(), absl::StrCat("FreeEngine: cannot create thread for task ", t->id)));
+      error_ = std::make_exception_ptr(ThreadCreateError(absl::StrCat(
+          "cannot create an OS thread for task T", t->id, " ", t->name, " (", live_,
+          " other live tasks, ", threads_, " threads of this run): ", std::strerror(rc),
+          rc == EAGAIN ? "; the host's limit on threads was reached (ulimit -u, "
+                         "kernel.threads-max, a cgroup's pids.max) or their stacks do not fit"
+                       : "")));
     }
     stop_requested_ = true;
     run_cv_.Signal();
     return;
   }
-  threads_.push_back(th);
+  ++threads_;
+  max_threads_ = std::max(max_threads_, threads_);
 }
 
 void* FreeEngine::ThreadMain(void* arg) {
@@ -174,11 +201,13 @@ void FreeEngine::TaskMain(Task* t) {
     Engine::Scope scope(*this);
     {
       absl::MutexLock g(&mu_);
-      t->state = State::kRunning;
+      Transition(t, State::kRunning);
     }
     try {
       if (!stopping_.load()) t->body();
-    } catch (const TaskKilled&) {
+    } catch (const TaskKilled& k) {
+      absl::MutexLock g(&mu_);
+      t->oops = k.oops;  // empty at teardown
     } catch (...) {
       absl::MutexLock g(&mu_);
       if (!error_) error_ = std::current_exception();
@@ -188,23 +217,56 @@ void FreeEngine::TaskMain(Task* t) {
     trace_->Record(steps(), Now(), t->id, Phase::kInstant, trace_->Intern(""),
                    trace_->Intern("task_exit"), {});
     absl::MutexLock g(&mu_);
-    t->state = State::kExited;
     for (TaskId j : t->joiners) {
       Task& jt = *tasks_[j];
-      if (jt.state == State::kParked) jt.state = State::kRunning;  // runnable, not blocked
+      if (jt.state == State::kParked && jt.wake_reason == Wake::kNone) {
+        jt.wake_reason = Wake::kWoken;
+        Transition(&jt, State::kRunning);
+        jt.wake.Signal();
+      }
     }
     t->joiners.clear();
+    Transition(t, State::kExited);
     --live_;
-    if (!t->options.daemon) {
-      --live_nondaemon_;
-      progress_.fetch_add(1, std::memory_order_relaxed);
-    }
+    if (!t->options.daemon) --live_nondaemon_;
+    exited_threads_.push_back(pthread_self());  // joined by Run() or the next StartThread
     exit_cv_.SignalAll();
-    run_cv_.Signal();
+    if (live_nondaemon_ == 0 || live_ == 0) run_cv_.Signal();
   }
   SetFreeEngineThread(false);
   tls_task = nullptr;
   tls_engine_of_task = nullptr;
+}
+
+void FreeEngine::Transition(Task* t, State s, const char* what, TaskId holder, WaitList* wl) {
+  const auto runnable = [](State x) { return x == State::kCreated || x == State::kRunning; };
+  if (t->state == State::kTimed && sleepers_.erase(SleeperKey{t->deadline, t->id}) > 0 &&
+      !t->options.daemon) {
+    --nondaemon_sleepers_;
+  }
+  const bool was = runnable(t->state);
+  t->state = s;
+  t->waiting_on = what;
+  t->holder = holder;
+  t->parked_on = wl;
+  if (s == State::kTimed) {
+    sleepers_.insert(SleeperKey{t->deadline, t->id});
+    if (!t->options.daemon) ++nondaemon_sleepers_;
+    if (time_scale_ > 0) clock_cv_.Signal();  // real time may reach it before the next idle
+  }
+  const bool is = runnable(s);
+  if (was && !is) {
+    if (--runnable_ == 0 && running_) clock_cv_.Signal();
+  } else if (!was && is) {
+    ++runnable_;
+  }
+}
+
+FreeEngine::Wake FreeEngine::WaitForWake(Task* t) {
+  while (t->wake_reason == Wake::kNone && !stopping_.load()) t->wake.Wait(&mu_);
+  const Wake w = t->wake_reason;
+  if (w == Wake::kNone) Transition(t, State::kRunning);  // the run is stopping
+  return w;
 }
 
 void FreeEngine::CheckKilled() const {
@@ -241,8 +303,7 @@ void FreeEngine::Perturbation(Task* t) {
   }
 }
 
-void FreeEngine::RequestStop(Ending why) {
-  absl::MutexLock g(&mu_);
+void FreeEngine::StopLocked(Ending why) {
   if (!ending_set_) {
     ending_ = why;
     ending_set_ = true;
@@ -251,25 +312,20 @@ void FreeEngine::RequestStop(Ending why) {
   run_cv_.Signal();
 }
 
+void FreeEngine::RequestStop(Ending why) {
+  absl::MutexLock g(&mu_);
+  StopLocked(why);
+}
+
 void FreeEngine::Point(PointKind kind) {
   const uint64_t step =
       std::atomic_ref<uint64_t>(steps_).fetch_add(1, std::memory_order_relaxed) + 1;
   if (kind == PointKind::kShared) shared_steps_.fetch_add(1, std::memory_order_relaxed);
   Task* t = SelfTask();
   if (t == nullptr) return;  // setup code
-  if (!t->options.daemon) progress_.fetch_add(1, std::memory_order_relaxed);
   if (step == options_.max_steps) RequestStop(Ending::kMaxSteps);
   CheckKilled();
   Perturbation(t);
-}
-
-void FreeEngine::SetState(Task* t, State s, const char* what, TaskId holder, WaitList* wl) {
-  absl::MutexLock g(&mu_);
-  t->state = s;
-  t->waiting_on = what;
-  t->holder = holder;
-  t->parked_on = wl;
-  if (s == State::kRunning && !t->options.daemon) progress_.fetch_add(1, std::memory_order_relaxed);
 }
 
 void FreeEngine::Park(WaitList& wl, RawLock& lock, const char* what, TaskId holder) {
@@ -277,14 +333,19 @@ void FreeEngine::Park(WaitList& wl, RawLock& lock, const char* what, TaskId hold
   if (t == nullptr) throw std::logic_error(absl::StrCat("Park outside a task: ", what));
   std::atomic_ref<uint64_t>(steps_).fetch_add(1, std::memory_order_relaxed);
   CheckKilled();
-  // Under `lock`: Unpark takes tasks off waiters_ in FIFO order and sets their `woken`; the
-  // cv_ is notified for all, so a task not taken off simply waits again.
-  t->woken = false;
+  // Queued under `lock`; the wait starts under mu_ before `lock` is released, so an Unpark
+  // (which takes `lock`, then mu_) always finds the task waiting or not yet queued.
   wl.waiters_.push_back(t->id);
-  SetState(t, State::kParked, what, holder, &wl);
-  while (!t->woken && !stopping_.load()) wl.cv_.wait(lock);
-  if (!t->woken) Unlist(wl, t->id);
-  SetState(t, State::kRunning, nullptr, kNoTask, nullptr);
+  Wake w = Wake::kNone;
+  {
+    absl::MutexLock g(&mu_);
+    t->wake_reason = Wake::kNone;
+    Transition(t, State::kParked, what, holder, &wl);
+    lock.unlock();
+    w = WaitForWake(t);
+  }
+  lock.lock();
+  if (w != Wake::kWoken) Unlist(wl, t->id);
   CheckKilled();
 }
 
@@ -294,18 +355,21 @@ bool FreeEngine::ParkUntil(WaitList& wl, RawLock& lock, const char* what, Nanos 
   std::atomic_ref<uint64_t>(steps_).fetch_add(1, std::memory_order_relaxed);
   CheckKilled();
   if (deadline <= Now()) return false;
-  t->woken = false;
   wl.waiters_.push_back(t->id);
-  SetState(t, State::kTimed, what, kNoTask, &wl);
-  const Clock::time_point until = RealDeadline(deadline);
-  while (!t->woken && !stopping_.load()) {
-    if (wl.cv_.wait_until(lock, until) == std::cv_status::timeout) break;
+  Wake w = Wake::kNone;
+  {
+    absl::MutexLock g(&mu_);
+    t->wake_reason = Wake::kNone;
+    t->deadline = deadline;
+    Transition(t, State::kTimed, what, kNoTask, &wl);
+    lock.unlock();
+    w = WaitForWake(t);
   }
-  const bool woken = t->woken;
-  if (!woken) Unlist(wl, t->id);
-  SetState(t, State::kRunning, nullptr, kNoTask, nullptr);
+  lock.lock();
+  // A task that timed out may still be queued: Unpark skips it (its wake_reason is set).
+  if (w != Wake::kWoken) Unlist(wl, t->id);
   CheckKilled();
-  return woken;
+  return w == Wake::kWoken;
 }
 
 void FreeEngine::Unlist(WaitList& wl, TaskId id) {
@@ -314,33 +378,35 @@ void FreeEngine::Unlist(WaitList& wl, TaskId id) {
 }
 
 void FreeEngine::Unpark(WaitList& wl, bool all) {
-  progress_.fetch_add(1, std::memory_order_relaxed);
   if (wl.waiters_.empty()) return;
-  {
-    absl::MutexLock g(&mu_);
-    size_t n = all ? wl.waiters_.size() : 1;
-    for (size_t i = 0; i < n; ++i) {
-      Task& t = *tasks_[wl.waiters_[i]];
-      t.woken = true;
-      t.state = State::kRunning;  // runnable: no longer counts as blocked
+  absl::MutexLock g(&mu_);
+  std::vector<TaskId> rest;
+  bool woke_one = false;
+  for (TaskId id : wl.waiters_) {
+    Task& t = *tasks_[id];
+    if (t.wake_reason != Wake::kNone) continue;  // timed out: leaves the queue by itself
+    if (!all && woke_one) {
+      rest.push_back(id);
+      continue;
     }
-    wl.waiters_.erase(wl.waiters_.begin(), wl.waiters_.begin() + static_cast<ptrdiff_t>(n));
+    t.wake_reason = Wake::kWoken;
+    Transition(&t, State::kRunning);  // runnable before Unpark returns: never counted as waiting
+    t.wake.Signal();
+    woke_one = true;
   }
-  // condition_variable_any cannot target one thread: wake all, the others wait again.
-  wl.cv_.notify_all();
+  wl.waiters_ = std::move(rest);
 }
 
 Nanos FreeEngine::Now() const {
   const Nanos end = end_time_.load(std::memory_order_acquire);
   if (end >= 0) return end;
   if (!started_.load(std::memory_order_acquire)) return 0;
-  const auto real = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start_);
-  return static_cast<Nanos>(static_cast<double>(real.count()) * time_scale_);
-}
-
-FreeEngine::Clock::time_point FreeEngine::RealDeadline(Nanos virtual_deadline) const {
-  const double real_ns = static_cast<double>(virtual_deadline) / time_scale_;
-  return start_ + std::chrono::nanoseconds(static_cast<int64_t>(std::min(real_ns, 1e18)));
+  Nanos v = offset_.load(std::memory_order_acquire);
+  if (time_scale_ > 0) {
+    const auto real = std::chrono::duration_cast<std::chrono::nanoseconds>(Clock::now() - start_);
+    v += static_cast<Nanos>(static_cast<double>(real.count()) * time_scale_);
+  }
+  return v;
 }
 
 void FreeEngine::Sleep(Nanos duration) {
@@ -348,19 +414,12 @@ void FreeEngine::Sleep(Nanos duration) {
   if (t == nullptr) throw std::logic_error("Sleep outside a task");
   Point(PointKind::kLocal);
   if (duration <= 0) return;
-  const Clock::time_point until = RealDeadline(Now() + duration);
   {
     absl::MutexLock g(&mu_);
-    t->state = State::kTimed;
-    t->waiting_on = "msleep";
-    while (!stopping_.load()) {
-      const auto now = Clock::now();
-      if (now >= until) break;
-      t->wake.WaitWithTimeout(&mu_, absl::FromChrono(until - now));
-    }
-    t->state = State::kRunning;
-    t->waiting_on = nullptr;
-    if (!t->options.daemon) progress_.fetch_add(1, std::memory_order_relaxed);
+    t->wake_reason = Wake::kNone;
+    t->deadline = Now() + duration;
+    Transition(t, State::kTimed, "msleep");
+    WaitForWake(t);
   }
   CheckKilled();
 }
@@ -375,20 +434,13 @@ void FreeEngine::Join(TaskId id) {
   {
     absl::MutexLock g(&mu_);
     Task* target = tasks_[id].get();
-    if (self != nullptr && target->state != State::kExited) {
-      self->state = State::kParked;
-      self->waiting_on = "join";
-      self->holder = id;
+    if (self == nullptr) {  // setup code
+      while (target->state != State::kExited) exit_cv_.Wait(&mu_);
+    } else if (target->state != State::kExited) {
       target->joiners.push_back(self->id);
-    }
-    while (target->state != State::kExited && !(self != nullptr && stopping_.load())) {
-      exit_cv_.Wait(&mu_);
-    }
-    if (self != nullptr) {
-      self->state = State::kRunning;
-      self->waiting_on = nullptr;
-      self->holder = kNoTask;
-      if (!self->options.daemon) progress_.fetch_add(1, std::memory_order_relaxed);
+      self->wake_reason = Wake::kNone;
+      Transition(self, State::kParked, "join", id);
+      WaitForWake(self);
     }
   }
   CheckKilled();
@@ -400,7 +452,7 @@ TimerId FreeEngine::StartTimer(Nanos delay, std::string name, std::function<void
   const TimerId id = next_timer_++;
   timers_.emplace(TimerKey{deadline, id}, TimerRec{id, std::move(name), std::move(fn)});
   timer_deadline_[id] = deadline;
-  timer_cv_.Signal();
+  clock_cv_.Signal();
   return id;
 }
 
@@ -413,73 +465,147 @@ bool FreeEngine::CancelTimer(TimerId id) {
   return true;
 }
 
-void FreeEngine::TimerLoop() {
+Nanos FreeEngine::NextDeadline() const {
+  Nanos next = -1;
+  if (!timers_.empty()) next = timers_.begin()->first.first;
+  if (!sleepers_.empty() && (next < 0 || sleepers_.begin()->first < next)) {
+    next = sleepers_.begin()->first;
+  }
+  return next;
+}
+
+bool FreeEngine::FireDue(Nanos now) {
+  bool fired = false;
+  while (true) {
+    const bool timer = !timers_.empty() && timers_.begin()->first.first <= now;
+    const bool sleeper = !sleepers_.empty() && sleepers_.begin()->first <= now;
+    if (!timer && !sleeper) return fired;
+    // Earliest first; a timer before a sleeper due at the same time.
+    const bool timer_first =
+        timer && (!sleeper || timers_.begin()->first.first <= sleepers_.begin()->first);
+    const Nanos due = timer_first ? timers_.begin()->first.first : sleepers_.begin()->first;
+    if (due > options_.max_virtual_time) {  // real time (time_scale > 0) got there first
+      StopLocked(Ending::kMaxVirtualTime);
+      return fired;
+    }
+    fired = true;
+    if (timer_first) {
+      TimerRec rec = std::move(timers_.begin()->second);
+      timers_.erase(timers_.begin());
+      timer_deadline_.erase(rec.id);
+      // Spawned under mu_: Run() never sees the timer gone and its task not yet live.
+      SpawnLocked(std::move(rec.name), std::move(rec.fn), {});
+    } else {
+      Task& t = *tasks_[sleepers_.begin()->second];
+      t.wake_reason = Wake::kTimeout;
+      Transition(&t, State::kRunning);
+      t.wake.Signal();
+    }
+  }
+}
+
+void FreeEngine::OnIdle(Nanos now) {
+  if (QuiescentLocked()) {
+    run_cv_.Signal();
+    return;
+  }
+  if (timers_.empty() && nondaemon_sleepers_ == 0) {
+    // Nothing can wake a non-daemon task: the controlled engine's stall rule.
+    RecordStall();
+    StopLocked(Ending::kStall);
+    return;
+  }
+  const Nanos next = NextDeadline();
+  if (next > options_.max_virtual_time) {
+    StopLocked(Ending::kMaxVirtualTime);
+    return;
+  }
+  if (next > now) {
+    offset_.fetch_add(next - now, std::memory_order_acq_rel);
+    jumps_.fetch_add(1, std::memory_order_relaxed);
+  }
+}
+
+void FreeEngine::ClockLoop() {
   absl::MutexLock g(&mu_);
   while (!stopping_.load()) {
-    if (timers_.empty()) {
-      timer_cv_.Wait(&mu_);
+    if (ending_set_ || error_) {  // Run() is about to stop the run
+      clock_cv_.Wait(&mu_);
       continue;
     }
-    const Clock::time_point when = RealDeadline(timers_.begin()->first.first);
-    const Clock::time_point now = Clock::now();
-    if (now < when) {
-      timer_cv_.WaitWithTimeout(&mu_, absl::FromChrono(when - now));
-      continue;
+    const Nanos now = Now();
+    if (FireDue(now) || ending_set_) continue;
+    if (runnable_ == 0) {
+      const Nanos before = offset_.load();
+      OnIdle(now);
+      if (offset_.load() != before) continue;  // jumped: fire what is due there
     }
-    TimerRec rec = std::move(timers_.begin()->second);
-    timers_.erase(timers_.begin());
-    timer_deadline_.erase(rec.id);
-    progress_.fetch_add(1, std::memory_order_relaxed);
-    // Spawned under mu_: Run() never sees the timer gone and its task not yet live.
-    SpawnLocked(std::move(rec.name), std::move(rec.fn), {});
+    const Nanos next = NextDeadline();
+    if (time_scale_ > 0 && next >= 0) {
+      const double real_ns = static_cast<double>(next - now) / time_scale_;
+      clock_cv_.WaitWithTimeout(&mu_, absl::Nanoseconds(std::min(real_ns, 1e15)));
+    } else {
+      clock_cv_.Wait(&mu_);
+    }
   }
 }
 
 bool FreeEngine::QuiescentLocked() const { return live_nondaemon_ == 0 && timers_.empty(); }
 
-bool FreeEngine::AllBlocked(std::string* graph, std::vector<std::string>* names) const {
-  if (live_nondaemon_ == 0 || !timers_.empty()) return false;
-  graph->clear();
-  names->clear();
+void FreeEngine::AppendWaitLine(const Task& t, const char* indent) {
+  absl::StrAppend(&stall_graph_, indent, "T", t.id, " ", t.name, t.options.daemon ? " (daemon)" : "",
+                  " waits for ", t.waiting_on != nullptr ? t.waiting_on : "?");
+  if (t.holder != kNoTask && t.holder < tasks_.size()) {
+    const Task& h = *tasks_[t.holder];
+    absl::StrAppend(&stall_graph_, " held by T", h.id, " ", h.name,
+                    h.oops.empty() ? "" : " (which died in an oops holding it)");
+  }
+  absl::StrAppend(&stall_graph_, "\n");
+}
+
+void FreeEngine::RecordStall() {
+  stalled_ = true;
+  stall_graph_.clear();
+  stall_names_.clear();
+  stall_culprit_ = kNoTask;
+  // One line per blocked non-daemon task, then the live daemon tasks its wait depends on
+  // (following `holder`); a chain that ends at a task that died in an oops names that oops.
   for (size_t i = 1; i < tasks_.size(); ++i) {
     const Task& t = *tasks_[i];
     if (t.state == State::kExited || t.options.daemon) continue;
-    if (t.state != State::kParked) return false;
-    absl::StrAppend(graph, "  T", t.id, " ", t.name, " waits for ",
-                    t.waiting_on != nullptr ? t.waiting_on : "?");
-    if (t.holder != kNoTask && t.holder < tasks_.size()) {
-      absl::StrAppend(graph, " held by T", t.holder, " ", tasks_[t.holder]->name);
+    AppendWaitLine(t, "  ");
+    stall_names_.push_back(t.name);
+    std::vector<TaskId> seen{t.id};
+    for (TaskId h = t.holder; h != kNoTask && h < tasks_.size();) {
+      const Task& ht = *tasks_[h];
+      if (!ht.oops.empty()) {
+        if (stall_culprit_ == kNoTask) stall_culprit_ = ht.id;
+        break;
+      }
+      if (ht.state == State::kExited || !ht.options.daemon) break;  // a non-daemon has its line
+      if (std::find(seen.begin(), seen.end(), h) != seen.end()) break;  // a cycle
+      seen.push_back(h);
+      AppendWaitLine(ht, "    ");
+      h = ht.holder;
     }
-    absl::StrAppend(graph, "\n");
-    names->push_back(t.name);
   }
-  return true;
 }
 
 void FreeEngine::StopAll() {
   stopping_.store(true, std::memory_order_release);
   {
     absl::MutexLock g(&mu_);
-    timer_cv_.SignalAll();
-  }
-  if (timer_thread_.joinable()) timer_thread_.join();
-  std::vector<pthread_t> threads;
-  {
-    absl::MutexLock g(&mu_);
-    while (live_ != 0) {
-      // Re-notified every millisecond: a task may be between its last check and its wait.
-      for (size_t i = 1; i < tasks_.size(); ++i) {
-        Task& t = *tasks_[i];
-        if (t.state == State::kExited) continue;
-        if (t.parked_on != nullptr) t.parked_on->cv_.notify_all();
-        t.wake.Signal();
-      }
-      exit_cv_.SignalAll();
-      run_cv_.WaitWithTimeout(&mu_, absl::Milliseconds(1));
+    clock_cv_.SignalAll();
+    // Every wait re-checks stopping_ under mu_, so one signal each is enough.
+    for (size_t i = 1; i < tasks_.size(); ++i) {
+      if (tasks_[i]->state != State::kExited) tasks_[i]->wake.Signal();
     }
-    threads.swap(threads_);
+    exit_cv_.SignalAll();
   }
-  for (pthread_t th : threads) pthread_join(th, nullptr);
+  if (clock_thread_.joinable()) clock_thread_.join();
+  absl::MutexLock g(&mu_);
+  while (live_ != 0) run_cv_.WaitWithTimeout(&mu_, absl::Milliseconds(5));
+  ReapLocked();
 }
 
 RunResult FreeEngine::Run() {
@@ -490,23 +616,24 @@ RunResult FreeEngine::Run() {
     start_ = wall_start;
     started_.store(true, std::memory_order_release);
     running_ = true;
-    for (size_t i = 1; i < tasks_.size(); ++i) {
+    // Only the tasks spawned before Run(): StartThread may release mu_ (EAGAIN back-off), and a
+    // task that starts meanwhile spawns and starts its own.
+    const size_t before_run = tasks_.size();
+    for (size_t i = 1; i < before_run; ++i) {
       if (tasks_[i]->state == State::kCreated) StartThread(tasks_[i].get());
     }
   }
-  timer_thread_ = std::thread([this] { TimerLoop(); });
+  clock_thread_ = std::thread([this] { ClockLoop(); });
 
   Ending ending = Ending::kQuiescent;
   bool stalled = false;
   std::string graph;
   std::vector<std::string> names;
+  std::string cause, cause_detail;  // the oops behind a stall, if any
   Nanos end_time = 0;
   {
     absl::MutexLock g(&mu_);
-    uint64_t last_progress = progress_.load();
-    auto last_change = Clock::now();
     while (true) {
-      const auto now = Clock::now();
       if (stop_requested_ || error_) {
         ending = ending_set_ ? ending_ : Ending::kFinding;
         break;
@@ -515,36 +642,39 @@ RunResult FreeEngine::Run() {
         ending = Ending::kQuiescent;
         break;
       }
-      if (Now() > options_.max_virtual_time) {
+      if (time_scale_ > 0 && Now() > options_.max_virtual_time) {
         ending = Ending::kMaxVirtualTime;
         break;
       }
       if (options_.wall_deadline_seconds > 0 &&
-          std::chrono::duration<double>(now - wall_start).count() > options_.wall_deadline_seconds) {
+          std::chrono::duration<double>(Clock::now() - wall_start).count() >
+              options_.wall_deadline_seconds) {
         ending = Ending::kWallDeadline;
         break;
       }
-      const uint64_t p = progress_.load();
-      if (p != last_progress) {
-        last_progress = p;
-        last_change = now;
-      } else if (now - last_change >= kStallWindow && AllBlocked(&graph, &names)) {
-        ending = Ending::kStall;
-        stalled = true;
-        break;
-      }
+      ReapLocked();
       run_cv_.WaitWithTimeout(&mu_, absl::Milliseconds(2));
     }
     end_time = Now();
+    stalled = stalled_ && ending == Ending::kStall;
+    graph = stall_graph_;
+    names = stall_names_;
+    if (stall_culprit_ != kNoTask) {
+      const Task& c = *tasks_[stall_culprit_];
+      cause = absl::StrCat(" (behind T", c.id, " ", c.name, ", which died in an oops: ",
+                           c.oops.substr(0, c.oops.find(':')), ")");
+      cause_detail = absl::StrCat("caused by an earlier oops (the tasks it left waiting stay "
+                                  "blocked, as in the kernel):\n  T", c.id, " ", c.name, ": ",
+                                  c.oops, "\n");
+    }
   }
   if (stalled && Enabled(InvariantId::kStall)) {
     Finding f;
     f.invariant = std::string(InvariantName(InvariantId::kStall));
     f.message = absl::StrCat(names.size(),
-                             " task(s) blocked forever: every live task parked, no timer, no "
-                             "progress for ",
-                             kStallWindow.count(), " ms");
-    f.detail = absl::StrCat("wait-for graph:\n", graph);
+                             " task(s) blocked forever: no task can run and no timer is pending");
+    absl::StrAppend(&f.message, cause);
+    f.detail = absl::StrCat("wait-for graph:\n", graph, cause_detail);
     f.tasks = std::move(names);
     AddFinding(std::move(f));
   }

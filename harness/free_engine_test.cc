@@ -35,6 +35,15 @@ const Finding* FindingWith(const RunResult& r, std::string_view invariant) {
   return nullptr;
 }
 
+// The run stalled with `blocked` tasks, and its wait-for graph holds each of `edges`.
+void ExpectStall(const RunResult& r, int blocked, const std::vector<std::string>& edges) {
+  EXPECT_EQ(r.ending, Ending::kStall);
+  const Finding* f = FindingWith(r, "stall");
+  ASSERT_NE(f, nullptr);
+  EXPECT_THAT(f->message, HasSubstr(std::to_string(blocked) + " task(s) blocked forever"));
+  for (const std::string& e : edges) EXPECT_THAT(f->detail, HasSubstr(e));
+}
+
 TEST(FreeEngine, ParsePerturb) {
   EXPECT_EQ(*ParsePerturb("none"), Perturb::kNone);
   EXPECT_EQ(*ParsePerturb("light"), Perturb::kLight);
@@ -50,8 +59,8 @@ TEST(FreeEngine, TenThousandLiveTasks) {
 #else
   constexpr int kTasks = 10'000;
 #endif
-  // 100 virtual ns per real ns: the default 600 s of virtual time last 6 real seconds.
-  FreeEngine e(Opts(), Perturb::kNone, 100);
+  // Time scale 0: virtual time moves only when all 10 000 wait, however long starting them takes.
+  FreeEngine e(Opts(), Perturb::kNone, 0);
   Engine::Scope scope(e);
   auto done = std::make_shared<Completion>("all_arrived");
   auto arrived = std::make_shared<Atomic<int>>(0);
@@ -138,13 +147,7 @@ TEST(FreeEngine, DeadlockIsStallWithWaitForGraph) {
     while (c->Load() < 2) Msleep(1);
     a->lock();
   });
-  RunResult r = e.Run();
-  EXPECT_EQ(r.ending, Ending::kStall);
-  const Finding* f = FindingWith(r, "stall");
-  ASSERT_NE(f, nullptr);
-  EXPECT_THAT(f->message, HasSubstr("2 task(s) blocked forever"));
-  EXPECT_THAT(f->detail, HasSubstr("ab waits for lock_b held by T2 ba"));
-  EXPECT_THAT(f->detail, HasSubstr("ba waits for lock_a held by T1 ab"));
+  ExpectStall(e.Run(), 2, {"ab waits for lock_b held by T2 ba", "ba waits for lock_a held by T1 ab"});
 }
 
 TEST(FreeEngine, NoStallWhenTasksFinish) {
@@ -180,7 +183,7 @@ TEST(FreeEngine, LockOrderInversionFound) {
 }
 
 TEST(FreeEngine, SleepAndTimersUseScaledTime) {
-  // 1 virtual second per real millisecond: 2 virtual seconds cost about 2 ms of real time.
+  // 1 virtual second per real microsecond, and jumps while every task waits.
   FreeEngine e(Opts(), Perturb::kNone, 1e6);
   Engine::Scope scope(e);
   auto woke = std::make_shared<std::atomic<Nanos>>(-1);
@@ -224,7 +227,9 @@ TEST(FreeEngine, CancelAfterFireReturnsFalse) {
 }
 
 TEST(FreeEngine, WaitEventTimeoutAndWakeUp) {
-  FreeEngine e(Opts(), Perturb::kLight, 1e6);
+  // Time scale 0: the waker's 50 ms, the 500 ms timeout and the hour-long one are reached by
+  // jumps, in that order, however slowly the machine starts the threads.
+  FreeEngine e(Opts(), Perturb::kLight, 0);
   Engine::Scope scope(e);
   auto wq = std::make_shared<WaitQueue>("wq");
   auto flag = std::make_shared<std::atomic<bool>>(false);
@@ -242,7 +247,7 @@ TEST(FreeEngine, WaitEventTimeoutAndWakeUp) {
   });
   RunResult r = e.Run();
   EXPECT_EQ(r.ending, Ending::kQuiescent);
-  EXPECT_GE(timed_out_at->load(), 500 * kMsec);
+  EXPECT_EQ(timed_out_at->load(), 500 * kMsec);
   EXPECT_EQ(woken->load(), 1);
 }
 
@@ -280,13 +285,205 @@ TEST(FreeEngine, OopsStopsRunAndKillsSpinners) {
   EXPECT_THAT(r.findings[0].message, HasSubstr("NULL pointer"));
 }
 
+// Time scale 0: a timer fires only when no task can run, so a worker that never sleeps finishes
+// its work at virtual time 0 before the timer due at 1 s, whatever the machine's load; the
+// sleepers then wake at exactly their deadlines, in order.
+TEST(FreeEngine, TimeJumpsOnlyWhenNoTaskCanRun) {
+  FreeEngine e(Opts(), Perturb::kHeavy, 0);
+  Engine::Scope scope(e);
+  auto worker_done_at = std::make_shared<std::atomic<Nanos>>(-1);
+  auto timer_at = std::make_shared<std::atomic<Nanos>>(-1);
+  auto timer_saw_worker_done = std::make_shared<std::atomic<bool>>(false);
+  auto woke = std::make_shared<std::vector<Nanos>>(3, -1);
+  e.Spawn("armer", [timer_at, timer_saw_worker_done, worker_done_at] {
+    Engine::Current().StartTimer(1 * kSec, "timer/1s", [=] {
+      timer_at->store(Now());
+      timer_saw_worker_done->store(worker_done_at->load() >= 0);
+    });
+  });
+  e.Spawn("worker", [worker_done_at] {
+    for (int i = 0; i < 20'000; ++i) Yield();
+    worker_done_at->store(Now());
+  });
+  for (int i = 0; i < 3; ++i) {
+    e.Spawn("sleeper", [woke, i] {
+      Msleep(3'600'000 * (i + 1));  // hours: a run this long is only possible by jumping
+      (*woke)[static_cast<size_t>(i)] = Now();
+    });
+  }
+  RunResult r = e.Run();
+  EXPECT_EQ(r.ending, Ending::kQuiescent);
+  EXPECT_EQ(worker_done_at->load(), 0);
+  EXPECT_EQ(timer_at->load(), 1 * kSec);
+  EXPECT_TRUE(timer_saw_worker_done->load());
+  EXPECT_EQ((*woke)[0], 3'600 * kSec);
+  EXPECT_EQ((*woke)[1], 7'200 * kSec);
+  EXPECT_EQ((*woke)[2], 10'800 * kSec);
+  EXPECT_EQ(r.virtual_time, 10'800 * kSec);
+  EXPECT_GE(e.jumps(), 4u);
+}
+
+// Time scale 0: the deadlock is a stall as soon as both wait (no real-time window), with the graph.
+TEST(FreeEngine, StallWithoutRealTime) {
+  EngineOptions o = Opts();
+  o.lockdep = false;
+  FreeEngine e(o, Perturb::kNone, 0);
+  Engine::Scope scope(e);
+  auto never = std::make_shared<Completion>("never_done");
+  e.Spawn("waiter", [never] { never->Wait(); });
+  e.Spawn("dma", [] { while (true) Msleep(1); }, {.daemon = true});  // cannot wake the waiter
+  RunResult r = e.Run();
+  ExpectStall(r, 1, {"T1 waiter waits for never_done"});
+  ASSERT_FALSE(r.findings.empty());
+  EXPECT_THAT(r.findings[0].message + r.findings[0].detail, ::testing::Not(HasSubstr("oops")));
+}
+
+// A task that dies in an oops holding a lock leaves its waiters blocked forever, as in the
+// kernel: the stall names the oops as the cause.
+TEST(FreeEngine, StallBehindAnOopsNamesIt) {
+  EngineOptions o = Opts();
+  o.stop_on_violation = false;  // the oops alone does not end the run
+  FreeEngine e(o, Perturb::kLight, 0);
+  Engine::Scope scope(e);
+  auto lock = std::make_shared<Mutex>("dev_lock");
+  e.Spawn("oopser", [lock]() ABSL_NO_THREAD_SAFETY_ANALYSIS {  // dies holding it, on purpose
+    lock->lock();
+    Oops(InvariantId::kDevIommuFreedInUse, "NULL pointer dereference");
+  });
+  e.Spawn("waiter", [lock] {
+    Msleep(10);  // after the oops: every other task has exited by then
+    MutexLock g(*lock);
+  });
+  RunResult r = e.Run();
+  ExpectStall(r, 1, {"T2 waiter waits for dev_lock held by T1 oopser (which died in an oops holding it)",
+                     "caused by an earlier oops", "T1 oopser: dev-iommu-freed-in-use"});
+  const Finding* f = FindingWith(r, "stall");
+  ASSERT_NE(f, nullptr);
+  EXPECT_THAT(f->message, HasSubstr("(behind T1 oopser, which died in an oops: dev-iommu-freed-in-use"));
+}
+
+// The negative control of the stall rule: a waiter whose waker sleeps first is not stalled.
+TEST(FreeEngine, NoStallWhileASleeperCanWake) {
+  FreeEngine e(Opts(), Perturb::kNone, 0);
+  Engine::Scope scope(e);
+  auto done = std::make_shared<Completion>("done");
+  e.Spawn("waiter", [done] { done->Wait(); });
+  e.Spawn("waker", [done] {
+    Msleep(30'000);
+    done->CompleteAll();
+  });
+  RunResult r = e.Run();
+  EXPECT_EQ(r.ending, Ending::kQuiescent);
+  EXPECT_TRUE(r.findings.empty());
+  EXPECT_EQ(r.virtual_time, 30 * kSec);
+}
+
+// 100 000 short-lived tasks over one run, at most 64 alive at once: the OS threads of finished
+// tasks are joined as the run goes, so the threads alive at once stay bounded too.
+TEST(FreeEngine, HundredThousandShortTasksReaped) {
+#ifdef PROBESTORM_TSAN
+  constexpr int kTasks = 10'000;  // TSan makes every thread creation slow
+#else
+  constexpr int kTasks = 100'000;
+#endif
+  constexpr size_t kWindow = 63;
+  EngineOptions o = Opts();
+  o.wall_deadline_seconds = 600;
+  FreeEngine e(o, Perturb::kNone, 0);
+  Engine::Scope scope(e);
+  auto ran = std::make_shared<std::atomic<int>>(0);
+  e.Spawn("spawner", [ran] {
+    std::vector<TaskId> window;
+    for (int i = 0; i < kTasks; ++i) {
+      if (window.size() == kWindow) {
+        Engine::Current().Join(window.front());
+        window.erase(window.begin());
+      }
+      window.push_back(Spawn("short", [ran] {
+        Yield();
+        ran->fetch_add(1);
+      }));
+    }
+    for (TaskId t : window) Engine::Current().Join(t);
+  });
+  RunResult r = e.Run();
+  EXPECT_EQ(r.ending, Ending::kQuiescent);
+  EXPECT_EQ(ran->load(), kTasks);
+  EXPECT_EQ(r.tasks, static_cast<uint32_t>(kTasks + 1));
+  EXPECT_LE(r.max_live_tasks, kWindow + 1);
+  EXPECT_LE(e.max_threads(), r.max_live_tasks + FreeEngine::kReapBatch);
+}
+
+// Thread creation that fails (EAGAIN, injected after 5 threads) ends the run with a clear error
+// naming the task, never a hang.
+TEST(FreeEngine, ThreadCreateFailureIsReported) {
+  auto created = std::make_shared<std::atomic<int>>(0);
+  ThreadCreateFn fail_after_5 = [created](pthread_t* th, const pthread_attr_t* attr,
+                                          void* (*fn)(void*), void* arg) {
+    if (created->fetch_add(1) >= 5) return EAGAIN;
+    return pthread_create(th, attr, fn, arg);
+  };
+  FreeEngine e(Opts(), Perturb::kLight, 0, fail_after_5);
+  Engine::Scope scope(e);
+  auto gate = std::make_shared<Completion>("gate");
+  for (int i = 0; i < 3; ++i) e.Spawn("early", [gate] { gate->Wait(); });
+  e.Spawn("spawner", [gate] {
+    for (int i = 0; i < 10; ++i) Spawn("late" + std::to_string(i), [gate] { gate->Wait(); });
+    gate->CompleteAll();
+  });
+  try {
+    e.Run();
+    ADD_FAILURE() << "Run() returned although a thread could not be created";
+  } catch (const ThreadCreateError& err) {
+    EXPECT_THAT(err.what(), HasSubstr("cannot create an OS thread for task T6 late1"));
+    EXPECT_THAT(err.what(), HasSubstr("ulimit -u"));
+  }
+}
+
+// The negative control: the same run with thread creation that succeeds ends quiescent.
+TEST(FreeEngine, ThreadCreateSucceedsWithoutInjection) {
+  auto created = std::make_shared<std::atomic<int>>(0);
+  ThreadCreateFn counting = [created](pthread_t* th, const pthread_attr_t* attr,
+                                      void* (*fn)(void*), void* arg) {
+    created->fetch_add(1);
+    return pthread_create(th, attr, fn, arg);
+  };
+  FreeEngine e(Opts(), Perturb::kLight, 0, counting);
+  Engine::Scope scope(e);
+  auto gate = std::make_shared<Completion>("gate");
+  e.Spawn("spawner", [gate] {
+    for (int i = 0; i < 10; ++i) Spawn("late" + std::to_string(i), [gate] { gate->Wait(); });
+    gate->CompleteAll();
+  });
+  EXPECT_EQ(e.Run().ending, Ending::kQuiescent);
+  EXPECT_EQ(created->load(), 11);
+}
+
 TEST(FreeEngine, MaxVirtualTimeEnding) {
   EngineOptions o = Opts();
   o.max_virtual_time = 1 * kSec;
-  FreeEngine e(o, Perturb::kNone, 1e6);  // 1 virtual s = 1 real ms
+  FreeEngine e(o, Perturb::kNone, 1e6);  // 1 virtual s = 1 real microsecond
+  Engine::Scope scope(e);
+  auto woke = std::make_shared<std::atomic<bool>>(false);
+  e.Spawn("sleeper", [woke] {
+    Msleep(3'600'000);
+    woke->store(true);
+  });
+  EXPECT_EQ(e.Run().ending, Ending::kMaxVirtualTime);
+  EXPECT_FALSE(woke->load());  // however late the engine looks at the clock
+}
+
+// Time scale 0: the next deadline lies beyond max_virtual_time, so the run ends there at once.
+TEST(FreeEngine, MaxVirtualTimeEndingWithoutRealTime) {
+  EngineOptions o = Opts();
+  o.max_virtual_time = 1 * kSec;
+  FreeEngine e(o, Perturb::kNone, 0);
   Engine::Scope scope(e);
   e.Spawn("sleeper", [] { Msleep(3'600'000); });
-  EXPECT_EQ(e.Run().ending, Ending::kMaxVirtualTime);
+  RunResult r = e.Run();
+  EXPECT_EQ(r.ending, Ending::kMaxVirtualTime);
+  EXPECT_TRUE(Incomplete(r.ending));
+  EXPECT_LE(r.virtual_time, 1 * kSec);
 }
 
 }  // namespace

@@ -49,7 +49,7 @@ absl::StatusOr<kernel::ModelRun> ExecuteRun(const hwmodel::Board& board,
   o.keep_trace = keep_trace;
   try {
     if (spec.engine == "free") {
-      return kernel::RunFree(board, profile, o, spec.perturb, spec.time_scale);
+      return kernel::RunFree(board, profile, o, spec.perturb, spec.time_scale, spec.create_thread);
     }
     std::unique_ptr<harness::Strategy> own;
     if (strategy == nullptr) {
@@ -59,6 +59,8 @@ absl::StatusOr<kernel::ModelRun> ExecuteRun(const hwmodel::Board& board,
       strategy = own.get();
     }
     return kernel::RunControlled(board, profile, o, *strategy);
+  } catch (const harness::ThreadCreateError& e) {
+    return absl::ResourceExhaustedError(absl::StrCat("host limit: ", e.what()));
   } catch (const std::exception& e) {
     return absl::InternalError(absl::StrCat("model error (", e.what(), ")"));
   } catch (...) {
@@ -226,8 +228,13 @@ class Campaign {
       return;
     }
     const harness::RunResult& r = m->result;
-    if (r.ending == harness::Ending::kWallDeadline) return;  // cut by the budget: not counted
+    if (r.ending == harness::Ending::kWallDeadline) {  // cut by the budget: not counted
+      ++result_.cut_by_budget;
+      return;
+    }
     ++result_.runs;
+    const bool incomplete = harness::Incomplete(r.ending);
+    if (incomplete) ++result_.incomplete;
     runs_done_.fetch_add(1, std::memory_order_relaxed);
     result_.schedule_points += r.steps;
     points_.fetch_add(r.steps, std::memory_order_relaxed);
@@ -270,6 +277,7 @@ class Campaign {
       rec.trace_hash = r.trace_hash;
       rec.wall_seconds = wall;
       rec.token = MakeToken(o_, board, profile, run, f, r.trace_hash, dfs_ ? &m->schedule : nullptr);
+      if (incomplete) rec.incomplete_run = r.ending;
       distinct_[key] = std::move(rec);
     }
     if (keep_trace && !r.findings.empty()) KeepFreeTrace(run, std::move(*m));

@@ -39,9 +39,11 @@ struct EngineSpec {
   std::string engine = "controlled";  // controlled | free
   std::string strategy = "random";    // controlled engine: random | pct:D[:K] | dfs:P
   std::string perturb = "light";      // free engine: none | light | heavy
-  double time_scale = 1000;           // free engine: virtual ns per real ns
+  double time_scale = 0;              // free engine: 0, or virtual ns per real ns (free_engine.h)
   std::string invariants;             // --invariants text, "" = all
   harness::EngineOptions options;     // seed is set per run
+  harness::ThreadCreateFn create_thread;  // free engine: empty = pthread_create (tests inject
+                                          // failures here)
 };
 
 // The seed of run `run` of a campaign with seed `campaign_seed`.
@@ -50,7 +52,7 @@ uint64_t RunSeed(uint64_t campaign_seed, uint64_t run);
 std::vector<uint64_t> ShardRuns(uint64_t runs, int index, int count);
 
 // One run, controlled (strategy from spec.strategy, or `replay` when given) or free. Never throws:
-// a model exception becomes kInternal.
+// a model exception becomes kInternal, an OS thread the host refused kResourceExhausted.
 absl::StatusOr<kernel::ModelRun> ExecuteRun(const hwmodel::Board& board,
                                             const kernel::Profile& profile, const EngineSpec& spec,
                                             uint64_t seed, harness::Strategy* strategy = nullptr,
@@ -98,6 +100,8 @@ struct FoundRecord {
   uint64_t trace_hash = 0;
   double wall_seconds = 0;  // since the campaign started
   ReplayToken token;
+  // The run stopped before quiescence (harness::Incomplete): its ending, else kQuiescent.
+  harness::Ending incomplete_run = harness::Ending::kQuiescent;
 };
 
 struct InvariantCount {
@@ -110,6 +114,9 @@ struct InvariantCount {
 
 struct CampaignResult {
   uint64_t runs = 0;              // finished runs (counted)
+  uint64_t incomplete = 0;        // of those, runs that stopped before quiescence (max virtual
+                                  // time, max steps): never clean, whatever they found
+  uint64_t cut_by_budget = 0;     // runs cut by the wall deadline: not counted, findings dropped
   uint64_t schedule_points = 0;
   uint32_t max_live_tasks = 0;
   double wall_seconds = 0;
@@ -129,6 +136,8 @@ struct CampaignResult {
   };
   std::map<std::string, KeptRun> free_traces;
   bool Violated() const;
+  // At least one counted run, and every counted run stopped before quiescence: exit 125.
+  bool AllIncomplete() const { return runs > 0 && incomplete == runs; }
 };
 
 // Token for one finding of a campaign run.

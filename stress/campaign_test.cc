@@ -1,6 +1,9 @@
 #include "stress/campaign.h"
 
+#include <atomic>
+#include <cerrno>
 #include <map>
+#include <memory>
 #include <set>
 
 #include "gmock/gmock.h"
@@ -138,6 +141,111 @@ TEST(CampaignTest, SameResultForAnyJobsAndShardsMergedEqualOneCampaign) {
   auto merged = MergeReports(shards, names);
   ASSERT_TRUE(merged.ok()) << merged.status();
   EXPECT_EQ(Essence(*merged), Essence(one));
+}
+
+// Runs cut at max_virtual_time (5 s: before the deferred-probe timeout, after some module loads;
+// violations do not stop a run here, so runs with findings reach the cut too) are counted as
+// incomplete, the campaign is undecided, and each finding says its run stopped early. The same
+// campaign with the default limit is the negative control.
+TEST(CampaignTest, RunsCutAtMaxVirtualTimeAreIncomplete) {
+  CampaignOptions o = SmallCampaign();
+  o.jobs = 2;
+  o.engine.options.stop_on_violation = false;
+  o.engine.options.max_virtual_time = 5 * harness::kSec;
+  const CampaignResult cut = RunCampaign(o);
+  EXPECT_EQ(cut.runs, 24u);
+  EXPECT_EQ(cut.incomplete, 24u);
+  EXPECT_TRUE(cut.AllIncomplete());
+  EXPECT_EQ(cut.endings.at("max-virtual-time"), 24u);
+  const Report r = BuildReport(o, cut);
+  ASSERT_FALSE(r.findings.empty());
+  EXPECT_EQ(r.incomplete, 24u);
+  EXPECT_TRUE(r.AllIncomplete());
+  for (const ReportFinding& f : r.findings) EXPECT_EQ(f.incomplete_run, "max-virtual-time") << f.message;
+  auto parsed = ParseReport(ReportJson(r), "cut.json");
+  ASSERT_TRUE(parsed.ok()) << parsed.status();
+  EXPECT_EQ(parsed->incomplete, 24u);
+  EXPECT_THAT(ReportJson(r), HasSubstr("\"incomplete\": 24"));
+
+  o.engine.options.max_virtual_time = 600 * harness::kSec;
+  const CampaignResult whole = RunCampaign(o);
+  EXPECT_EQ(whole.incomplete, 0u);
+  EXPECT_FALSE(whole.AllIncomplete());
+  const Report w = BuildReport(o, whole);
+  ASSERT_FALSE(w.findings.empty());
+  for (const ReportFinding& f : w.findings) EXPECT_EQ(f.incomplete_run, "") << f.message;
+}
+
+// Merged shards add up their incomplete runs; all of them incomplete stays undecided.
+TEST(CampaignTest, MergeAddsIncompleteRuns) {
+  CampaignOptions o = SmallCampaign();
+  o.engine.options.max_virtual_time = 1 * harness::kSec;  // before any module load
+  std::vector<Report> shards;
+  for (int i = 0; i < 2; ++i) {
+    CampaignOptions s = o;
+    s.shard_index = i;
+    s.shard_count = 2;
+    shards.push_back(BuildReport(s, RunCampaign(s)));
+  }
+  auto merged = MergeReports(shards, {"a", "b"});
+  ASSERT_TRUE(merged.ok()) << merged.status();
+  EXPECT_EQ(merged->runs, 24u);
+  EXPECT_EQ(merged->incomplete, 24u);
+  EXPECT_TRUE(merged->AllIncomplete());
+}
+
+// The free engine's verdict does not depend on its time scale once runs complete: with the
+// exynos module loaded at 30 s, every multi-SysMMU master gives up on its IOMMU at the 10 s
+// timeout (iommu-bypass warnings) in every run, and nothing else fires, at time scale 0 (virtual
+// time moves only when every task waits), at 10 (it also follows real time), and in the
+// controlled engine. Before the timer jump, a loaded machine ended such runs at max-virtual-time
+// with findings the controlled engine never makes.
+TEST(CampaignTest, FreeEngineVerdictIndependentOfTimeScale) {
+  CampaignOptions o = SmallCampaign();
+  auto p = kernel::LoadProfile("v6.7-modular");
+  ASSERT_TRUE(p.ok());
+  ASSERT_TRUE(kernel::SetKnob(p->knobs, "exynos_load_time", "fixed:30s").ok());
+  o.profiles = {*p};
+  o.runs = 4;
+  o.jobs = 2;
+  auto invariants = [&](const std::string& engine, double scale) {
+    CampaignOptions c = o;
+    c.engine.engine = engine;
+    c.engine.time_scale = scale;
+    const CampaignResult r = RunCampaign(c);
+    EXPECT_EQ(r.runs, 4u) << engine << " " << scale;
+    EXPECT_EQ(r.incomplete, 0u) << engine << " " << scale;
+    EXPECT_EQ(r.model_errors, 0u) << r.first_error;
+    std::set<std::string> ids;
+    for (const auto& [id, c] : r.summary) ids.insert(id);
+    return ids;
+  };
+  const std::set<std::string> controlled = invariants("controlled", 0);
+  EXPECT_EQ(controlled, std::set<std::string>{"iommu-bypass"});
+  EXPECT_EQ(invariants("free", 0), controlled);
+  EXPECT_EQ(invariants("free", 10), controlled);
+}
+
+// A free run whose OS thread the host refuses (EAGAIN, injected after 5 threads) is a run that
+// could not finish (exit 125 in `run`), with a message naming the task and the limit; it never
+// hangs and is never counted as a clean run.
+TEST(CampaignTest, ThreadCreateFailureIsAnUndecidedRun) {
+  CampaignOptions o = SmallCampaign();
+  o.runs = 2;
+  o.jobs = 1;
+  o.engine.engine = "free";
+  auto calls = std::make_shared<std::atomic<int>>(0);
+  o.engine.create_thread = [calls](pthread_t* th, const pthread_attr_t* attr, void* (*fn)(void*),
+                                   void* arg) {
+    if (calls->fetch_add(1) >= 5) return EAGAIN;
+    return pthread_create(th, attr, fn, arg);
+  };
+  const CampaignResult r = RunCampaign(o);
+  EXPECT_EQ(r.runs, 0u);
+  EXPECT_EQ(r.model_errors, 2u);
+  EXPECT_THAT(r.first_error, HasSubstr("host limit: cannot create an OS thread for task T"));
+  EXPECT_THAT(r.first_error, HasSubstr("Resource temporarily unavailable"));
+  EXPECT_FALSE(r.Violated());
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <limits>
 
 #include "absl/flags/flag.h"
 #include "absl/strings/ascii.h"
@@ -96,8 +97,8 @@ absl::StatusOr<EngineSpec> EngineSpecFromFlags() {
         absl::StrCat("bad --perturb '", spec.perturb, "' (none, light or heavy)"));
   }
   spec.time_scale = absl::GetFlag(FLAGS_time_scale);
-  if (!(spec.time_scale > 0)) {
-    return absl::InvalidArgumentError("bad --time_scale (must be > 0)");
+  if (!(spec.time_scale >= 0) || spec.time_scale == std::numeric_limits<double>::infinity()) {
+    return absl::InvalidArgumentError("bad --time_scale (must be a number >= 0)");
   }
   spec.invariants = absl::GetFlag(FLAGS_invariants);
   auto inv = harness::InvariantSet::Parse(spec.invariants);

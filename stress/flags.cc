@@ -32,8 +32,11 @@ ABSL_FLAG(std::string, strategy, "random",
           "(exhaustive, P preemptions)");
 ABSL_FLAG(std::string, perturb, "light",
           "free engine perturbation at schedule points: none (plain OS scheduling), light, heavy");
-ABSL_FLAG(double, time_scale, 1000,
-          "free engine: virtual nanoseconds per real nanosecond (1000: 1 virtual s per real ms)");
+ABSL_FLAG(double, time_scale, 0,
+          "free engine: 0 (default): virtual time moves only when every task waits, to the next "
+          "timer, as in the controlled engine, so machine load cannot change when a timeout "
+          "fires; N > 0: it also follows real time, N virtual ns per real ns (1000: 1 virtual s "
+          "per real ms), so timers can fire in the middle of work, which depends on load");
 ABSL_FLAG(uint64_t, seed, 1, "campaign seed; run r uses a seed forked from it and r");
 ABSL_FLAG(int64_t, runs, 0,
           "number of runs per board x profile (fixed: results identical for any --jobs); "
@@ -331,6 +334,13 @@ std::string SubcommandHelp(std::string_view sub) {
     }
     absl::StrAppend(&out, "  --", Av(name), "\n      ", help,
                     def_value.empty() ? "" : absl::StrCat(" (default: ", def_value, ")"), "\n");
+  }
+  if (sub == "run" || sub == "merge") {
+    absl::StrAppend(&out,
+                    "\nincomplete runs: a run that stops before quiescence (at --max_virtual_time "
+                    "or the step limit) is\ncounted as `incomplete` in the summary line and the "
+                    "report, never as clean, and its findings\nare marked; when every run is "
+                    "incomplete the exit code is 125.\n");
   }
   absl::StrAppend(&out, "\n", ExitCodesHelp());
   return out;

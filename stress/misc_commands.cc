@@ -113,13 +113,18 @@ int MergeCommand(const SubcommandArgs& args) {
   if (!junit.empty()) {
     if (auto s = WriteOutputFile(junit, JunitXml(*merged)); !s.ok()) return Undecided(Sv(s.message()));
   }
-  std::printf("merged %zu reports: %llu runs, %zu distinct findings\n", reports.size(),
-              static_cast<unsigned long long>(merged->runs), merged->findings.size());
+  std::printf("merged %zu reports: %llu runs, incomplete %llu, %zu distinct findings\n",
+              reports.size(), static_cast<unsigned long long>(merged->runs),
+              static_cast<unsigned long long>(merged->incomplete), merged->findings.size());
   for (const auto& [id, s] : merged->summary) {
     if (s.violations == 0 && s.warnings == 0) continue;
     std::printf("  %-26s %llu violations, %llu warnings, first run %lld\n", id.c_str(),
                 static_cast<unsigned long long>(s.violations),
                 static_cast<unsigned long long>(s.warnings), static_cast<long long>(s.first_run));
+  }
+  if (merged->AllIncomplete()) {
+    return Undecided(absl::StrCat("every run (", merged->runs,
+                                  ") stopped before quiescence: no verdict"));
   }
   return merged->Violated() ? kExitViolation : kExitClean;
 }

@@ -90,6 +90,8 @@ Report BuildReport(const CampaignOptions& o, const CampaignResult& res) {
   r.shard_index = o.shard_index;
   r.shard_count = o.shard_count;
   r.runs = res.runs;
+  r.incomplete = res.incomplete;
+  r.cut_by_budget = res.cut_by_budget;
   r.wall_seconds = res.wall_seconds;
   r.schedule_points = res.schedule_points;
   r.max_live_tasks = res.max_live_tasks;
@@ -117,6 +119,7 @@ Report BuildReport(const CampaignOptions& o, const CampaignResult& res) {
     f.token = rec.token.Encode();
     f.replay = absl::StrCat("probestorm replay --token=", f.token);
     f.trace_hash = Hex(rec.trace_hash);
+    if (harness::Incomplete(rec.incomplete_run)) f.incomplete_run = harness::EndingName(rec.incomplete_run);
     r.findings.push_back(std::move(f));
   }
   for (const std::string& id : r.invariants) r.summary[id];
@@ -152,6 +155,8 @@ std::string ReportJson(const Report& r) {
   if (r.merged_shards > 0) w.Key("merged").Int(r.merged_shards);
   w.EndObject();
   w.Key("runs").Uint(r.runs);
+  w.Key("incomplete").Uint(r.incomplete);
+  w.Key("cut_by_budget").Uint(r.cut_by_budget);
   w.Key("wall_seconds").Double(r.wall_seconds);
   w.Key("schedule_points").Uint(r.schedule_points);
   w.Key("max_live_tasks").Uint(r.max_live_tasks);
@@ -184,6 +189,7 @@ std::string ReportJson(const Report& r) {
     w.Key("replay").String(f.replay);
     w.Key("token").String(f.token);
     w.Key("trace_hash").String(f.trace_hash);
+    if (!f.incomplete_run.empty()) w.Key("incomplete_run").String(f.incomplete_run);
     w.EndObject();
   }
   w.EndArray();
@@ -247,6 +253,8 @@ absl::StatusOr<Report> ParseReport(std::string_view json, std::string_view where
     if (!shard.status().ok()) return shard.status();
   }
   r.runs = top.Uint("runs");
+  r.incomplete = top.Uint("incomplete");
+  r.cut_by_budget = top.Uint("cut_by_budget");
   r.wall_seconds = top.Double("wall_seconds");
   r.schedule_points = top.Uint("schedule_points");
   r.max_live_tasks = top.Uint("max_live_tasks");
@@ -289,6 +297,7 @@ absl::StatusOr<Report> ParseReport(std::string_view json, std::string_view where
     f.replay = jf.String("replay");
     f.token = jf.String("token");
     f.trace_hash = jf.String("trace_hash");
+    f.incomplete_run = jf.String("incomplete_run");
     if (!jf.status().ok()) return jf.status();
     r.findings.push_back(std::move(f));
   }
@@ -318,7 +327,8 @@ absl::StatusOr<Report> MergeReports(const std::vector<Report>& reports,
   m.endings.clear();
   m.probes.clear();
   m.schema = std::string(kReportSchema);
-  m.runs = m.schedule_points = m.max_live_tasks = m.peak_rss_bytes = m.model_errors = 0;
+  m.runs = m.incomplete = m.cut_by_budget = 0;
+  m.schedule_points = m.max_live_tasks = m.peak_rss_bytes = m.model_errors = 0;
   m.wall_seconds = 0;
   std::set<int> shards;
   for (size_t i = 0; i < reports.size(); ++i) {
@@ -337,6 +347,8 @@ absl::StatusOr<Report> MergeReports(const std::vector<Report>& reports,
     m.partial = m.partial || r.partial;
     for (const auto& [k, v] : r.probes) m.probes[k] += v;
     if (m.interrupted_by.empty()) m.interrupted_by = r.interrupted_by;
+    m.incomplete += r.incomplete;
+    m.cut_by_budget += r.cut_by_budget;
     m.schedule_points += r.schedule_points;
     m.model_errors += r.model_errors;
     m.max_live_tasks = std::max(m.max_live_tasks, r.max_live_tasks);

@@ -1,5 +1,6 @@
 // Campaign reports: the JSON schema `probestorm-report/1` of CONTRACTS.md (plus campaign_id, seed,
-// requested runs, invariants, per-ending run counts, model errors and each finding's token), its
+// requested runs, invariants, per-ending run counts, model errors, the `incomplete` count of runs
+// that stopped before quiescence with each such finding marked, and each finding's token), its
 // reader, and the merge of shard reports.
 //
 // A campaign id is a hash of what defines a campaign: boards, profiles (name and knobs), engine,
@@ -43,6 +44,9 @@ struct ReportFinding {
   std::string replay;      // "probestorm replay --token=..."
   std::string token;
   std::string trace_hash;  // 16 hex digits
+  // Ending of a run that stopped before quiescence ("max-virtual-time", "max-steps"), else "":
+  // such a finding may be an artifact of the cut (a boot that never finished).
+  std::string incomplete_run;
 };
 
 struct ReportSummary {
@@ -69,6 +73,8 @@ struct Report {
   int shard_count = 1;
   int merged_shards = 0;  // > 0 for a merged report
   uint64_t runs = 0;
+  uint64_t incomplete = 0;     // CampaignResult::incomplete
+  uint64_t cut_by_budget = 0;  // CampaignResult::cut_by_budget
   double wall_seconds = 0;
   uint64_t schedule_points = 0;
   uint64_t max_live_tasks = 0;
@@ -84,6 +90,7 @@ struct Report {
   std::map<std::string, ReportSummary> summary;  // every enabled invariant
 
   bool Violated() const;
+  bool AllIncomplete() const { return runs > 0 && incomplete == runs; }
 };
 
 std::string CampaignId(const CampaignOptions& o);

@@ -171,17 +171,25 @@ int RunCommand(const SubcommandArgs& args) {
     f.step = rf.step;
     f.virtual_time_ns = rf.virtual_time_ns;
     const bool explain = explained.insert(rf.invariant).second;
-    absl::StrAppend(&text, FormatFinding(i, f, rf.board, rf.profile, rf.run, rf.seed, rf.replay, explain),
-                    "\n");
+    absl::StrAppend(&text, FormatFinding(i, f, rf.board, rf.profile, rf.run, rf.seed, rf.replay, explain));
+    if (!rf.incomplete_run.empty()) {
+      absl::StrAppend(&text, "    run stopped early (", rf.incomplete_run,
+                      "): the boot never finished, so this may be an artifact of the cut\n");
+    }
+    absl::StrAppend(&text, "\n");
   }
   std::fputs(text.c_str(), stdout);
 
   std::string endings;
   for (const auto& [k, v] : res.endings) absl::StrAppend(&endings, endings.empty() ? "" : ", ", k, " ", v);
-  std::printf("summary: %llu runs in %.1f s (%.1f runs/s, %llu schedule points, max %u live tasks)%s%s\n",
+  std::string cut;
+  if (res.cut_by_budget > 0) absl::StrAppend(&cut, " (+", res.cut_by_budget, " cut by the budget, not counted)");
+  std::printf("summary: %llu runs in %.1f s (%.1f runs/s, %llu schedule points, max %u live tasks); "
+              "incomplete %llu%s%s%s\n",
               static_cast<unsigned long long>(res.runs), res.wall_seconds,
               res.wall_seconds > 0 ? static_cast<double>(res.runs) / res.wall_seconds : 0.0,
               static_cast<unsigned long long>(res.schedule_points), res.max_live_tasks,
+              static_cast<unsigned long long>(res.incomplete), cut.c_str(),
               endings.empty() ? "" : "; endings: ", endings.c_str());
   bool any = false;
   for (const auto& [id, s] : report.summary) {
@@ -246,12 +254,19 @@ int RunCommand(const SubcommandArgs& args) {
                 report.Violated() ? "violations" : "no violation", code);
     return code;
   }
+  if (res.AllIncomplete()) {
+    return Undecided(absl::StrCat(
+        "every run (", res.runs, ") stopped before quiescence (max virtual time or max steps): "
+        "no run finished its boot, so no verdict (raise --max_virtual_time)"));
+  }
   if (report.Violated()) {
     std::printf("result: VIOLATION (exit 1)\n");
     return kExitViolation;
   }
   if (res.model_errors > 0) {
-    return Undecided(absl::StrCat(res.model_errors, " run(s) hit a model error; first: ", res.first_error));
+    return Undecided(absl::StrCat(res.model_errors,
+                                  " run(s) could not finish (a model error or a host limit); first: ",
+                                  res.first_error));
   }
   if (res.runs == 0) return Undecided("no run finished within the budget");
   std::printf("result: no violation (exit 0)\n");

@@ -31,7 +31,7 @@ struct ReplayToken {
   std::string engine = "controlled";  // controlled | free
   std::string strategy = "random";    // strategy spec; "replay" when `schedule` is the schedule
   std::string perturb = "light";      // free engine
-  double time_scale = 1000;           // free engine
+  double time_scale = 0;              // free engine
   uint64_t seed = 0;                  // the run's seed (EngineOptions::seed)
   uint64_t run = 0;                   // run index in its campaign
   std::string invariants;             // --invariants text ("" = all)
