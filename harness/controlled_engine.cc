@@ -66,6 +66,11 @@ ControlledEngine::~ControlledEngine() {
 }
 
 TaskId ControlledEngine::Spawn(std::string name, std::function<void()> body, TaskOptions options) {
+  return SpawnTask(std::move(name), std::move(body), options, nullptr);
+}
+
+TaskId ControlledEngine::SpawnTask(std::string name, std::function<void()> body, TaskOptions options,
+                                   const SyncClock* start) {
   if (current_ != kNoTask && task(current_).options.daemon) options.daemon = true;
   const TaskId id = static_cast<TaskId>(tasks_.size());
   auto t = std::make_unique<Task>();
@@ -91,6 +96,7 @@ TaskId ControlledEngine::Spawn(std::string name, std::function<void()> body, Tas
     }
     raw->body = nullptr;
     raw->state = TaskState::kExited;
+    if (race_) race_->OnExit(raw->id);
     RemoveRunnable(raw->id);
     --live_;
     for (TaskId j : raw->joiners) MakeRunnable(j);
@@ -106,7 +112,7 @@ TaskId ControlledEngine::Spawn(std::string name, std::function<void()> body, Tas
   tasks_.push_back(std::move(t));
   ++live_;
   max_live_ = std::max(max_live_, live_);
-  if (race_) race_->OnSpawn(current_, id);
+  if (race_) race_->OnSpawn(current_, id, start);
   strategy_->OnSpawn(id);
   MakeRunnable(id);
   return id;
@@ -351,8 +357,7 @@ bool ControlledEngine::FireNextTimers() {
         MakeRunnable(rec.wake);
       }
     } else {
-      const TaskId id = Spawn(std::move(rec.name), std::move(rec.fn));
-      if (race_) race_->Acquire(id, rec.clock);
+      SpawnTask(std::move(rec.name), std::move(rec.fn), {}, &rec.clock);
     }
   }
   return true;

@@ -66,6 +66,9 @@ class ControlledEngine final : public Engine {
   };
   using TimerKey = std::pair<Nanos, TimerId>;
 
+  // Spawn; the new task also acquires `start` if set (a timer's starter -> timer task edge).
+  TaskId SpawnTask(std::string name, std::function<void()> body, TaskOptions options,
+                   const SyncClock* start);
   void Decide(PointKind kind);
   TaskId Choose(TaskId current, PointKind kind);
   void SwitchToScheduler();      // from the running task

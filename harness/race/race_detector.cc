@@ -1,30 +1,63 @@
 #include "harness/race/race_detector.h"
 
+#include <algorithm>
+#include <cstddef>
+
 #include "absl/strings/str_cat.h"
 #include "harness/engine.h"
 
 namespace probestorm::harness {
 
-VectorClock& RaceDetector::ClockOf(uint32_t task) {
-  if (task >= clocks_.size()) clocks_.resize(task + 1);
-  VectorClock& c = clocks_[task];
-  if (c.Get(task) == 0) c.Set(task, 1);  // every task starts at epoch 1
-  return c;
+uint32_t RaceDetector::SlotOf(uint32_t task) {
+  if (task >= task_slots_.size()) task_slots_.resize(task + 1);
+  if (task_slots_[task].slot == kNoSlot) OnSpawn(0, task);  // a task the engine did not announce
+  return task_slots_[task].slot;
 }
 
-void RaceDetector::OnSpawn(uint32_t parent, uint32_t child) {
-  VectorClock& c = ClockOf(child);
-  if (parent != 0) {
-    VectorClock& p = ClockOf(parent);
-    c.Join(p);
-    p.Tick(parent);
+uint32_t RaceDetector::TakeSlot(const VectorClock& start) {
+  const size_t scan = std::min(free_.size(), kFreeScan);
+  for (size_t i = 0; i < scan; ++i) {
+    const uint32_t s = free_[i];
+    if (start.Get(s) < last_access_[s]) continue;  // an access of the last owner is unknown
+    free_.erase(free_.begin() + static_cast<std::ptrdiff_t>(i));
+    return s;
   }
+  clocks_.emplace_back();
+  owner_.push_back(0);
+  last_access_.push_back(0);
+  return static_cast<uint32_t>(clocks_.size() - 1);
+}
+
+void RaceDetector::OnSpawn(uint32_t parent, uint32_t child, const SyncClock* start) {
+  VectorClock c;
+  if (parent != 0) c = ClockOf(parent);
+  if (start != nullptr) c.Join(start->vc);
+  const uint32_t s = TakeSlot(c);
+  // Every owner starts one past the slot's last epoch (1 for a fresh slot).
+  c.Set(s, clocks_[s].Get(s) + 1);
+  clocks_[s] = std::move(c);
+  owner_[s] = child;  // last_access_ stays: it covers every earlier owner of the slot
+  if (child >= task_slots_.size()) task_slots_.resize(child + 1);
+  task_slots_[child] = {s, 0};
+  if (parent != 0) ClockOf(parent).Tick(SlotOf(parent));
+}
+
+void RaceDetector::OnExit(uint32_t task) {
+  const uint32_t s = SlotOf(task);
+  task_slots_[task].final_epoch = clocks_[s].Get(s);
+  free_.push_back(s);
 }
 
 void RaceDetector::OnJoin(uint32_t joiner, uint32_t exited) {
   if (joiner == 0) return;
-  VectorClock e = ClockOf(exited);
-  ClockOf(joiner).Join(e);
+  const uint32_t s = SlotOf(exited);
+  if (owner_[s] == exited) {
+    VectorClock e = clocks_[s];
+    ClockOf(joiner).Join(e);
+  } else {
+    VectorClock& c = ClockOf(joiner);
+    c.Set(s, std::max(c.Get(s), task_slots_[exited].final_epoch));
+  }
 }
 
 void RaceDetector::Acquire(uint32_t task, const SyncClock& s) {
@@ -34,18 +67,21 @@ void RaceDetector::Acquire(uint32_t task, const SyncClock& s) {
 
 void RaceDetector::Release(uint32_t task, SyncClock& s) {
   if (task == 0) return;
-  VectorClock& c = ClockOf(task);
+  const uint32_t slot = SlotOf(task);
+  VectorClock& c = clocks_[slot];
   s.vc.Join(c);
-  c.Tick(task);
+  c.Tick(slot);
 }
 
 void RaceDetector::OnRead(uint32_t task, Shadow& sh, const FieldLabel& label, const char* func) {
   if (task == 0) return;
-  VectorClock& c = ClockOf(task);
-  if (sh.write.task != 0 && sh.write.task != task && c.Get(sh.write.task) < sh.write.clock) {
+  const uint32_t slot = SlotOf(task);
+  const VectorClock& c = clocks_[slot];
+  if (sh.write.task != 0 && sh.write.task != task && c.Get(SlotOf(sh.write.task)) < sh.write.clock) {
     ReportRace(label, sh.write, true, task, func, false);
   }
-  const AccessEpoch me{task, c.Get(task), func};
+  last_access_[slot] = c.Get(slot);
+  const AccessEpoch me{task, c.Get(slot), func};
   for (auto& r : sh.reads) {
     if (r.task == task) {
       r = me;
@@ -57,19 +93,21 @@ void RaceDetector::OnRead(uint32_t task, Shadow& sh, const FieldLabel& label, co
 
 void RaceDetector::OnWrite(uint32_t task, Shadow& sh, const FieldLabel& label, const char* func) {
   if (task == 0) return;
-  VectorClock& c = ClockOf(task);
-  if (sh.write.task != 0 && sh.write.task != task && c.Get(sh.write.task) < sh.write.clock) {
+  const uint32_t slot = SlotOf(task);
+  const VectorClock& c = clocks_[slot];
+  if (sh.write.task != 0 && sh.write.task != task && c.Get(SlotOf(sh.write.task)) < sh.write.clock) {
     ReportRace(label, sh.write, true, task, func, true);
   } else {
     for (const auto& r : sh.reads) {
-      if (r.task != task && c.Get(r.task) < r.clock) {
+      if (r.task != task && c.Get(SlotOf(r.task)) < r.clock) {
         ReportRace(label, r, false, task, func, true);
         break;
       }
     }
   }
   sh.reads.clear();
-  sh.write = {task, c.Get(task), func};
+  last_access_[slot] = c.Get(slot);
+  sh.write = {task, c.Get(slot), func};
 }
 
 void RaceDetector::ReportRace(const FieldLabel& field, const AccessEpoch& earlier,

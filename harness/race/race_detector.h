@@ -1,5 +1,14 @@
 // RaceDetector: happens-before (vector clock) detection of data races on Tracked<T> fields.
 //
+// Clock slots: a task's component lives in a slot, not at its task id. When a task ends its slot
+// goes to a free list; a new task takes a free slot (oldest first) only if its starting clock
+// already covers the slot's last owner up to that owner's last access, so every check of an old
+// access stays exact: a clock that knows the new owner knows, through the new owner's start, every
+// access of the old one. Otherwise the new task gets a fresh slot. Epochs continue across owners.
+// Clocks thus grow with the tasks live at once (plus ended tasks nobody synchronised with yet),
+// not with every task ever created. Join of an ended task whose slot was taken again carries only
+// that task's own component (no model path joins a long-ended task).
+//
 // Edges: task spawn (parent -> child), exit -> join, timer start -> timer task, and every
 // release -> acquire of a SyncClock (mutex unlock -> lock, complete -> wait, atomic ops,
 // queue_work -> work run, wake_up -> woken waiter). Two accesses to one field race when at least
@@ -33,7 +42,10 @@ class RaceDetector {
  public:
   explicit RaceDetector(Engine* engine) : engine_(engine) {}
 
-  void OnSpawn(uint32_t parent, uint32_t child);
+  // `start`, if set, is acquired by the child as it starts (a timer's starter -> timer task).
+  void OnSpawn(uint32_t parent, uint32_t child, const SyncClock* start = nullptr);
+  // The task ended: its slot may be handed out again.
+  void OnExit(uint32_t task);
   void OnJoin(uint32_t joiner, uint32_t exited);
   void Acquire(uint32_t task, const SyncClock& s);
   void Release(uint32_t task, SyncClock& s);
@@ -48,14 +60,29 @@ class RaceDetector {
   void OnWrite(uint32_t task, Shadow& sh, const FieldLabel& label, const char* func);
 
   uint64_t races() const { return races_; }
+  // Slots handed out so far (the length of the longest clock).
+  size_t slots() const { return clocks_.size(); }
 
  private:
-  VectorClock& ClockOf(uint32_t task);
+  static constexpr uint32_t kNoSlot = UINT32_MAX;
+  // How many free slots a spawn examines, oldest first, before it takes a fresh one.
+  static constexpr size_t kFreeScan = 64;
+  struct TaskSlot {
+    uint32_t slot = kNoSlot;
+    uint32_t final_epoch = 0;  // the slot's component when the task ended
+  };
+  uint32_t SlotOf(uint32_t task);
+  VectorClock& ClockOf(uint32_t task) { return clocks_[SlotOf(task)]; }
+  uint32_t TakeSlot(const VectorClock& start);
   void ReportRace(const FieldLabel& label, const AccessEpoch& earlier, bool earlier_write,
                   uint32_t task, const char* func, bool write);
 
   Engine* engine_;
-  std::vector<VectorClock> clocks_;  // by task id
+  std::vector<VectorClock> clocks_;     // by slot: its owner's clock (an ended owner's final one)
+  std::vector<uint32_t> owner_;         // by slot: current or last task
+  std::vector<uint32_t> last_access_;   // by slot: the owner's component at its last access
+  std::vector<TaskSlot> task_slots_;    // by task id
+  std::vector<uint32_t> free_;          // slots of ended tasks, oldest first
   uint64_t races_ = 0;
   std::set<std::string> reported_;  // labels already reported this run (one finding per field)
 };
