@@ -60,16 +60,32 @@ void RaceDetector::OnJoin(uint32_t joiner, uint32_t exited) {
   }
 }
 
+bool RaceDetector::Known(const VectorClock& c, const SyncClock& s) {
+  if (s.task == 0) return false;
+  const uint32_t slot = SlotOf(s.task);
+  // A slot handed to a later owner carries that owner's epochs: they say nothing of s.
+  return owner_[slot] == s.task && c.Get(slot) >= s.epoch;
+}
+
 void RaceDetector::Acquire(uint32_t task, const SyncClock& s) {
   if (task == 0) return;
-  ClockOf(task).Join(s.vc);
+  VectorClock& c = ClockOf(task);
+  if (Known(c, s)) return;
+  c.Join(s.vc);
 }
 
 void RaceDetector::Release(uint32_t task, SyncClock& s) {
   if (task == 0) return;
   const uint32_t slot = SlotOf(task);
   VectorClock& c = clocks_[slot];
-  s.vc.Join(c);
+  if (s.vc.Empty() || Known(c, s)) {
+    s.vc = c;  // s is covered by c: the join is c itself
+    s.task = task;
+    s.epoch = c.Get(slot);
+  } else {
+    s.vc.Join(c);
+    s.task = 0;
+  }
   c.Tick(slot);
 }
 

@@ -74,6 +74,8 @@ class RaceDetector {
   uint32_t SlotOf(uint32_t task);
   VectorClock& ClockOf(uint32_t task) { return clocks_[SlotOf(task)]; }
   uint32_t TakeSlot(const VectorClock& start);
+  // `c` already covers all of `s` (s is one release's clock whose epoch c knows).
+  bool Known(const VectorClock& c, const SyncClock& s);
   void ReportRace(const FieldLabel& label, const AccessEpoch& earlier, bool earlier_write,
                   uint32_t task, const char* func, bool write);
 

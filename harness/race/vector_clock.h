@@ -39,6 +39,10 @@ class VectorClock {
 
 struct SyncClock {
   VectorClock vc;
+  // When set: vc is exactly the clock `task` published by its release at `epoch` (of its slot),
+  // so an acquirer that already knows that epoch has nothing to join.
+  uint32_t task = 0;
+  uint32_t epoch = 0;
 };
 
 struct AccessEpoch {
