@@ -23,6 +23,7 @@ ModelRun RunIn(harness::Engine& engine, const hwmodel::Board& board, const Profi
   RegisterModelDrivers(kernel);
   StartBoot(kernel);
   StartChurn(kernel);
+  StartProbeStorm(kernel);
   out.result = engine.Run();
   RunEndChecks(kernel, out.result);
   if (engine.options().keep_trace) out.trace = engine.trace().Events();

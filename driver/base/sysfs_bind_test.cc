@@ -220,3 +220,89 @@ TEST(Churn, ConcurrentWithProbingKeepsProbeExclusiveAndDeferredLists) {
 
 }  // namespace
 }  // namespace probestorm::kernel
+
+namespace probestorm::kernel {
+namespace {
+
+// drivers_probe: a device without a driver is attached (here: bound), a bound one is left alone,
+// an absent one is -ENODEV, and a device whose probe deferred is probed again (the store still
+// returns 0: device_attach reports a deferral as "nothing bound", not as an error).
+TEST(DriversProbe, AttachesOnlyAnUnboundDevice) {
+  BoardBuilder bb;
+  const int d = bb.Add("decon", "test,decon");
+  const int deferring = bb.Add("dsim", "test,dsim");
+  Knobs knobs;
+  TestWorld w(bb.board(), knobs, 1);
+  Kernel& k = w.k();
+  Calls calls;
+  DeviceDriver* drv = calls.Attach(w);
+  int dsim_probes = 0;
+  DeviceDriver* later = w.Driver("dsim", "test,dsim", [&dsim_probes](Device*) {
+    ++dsim_probes;
+    return -EPROBE_DEFER;
+  });
+  int absent = 1, unbound = 1, bound = 1, deferred = 1;
+  w.engine().Spawn("init", [&] {
+    absent = drivers_probe_store(nullptr);
+    of_platform_default_populate(k);
+    Device* dev = k.DeviceForNode(d);
+    unbound = drivers_probe_store(dev);  // no driver registered yet: nothing to attach
+    driver_register(k, drv);             // binds it
+    bound = drivers_probe_store(dev);    // already bound: no second probe
+    driver_register(k, later);
+    deferred = drivers_probe_store(k.DeviceForNode(deferring));
+  });
+  auto r = w.Run();
+  EXPECT_EQ(absent, -ENODEV);
+  EXPECT_EQ(unbound, 0);
+  EXPECT_EQ(bound, 0);
+  EXPECT_EQ(deferred, 0);
+  EXPECT_EQ(dsim_probes, 2);  // at driver_register, then by the store
+  EXPECT_THAT(calls.events, ElementsAre("probe locked"));
+}
+
+// The storm on masters whose probe defers until a clock module loads: every task writes
+// drivers_probe kStormRounds times, some writes re-probe a deferred master (it stays unbound) and
+// some find it bound, no finding appears and every master ends bound.
+TEST(ProbeStorm, ReprobesDeferredMastersWithoutBreakingTheCore) {
+  int deferred_writes = 0, bound_writes = 0;
+  for (uint64_t seed = 1; seed <= 60; ++seed) {
+    BoardBuilder bb;
+    bb.Add("clk", "test,clk");
+    std::vector<int> masters;
+    for (int i = 0; i < 3; ++i) masters.push_back(bb.Add("m" + std::to_string(i), "test,master"));
+    bb.board().masters = masters;
+    Knobs knobs;
+    knobs.probe_storm = 2;
+    TestWorld w(bb.board(), knobs, seed);
+    Kernel& k = w.k();
+    bool clk_registered = false;
+    DeviceDriver* md = w.Driver("master", "test,master", [&](Device*) {
+      return clk_registered ? 0 : -EPROBE_DEFER;
+    });
+    DeviceDriver* cd = w.Driver("clk", "test,clk", [&](Device*) {
+      clk_registered = true;
+      return 0;
+    });
+    k.initcalls.push_back({InitLevel::kDevice, "master_init", [&] { return platform_driver_register(k, md); }});
+    k.modules.push_back({"clk", [&] { return platform_driver_register(k, cd); },
+                         {100 * harness::kMsec, 8 * harness::kSec}});
+    std::vector<StormRound> rounds;
+    w.engine().Spawn("boot", [&] { StartBoot(k); });
+    StartProbeStorm(k, [&](const StormRound& r) { rounds.push_back(r); });
+    auto r = w.Run();
+    ASSERT_TRUE(r.findings.empty()) << "seed " << seed << ": " << r.findings.front().message;
+    ASSERT_EQ(rounds.size(), 3u * 2u * 4u) << "seed " << seed;
+    for (const StormRound& s : rounds) {
+      if (s.dev == nullptr) continue;
+      EXPECT_EQ(s.ret, 0);
+      ++(s.bound_after ? bound_writes : deferred_writes);
+    }
+    for (int m : masters) ASSERT_TRUE(k.DeviceForNode(m)->bound.Peek()) << "seed " << seed;
+  }
+  EXPECT_GT(deferred_writes, 0);
+  EXPECT_GT(bound_writes, 0);
+}
+
+}  // namespace
+}  // namespace probestorm::kernel
