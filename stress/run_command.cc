@@ -172,10 +172,12 @@ int RunCommand(const SubcommandArgs& args) {
 
   std::string endings;
   for (const auto& [k, v] : res.endings) absl::StrAppend(&endings, endings.empty() ? "" : ", ", k, " ", v);
-  std::printf("summary: %llu runs in %.1f s (%.1f runs/s, %llu schedule points, max %u live tasks)%s%s\n",
+  std::printf("summary: %llu runs in %.1f s (%.1f runs/s, %llu schedule points, max %u live tasks, "
+              "peak RSS %.0f MiB)%s%s\n",
               static_cast<unsigned long long>(res.runs), res.wall_seconds,
               res.wall_seconds > 0 ? static_cast<double>(res.runs) / res.wall_seconds : 0.0,
               static_cast<unsigned long long>(res.schedule_points), res.max_live_tasks,
+              static_cast<double>(report.peak_rss_bytes) / (1024.0 * 1024.0),
               endings.empty() ? "" : "; endings: ", endings.c_str());
   bool any = false;
   for (const auto& [id, s] : report.summary) {
