@@ -54,7 +54,9 @@ ControlledEngine::ControlledEngine(EngineOptions options, Strategy* strategy)
       strategy_(strategy),
       sched_(std::make_unique<SchedulerContext>()) {
   tasks_.emplace_back();  // TaskId 0 is "no task"
-  if (options_.race_detection) race_ = std::make_unique<RaceDetector>(this);
+  if (options_.race_detection) {
+    race_ = std::make_unique<RaceDetector>(this, options_.race_clock_slots);
+  }
   strategy_->Begin(options_.seed);  // before any Spawn: PCT assigns priorities at spawn
 }
 

@@ -8,63 +8,99 @@
 
 namespace probestorm::harness {
 
-uint32_t RaceDetector::SlotOf(uint32_t task) {
-  if (task >= task_slots_.size()) task_slots_.resize(task + 1);
-  if (task_slots_[task].slot == kNoSlot) OnSpawn(0, task);  // a task the engine did not announce
-  return task_slots_[task].slot;
+RaceDetector::TaskState& RaceDetector::StateOf(uint32_t task) {
+  if (task >= tasks_.size()) tasks_.resize(task + 1);
+  return tasks_[task];
 }
 
-uint32_t RaceDetector::TakeSlot(const VectorClock& start) {
+uint32_t RaceDetector::SlotOf(uint32_t task) {
+  if (StateOf(task).slot == kNoSlot) TakeSlot(task);
+  return tasks_[task].slot;
+}
+
+void RaceDetector::TakeSlot(uint32_t task) {
+  TaskState& t = tasks_[task];
+  uint32_t s = kNoSlot;
+  bool exact = true;
   const size_t scan = std::min(free_.size(), kFreeScan);
   for (size_t i = 0; i < scan; ++i) {
-    const uint32_t s = free_[i];
-    if (start.Get(s) < last_access_[s]) continue;  // an access of the last owner is unknown
+    if (t.clock.Get(free_[i]) < last_access_[free_[i]]) continue;  // an old access is unknown
+    s = free_[i];
     free_.erase(free_.begin() + static_cast<std::ptrdiff_t>(i));
-    return s;
+    break;
   }
-  clocks_.emplace_back();
-  owner_.push_back(0);
-  last_access_.push_back(0);
-  return static_cast<uint32_t>(clocks_.size() - 1);
+  if (s == kNoSlot && owner_.size() < max_slots_) {
+    s = static_cast<uint32_t>(owner_.size());
+    owner_.push_back(0);
+    epoch_.push_back(0);
+    base_.push_back(0);
+    last_access_.push_back(0);
+    final_clock_.emplace_back();
+  }
+  if (s == kNoSlot && !free_.empty()) {
+    s = free_.front();
+    free_.erase(free_.begin());
+    exact = false;
+  }
+  if (s == kNoSlot) {
+    // Every slot belongs to a live task (not this one: it has none); take the next in turn.
+    s = hand_;
+    hand_ = (hand_ + 1) % static_cast<uint32_t>(owner_.size());
+    tasks_[owner_[s]].slot = kNoSlot;
+    exact = false;
+  }
+  if (!exact) ++inexact_handovers_;
+  final_clock_[s] = VectorClock();
+  owner_[s] = task;
+  base_[s] = ++epoch_[s];  // one past the slot's last epoch
+  t.clock.Set(s, epoch_[s]);
+  t.slot = s;
+  t.last_slot = s;
+}
+
+void RaceDetector::Tick(uint32_t task) {
+  const uint32_t s = SlotOf(task);
+  tasks_[task].clock.Set(s, ++epoch_[s]);
 }
 
 void RaceDetector::OnSpawn(uint32_t parent, uint32_t child, const SyncClock* start) {
   VectorClock c;
   if (parent != 0) c = ClockOf(parent);
   if (start != nullptr) c.Join(start->vc);
-  const uint32_t s = TakeSlot(c);
-  // Every owner starts one past the slot's last epoch (1 for a fresh slot).
-  c.Set(s, clocks_[s].Get(s) + 1);
-  clocks_[s] = std::move(c);
-  owner_[s] = child;  // last_access_ stays: it covers every earlier owner of the slot
-  if (child >= task_slots_.size()) task_slots_.resize(child + 1);
-  task_slots_[child] = {s, 0};
-  if (parent != 0) ClockOf(parent).Tick(SlotOf(parent));
+  StateOf(child).clock = std::move(c);  // the child takes a slot at its first event
+  if (parent != 0) Tick(parent);
 }
 
 void RaceDetector::OnExit(uint32_t task) {
-  const uint32_t s = SlotOf(task);
-  task_slots_[task].final_epoch = clocks_[s].Get(s);
-  free_.push_back(s);
+  TaskState& t = StateOf(task);
+  t.ended = true;
+  if (t.last_slot != kNoSlot) t.final_epoch = t.clock.Get(t.last_slot);
+  if (t.slot != kNoSlot) {
+    free_.push_back(t.slot);
+    final_clock_[t.slot] = std::move(t.clock);  // kept for a Join until the slot is taken again
+  }
+  t.clock = VectorClock();
 }
 
 void RaceDetector::OnJoin(uint32_t joiner, uint32_t exited) {
   if (joiner == 0) return;
-  const uint32_t s = SlotOf(exited);
-  if (owner_[s] == exited) {
-    VectorClock e = clocks_[s];
-    ClockOf(joiner).Join(e);
+  const TaskState& x = StateOf(exited);
+  VectorClock e;
+  if (!x.ended) {
+    e = x.clock;
+  } else if (x.last_slot == kNoSlot) {
+    return;  // it never needed a slot: nothing of it to know
+  } else if (owner_[x.last_slot] == exited && x.slot != kNoSlot) {
+    e = final_clock_[x.last_slot];
   } else {
-    VectorClock& c = ClockOf(joiner);
-    c.Set(s, std::max(c.Get(s), task_slots_[exited].final_epoch));
+    e.Set(x.last_slot, x.final_epoch);
   }
+  ClockOf(joiner).Join(e);
 }
 
-bool RaceDetector::Known(const VectorClock& c, const SyncClock& s) {
-  if (s.task == 0) return false;
-  const uint32_t slot = SlotOf(s.task);
-  // A slot handed to a later owner carries that owner's epochs: they say nothing of s.
-  return owner_[slot] == s.task && c.Get(slot) >= s.epoch;
+bool RaceDetector::Known(const VectorClock& c, const SyncClock& s) const {
+  // Epochs from base_ on belong to the slot's current owner only.
+  return s.epoch != 0 && s.epoch >= base_[s.slot] && c.Get(s.slot) >= s.epoch;
 }
 
 void RaceDetector::Acquire(uint32_t task, const SyncClock& s) {
@@ -77,27 +113,27 @@ void RaceDetector::Acquire(uint32_t task, const SyncClock& s) {
 void RaceDetector::Release(uint32_t task, SyncClock& s) {
   if (task == 0) return;
   const uint32_t slot = SlotOf(task);
-  VectorClock& c = clocks_[slot];
+  VectorClock& c = tasks_[task].clock;
   if (s.vc.Empty() || Known(c, s)) {
     s.vc = c;  // s is covered by c: the join is c itself
-    s.task = task;
+    s.slot = slot;
     s.epoch = c.Get(slot);
   } else {
     s.vc.Join(c);
-    s.task = 0;
+    s.epoch = 0;
   }
-  c.Tick(slot);
+  Tick(task);
 }
 
 void RaceDetector::OnRead(uint32_t task, Shadow& sh, const FieldLabel& label, const char* func) {
   if (task == 0) return;
   const uint32_t slot = SlotOf(task);
-  const VectorClock& c = clocks_[slot];
-  if (sh.write.task != 0 && sh.write.task != task && c.Get(SlotOf(sh.write.task)) < sh.write.clock) {
+  const VectorClock& c = tasks_[task].clock;
+  if (sh.write.task != 0 && sh.write.task != task && c.Get(sh.write.slot) < sh.write.clock) {
     ReportRace(label, sh.write, true, task, func, false);
   }
   last_access_[slot] = c.Get(slot);
-  const AccessEpoch me{task, c.Get(slot), func};
+  const AccessEpoch me{task, slot, c.Get(slot), func};
   for (auto& r : sh.reads) {
     if (r.task == task) {
       r = me;
@@ -110,12 +146,12 @@ void RaceDetector::OnRead(uint32_t task, Shadow& sh, const FieldLabel& label, co
 void RaceDetector::OnWrite(uint32_t task, Shadow& sh, const FieldLabel& label, const char* func) {
   if (task == 0) return;
   const uint32_t slot = SlotOf(task);
-  const VectorClock& c = clocks_[slot];
-  if (sh.write.task != 0 && sh.write.task != task && c.Get(SlotOf(sh.write.task)) < sh.write.clock) {
+  const VectorClock& c = tasks_[task].clock;
+  if (sh.write.task != 0 && sh.write.task != task && c.Get(sh.write.slot) < sh.write.clock) {
     ReportRace(label, sh.write, true, task, func, true);
   } else {
     for (const auto& r : sh.reads) {
-      if (r.task != task && c.Get(SlotOf(r.task)) < r.clock) {
+      if (r.task != task && c.Get(r.slot) < r.clock) {
         ReportRace(label, r, false, task, func, true);
         break;
       }
@@ -123,7 +159,7 @@ void RaceDetector::OnWrite(uint32_t task, Shadow& sh, const FieldLabel& label, c
   }
   sh.reads.clear();
   last_access_[slot] = c.Get(slot);
-  sh.write = {task, c.Get(slot), func};
+  sh.write = {task, slot, c.Get(slot), func};
 }
 
 void RaceDetector::ReportRace(const FieldLabel& field, const AccessEpoch& earlier,

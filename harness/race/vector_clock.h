@@ -1,8 +1,8 @@
 // Vector clocks for the happens-before race detector.
 //
-// A VectorClock maps a clock slot -> logical time; absent entries are 0. Slots are recycled from
-// ended tasks (see RaceDetector), so a clock has at most one entry per slot ever handed out, not
-// one per task ever created. SyncClock is the clock a synchronisation object (mutex, atomic,
+// A VectorClock maps a clock slot -> logical time; absent entries are 0. Slots are bounded and
+// handed from task to task (see RaceDetector), so a clock has at most one entry per slot, not one
+// per task ever created. SyncClock is the clock a synchronisation object (mutex, atomic,
 // completion, work item) carries between a release and the next acquire. Shadow is the per-field
 // access history of a Tracked<T>.
 //
@@ -39,15 +39,16 @@ class VectorClock {
 
 struct SyncClock {
   VectorClock vc;
-  // When set: vc is exactly the clock `task` published by its release at `epoch` (of its slot),
-  // so an acquirer that already knows that epoch has nothing to join.
-  uint32_t task = 0;
+  // epoch != 0: vc is exactly the clock one release published at `epoch` of `slot`, so an acquirer
+  // that already knows that epoch (of the slot's same owner) has nothing to join.
+  uint32_t slot = 0;
   uint32_t epoch = 0;
 };
 
 struct AccessEpoch {
   uint32_t task = 0;   // 0: none
-  uint32_t clock = 0;  // the component of the task's slot at the access
+  uint32_t slot = 0;   // the task's clock slot at the access
+  uint32_t clock = 0;  // that slot's component (the task's epoch) at the access
   const char* func = nullptr;  // innermost model function of the task at the access
 };
 
