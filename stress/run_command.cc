@@ -27,6 +27,7 @@ namespace {
 void WriteFindingTrace(const CampaignOptions& o, const CampaignResult& res, const FoundRecord& rec,
                        const std::string& chrome, const std::string& log,
                        std::vector<std::string>& written) {
+  if (chrome.empty() && log.empty()) return;  // nothing asked for: no re-run
   if (o.engine.engine == "free") {
     auto it = res.free_traces.find(rec.finding.invariant);
     if (it == res.free_traces.end() || it->second.run != rec.run) return;
