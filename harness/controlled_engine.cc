@@ -101,6 +101,7 @@ TaskId ControlledEngine::SpawnTask(std::string name, std::function<void()> body,
     if (race_) race_->OnExit(raw->id);
     RemoveRunnable(raw->id);
     --live_;
+    if (!raw->options.daemon) --nondaemon_live_;
     for (TaskId j : raw->joiners) MakeRunnable(j);
     raw->joiners.clear();
     trace_->Record(steps_, now_, raw->id, Phase::kInstant, trace_->Intern(""),
@@ -113,6 +114,7 @@ TaskId ControlledEngine::SpawnTask(std::string name, std::function<void()> body,
   trace_->SetTaskName(id, t->name);
   tasks_.push_back(std::move(t));
   ++live_;
+  if (!options.daemon) ++nondaemon_live_;
   max_live_ = std::max(max_live_, live_);
   if (race_) race_->OnSpawn(current_, id, start);
   strategy_->OnSpawn(id);
@@ -316,14 +318,7 @@ bool ControlledEngine::CancelTimer(TimerId id) {
 }
 
 bool ControlledEngine::FireNextTimers() {
-  bool nondaemon_live = false;
-  for (size_t i = 1; i < tasks_.size(); ++i) {
-    const Task& t = *tasks_[i];
-    if (t.state != TaskState::kExited && !t.options.daemon) {
-      nondaemon_live = true;
-      break;
-    }
-  }
+  const bool nondaemon_live = nondaemon_live_ > 0;
   bool nondaemon_timer = false;
   for (const auto& [key, rec] : timers_) {
     if (!rec.daemon) {

@@ -94,6 +94,7 @@ class ControlledEngine final : public Engine {
   uint64_t shared_steps_ = 0;
   uint64_t switches_ = 0;
   uint32_t live_ = 0;
+  uint32_t nondaemon_live_ = 0;  // live tasks that are not daemons (timers are worth waiting for)
   uint32_t max_live_ = 0;
   bool killing_ = false;
   Ending ending_ = Ending::kQuiescent;
