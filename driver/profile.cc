@@ -124,6 +124,18 @@ KnobDef BoolKnob(std::string_view name, std::string_view description, bool Knobs
           }};
 }
 
+// A count of tasks per master: an integer 0..1000.
+KnobDef TasksPerMasterKnob(std::string_view name, std::string_view description, int Knobs::*field) {
+  return {name, description, "integer >= 0",
+          [field](const Knobs& k) { return absl::StrCat(k.*field); },
+          [field](Knobs& k, std::string_view v) {
+            int n = 0;
+            if (!absl::SimpleAtoi(Av(v), &n) || n < 0 || n > 1000) return false;
+            k.*field = n;
+            return true;
+          }};
+}
+
 template <typename E>
 KnobDef EnumKnob(std::string_view name, std::string_view description, std::string_view syntax,
                  E Knobs::*field, std::vector<Choice> choices) {
@@ -263,14 +275,11 @@ const std::vector<KnobDef>& Defs() {
          else return false;
          return true;
        }},
-      {"churn", "sysfs unbind/bind tasks per master", "integer >= 0",
-       [](const Knobs& k) { return absl::StrCat(k.churn); },
-       [](Knobs& k, std::string_view v) {
-         int n = 0;
-         if (!absl::SimpleAtoi(Av(v), &n) || n < 0 || n > 1000) return false;
-         k.churn = n;
-         return true;
-       }},
+      TasksPerMasterKnob("churn", "sysfs unbind/bind tasks per master", &Knobs::churn),
+      TasksPerMasterKnob("probe_storm",
+                         "tasks per master writing it to /sys/bus/platform/drivers_probe a few "
+                         "times during the boot (re-probes racing the deferred worker)",
+                         &Knobs::probe_storm),
       {"inject", "injected failure sites (kInjectSites in driver/profile.h)", InjectSyntax(),
        [](const Knobs& k) { return absl::StrJoin(k.inject, ","); },
        [](Knobs& k, std::string_view v) {

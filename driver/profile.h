@@ -52,6 +52,7 @@ struct Knobs {
   int sysmmu_version = 0;                       // 1, 3, 5, 7; 0 ("board"): the board's, else 5
   bool sysmmu_vm = false;                       // v7 VM register layout (sysmmu_version 7 only)
   int churn = 0;                                // sysfs unbind/bind tasks per master
+  int probe_storm = 0;                          // drivers_probe re-probe tasks per master
   std::vector<std::string> inject;              // failure sites: clk_get_defer, dma_set_mask
   bool default_domain_dma = true;               // default domain type DMA (else identity)
 

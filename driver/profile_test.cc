@@ -130,6 +130,7 @@ TEST(ProfileTest, EveryBadValueNamesKnobValueAndSyntax) {
       {"arch", "x86"},                  {"sysmmu_version", "4"},
       {"sysmmu_vm", "yes"},
       {"churn", "-1"},                  {"inject", "a b"},
+      {"probe_storm", "1001"},
       {"masters", "dynamic"},           {"default_domain", "blocked"},
   };
   for (const auto& [knob, value] : bad) {
@@ -163,7 +164,7 @@ TEST(ProfileTest, EveryContractKnobExists) {
                         "fw_devlink", "fw_devlink_strict", "iommus_optional", "exynos_iommu",
                         "exynos_load_time", "masters", "async_probe", "exynos_init_order",
                         "exynos_register_last", "iommu_core", "arch", "trigger_recheck",
-                        "sysmmu_version", "churn", "inject"}) {
+                        "sysmmu_version", "churn", "probe_storm", "inject"}) {
     EXPECT_THAT(names, ::testing::Contains(k));
   }
   for (const auto& k : AllKnobs()) EXPECT_FALSE(k.description.empty()) << k.name;

@@ -23,6 +23,7 @@ ModelRun RunIn(harness::Engine& engine, const hwmodel::Board& board, const Profi
   RegisterModelDrivers(kernel);
   StartBoot(kernel);
   StartChurn(kernel);
+  StartProbeStorm(kernel);
   out.result = engine.Run();
   RunEndChecks(kernel, out.result);
   for (const ProbeInfo& p : kProbes) out.probes[static_cast<size_t>(p.id)] = kernel.probes.Count(p.id);

@@ -54,7 +54,9 @@ ControlledEngine::ControlledEngine(EngineOptions options, Strategy* strategy)
       strategy_(strategy),
       sched_(std::make_unique<SchedulerContext>()) {
   tasks_.emplace_back();  // TaskId 0 is "no task"
-  if (options_.race_detection) race_ = std::make_unique<RaceDetector>(this);
+  if (options_.race_detection) {
+    race_ = std::make_unique<RaceDetector>(this, options_.race_clock_slots);
+  }
   strategy_->Begin(options_.seed);  // before any Spawn: PCT assigns priorities at spawn
 }
 
@@ -66,6 +68,11 @@ ControlledEngine::~ControlledEngine() {
 }
 
 TaskId ControlledEngine::Spawn(std::string name, std::function<void()> body, TaskOptions options) {
+  return SpawnTask(std::move(name), std::move(body), options, nullptr);
+}
+
+TaskId ControlledEngine::SpawnTask(std::string name, std::function<void()> body, TaskOptions options,
+                                   const SyncClock* start) {
   if (current_ != kNoTask && task(current_).options.daemon) options.daemon = true;
   const TaskId id = static_cast<TaskId>(tasks_.size());
   auto t = std::make_unique<Task>();
@@ -91,8 +98,10 @@ TaskId ControlledEngine::Spawn(std::string name, std::function<void()> body, Tas
     }
     raw->body = nullptr;
     raw->state = TaskState::kExited;
+    if (race_) race_->OnExit(raw->id);
     RemoveRunnable(raw->id);
     --live_;
+    if (!raw->options.daemon) --nondaemon_live_;
     for (TaskId j : raw->joiners) MakeRunnable(j);
     raw->joiners.clear();
     trace_->Record(steps_, now_, raw->id, Phase::kInstant, trace_->Intern(""),
@@ -105,8 +114,9 @@ TaskId ControlledEngine::Spawn(std::string name, std::function<void()> body, Tas
   trace_->SetTaskName(id, t->name);
   tasks_.push_back(std::move(t));
   ++live_;
+  if (!options.daemon) ++nondaemon_live_;
   max_live_ = std::max(max_live_, live_);
-  if (race_) race_->OnSpawn(current_, id);
+  if (race_) race_->OnSpawn(current_, id, start);
   strategy_->OnSpawn(id);
   MakeRunnable(id);
   return id;
@@ -308,14 +318,7 @@ bool ControlledEngine::CancelTimer(TimerId id) {
 }
 
 bool ControlledEngine::FireNextTimers() {
-  bool nondaemon_live = false;
-  for (size_t i = 1; i < tasks_.size(); ++i) {
-    const Task& t = *tasks_[i];
-    if (t.state != TaskState::kExited && !t.options.daemon) {
-      nondaemon_live = true;
-      break;
-    }
-  }
+  const bool nondaemon_live = nondaemon_live_ > 0;
   bool nondaemon_timer = false;
   for (const auto& [key, rec] : timers_) {
     if (!rec.daemon) {
@@ -351,8 +354,7 @@ bool ControlledEngine::FireNextTimers() {
         MakeRunnable(rec.wake);
       }
     } else {
-      const TaskId id = Spawn(std::move(rec.name), std::move(rec.fn));
-      if (race_) race_->Acquire(id, rec.clock);
+      SpawnTask(std::move(rec.name), std::move(rec.fn), {}, &rec.clock);
     }
   }
   return true;

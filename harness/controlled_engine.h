@@ -66,6 +66,9 @@ class ControlledEngine final : public Engine {
   };
   using TimerKey = std::pair<Nanos, TimerId>;
 
+  // Spawn; the new task also acquires `start` if set (a timer's starter -> timer task edge).
+  TaskId SpawnTask(std::string name, std::function<void()> body, TaskOptions options,
+                   const SyncClock* start);
   void Decide(PointKind kind);
   TaskId Choose(TaskId current, PointKind kind);
   void SwitchToScheduler();      // from the running task
@@ -91,6 +94,7 @@ class ControlledEngine final : public Engine {
   uint64_t shared_steps_ = 0;
   uint64_t switches_ = 0;
   uint32_t live_ = 0;
+  uint32_t nondaemon_live_ = 0;  // live tasks that are not daemons (timers are worth waiting for)
   uint32_t max_live_ = 0;
   bool killing_ = false;
   Ending ending_ = Ending::kQuiescent;

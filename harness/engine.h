@@ -76,6 +76,7 @@ struct EngineOptions {
   uint64_t max_steps = 200'000'000;
   double wall_deadline_seconds = 0;        // 0: none
   bool race_detection = true;              // vector clocks over Tracked<T> (controlled engine)
+  uint32_t race_clock_slots = 1024;        // components of a race-detector clock (harness/race)
   bool lockdep = true;                     // lock-order checker
   bool keep_trace = false;                 // keep every event (for writers); else only the tail
   size_t trace_tail = 48;                  // events copied into each finding

@@ -29,6 +29,7 @@ namespace {
 bool WriteFindingTrace(const CampaignOptions& o, const CampaignResult& res, const FoundRecord& rec,
                        const std::string& chrome, const std::string& log,
                        std::vector<std::string>& written) {
+  if (chrome.empty() && log.empty()) return true;  // nothing asked for: no re-run
   if (o.engine.engine == "free") {
     auto it = res.free_traces.find(rec.finding.invariant);
     if (it == res.free_traces.end() || it->second.run != rec.run) return true;
@@ -184,11 +185,12 @@ int RunCommand(const SubcommandArgs& args) {
   for (const auto& [k, v] : res.endings) absl::StrAppend(&endings, endings.empty() ? "" : ", ", k, " ", v);
   std::string cut;
   if (res.cut_by_budget > 0) absl::StrAppend(&cut, " (+", res.cut_by_budget, " cut by the budget, not counted)");
-  std::printf("summary: %llu runs in %.1f s (%.1f runs/s, %llu schedule points, max %u live tasks); "
-              "incomplete %llu%s%s%s\n",
+  std::printf("summary: %llu runs in %.1f s (%.1f runs/s, %llu schedule points, max %u live tasks, "
+              "peak RSS %.0f MiB); incomplete %llu%s%s%s\n",
               static_cast<unsigned long long>(res.runs), res.wall_seconds,
               res.wall_seconds > 0 ? static_cast<double>(res.runs) / res.wall_seconds : 0.0,
               static_cast<unsigned long long>(res.schedule_points), res.max_live_tasks,
+              static_cast<double>(report.peak_rss_bytes) / (1024.0 * 1024.0),
               static_cast<unsigned long long>(res.incomplete), cut.c_str(),
               endings.empty() ? "" : "; endings: ", endings.c_str());
   bool any = false;

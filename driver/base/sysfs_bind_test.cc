@@ -4,6 +4,7 @@
 // deferred-lists.
 #include "driver/base/sysfs_bind.h"
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -169,41 +170,58 @@ TEST(Churn, TaskAgainstDeviceWithoutDriverReturnsKernelCodes) {
   EXPECT_FALSE(k.DeviceForNode(failing)->bound.Peek());
 }
 
-// Churn on three async-probing masters whose probe defers until a clock provider, loaded as a
-// module at a random time, has registered (devm_clk_get's -EPROBE_DEFER): the stores race the
-// deferred worker, async probes and modprobe. Over a seed range no probe-exclusive or
-// deferred-lists finding appears, every master ends bound, and the churn really ran (some rounds
-// unbound and rebound a master, some binds deferred). The clock is not a DT supplier of the
-// masters: StartBoot would give a DT-referenced clock a built-in stand-in driver (init.h) that
-// binds at core_initcall, long before any churn round.
+// Three async-probing masters whose probe defers until a clock provider, loaded as a module at a
+// random time, has registered (devm_clk_get's -EPROBE_DEFER), booted with `knobs`; `start` spawns
+// the workload before the run. The clock is not a DT supplier of the masters: StartBoot would give
+// a DT-referenced clock a built-in stand-in driver (init.h) that binds at core_initcall, long
+// before any workload round.
+struct DeferringMastersRun {
+  harness::RunResult result;
+  int masters = 0;
+  int bound = 0;  // masters bound at the end
+};
+DeferringMastersRun RunDeferringMasters(const Knobs& knobs, uint64_t seed,
+                                        const std::function<void(Kernel&)>& start) {
+  BoardBuilder bb;
+  bb.Add("clk", "test,clk");
+  std::vector<int> masters;
+  for (int i = 0; i < 3; ++i) masters.push_back(bb.Add("m" + std::to_string(i), "test,master"));
+  bb.board().masters = masters;
+  TestWorld w(bb.board(), knobs, seed);
+  Kernel& k = w.k();
+  bool clk_registered = false;
+  DeviceDriver* md = w.Driver("master", "test,master", [&](Device*) {
+    harness::Msleep(5);
+    return clk_registered ? 0 : -EPROBE_DEFER;
+  }, ProbeType::kPreferAsynchronous);
+  DeviceDriver* cd = w.Driver("clk", "test,clk", [&](Device*) {
+    clk_registered = true;
+    return 0;
+  });
+  k.initcalls.push_back({InitLevel::kDevice, "master_init", [&] { return platform_driver_register(k, md); }});
+  k.modules.push_back({"clk", [&] { return platform_driver_register(k, cd); },
+                       {100 * harness::kMsec, 8 * harness::kSec}});
+  w.engine().Spawn("boot", [&] { StartBoot(k); });
+  start(k);
+  DeferringMastersRun out{w.Run(), static_cast<int>(masters.size()), 0};
+  for (int m : masters) out.bound += k.DeviceForNode(m)->bound.Peek() ? 1 : 0;
+  return out;
+}
+
+// Churn on the deferring masters: the stores race the deferred worker, async probes and
+// modprobe. Over a seed range no probe-exclusive or deferred-lists finding appears, every master
+// ends bound, and the churn really ran (some rounds unbound and rebound a master, some binds
+// deferred).
 TEST(Churn, ConcurrentWithProbingKeepsProbeExclusiveAndDeferredLists) {
   int rebinds = 0, deferred_binds = 0;
   for (uint64_t seed = 1; seed <= 150; ++seed) {
-    BoardBuilder bb;
-    bb.Add("clk", "test,clk");
-    std::vector<int> masters;
-    for (int i = 0; i < 3; ++i) masters.push_back(bb.Add("m" + std::to_string(i), "test,master"));
-    bb.board().masters = masters;
     Knobs knobs;
     knobs.churn = 2;
-    TestWorld w(bb.board(), knobs, seed);
-    Kernel& k = w.k();
-    bool clk_registered = false;
-    DeviceDriver* md = w.Driver("master", "test,master", [&](Device*) {
-      harness::Msleep(5);
-      return clk_registered ? 0 : -EPROBE_DEFER;
-    }, ProbeType::kPreferAsynchronous);
-    DeviceDriver* cd = w.Driver("clk", "test,clk", [&](Device*) {
-      clk_registered = true;
-      return 0;
-    });
-    k.initcalls.push_back({InitLevel::kDevice, "master_init", [&] { return platform_driver_register(k, md); }});
-    k.modules.push_back({"clk", [&] { return platform_driver_register(k, cd); },
-                         {100 * harness::kMsec, 8 * harness::kSec}});
     std::vector<ChurnRound> rounds;
-    w.engine().Spawn("boot", [&] { StartBoot(k); });
-    StartChurn(k, [&](const ChurnRound& r) { rounds.push_back(r); });
-    auto r = w.Run();
+    auto run = RunDeferringMasters(knobs, seed, [&rounds](Kernel& k) {
+      StartChurn(k, [&rounds](const ChurnRound& r) { rounds.push_back(r); });
+    });
+    const harness::RunResult& r = run.result;
     ASSERT_EQ(CountFindings(r, "probe-exclusive"), 0) << "seed " << seed;
     ASSERT_EQ(CountFindings(r, "deferred-lists"), 0) << "seed " << seed;
     ASSERT_TRUE(r.findings.empty()) << "seed " << seed << ": " << r.findings.front().message;
@@ -212,10 +230,74 @@ TEST(Churn, ConcurrentWithProbingKeepsProbeExclusiveAndDeferredLists) {
       if (c.unbind == 0 && c.bind == 0) ++rebinds;
       if (c.bind == -EAGAIN) ++deferred_binds;
     }
-    for (int m : masters) ASSERT_TRUE(k.DeviceForNode(m)->bound.Peek()) << "seed " << seed;
+    ASSERT_EQ(run.bound, run.masters) << "seed " << seed;
   }
   EXPECT_GT(rebinds, 0);
   EXPECT_GT(deferred_binds, 0);  // some binds raced the supplier's module load
+}
+
+
+// drivers_probe: a device without a driver is attached (here: bound), a bound one is left alone,
+// an absent one is -ENODEV, and a device whose probe deferred is probed again (the store still
+// returns 0: device_attach reports a deferral as "nothing bound", not as an error).
+TEST(DriversProbe, AttachesOnlyAnUnboundDevice) {
+  BoardBuilder bb;
+  const int d = bb.Add("decon", "test,decon");
+  const int deferring = bb.Add("dsim", "test,dsim");
+  Knobs knobs;
+  TestWorld w(bb.board(), knobs, 1);
+  Kernel& k = w.k();
+  Calls calls;
+  DeviceDriver* drv = calls.Attach(w);
+  int dsim_probes = 0;
+  DeviceDriver* later = w.Driver("dsim", "test,dsim", [&dsim_probes](Device*) {
+    ++dsim_probes;
+    return -EPROBE_DEFER;
+  });
+  int absent = 1, unbound = 1, bound = 1, deferred = 1;
+  w.engine().Spawn("init", [&] {
+    absent = drivers_probe_store(nullptr);
+    of_platform_default_populate(k);
+    Device* dev = k.DeviceForNode(d);
+    unbound = drivers_probe_store(dev);  // no driver registered yet: nothing to attach
+    driver_register(k, drv);             // binds it
+    bound = drivers_probe_store(dev);    // already bound: no second probe
+    driver_register(k, later);
+    deferred = drivers_probe_store(k.DeviceForNode(deferring));
+  });
+  auto r = w.Run();
+  EXPECT_EQ(absent, -ENODEV);
+  EXPECT_EQ(unbound, 0);
+  EXPECT_EQ(bound, 0);
+  EXPECT_EQ(deferred, 0);
+  EXPECT_EQ(dsim_probes, 2);  // at driver_register, then by the store
+  EXPECT_THAT(calls.events, ElementsAre("probe locked"));
+}
+
+// The storm on masters whose probe defers until a clock module loads: every task writes
+// drivers_probe kStormRounds times, some writes re-probe a deferred master (it stays unbound) and
+// some find it bound, no finding appears and every master ends bound.
+TEST(ProbeStorm, ReprobesDeferredMastersWithoutBreakingTheCore) {
+  int deferred_writes = 0, bound_writes = 0;
+  for (uint64_t seed = 1; seed <= 60; ++seed) {
+    Knobs knobs;
+    knobs.probe_storm = 2;
+    std::vector<StormRound> rounds;
+    auto run = RunDeferringMasters(knobs, seed, [&rounds](Kernel& k) {
+      StartProbeStorm(k, [&rounds](const StormRound& r) { rounds.push_back(r); });
+    });
+    const harness::RunResult& r = run.result;
+    ASSERT_TRUE(r.findings.empty()) << "seed " << seed << ": " << r.findings.front().message;
+    ASSERT_EQ(rounds.size(), 3u * 2u * 4u) << "seed " << seed;
+    for (const StormRound& sr : rounds) {
+      if (sr.dev == nullptr) continue;
+      EXPECT_EQ(sr.ret, 0);
+      ++(sr.bound_after ? bound_writes : deferred_writes);
+    }
+    ASSERT_EQ(run.bound, run.masters) << "seed " << seed;
+  }
+  EXPECT_GT(deferred_writes, 0);
+  EXPECT_GT(bound_writes, 0);
 }
 
 }  // namespace

@@ -52,10 +52,23 @@ DevIommu::DevIommu(Device* d) : dev(d) {
   priv.SetLabel(d->name, " dev->iommu->priv");
 }
 
+// Frees of dev->iommu objects after which a freed one is reused: a late use of a freed dev->iommu
+// comes within a few schedule points of the free (S3), far below this.
+constexpr size_t kDevIommuQuarantine = size_t{1} << 14;
+
 IommuState::IommuState(Kernel& k)
     : kernel(k),
       iommu_device_list("iommu_device_list", InvariantId::kDoubleIommuProbe),
-      book(k.board.nodes.size()) {
+      book(k.board.nodes.size()),
+      dev_iommu_cache(kDevIommuQuarantine, [this](const DevIommu& p) {
+        // Reused only when no task holds its lock or declared a pointer into it.
+        if (p.lock.owner() != harness::kNoTask) return false;
+        std::lock_guard<harness::RawLock> g(holders_lock);
+        for (const Holder& h : holders) {
+          if (h.param == &p) return false;
+        }
+        return true;
+      }) {
   bus_iommu_ops.SetLabel("platform_bus_type.iommu_ops");
 }
 
@@ -279,7 +292,7 @@ DevIommu* dev_iommu_get(Device* dev) {
   DevIommu* param = dev->iommu.Get();
   if (param != nullptr) return param;
   // Unlocked check-then-set, as the kernel: two tasks may both allocate; the last store wins.
-  param = dev->kernel->Alloc<DevIommu>(dev);
+  param = iommu_state(*dev->kernel).dev_iommu_cache.Alloc(*dev->kernel, dev);
   dev->iommu.Set(param);
   TraceLog(dev->name, "dev_iommu_get", "allocated dev->iommu");
   return param;
@@ -293,6 +306,7 @@ void dev_iommu_free(Device* dev) {
   IommuFwspec* fwspec = param->fwspec.Get();
   if (fwspec != nullptr) fwspec->freed = true;
   param->freed = true;
+  iommu_state(k).dev_iommu_cache.Free(param);
   TraceLog(dev->name, "dev_iommu_free", "dev->iommu = NULL, fwspec and dev_iommu kfree'd");
   const harness::TaskId self = harness::Current().Self();
   std::vector<HolderRec> holders;

@@ -35,6 +35,7 @@
 
 #include "driver/base/device.h"
 #include "driver/kernel.h"
+#include "driver/kmem_cache.h"
 #include "harness/engine.h"
 #include "harness/sync/list.h"
 #include "harness/sync/mutex.h"
@@ -173,6 +174,8 @@ struct IommuState {
   };
   harness::RawLock holders_lock;  // bookkeeping lock: real only under the free engine
   std::vector<Holder> holders;    // guarded by holders_lock
+  // dev->iommu objects: every bus walk allocates and frees one for each device without an IOMMU.
+  KmemCache<DevIommu> dev_iommu_cache;
   uint64_t bus_probes = 0;                        // bus_iommu_probe runs (coverage)
 };
 

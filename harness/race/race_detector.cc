@@ -1,51 +1,139 @@
 #include "harness/race/race_detector.h"
 
+#include <algorithm>
+#include <cstddef>
+
 #include "absl/strings/str_cat.h"
 #include "harness/engine.h"
 
 namespace probestorm::harness {
 
-VectorClock& RaceDetector::ClockOf(uint32_t task) {
-  if (task >= clocks_.size()) clocks_.resize(task + 1);
-  VectorClock& c = clocks_[task];
-  if (c.Get(task) == 0) c.Set(task, 1);  // every task starts at epoch 1
-  return c;
+RaceDetector::TaskState& RaceDetector::StateOf(uint32_t task) {
+  if (task >= tasks_.size()) tasks_.resize(task + 1);
+  return tasks_[task];
 }
 
-void RaceDetector::OnSpawn(uint32_t parent, uint32_t child) {
-  VectorClock& c = ClockOf(child);
-  if (parent != 0) {
-    VectorClock& p = ClockOf(parent);
-    c.Join(p);
-    p.Tick(parent);
+uint32_t RaceDetector::SlotOf(uint32_t task) {
+  if (StateOf(task).slot == kNoSlot) TakeSlot(task);
+  return tasks_[task].slot;
+}
+
+void RaceDetector::TakeSlot(uint32_t task) {
+  TaskState& t = tasks_[task];
+  uint32_t s = kNoSlot;
+  bool exact = true;
+  const size_t scan = std::min(free_.size(), kFreeScan);
+  for (size_t i = 0; i < scan; ++i) {
+    if (t.clock.Get(free_[i]) < last_access_[free_[i]]) continue;  // an old access is unknown
+    s = free_[i];
+    free_.erase(free_.begin() + static_cast<std::ptrdiff_t>(i));
+    break;
   }
+  if (s == kNoSlot && owner_.size() < max_slots_) {
+    s = static_cast<uint32_t>(owner_.size());
+    owner_.push_back(0);
+    epoch_.push_back(0);
+    base_.push_back(0);
+    last_access_.push_back(0);
+    final_clock_.emplace_back();
+  }
+  if (s == kNoSlot && !free_.empty()) {
+    s = free_.front();
+    free_.erase(free_.begin());
+    exact = false;
+  }
+  if (s == kNoSlot) {
+    // Every slot belongs to a live task (not this one: it has none); take the next in turn.
+    s = hand_;
+    hand_ = (hand_ + 1) % static_cast<uint32_t>(owner_.size());
+    tasks_[owner_[s]].slot = kNoSlot;
+    exact = false;
+  }
+  if (!exact) ++inexact_handovers_;
+  final_clock_[s] = VectorClock();
+  owner_[s] = task;
+  base_[s] = ++epoch_[s];  // one past the slot's last epoch
+  t.clock.Set(s, epoch_[s]);
+  t.slot = s;
+  t.last_slot = s;
+}
+
+void RaceDetector::Tick(uint32_t task) {
+  const uint32_t s = SlotOf(task);
+  tasks_[task].clock.Set(s, ++epoch_[s]);
+}
+
+void RaceDetector::OnSpawn(uint32_t parent, uint32_t child, const SyncClock* start) {
+  VectorClock c;
+  if (parent != 0) c = ClockOf(parent);
+  if (start != nullptr) c.Join(start->vc);
+  StateOf(child).clock = std::move(c);  // the child takes a slot at its first event
+  if (parent != 0) Tick(parent);
+}
+
+void RaceDetector::OnExit(uint32_t task) {
+  TaskState& t = StateOf(task);
+  t.ended = true;
+  if (t.last_slot != kNoSlot) t.final_epoch = t.clock.Get(t.last_slot);
+  if (t.slot != kNoSlot) {
+    free_.push_back(t.slot);
+    final_clock_[t.slot] = std::move(t.clock);  // kept for a Join until the slot is taken again
+  }
+  t.clock = VectorClock();
 }
 
 void RaceDetector::OnJoin(uint32_t joiner, uint32_t exited) {
   if (joiner == 0) return;
-  VectorClock e = ClockOf(exited);
+  const TaskState& x = StateOf(exited);
+  VectorClock e;
+  if (!x.ended) {
+    e = x.clock;
+  } else if (x.last_slot == kNoSlot) {
+    return;  // it never needed a slot: nothing of it to know
+  } else if (owner_[x.last_slot] == exited && x.slot != kNoSlot) {
+    e = final_clock_[x.last_slot];
+  } else {
+    e.Set(x.last_slot, x.final_epoch);
+  }
   ClockOf(joiner).Join(e);
+}
+
+bool RaceDetector::Known(const VectorClock& c, const SyncClock& s) const {
+  // Epochs from base_ on belong to the slot's current owner only.
+  return s.epoch != 0 && s.epoch >= base_[s.slot] && c.Get(s.slot) >= s.epoch;
 }
 
 void RaceDetector::Acquire(uint32_t task, const SyncClock& s) {
   if (task == 0) return;
-  ClockOf(task).Join(s.vc);
+  VectorClock& c = ClockOf(task);
+  if (Known(c, s)) return;
+  c.Join(s.vc);
 }
 
 void RaceDetector::Release(uint32_t task, SyncClock& s) {
   if (task == 0) return;
-  VectorClock& c = ClockOf(task);
-  s.vc.Join(c);
-  c.Tick(task);
+  const uint32_t slot = SlotOf(task);
+  VectorClock& c = tasks_[task].clock;
+  if (s.vc.Empty() || Known(c, s)) {
+    s.vc = c;  // s is covered by c: the join is c itself
+    s.slot = slot;
+    s.epoch = c.Get(slot);
+  } else {
+    s.vc.Join(c);
+    s.epoch = 0;
+  }
+  Tick(task);
 }
 
 void RaceDetector::OnRead(uint32_t task, Shadow& sh, const FieldLabel& label, const char* func) {
   if (task == 0) return;
-  VectorClock& c = ClockOf(task);
-  if (sh.write.task != 0 && sh.write.task != task && c.Get(sh.write.task) < sh.write.clock) {
+  const uint32_t slot = SlotOf(task);
+  const VectorClock& c = tasks_[task].clock;
+  if (sh.write.task != 0 && sh.write.task != task && c.Get(sh.write.slot) < sh.write.clock) {
     ReportRace(label, sh.write, true, task, func, false);
   }
-  const AccessEpoch me{task, c.Get(task), func};
+  last_access_[slot] = c.Get(slot);
+  const AccessEpoch me{task, slot, c.Get(slot), func};
   for (auto& r : sh.reads) {
     if (r.task == task) {
       r = me;
@@ -57,19 +145,21 @@ void RaceDetector::OnRead(uint32_t task, Shadow& sh, const FieldLabel& label, co
 
 void RaceDetector::OnWrite(uint32_t task, Shadow& sh, const FieldLabel& label, const char* func) {
   if (task == 0) return;
-  VectorClock& c = ClockOf(task);
-  if (sh.write.task != 0 && sh.write.task != task && c.Get(sh.write.task) < sh.write.clock) {
+  const uint32_t slot = SlotOf(task);
+  const VectorClock& c = tasks_[task].clock;
+  if (sh.write.task != 0 && sh.write.task != task && c.Get(sh.write.slot) < sh.write.clock) {
     ReportRace(label, sh.write, true, task, func, true);
   } else {
     for (const auto& r : sh.reads) {
-      if (r.task != task && c.Get(r.task) < r.clock) {
+      if (r.task != task && c.Get(r.slot) < r.clock) {
         ReportRace(label, r, false, task, func, true);
         break;
       }
     }
   }
   sh.reads.clear();
-  sh.write = {task, c.Get(task), func};
+  last_access_[slot] = c.Get(slot);
+  sh.write = {task, slot, c.Get(slot), func};
 }
 
 void RaceDetector::ReportRace(const FieldLabel& field, const AccessEpoch& earlier,

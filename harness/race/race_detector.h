@@ -1,10 +1,18 @@
 // RaceDetector: happens-before (vector clock) detection of data races on Tracked<T> fields.
 //
-// Edges: task spawn (parent -> child), exit -> join, timer start -> timer task, and every
-// release -> acquire of a SyncClock (mutex unlock -> lock, complete -> wait, atomic ops,
-// queue_work -> work run, wake_up -> woken waiter). Two accesses to one field race when at least
-// one writes and neither happens before the other. A race becomes a `data-race` finding naming
-// the field, both tasks and the model function each was in; each field is reported once per run.
+// Clock slots (bounded, in the manner of TSan v3): clocks have one component per slot, at most
+// `max_slots` of them, not one per task ever created. A task takes a slot at its first event that
+// needs one and keeps it while it lives unless the slots run out. Epochs of a slot continue across
+// its owners. A slot goes, in this order of preference:
+//  1. to a task whose clock covers the slot's last owner up to that owner's last access (the last
+//     owner ended): every check stays exact;
+//  2. fresh, while fewer than max_slots exist;
+//  3. from an ended task, oldest first, or else taken from a live task round robin (that task
+//     takes another slot at its next event). Then a clock that learns the new owner's epochs also
+//     counts as knowing the old owner's accesses in that slot: races with those are missed (never
+//     reported falsely). Runs with at most max_slots tasks live at once never get here.
+// Join of an ended task whose slot was taken again carries only that task's own component (no
+// model path joins a long-ended task).
 //
 // Thread-safety: controlled engine only (one OS thread); the engine owns one per run.
 #ifndef PROBESTORM_HARNESS_RACE_RACE_DETECTOR_H_
@@ -31,9 +39,12 @@ struct FieldLabel {
 
 class RaceDetector {
  public:
-  explicit RaceDetector(Engine* engine) : engine_(engine) {}
+  RaceDetector(Engine* engine, uint32_t max_slots) : engine_(engine), max_slots_(max_slots) {}
 
-  void OnSpawn(uint32_t parent, uint32_t child);
+  // `start`, if set, is acquired by the child as it starts (a timer's starter -> timer task).
+  void OnSpawn(uint32_t parent, uint32_t child, const SyncClock* start = nullptr);
+  // The task ended: its slot may be handed out again.
+  void OnExit(uint32_t task);
   void OnJoin(uint32_t joiner, uint32_t exited);
   void Acquire(uint32_t task, const SyncClock& s);
   void Release(uint32_t task, SyncClock& s);
@@ -48,14 +59,44 @@ class RaceDetector {
   void OnWrite(uint32_t task, Shadow& sh, const FieldLabel& label, const char* func);
 
   uint64_t races() const { return races_; }
+  // Slots handed out so far (the length of the longest clock), and how often a slot changed owner
+  // at the price of exactness (case 3 above).
+  size_t slots() const { return owner_.size(); }
+  uint64_t inexact_handovers() const { return inexact_handovers_; }
 
  private:
-  VectorClock& ClockOf(uint32_t task);
+  static constexpr uint32_t kNoSlot = UINT32_MAX;
+  // How many free slots a task examines, oldest first, for one it can take exactly.
+  static constexpr size_t kFreeScan = 64;
+  struct TaskState {
+    VectorClock clock;             // emptied when the task ends
+    uint32_t slot = kNoSlot;       // its slot now; kNoSlot: none (yet, or taken by another task)
+    uint32_t last_slot = kNoSlot;  // the last slot it had
+    uint32_t final_epoch = 0;      // its epoch in last_slot when it ended
+    bool ended = false;
+  };
+  TaskState& StateOf(uint32_t task);
+  // The task's slot, taking one if it has none; its clock's component of that slot is its epoch.
+  uint32_t SlotOf(uint32_t task);
+  VectorClock& ClockOf(uint32_t task) { return StateOf(task).clock; }
+  void TakeSlot(uint32_t task);
+  void Tick(uint32_t task);  // the task's next epoch (after it published its clock)
+  // `c` already covers all of `s` (s is one release's clock whose epoch c knows).
+  bool Known(const VectorClock& c, const SyncClock& s) const;
   void ReportRace(const FieldLabel& label, const AccessEpoch& earlier, bool earlier_write,
                   uint32_t task, const char* func, bool write);
 
   Engine* engine_;
-  std::vector<VectorClock> clocks_;  // by task id
+  uint32_t max_slots_;
+  std::vector<TaskState> tasks_;        // by task id
+  std::vector<uint32_t> owner_;         // by slot: current or last task
+  std::vector<uint32_t> epoch_;         // by slot: the last epoch any owner used
+  std::vector<uint32_t> base_;          // by slot: the current owner's first epoch
+  std::vector<uint32_t> last_access_;   // by slot: epoch of the last access of any owner
+  std::vector<VectorClock> final_clock_;  // by slot: an ended owner's clock, until taken again
+  std::vector<uint32_t> free_;          // slots of ended tasks, oldest first
+  uint32_t hand_ = 0;                   // next slot to take from a live task
+  uint64_t inexact_handovers_ = 0;
   uint64_t races_ = 0;
   std::set<std::string> reported_;  // labels already reported this run (one finding per field)
 };
