@@ -55,6 +55,10 @@ ControlledEngine::ControlledEngine(EngineOptions options, Strategy* strategy)
       sched_(std::make_unique<SchedulerContext>()) {
   tasks_.emplace_back();  // TaskId 0 is "no task"
   if (options_.race_detection) race_ = std::make_unique<RaceDetector>(this);
+  if (Exploration* x = strategy_->exploration()) {
+    x->recorder.BeginRun();
+    conflicts_ = &x->recorder;
+  }
   strategy_->Begin(options_.seed);  // before any Spawn: PCT assigns priorities at spawn
 }
 
@@ -461,6 +465,7 @@ RunResult ControlledEngine::Run() {
   r.max_live_tasks = max_live_;
   r.trace_hash = trace_->hash();
   r.findings = TakeFindings();
+  strategy_->End(schedule_, r);
   return r;
 }
 

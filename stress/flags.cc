@@ -27,15 +27,18 @@ ABSL_FLAG(std::vector<std::string>, set, {},
 ABSL_FLAG(std::string, engine, "controlled",
           "controlled (deterministic fibers) or free (OS threads, not deterministic)");
 ABSL_FLAG(std::string, strategy, "random",
-          "controlled engine scheduling: random, pct:D[:K] (PCT depth D over K steps), dfs:P "
-          "(exhaustive, P preemptions)");
+          "controlled engine scheduling: auto (a portfolio of the others, learning from conflicts; "
+          "the default of `run`), random, pct:D[:K] (PCT depth D over K steps), pos (partial order "
+          "sampling), surw (selectively uniform random walk), conflict (conflict-directed), dfs:P "
+          "(exhaustive, P preemptions); elsewhere the default is random");
 ABSL_FLAG(std::string, perturb, "light",
           "free engine perturbation at schedule points: none (plain OS scheduling), light, heavy");
 ABSL_FLAG(double, time_scale, 1000,
           "free engine: virtual nanoseconds per real nanosecond (1000: 1 virtual s per real ms)");
 ABSL_FLAG(uint64_t, seed, 1, "campaign seed; run r uses a seed forked from it and r");
 ABSL_FLAG(int64_t, runs, 0,
-          "number of runs per board x profile (fixed: results identical for any --jobs); "
+          "number of runs per board x profile (fixed: with random, pct or dfs results identical for any "
+          "--jobs and shards; a learning strategy depends on the job layout); "
           "0: run until --time_budget");
 ABSL_FLAG(std::string, time_budget, "20s",
           "wall-clock budget (e.g. 20s, 5m); run: when --runs is not given");

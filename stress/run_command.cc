@@ -92,6 +92,7 @@ int RunCommand(const SubcommandArgs& args) {
   auto spec = EngineSpecFromFlags();
   if (!spec.ok()) return UsageError(spec.status());
   o.engine = std::move(*spec);
+  if (!args.Given("strategy")) o.engine.strategy = "auto";  // run's default: the portfolio
   o.seed = absl::GetFlag(FLAGS_seed);
   const int64_t runs = absl::GetFlag(FLAGS_runs);
   if (runs < 0) return UsageError("probestorm run: --runs must be >= 0");
@@ -187,6 +188,7 @@ int RunCommand(const SubcommandArgs& args) {
                 static_cast<unsigned long long>(s.warnings), static_cast<long long>(s.first_run));
   }
   if (!any) std::printf("  no finding\n");
+  std::fputs(ExplorationText(res.exploration).c_str(), stdout);
   if (res.stopped_early) std::printf("  stopped at the first violation (--stop_on_first)\n");
 
   // Artifacts.
