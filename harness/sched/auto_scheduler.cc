@@ -28,12 +28,13 @@ std::unique_ptr<Strategy> Shared(Exploration* x) {
 
 AutoScheduler::AutoScheduler() {
   Exploration* x = exploration();
+  // In this order each arm gets its first run.
   arms_.push_back({std::make_unique<RandomScheduler>()});
-  arms_.push_back({std::make_unique<PctScheduler>(2, 20000)});
-  arms_.push_back({std::make_unique<PctScheduler>(3, 20000)});
   arms_.push_back({Shared<PosScheduler>(x)});
   arms_.push_back({Shared<SurwScheduler>(x)});
   arms_.push_back({Shared<ConflictScheduler>(x)});
+  arms_.push_back({std::make_unique<PctScheduler>(3, 20000)});
+  arms_.push_back({std::make_unique<PctScheduler>(2, 20000)});
 }
 
 size_t AutoScheduler::Choose(uint64_t seed) const {

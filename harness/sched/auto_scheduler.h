@@ -1,4 +1,4 @@
-// AutoScheduler: a portfolio of strategies (random, pct:2, pct:3, pos, surw, conflict) run by a
+// AutoScheduler: a portfolio of strategies (random, pos, surw, conflict, pct:3, pct:2) run by a
 // bandit over their recent yield.
 //
 // Before each run one arm is chosen: one run in five goes to an arm drawn uniformly (no arm is

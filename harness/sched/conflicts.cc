@@ -23,9 +23,19 @@ constexpr size_t kMaxReaders = 8;
 
 const ConflictRecorder::Pending ConflictRecorder::kNone{};
 
-SiteId MakeSite(std::string_view func, uint64_t kind_hash, bool write) {
-  const uint64_t h = Mix(Rng::Hash(func) ^ Mix(kind_hash));
+SiteId SiteOfHashes(uint64_t func_hash, uint64_t kind_hash, bool write) {
+  const uint64_t h = Mix(func_hash ^ Mix(kind_hash));
   return (h & ~uint64_t{1}) | (write ? 1 : 0);
+}
+
+SiteId MakeSite(std::string_view func, uint64_t kind_hash, bool write) {
+  return SiteOfHashes(Rng::Hash(func), kind_hash, write);
+}
+
+uint64_t ConflictRecorder::TextHash(const char* text) {
+  auto [it, added] = text_hash_.try_emplace(text, 0);
+  if (added) it->second = Rng::Hash(text);
+  return it->second;
 }
 
 uint64_t SitePair::Key() const { return Mix(first * 0x9e3779b97f4a7c15ULL + second); }
@@ -34,6 +44,8 @@ void ConflictRecorder::BeginRun() {
   pending_.clear();
   events_.clear();
   objects_.clear();
+  objects_.reserve(1024);
+  text_hash_.clear();
   seen_pairs_.clear();
   seen_rf_.clear();
   pairs_.clear();

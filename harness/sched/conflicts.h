@@ -29,6 +29,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/container/inlined_vector.h"
 #include "harness/engine.h"
 #include "harness/sched/schedule.h"
 
@@ -38,6 +39,7 @@ using SiteId = uint64_t;
 
 // The site of an access in `func` to a field of kind `kind` (or a lock of class `kind`).
 SiteId MakeSite(std::string_view func, uint64_t kind_hash, bool write);
+SiteId SiteOfHashes(uint64_t func_hash, uint64_t kind_hash, bool write);
 inline bool SiteWrites(SiteId s) { return (s & 1) != 0; }
 
 // An ordered pair of sites: `first` happened before `second` on the same object.
@@ -56,6 +58,13 @@ class ConflictRecorder {
   };
 
   void BeginRun();
+  // MakeSite for a function name that stays put for the run (Trace::CurrentFunction), its hash
+  // computed once per run.
+  SiteId Site(const char* func, uint64_t kind_hash, bool write) {
+    return SiteOfHashes(TextHash(func), kind_hash, write);
+  }
+  // Rng::Hash of a text that stays put for the run (a function name, a lock class), cached.
+  uint64_t TextHash(const char* text);
   // Task `t` is about to access `object` at `site` (before the schedule point of the access).
   void Announce(TaskId t, const void* object, SiteId site);
   // The access happened.
@@ -72,7 +81,7 @@ class ConflictRecorder {
   struct ObjectState {
     TaskId writer = kNoTask;
     SiteId write_site = 0;
-    std::vector<std::pair<TaskId, SiteId>> readers;  // since the last write, distinct, capped
+    absl::InlinedVector<std::pair<TaskId, SiteId>, 2> readers;  // since the last write, distinct, capped
   };
   void AddPair(SiteId a, SiteId b);
 
@@ -80,6 +89,7 @@ class ConflictRecorder {
   std::vector<Pending> pending_;  // by task
   std::vector<uint64_t> events_;  // accesses by task
   absl::flat_hash_map<const void*, ObjectState> objects_;
+  absl::flat_hash_map<const char*, uint64_t> text_hash_;
   absl::flat_hash_set<uint64_t> seen_pairs_, seen_rf_;
   std::vector<SitePair> pairs_, rf_;
 };

@@ -43,7 +43,7 @@ class Atomic {
     ConflictRecorder* c = e.conflicts();
     SiteId site = 0;
     if (c) {
-      site = MakeSite(e.trace().CurrentFunction(e.Self()), kAtomicKind, write);
+      site = c->Site(e.trace().CurrentFunction(e.Self()), kAtomicKind, write);
       c->Announce(e.Self(), this, site);
     }
     e.Point(PointKind::kShared);

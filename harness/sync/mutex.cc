@@ -4,7 +4,6 @@
 
 #include "harness/race/lockdep.h"
 #include "harness/race/race_detector.h"
-#include "harness/rng.h"
 #include "harness/sched/conflicts.h"
 #include "harness/trace/trace.h"
 
@@ -14,7 +13,7 @@ namespace {
 // Taking a lock is recorded as a write of the lock by the task (lock operations of two tasks on
 // one lock conflict); its site is the model function and the lock class.
 SiteId AnnounceLock(Engine& e, ConflictRecorder& c, const Mutex& m) {
-  const SiteId site = MakeSite(e.trace().CurrentFunction(e.Self()), Rng::Hash(m.lock_class()), true);
+  const SiteId site = c.Site(e.trace().CurrentFunction(e.Self()), c.TextHash(m.lock_class()), true);
   c.Announce(e.Self(), &m, site);
   return site;
 }

@@ -75,7 +75,7 @@ class Tracked {
   SiteId Announce(Engine& e, ConflictRecorder& c, bool write) const {
     if (kind_ == 0) kind_ = Rng::Hash(*label_.suffix != '\0' ? std::string_view(label_.suffix) : *label_.prefix) | 1;
     const TaskId t = e.Self();
-    const SiteId site = MakeSite(e.trace().CurrentFunction(t), kind_, write);
+    const SiteId site = c.Site(e.trace().CurrentFunction(t), kind_, write);
     c.Announce(t, this, site);
     return site;
   }
