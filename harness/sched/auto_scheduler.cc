@@ -45,8 +45,9 @@ size_t AutoScheduler::Choose(uint64_t seed) const {
   for (size_t i = 0; i < arms_.size(); ++i) {
     const ArmState& a = arms_[i];
     if (a.runs == 0) return i;
-    const double score =
-        a.reward + kBonus * std::sqrt(std::log(static_cast<double>(total_)) / static_cast<double>(a.runs));
+    // sqrt is correctly rounded everywhere (a libm log need not be): the same score on every
+    // machine and compiler.
+    const double score = a.reward + kBonus / std::sqrt(static_cast<double>(a.runs));
     if (score > best_score) {
       best_score = score;
       best = i;
@@ -70,7 +71,6 @@ void AutoScheduler::Learn(const RunYield& yield) {
   }
   ArmState& a = arms_[current_];
   ++a.runs;
-  ++total_;
   a.reward += (reward - a.reward) * std::max(kMinStep, 1.0 / static_cast<double>(a.runs));
 }
 

@@ -3,7 +3,7 @@
 //
 // Before each run one arm is chosen: one run in five goes to an arm drawn uniformly (no arm is
 // ever starved), every arm gets a first run, and otherwise the arm with the best recent reward
-// plus an exploration bonus runs. The reward of a run is its new conflict pairs (relative to the
+// plus an exploration bonus (shrinking with the arm's runs) runs. The reward of a run is its new conflict pairs (relative to the
 // job's corpus, which all arms share) and its violations, most for an invariant the job had not
 // seen. All draws come from the run seed, so a campaign seed and job layout repeat exactly.
 #ifndef PROBESTORM_HARNESS_SCHED_AUTO_SCHEDULER_H_
@@ -39,7 +39,6 @@ class AutoScheduler final : public ExploringStrategy {
 
   std::vector<ArmState> arms_;
   size_t current_ = 0;
-  uint64_t total_ = 0;
 };
 
 }  // namespace probestorm::harness

@@ -401,6 +401,39 @@ TEST(Conflicts, SitesDoNotDependOnTheOwnersName) {
   }
 }
 
+// The reader reads `flag` at once; the writer writes it after 12 shared steps of its own. A random
+// walk almost never lets the write come first (the reader must stay off the CPU for 12 steps).
+Model LateWriter() {
+  return [](Engine& e) -> std::shared_ptr<void> {
+    struct State {
+      Tracked<int> flag;
+      Tracked<int> busy;
+    };
+    auto st = std::make_shared<State>();
+    st->flag.SetLabel("flag");
+    e.Spawn("reader", [st] { (void)st->flag.Get(); });
+    e.Spawn("writer", [st] {
+      for (int k = 0; k < 12; ++k) st->busy.Set(k);
+      st->flag.Set(1);
+    });
+    return st;
+  };
+}
+
+TEST(Exploration, ConflictDirectedRunsAPairTheOtherWayRound) {
+  const uint64_t kind = Rng::Hash("flag") | 1;
+  const SitePair write_first{MakeSite("?", kind, true), MakeSite("?", kind, false)};
+  ConflictScheduler s;
+  int first_run = -1;
+  for (int run = 0; run < 20 && first_run < 0; ++run) {
+    RunModel(s, static_cast<uint64_t>(run) + 1, LateWriter());
+    if (s.exploration()->corpus.HasPair(write_first)) first_run = run;
+  }
+  // Run 0 sees read -> write; a later run delays the reader before its read.
+  EXPECT_GT(first_run, 0);
+  std::printf("write before read: conflict-directed from run %d\n", first_run);
+}
+
 std::vector<std::unique_ptr<Strategy>> LearningStrategies() {
   std::vector<std::unique_ptr<Strategy>> out;
   for (const char* spec : {"pos", "surw", "conflict", "auto"}) {
