@@ -424,6 +424,7 @@ TEST(CliE2eTest, EveryBadInputExits2WithOneLine) {
       {"run --set=churn", "expected knob=value"},
       {"run --runs=many", "bad value 'many' for --runs"},
       {"run --stop_on_first=maybe", "bad value 'maybe' for --stop_on_first"},
+      {"run --stop_on=no-such-invariant", "bad --stop_on 'no-such-invariant'"},
       {"run --time_budget=soon", "bad --time_budget 'soon'"},
       {"run --engine=quantum", "bad --engine 'quantum'"},
       {"run --strategy=chaos", "bad --strategy 'chaos'"},
@@ -471,7 +472,7 @@ TEST(CliE2eTest, HelpListAndDescribe) {
   Result run_help = Probestorm("run --help");
   for (const char* flag : {"--dt", "--synthetic", "--profile", "--set", "--engine", "--strategy",
                            "--perturb", "--seed", "--runs", "--time_budget", "--jobs",
-                           "--invariants", "--stop_on_first", "--report_json", "--junit",
+                           "--invariants", "--stop_on_first", "--stop_on", "--report_json", "--junit",
                            "--trace", "--log", "--out", "--shard_index", "--shard_count"}) {
     EXPECT_THAT(run_help.out, HasSubstr(flag));
   }

@@ -45,6 +45,8 @@ ABSL_FLAG(std::string, time_budget, "20s",
 ABSL_FLAG(int32_t, jobs, 0, "parallel runs (default: the number of cores)");
 ABSL_FLAG(std::string, invariants, "", "comma list of invariant ids to check (default: all)");
 ABSL_FLAG(bool, stop_on_first, false, "stop the campaign at the first violation");
+ABSL_FLAG(std::string, stop_on, "",
+          "stop the campaign at the first violation of this invariant id (others go on)");
 ABSL_FLAG(std::string, report_json, "",
           "JSON report path (schema probestorm-report/1); run default: <out>/report.json");
 ABSL_FLAG(std::string, junit, "", "JUnit XML path; run default: <out>/junit.xml");
@@ -96,7 +98,7 @@ constexpr FlagDef kFlags[] = {
     {"max_virtual_time", Kind::kString}, {"format", Kind::kString}, {"token", Kind::kString},
     {"report", Kind::kString},      {"finding", Kind::kInt},        {"profiles", Kind::kString},
     {"find", Kind::kString},        {"invariant", Kind::kString},   {"confidence", Kind::kDouble},
-    {"max_runs", Kind::kInt},       {"progress", Kind::kString},
+    {"max_runs", Kind::kInt},       {"progress", Kind::kString},   {"stop_on", Kind::kString},
 };
 
 const FlagDef* FindFlag(std::string_view name) {
@@ -119,8 +121,9 @@ const std::vector<SubDef>& Subs() {
        "one campaign: many runs of boards x profiles; prints each distinct finding with a replay "
        "command and writes report, JUnit, traces and logs",
        {"dt", "synthetic", "profile", "set", "engine", "strategy", "perturb", "time_scale", "seed",
-        "runs", "time_budget", "jobs", "invariants", "stop_on_first", "report_json", "junit",
-        "trace", "log", "out", "shard_index", "shard_count", "max_virtual_time", "progress"}},
+        "runs", "time_budget", "jobs", "invariants", "stop_on_first", "stop_on", "report_json",
+        "junit", "trace", "log", "out", "shard_index", "shard_count", "max_virtual_time",
+        "progress"}},
       {"replay", "probestorm replay --token=T | --report=R --finding=N [flags]",
        "re-run one finding exactly (trace hash checked), write its trace and log",
        {"token", "report", "finding", "dt", "synthetic", "trace", "log", "out"}},

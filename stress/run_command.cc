@@ -110,6 +110,14 @@ int RunCommand(const SubcommandArgs& args) {
   if (jobs < 0) return UsageError("probestorm run: --jobs must be >= 1");
   o.jobs = jobs > 0 ? jobs : std::max(1u, std::thread::hardware_concurrency());
   o.stop_on_first = absl::GetFlag(FLAGS_stop_on_first);
+  if (const std::string stop_on = absl::GetFlag(FLAGS_stop_on); !stop_on.empty()) {
+    if (!harness::ParseInvariant(stop_on).ok()) {
+      return UsageError(absl::StrCat("probestorm run: bad --stop_on '", stop_on,
+                                     "' (an invariant id: probestorm list invariants)"));
+    }
+    o.stop_on_first = true;
+    o.stop_invariant = stop_on;
+  }
   auto shard = ResolveShard(absl::GetFlag(FLAGS_shard_index), absl::GetFlag(FLAGS_shard_count),
                             [](const char* n) { return std::getenv(n); });
   if (!shard.ok()) return UsageError(shard.status());
