@@ -13,7 +13,7 @@
 namespace probestorm::harness {
 namespace {
 
-constexpr uint64_t kUniformOneIn = 5;  // one run in five goes to a uniformly drawn arm
+constexpr uint64_t kUniformOneIn = 3;  // one run in three goes to a uniformly drawn arm
 constexpr double kMinStep = 0.1;       // the reward average forgets: "recent" yield
 constexpr double kBonus = 0.3;         // weight of the exploration bonus
 
@@ -34,7 +34,6 @@ AutoScheduler::AutoScheduler() {
   arms_.push_back({Shared<SurwScheduler>(x)});
   arms_.push_back({Shared<ConflictScheduler>(x)});
   arms_.push_back({std::make_unique<PctScheduler>(3, 20000)});
-  arms_.push_back({std::make_unique<PctScheduler>(2, 20000)});
 }
 
 size_t AutoScheduler::Choose(uint64_t seed) const {

@@ -70,7 +70,7 @@ size_t ConflictScheduler::Pick(const SchedView& view) {
   if (!hurry_.empty()) {
     for (size_t i = 0; i < n; ++i) {
       const ConflictRecorder::Pending& p = rec.PendingOf(view.runnable[i]);
-      if (p.object != nullptr && Targets(hurry_, p.site)) return i;
+      if (p.object != 0 && Targets(hurry_, p.site)) return i;
     }
   }
   while (true) {
@@ -80,7 +80,7 @@ size_t ConflictScheduler::Pick(const SchedView& view) {
     }
     const TaskId t = view.runnable[best];
     const ConflictRecorder::Pending& p = rec.PendingOf(t);
-    if (demoted_[t] || p.object == nullptr || !Targets(delay_, p.site)) return best;
+    if (demoted_[t] || p.object == 0 || !Targets(delay_, p.site)) return best;
     demoted_[t] = true;
     priority_[t] = --lowest_;
   }

@@ -1,6 +1,7 @@
 #include "harness/sched/conflicts.h"
 
 #include <algorithm>
+#include <atomic>
 
 #include "harness/rng.h"
 
@@ -18,6 +19,8 @@ uint64_t Mix(uint64_t x) {
 // Distinct readers of an object remembered between two writes: enough for the pairs that matter
 // (a flag polled by many tasks would otherwise grow without bound).
 constexpr size_t kMaxReaders = 8;
+
+std::atomic<uint64_t> next_epoch{1};
 
 }  // namespace
 
@@ -43,8 +46,8 @@ uint64_t SitePair::Key() const { return Mix(first * 0x9e3779b97f4a7c15ULL + seco
 void ConflictRecorder::BeginRun() {
   pending_.clear();
   events_.clear();
-  objects_.clear();
-  objects_.reserve(1024);
+  epoch_ = next_epoch.fetch_add(1, std::memory_order_relaxed);
+  objects_.assign(1, ObjectState{});
   text_hash_.clear();
   seen_pairs_.clear();
   seen_rf_.clear();
@@ -52,7 +55,7 @@ void ConflictRecorder::BeginRun() {
   rf_.clear();
 }
 
-void ConflictRecorder::Announce(TaskId t, const void* object, SiteId site) {
+void ConflictRecorder::Announce(TaskId t, ObjectId object, SiteId site) {
   if (pending_.size() <= t) pending_.resize(t + 1);
   pending_[t] = {object, site};
 }
@@ -62,7 +65,7 @@ void ConflictRecorder::AddPair(SiteId a, SiteId b) {
   if (seen_pairs_.insert(p.Key()).second) pairs_.push_back(p);
 }
 
-void ConflictRecorder::Access(TaskId t, const void* object, SiteId site) {
+void ConflictRecorder::Access(TaskId t, ObjectId object, SiteId site) {
   if (t == kNoTask) return;
   if (pending_.size() <= t) pending_.resize(t + 1);
   pending_[t] = {};

@@ -50,14 +50,33 @@ struct SitePair {
   SitePair Reversed() const { return {second, first}; }
 };
 
+// Names one shared object (a field, an atomic, a lock) for the recorder: a number given at the
+// object's first recorded access in a run, in access order. Objects are not told apart by address,
+// which malloc may reuse differently from one run (or machine) to the next.
+class ConflictTag {
+ private:
+  friend class ConflictRecorder;
+  mutable uint64_t epoch_ = 0;
+  mutable uint32_t id_ = 0;
+};
+
 class ConflictRecorder {
  public:
+  using ObjectId = uint32_t;  // 1.. in order of first access; 0: none
   struct Pending {
-    const void* object = nullptr;  // null: the task's next step is no announced access
+    ObjectId object = 0;  // 0: the task's next step is no announced access
     SiteId site = 0;
   };
 
   void BeginRun();
+  ObjectId IdOf(const ConflictTag& tag) {
+    if (tag.epoch_ != epoch_) {
+      tag.epoch_ = epoch_;
+      tag.id_ = static_cast<ObjectId>(objects_.size());
+      objects_.emplace_back();
+    }
+    return tag.id_;
+  }
   // MakeSite for a function name that stays put for the run (Trace::CurrentFunction), its hash
   // computed once per run.
   SiteId Site(const char* func, uint64_t kind_hash, bool write) {
@@ -66,9 +85,9 @@ class ConflictRecorder {
   // Rng::Hash of a text that stays put for the run (a function name, a lock class), cached.
   uint64_t TextHash(const char* text);
   // Task `t` is about to access `object` at `site` (before the schedule point of the access).
-  void Announce(TaskId t, const void* object, SiteId site);
+  void Announce(TaskId t, ObjectId object, SiteId site);
   // The access happened.
-  void Access(TaskId t, const void* object, SiteId site);
+  void Access(TaskId t, ObjectId object, SiteId site);
 
   const Pending& PendingOf(TaskId t) const { return t < pending_.size() ? pending_[t] : kNone; }
   uint64_t EventsOf(TaskId t) const { return t < events_.size() ? events_[t] : 0; }
@@ -88,7 +107,8 @@ class ConflictRecorder {
   static const Pending kNone;
   std::vector<Pending> pending_;  // by task
   std::vector<uint64_t> events_;  // accesses by task
-  absl::flat_hash_map<const void*, ObjectState> objects_;
+  uint64_t epoch_ = 0;                // unique to this run of this recorder (process-wide)
+  std::vector<ObjectState> objects_;  // by ObjectId; [0] unused
   absl::flat_hash_map<const char*, uint64_t> text_hash_;
   absl::flat_hash_set<uint64_t> seen_pairs_, seen_rf_;
   std::vector<SitePair> pairs_, rf_;

@@ -24,7 +24,7 @@ size_t PosScheduler::Pick(const SchedView& view) {
   }
   const TaskId chosen = view.runnable[best];
   const ConflictRecorder::Pending& e = recorder().PendingOf(chosen);
-  if (e.object != nullptr) {
+  if (e.object != 0) {
     for (TaskId u : view.runnable) {
       if (u == chosen) continue;
       const ConflictRecorder::Pending& o = recorder().PendingOf(u);

@@ -44,17 +44,18 @@ class Atomic {
     SiteId site = 0;
     if (c) {
       site = c->Site(e.trace().CurrentFunction(e.Self()), kAtomicKind, write);
-      c->Announce(e.Self(), this, site);
+      c->Announce(e.Self(), c->IdOf(tag_), site);
     }
     e.Point(PointKind::kShared);
     if (auto* r = e.race()) r->AcquireRelease(e.Self(), clock_);
-    if (c) c->Access(e.Self(), this, site);
+    if (c) c->Access(e.Self(), c->IdOf(tag_), site);
   }
 
   static constexpr uint64_t kAtomicKind = 0x61746f6d6963;  // atomics carry no label: one kind
 
   std::atomic<T> v_;
   SyncClock clock_;
+  ConflictTag tag_;
 };
 
 }  // namespace probestorm::harness

@@ -14,7 +14,7 @@ namespace {
 // one lock conflict); its site is the model function and the lock class.
 SiteId AnnounceLock(Engine& e, ConflictRecorder& c, const Mutex& m) {
   const SiteId site = c.Site(e.trace().CurrentFunction(e.Self()), c.TextHash(m.lock_class()), true);
-  c.Announce(e.Self(), &m, site);
+  c.Announce(e.Self(), c.IdOf(m.conflict_tag()), site);
   return site;
 }
 
@@ -33,7 +33,7 @@ void Mutex::lock() {
     owner_ = self;
   }
   if (auto* r = e.race()) r->Acquire(self, clock_);
-  if (c) c->Access(self, this, site);
+  if (c) c->Access(self, c->IdOf(tag_), site);
 }
 
 bool Mutex::try_lock() {
@@ -42,7 +42,7 @@ bool Mutex::try_lock() {
   const SiteId site = c ? AnnounceLock(e, *c, *this) : 0;
   e.Point(PointKind::kShared);
   const TaskId self = e.Self();
-  if (c) c->Access(self, this, site);
+  if (c) c->Access(self, c->IdOf(tag_), site);
   {
     std::unique_lock<RawLock> g(raw_);
     if (owner_ != kNoTask) return false;

@@ -50,7 +50,7 @@ class Tracked {
       const TaskId t = e.Self();
       r->OnRead(t, shadow_, label_, e.trace().CurrentFunction(t));
     }
-    if (c) c->Access(e.Self(), this, site);
+    if (c) c->Access(e.Self(), c->IdOf(tag_), site);
     return v_;
   }
   void Set(T v) {
@@ -62,7 +62,7 @@ class Tracked {
       const TaskId t = e.Self();
       r->OnWrite(t, shadow_, label_, e.trace().CurrentFunction(t));
     }
-    if (c) c->Access(e.Self(), this, site);
+    if (c) c->Access(e.Self(), c->IdOf(tag_), site);
     v_ = std::move(v);
   }
   const T& Peek() const { return v_; }
@@ -76,13 +76,14 @@ class Tracked {
     if (kind_ == 0) kind_ = Rng::Hash(*label_.suffix != '\0' ? std::string_view(label_.suffix) : *label_.prefix) | 1;
     const TaskId t = e.Self();
     const SiteId site = c.Site(e.trace().CurrentFunction(t), kind_, write);
-    c.Announce(t, this, site);
+    c.Announce(t, c.IdOf(tag_), site);
     return site;
   }
 
   T v_{};
   mutable Shadow shadow_;
   mutable uint64_t kind_ = 0;  // hash of the field's kind, computed at the first recorded access
+  ConflictTag tag_;
   std::string text_ = "tracked";
   FieldLabel label_{&text_, ""};
 };
