@@ -1,6 +1,7 @@
 #include "harness/sched/conflict_scheduler.h"
 
 #include <algorithm>
+#include <cstdint>
 
 namespace probestorm::harness {
 namespace {
@@ -8,6 +9,11 @@ namespace {
 constexpr int kTargets = 2;
 constexpr int kTries = 16;
 constexpr uint64_t kLow = uint64_t{1} << 40;  // demoted priorities count down from here
+// A run this many times longer (in shared steps) than the job's average is taken to be stuck in a
+// priority livelock (a high-priority task polling, or spawning work, for something only a
+// demoted task can do): from there on the picks are random.
+constexpr double kStuckFactor = 8;
+constexpr uint64_t kStuckFirstRun = 2'000'000;  // before the job has an average
 
 }  // namespace
 
@@ -38,6 +44,8 @@ void ConflictScheduler::Begin(uint64_t seed) {
   }
   const auto steps = static_cast<uint64_t>(std::max(1.0, corpus().ExpectedSharedSteps()));
   change_point_ = 1 + rng_.Below(steps);
+  stuck_after_ = corpus().runs() == 0 ? kStuckFirstRun
+                                      : static_cast<uint64_t>(kStuckFactor * static_cast<double>(steps));
 }
 
 void ConflictScheduler::OnSpawn(TaskId t) {
@@ -62,6 +70,7 @@ size_t ConflictScheduler::Pick(const SchedView& view) {
     }
     prefix_.clear();  // the run left the recorded path: go on by priority
   }
+  if (view.shared_step > stuck_after_) return rng_.Below(n);
   if (!changed_ && view.shared_step >= change_point_) {
     changed_ = true;
     if (view.current != kNoTask && view.current < priority_.size()) priority_[view.current] = --lowest_;

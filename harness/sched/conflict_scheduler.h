@@ -6,7 +6,8 @@
 // (once per task), and a task about to make access b runs at once, so that b may come first. Half
 // the runs that have a productive schedule in the corpus first follow one up to a random point,
 // take a different choice there, and go on as above (a mutated prefix). One random change point,
-// as in PCT depth 2, varies the rest.
+// as in PCT depth 2, varies the rest. A run far longer than the job's average goes on with random
+// picks (a priority livelock, as PCT can meet, would otherwise spin to max_steps).
 //
 // Replay needs no corpus: the choices are recorded like any other strategy's.
 #ifndef PROBESTORM_HARNESS_SCHED_CONFLICT_SCHEDULER_H_
@@ -37,6 +38,7 @@ class ConflictScheduler final : public ExploringStrategy {
   std::vector<bool> demoted_;          // by TaskId
   uint64_t lowest_ = 0;                // next priority of a demoted task (below all others)
   uint64_t change_point_ = 0;          // shared step of the PCT change point
+  uint64_t stuck_after_ = 0;           // shared steps after which the picks are random
   bool changed_ = false;
 };
 

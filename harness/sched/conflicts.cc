@@ -121,9 +121,9 @@ RunYield Corpus::Merge(const ConflictRecorder& run, const Schedule& schedule, ui
     }
   }
   if (expected_.size() < run.TaskSlots()) expected_.resize(run.TaskSlots(), 0);
-  for (size_t t = 0; t < expected_.size(); ++t) {
-    const auto n = static_cast<double>(run.EventsOf(static_cast<TaskId>(t)));
-    expected_[t] += (n - expected_[t]) / static_cast<double>(runs_);
+  for (size_t t = 0; t < run.TaskSlots(); ++t) {
+    const uint64_t n = run.EventsOf(static_cast<TaskId>(t));
+    if (n > 0 && (expected_[t] == 0 || n < expected_[t])) expected_[t] = n;
   }
   y.violated = !violated.empty();
   for (const std::string& id : violated) {

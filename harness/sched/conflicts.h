@@ -14,8 +14,8 @@
 //  * reads-from edges: the site of the write a read saw, and the read's site (other task).
 //
 // Corpus (one per job of a campaign, kept across its runs): every pair and edge seen, the schedule
-// prefixes of runs that found new ones, and per task (by spawn order) the average number of
-// accesses a run makes. It depends only on the runs of its job in order, so a campaign seed and
+// prefixes of runs that found new ones, and per task (by spawn order) the fewest accesses it made
+// in a run. It depends only on the runs of its job in order, so a campaign seed and
 // job layout give the same corpus.
 //
 // Thread-safety: none; one recorder and one corpus per OS thread.
@@ -136,8 +136,10 @@ class Corpus {
   const std::vector<SitePair>& pairs() const { return pairs_; }
   // Schedules of runs that found new pairs (the newest kMaxPrefixes).
   const std::vector<Schedule>& productive() const { return productive_; }
-  // Average accesses task `t` (spawn order) made per run so far; 0 before any run.
-  double ExpectedEvents(TaskId t) const { return t < expected_.size() ? expected_[t] : 0; }
+  // The fewest accesses task `t` (spawn order) made in a run of the job where it made any; 0
+  // before. The fewest, not the average: a task that polled a flag in one run would otherwise
+  // weigh more in the next, poll longer still, and feed its own estimate (runs of minutes).
+  uint64_t ExpectedEvents(TaskId t) const { return t < expected_.size() ? expected_[t] : 0; }
   // Average kShared schedule points of a run so far.
   double ExpectedSharedSteps() const { return shared_steps_; }
 
@@ -149,7 +151,7 @@ class Corpus {
   std::vector<SitePair> pairs_, rf_;
   std::vector<Schedule> productive_;
   size_t next_slot_ = 0;
-  std::vector<double> expected_;
+  std::vector<uint64_t> expected_;
   double shared_steps_ = 0;
   std::vector<std::string> invariants_;
 };

@@ -1,8 +1,5 @@
 #include "harness/sched/surw_scheduler.h"
 
-#include <algorithm>
-#include <cmath>
-
 #include "absl/container/inlined_vector.h"
 
 namespace probestorm::harness {
@@ -11,8 +8,9 @@ size_t SurwScheduler::Pick(const SchedView& view) {
   absl::InlinedVector<uint64_t, 16> weight;
   uint64_t total = 0;
   for (TaskId t : view.runnable) {
-    const double left = corpus().ExpectedEvents(t) - static_cast<double>(recorder().EventsOf(t));
-    const uint64_t w = std::max<uint64_t>(1, static_cast<uint64_t>(std::llround(std::max(left, 0.0))));
+    const uint64_t expected = corpus().ExpectedEvents(t);
+    const uint64_t done = recorder().EventsOf(t);
+    const uint64_t w = expected > done ? expected - done : 1;
     weight.push_back(w);
     total += w;
   }

@@ -3,8 +3,8 @@
 // A uniform random walk over interleavings picks each task with probability proportional to the
 // events it has left; SURW counts only events of interest, here the accesses to shared state
 // (tracked fields, atomics, locks). How many a task has left is estimated from the earlier runs
-// of the job: the corpus's average per task (by spawn order) minus what it did so far this run,
-// at least 1. Before any run every weight is 1: a plain random walk.
+// of the job: the fewest the task (by spawn order) made in one run, minus what it did so far this
+// run, at least 1. Before any run every weight is 1: a plain random walk.
 #ifndef PROBESTORM_HARNESS_SCHED_SURW_SCHEDULER_H_
 #define PROBESTORM_HARNESS_SCHED_SURW_SCHEDULER_H_
 
