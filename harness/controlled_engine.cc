@@ -54,8 +54,10 @@ ControlledEngine::ControlledEngine(EngineOptions options, Strategy* strategy)
       strategy_(strategy),
       sched_(std::make_unique<SchedulerContext>()) {
   tasks_.emplace_back();  // TaskId 0 is "no task"
-  if (options_.race_detection) {
-    race_ = std::make_unique<RaceDetector>(this, options_.race_clock_slots);
+  if (options_.race_detection) race_ = std::make_unique<RaceDetector>(this, options_.race_clock_slots);
+  if (Exploration* x = strategy_->exploration()) {
+    x->recorder.BeginRun();
+    conflicts_ = &x->recorder;
   }
   strategy_->Begin(options_.seed);  // before any Spawn: PCT assigns priorities at spawn
 }
@@ -463,6 +465,7 @@ RunResult ControlledEngine::Run() {
   r.max_live_tasks = max_live_;
   r.trace_hash = trace_->hash();
   r.findings = TakeFindings();
+  strategy_->End(schedule_, r);
   return r;
 }
 

@@ -25,7 +25,7 @@ namespace probestorm::harness {
 
 class ControlledEngine final : public Engine {
  public:
-  // `strategy` must outlive the engine; the constructor calls its Begin(seed).
+  // `strategy` must outlive the engine; the constructor calls its Begin(seed), Run() its End.
   ControlledEngine(EngineOptions options, Strategy* strategy);
   ~ControlledEngine() override;
 

@@ -35,6 +35,7 @@ namespace probestorm::harness {
 
 class RaceDetector;
 class LockDep;
+class ConflictRecorder;
 class Trace;
 
 using TaskId = uint32_t;  // 1.. in spawn order; 0 = no task (setup code, the scheduler itself)
@@ -200,6 +201,9 @@ class Engine {
   Trace& trace() { return *trace_; }
   RaceDetector* race() { return race_.get(); }   // null when disabled or not controlled
   LockDep* lockdep() { return lockdep_.get(); }  // null when disabled
+  // The run's conflict recorder (harness/sched/conflicts.h): set by the controlled engine when its
+  // strategy explores, null otherwise.
+  ConflictRecorder* conflicts() { return conflicts_; }
   // The model's random stream (hardware choices, module load times...), forked from the seed.
   Rng& model_rng() { return model_rng_; }
   // Relaxed atomic read: FreeEngine task threads bump steps_ through std::atomic_ref while others
@@ -217,6 +221,7 @@ class Engine {
   std::unique_ptr<Trace> trace_;
   std::unique_ptr<RaceDetector> race_;
   std::unique_ptr<LockDep> lockdep_;
+  ConflictRecorder* conflicts_ = nullptr;
   Rng model_rng_;
   uint64_t steps_ = 0;  // FreeEngine: accessed only through std::atomic_ref (see steps())
   std::atomic<bool> stop_requested_{false};  // set by Report on any task thread

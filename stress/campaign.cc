@@ -13,6 +13,7 @@
 #include <thread>
 #include <tuple>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -135,7 +136,7 @@ class Campaign {
       tbb::task_arena arena(jobs);
       arena.execute([&] {
         tbb::task_group g;
-        for (int i = 0; i < jobs; ++i) g.run([this] { Worker(); });
+        for (int i = 0; i < jobs; ++i) g.run([this, i, jobs] { Worker(i, jobs); });
         g.wait();
       });
     }
@@ -175,13 +176,19 @@ class Campaign {
     return true;
   }
 
-  void Worker() {
-    while (!stop_.load(std::memory_order_relaxed) && !TimeUp()) {
-      const uint64_t u = next_.fetch_add(1);
+  void Worker(int job, int jobs) {
+    std::unique_ptr<harness::Strategy> strategy;
+    if (o_.engine.engine != "free") {
+      auto s = harness::MakeStrategy(o_.engine.strategy);
+      if (!s.ok()) return;
+      strategy = std::move(*s);
+    }
+    for (uint64_t u = static_cast<uint64_t>(job); !stop_.load(std::memory_order_relaxed) && !TimeUp();
+         u += static_cast<uint64_t>(jobs)) {
       uint64_t run = 0;
       int board = 0, profile = 0;
       if (!Unit(u, run, board, profile)) return;
-      OneRun(run, board, profile, nullptr);
+      OneRun(run, board, profile, strategy.get());
     }
   }
 
@@ -235,6 +242,8 @@ class Campaign {
     ++result_.runs;
     const bool incomplete = harness::Incomplete(r.ending);
     if (incomplete) ++result_.incomplete;
+    const harness::Exploration* x = strategy != nullptr ? strategy->exploration() : nullptr;
+    if (x != nullptr) NoteExploration(*strategy, *x, r);
     runs_done_.fetch_add(1, std::memory_order_relaxed);
     result_.schedule_points += r.steps;
     points_.fetch_add(r.steps, std::memory_order_relaxed);
@@ -276,11 +285,38 @@ class Campaign {
       rec.seed = seed;
       rec.trace_hash = r.trace_hash;
       rec.wall_seconds = wall;
-      rec.token = MakeToken(o_, board, profile, run, f, r.trace_hash, dfs_ ? &m->schedule : nullptr);
+      const bool by_schedule = dfs_ || (strategy != nullptr && !strategy->SeedReproduces());
+      rec.token = MakeToken(o_, board, profile, run, f, r.trace_hash, by_schedule ? &m->schedule : nullptr);
       if (incomplete) rec.incomplete_run = r.ending;
       distinct_[key] = std::move(rec);
     }
     if (keep_trace && !r.findings.empty()) KeepFreeTrace(run, std::move(*m));
+  }
+
+  // REQUIRES: mu_. Coverage of the campaign and the tally of the strategy (arm) that ran.
+  void NoteExploration(const harness::Strategy& strategy, const harness::Exploration& x,
+                       const harness::RunResult& r) {
+    ExplorationResult& e = result_.exploration;
+    e.recorded = true;
+    uint64_t fresh = 0;
+    for (const harness::SitePair& p : x.recorder.pairs()) fresh += pair_keys_.insert(p.Key()).second;
+    for (const harness::SitePair& p : x.recorder.reads_from()) rf_keys_.insert(p.Key());
+    e.pairs = pair_keys_.size();
+    e.reads_from = rf_keys_.size();
+    pairs_total_.store(e.pairs, std::memory_order_relaxed);
+    const size_t bucket = static_cast<size_t>((result_.runs - 1) / 100);
+    if (e.curve.size() <= bucket) e.curve.resize(bucket + 1, 0);
+    e.curve[bucket] += fresh;
+    ArmRecord& a = e.arms[strategy.Arm()];
+    ++a.runs;
+    a.new_pairs += fresh;
+    std::vector<std::string> seen;
+    for (const harness::Finding& f : r.findings) {
+      if (f.severity != harness::Severity::kViolation) continue;
+      if (std::find(seen.begin(), seen.end(), f.invariant) != seen.end()) continue;
+      seen.push_back(f.invariant);
+      ++a.violations[f.invariant];
+    }
   }
 
   // REQUIRES: mu_. `m` reported findings; it replaces kept runs of higher index.
@@ -341,6 +377,9 @@ class Campaign {
         if (n > 0) absl::StrAppend(&found, " ", Av(info.name), ":", n);
       }
       absl::StrAppend(&line, " | findings", found.empty() ? " none" : found);
+      if (const uint64_t pairs = pairs_total_.load(); pairs > 0) {
+        absl::StrAppend(&line, " | ", pairs, " conflict pairs");
+      }
       if (o_.runs == 0) {
         absl::StrAppend(&line, absl::StrFormat(
                                    " | %.0fs left",
@@ -357,15 +396,16 @@ class Campaign {
   size_t combos_ = 1;
   bool dfs_ = false;
   uint64_t total_units_ = 0;
-  std::atomic<uint64_t> next_{0};
   std::atomic<bool> stop_{false};
   std::atomic<uint64_t> runs_done_{0};
   std::atomic<uint64_t> points_{0};
+  std::atomic<uint64_t> pairs_total_{0};
   std::array<std::atomic<uint64_t>, static_cast<size_t>(harness::InvariantId::kCount)> by_id_{};
 
   std::mutex mu_;  // guards result_ and distinct_
   CampaignResult result_;
   std::map<DistinctKey, FoundRecord> distinct_;
+  absl::flat_hash_set<uint64_t> pair_keys_, rf_keys_;  // campaign-wide coverage
 
   std::mutex progress_mu_;
   std::condition_variable progress_cv_;

@@ -9,6 +9,12 @@
 // the deadline are discarded, never half-counted). Distinct findings keep the lowest run that
 // produced them, so the choice does not depend on thread timing either.
 //
+// Job j of J takes the units j, j + J, ... in order and keeps one strategy object for all of
+// them: a learning strategy (pos, surw, conflict, auto) sees the earlier runs of its own job, so
+// the campaign seed and the job layout decide every choice (so --jobs and shards change what it
+// explores; the equalities above hold for random, pct and dfs). Such runs' tokens carry their
+// recorded choices.
+//
 // Thread-safety: RunCampaign is called from one thread; it runs model runs on a TBB arena of
 // `jobs` threads and merges their results under a mutex.
 #ifndef PROBESTORM_STRESS_CAMPAIGN_H_
@@ -51,8 +57,8 @@ uint64_t RunSeed(uint64_t campaign_seed, uint64_t run);
 // The run indices of shard `index` of `count` among runs [0, runs).
 std::vector<uint64_t> ShardRuns(uint64_t runs, int index, int count);
 
-// One run, controlled (strategy from spec.strategy, or `replay` when given) or free. Never throws:
-// a model exception becomes kInternal, an OS thread the host refused kResourceExhausted.
+// One run, controlled (`strategy` if given, else a fresh one from spec.strategy) or free. Never
+// throws: a model exception becomes kInternal, an OS thread the host refused kResourceExhausted.
 absl::StatusOr<kernel::ModelRun> ExecuteRun(const hwmodel::Board& board,
                                             const kernel::Profile& profile, const EngineSpec& spec,
                                             uint64_t seed, harness::Strategy* strategy = nullptr,
@@ -112,6 +118,21 @@ struct InvariantCount {
   uint64_t runs_violated = 0;  // runs with at least one violation of this invariant
 };
 
+// Exploration of a campaign whose strategy learns (pos, surw, conflict, auto): coverage and what
+// each strategy of the portfolio did.
+struct ArmRecord {
+  uint64_t runs = 0;
+  uint64_t new_pairs = 0;                       // campaign-new conflict pairs its runs found
+  std::map<std::string, uint64_t> violations;   // by invariant: its runs that violated it
+};
+struct ExplorationResult {
+  bool recorded = false;
+  uint64_t pairs = 0;        // distinct conflict pairs of the campaign
+  uint64_t reads_from = 0;   // distinct reads-from edges
+  std::vector<uint64_t> curve;  // new pairs in each 100 counted runs (in finish order)
+  std::map<std::string, ArmRecord> arms;  // by strategy name
+};
+
 struct CampaignResult {
   uint64_t runs = 0;              // finished runs (counted)
   uint64_t incomplete = 0;        // of those, runs that stopped before quiescence (max virtual
@@ -135,6 +156,7 @@ struct CampaignResult {
     std::shared_ptr<const kernel::ModelRun> model;
   };
   std::map<std::string, KeptRun> free_traces;
+  ExplorationResult exploration;
   bool Violated() const;
   // At least one counted run, and every counted run stopped before quiescence: exit 125.
   bool AllIncomplete() const { return runs > 0 && incomplete == runs; }

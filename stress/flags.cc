@@ -28,8 +28,10 @@ ABSL_FLAG(std::vector<std::string>, set, {},
 ABSL_FLAG(std::string, engine, "controlled",
           "controlled (deterministic fibers) or free (OS threads, not deterministic)");
 ABSL_FLAG(std::string, strategy, "random",
-          "controlled engine scheduling: random, pct:D[:K] (PCT depth D over K steps), dfs:P "
-          "(exhaustive, P preemptions)");
+          "controlled engine scheduling: auto (a portfolio of the others, learning from conflicts; "
+          "the default of `run`), random, pct:D[:K] (PCT depth D over K steps), pos (partial order "
+          "sampling), surw (selectively uniform random walk), conflict (conflict-directed), dfs:P "
+          "(exhaustive, P preemptions); elsewhere the default is random");
 ABSL_FLAG(std::string, perturb, "light",
           "free engine perturbation at schedule points: none (plain OS scheduling), light, heavy");
 ABSL_FLAG(double, time_scale, 0,
@@ -39,13 +41,16 @@ ABSL_FLAG(double, time_scale, 0,
           "per real ms), so timers can fire in the middle of work, which depends on load");
 ABSL_FLAG(uint64_t, seed, 1, "campaign seed; run r uses a seed forked from it and r");
 ABSL_FLAG(int64_t, runs, 0,
-          "number of runs per board x profile (fixed: results identical for any --jobs); "
+          "number of runs per board x profile (fixed: with random, pct or dfs results identical for any "
+          "--jobs and shards; a learning strategy depends on the job layout); "
           "0: run until --time_budget");
 ABSL_FLAG(std::string, time_budget, "20s",
           "wall-clock budget (e.g. 20s, 5m); run: when --runs is not given");
 ABSL_FLAG(int32_t, jobs, 0, "parallel runs (default: the number of cores)");
 ABSL_FLAG(std::string, invariants, "", "comma list of invariant ids to check (default: all)");
 ABSL_FLAG(bool, stop_on_first, false, "stop the campaign at the first violation");
+ABSL_FLAG(std::string, stop_on, "",
+          "stop the campaign at the first violation of this invariant id (others go on)");
 ABSL_FLAG(std::string, report_json, "",
           "JSON report path (schema probestorm-report/2); run default: <out>/report.json");
 ABSL_FLAG(std::string, junit, "", "JUnit XML path; run default: <out>/junit.xml");
@@ -99,6 +104,7 @@ constexpr FlagDef kFlags[] = {
     {"report", Kind::kString},      {"finding", Kind::kInt},        {"profiles", Kind::kString},
     {"find", Kind::kString},        {"invariant", Kind::kString},   {"confidence", Kind::kDouble},
     {"max_runs", Kind::kInt},       {"progress", Kind::kString},    {"html", Kind::kString},
+    {"stop_on", Kind::kString},
 };
 
 const FlagDef* FindFlag(std::string_view name) {
@@ -121,8 +127,9 @@ const std::vector<SubDef>& Subs() {
        "one campaign: many runs of boards x profiles; prints each distinct finding with a replay "
        "command and writes report, JUnit, traces and logs",
        {"dt", "synthetic", "profile", "set", "engine", "strategy", "perturb", "time_scale", "seed",
-        "runs", "time_budget", "jobs", "invariants", "stop_on_first", "report_json", "junit",
-        "trace", "log", "out", "shard_index", "shard_count", "max_virtual_time", "progress"}},
+        "runs", "time_budget", "jobs", "invariants", "stop_on_first", "stop_on", "report_json",
+        "junit", "trace", "log", "out", "shard_index", "shard_count", "max_virtual_time",
+        "progress"}},
       {"replay", "probestorm replay --token=T | --report=R --finding=N [flags]",
        "re-run one finding exactly (trace hash checked), write its trace and log",
        {"token", "report", "finding", "dt", "synthetic", "trace", "log", "out"}},

@@ -33,6 +33,7 @@ ABSL_DECLARE_FLAG(std::string, time_budget);
 ABSL_DECLARE_FLAG(int32_t, jobs);
 ABSL_DECLARE_FLAG(std::string, invariants);
 ABSL_DECLARE_FLAG(bool, stop_on_first);
+ABSL_DECLARE_FLAG(std::string, stop_on);
 ABSL_DECLARE_FLAG(std::string, report_json);
 ABSL_DECLARE_FLAG(std::string, junit);
 ABSL_DECLARE_FLAG(std::string, trace);

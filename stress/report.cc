@@ -131,8 +131,23 @@ Report BuildReport(const CampaignOptions& o, const CampaignResult& res) {
     s.first_wall_seconds = c.first_wall_seconds;
     s.runs_violated = c.runs_violated;
   }
+  r.exploration = res.exploration;
   SortAndCap(r);
   return r;
+}
+
+std::string ExplorationText(const ExplorationResult& e) {
+  if (!e.recorded) return "";
+  std::string out = absl::StrCat("coverage: ", e.pairs, " conflict pairs, ", e.reads_from,
+                                 " reads-from edges; new pairs per 100 runs:");
+  for (uint64_t n : e.curve) absl::StrAppend(&out, " ", n);
+  absl::StrAppend(&out, "\n");
+  for (const auto& [arm, a] : e.arms) {
+    absl::StrAppend(&out, "  strategy ", arm, ": ", a.runs, " runs, ", a.new_pairs, " new pairs");
+    for (const auto& [id, n] : a.violations) absl::StrAppend(&out, ", ", id, " in ", n, " runs");
+    absl::StrAppend(&out, "\n");
+  }
+  return out;
 }
 
 std::string ReportJson(const Report& r) {
@@ -170,6 +185,27 @@ std::string ReportJson(const Report& r) {
   w.EndObject();
   w.Key("partial").Bool(r.partial);
   if (!r.interrupted_by.empty()) w.Key("interrupted_by").String(r.interrupted_by);
+  if (r.exploration.recorded) {
+    const ExplorationResult& e = r.exploration;
+    w.Key("exploration").BeginObject();
+    w.Key("conflict_pairs").Uint(e.pairs);
+    w.Key("reads_from_edges").Uint(e.reads_from);
+    w.Key("new_pairs_per_100_runs").BeginArray();
+    for (uint64_t n : e.curve) w.Uint(n);
+    w.EndArray();
+    w.Key("strategies").BeginObject();
+    for (const auto& [arm, a] : e.arms) {
+      w.Key(arm).BeginObject();
+      w.Key("runs").Uint(a.runs);
+      w.Key("new_pairs").Uint(a.new_pairs);
+      w.Key("violations").BeginObject();
+      for (const auto& [id, n] : a.violations) w.Key(id).Uint(n);
+      w.EndObject();
+      w.EndObject();
+    }
+    w.EndObject();
+    w.EndObject();
+  }
   w.Key("findings").BeginArray();
   for (const ReportFinding& f : r.findings) {
     w.BeginObject();

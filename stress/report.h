@@ -88,6 +88,8 @@ struct Report {
   std::map<std::string, uint64_t> probes;
   std::vector<ReportFinding> findings;
   std::map<std::string, ReportSummary> summary;  // every enabled invariant
+  // Learning strategies only (`exploration` in the JSON); not read back, and merge drops it.
+  ExplorationResult exploration;
 
   bool Violated() const;
   bool AllIncomplete() const { return runs > 0 && incomplete == runs; }
@@ -96,6 +98,9 @@ struct Report {
 std::string CampaignId(const CampaignOptions& o);
 Report BuildReport(const CampaignOptions& o, const CampaignResult& r);
 std::string ReportJson(const Report& r);
+// The text summary of a campaign's exploration: coverage, curve, runs and findings per strategy.
+// Empty when the strategy does not learn.
+std::string ExplorationText(const ExplorationResult& e);
 // `where` names the source in errors (a file path). Refuses another schema.
 absl::StatusOr<Report> ParseReport(std::string_view json, std::string_view where);
 // Shards of one campaign into one report. `names` name the inputs in errors.

@@ -96,6 +96,7 @@ int RunCommand(const SubcommandArgs& args) {
   auto spec = EngineSpecFromFlags();
   if (!spec.ok()) return UsageError(spec.status());
   o.engine = std::move(*spec);
+  if (!args.Given("strategy")) o.engine.strategy = "auto";  // run's default: the portfolio
   o.seed = absl::GetFlag(FLAGS_seed);
   const int64_t runs = absl::GetFlag(FLAGS_runs);
   if (runs < 0) return UsageError("probestorm run: --runs must be >= 0");
@@ -113,6 +114,14 @@ int RunCommand(const SubcommandArgs& args) {
   if (jobs < 0) return UsageError("probestorm run: --jobs must be >= 1");
   o.jobs = jobs > 0 ? jobs : std::max(1u, std::thread::hardware_concurrency());
   o.stop_on_first = absl::GetFlag(FLAGS_stop_on_first);
+  if (const std::string stop_on = absl::GetFlag(FLAGS_stop_on); !stop_on.empty()) {
+    if (!harness::ParseInvariant(stop_on).ok()) {
+      return UsageError(absl::StrCat("probestorm run: bad --stop_on '", stop_on,
+                                     "' (an invariant id: probestorm list invariants)"));
+    }
+    o.stop_on_first = true;
+    o.stop_invariant = stop_on;
+  }
   auto shard = ResolveShard(absl::GetFlag(FLAGS_shard_index), absl::GetFlag(FLAGS_shard_count),
                             [](const char* n) { return std::getenv(n); });
   if (!shard.ok()) return UsageError(shard.status());
@@ -203,6 +212,7 @@ int RunCommand(const SubcommandArgs& args) {
                 static_cast<unsigned long long>(s.warnings), static_cast<long long>(s.first_run));
   }
   if (!any) std::printf("  no finding\n");
+  std::fputs(ExplorationText(res.exploration).c_str(), stdout);
   if (res.stopped_early) std::printf("  stopped at the first violation (--stop_on_first)\n");
 
   // Artifacts.

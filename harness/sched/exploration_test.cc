@@ -4,15 +4,21 @@
 #include <cstdio>
 #include <functional>
 #include <memory>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "harness/controlled_engine.h"
+#include "harness/sched/auto_scheduler.h"
+#include "harness/sched/conflict_scheduler.h"
+#include "harness/sched/conflicts.h"
 #include "harness/sched/dfs_scheduler.h"
 #include "harness/sched/pct_scheduler.h"
+#include "harness/sched/pos_scheduler.h"
 #include "harness/sched/random_scheduler.h"
+#include "harness/sched/surw_scheduler.h"
 #include "harness/sched/replay_scheduler.h"
 #include "harness/sync/completion.h"
 #include "harness/sync/list.h"
@@ -328,6 +334,169 @@ TEST(Exploration, ReplayReproducesEachFinding) {
     } while (s.Next());
     EXPECT_TRUE(replayed);
   }
+}
+
+// ---- Learning strategies: conflicts recorded, bugs found, runs replayed from their choices.
+
+// A writer and a reader of one field of object `owner`, and a task that writes and reads a field
+// of its own; run by a learning strategy so the engine records conflicts.
+Model SharedAndPrivate(const std::string* owner) {
+  return [owner](Engine& e) -> std::shared_ptr<void> {
+    struct State {
+      Tracked<int> shared;
+      Tracked<int> own;
+    };
+    auto st = std::make_shared<State>();
+    st->shared.SetLabel(*owner, " shared");
+    st->own.SetLabel(*owner, " own");
+    e.Spawn("writer", [st] { st->shared.Set(1); });
+    e.Spawn("reader", [st] { (void)st->shared.Get(); });
+    e.Spawn("private", [st] {
+      st->own.Set(1);
+      (void)st->own.Get();
+    });
+    return st;
+  };
+}
+
+TEST(Conflicts, PairsAndReadsFromJoinTasksOnOneFieldOnly) {
+  const std::string owner = "dev0";
+  const uint64_t shared_kind = Rng::Hash(" shared") | 1;
+  const SiteId w = MakeSite("?", shared_kind, true);
+  const SiteId r = MakeSite("?", shared_kind, false);
+  PosScheduler s;
+  bool saw_rf = false, saw_rw = false;
+  for (uint64_t seed = 1; seed <= 40; ++seed) {
+    RunModel(s, seed, SharedAndPrivate(&owner));
+    const ConflictRecorder& rec = s.exploration()->recorder;
+    // Exactly one pair per run: the shared field's write and read, in the order they ran; the
+    // private field (one task) gives none.
+    ASSERT_EQ(rec.pairs().size(), 1u) << seed;
+    const SitePair p = rec.pairs()[0];
+    EXPECT_TRUE((p.first == w && p.second == r) || (p.first == r && p.second == w)) << seed;
+    if (p.first == w) {
+      saw_rf = true;
+      ASSERT_EQ(rec.reads_from().size(), 1u);
+      EXPECT_EQ(rec.reads_from()[0].first, w);
+      EXPECT_EQ(rec.reads_from()[0].second, r);
+    } else {
+      saw_rw = true;
+      EXPECT_TRUE(rec.reads_from().empty());
+    }
+  }
+  EXPECT_TRUE(saw_rf);
+  EXPECT_TRUE(saw_rw);
+  EXPECT_EQ(s.exploration()->corpus.pair_count(), 2u);
+  EXPECT_EQ(s.exploration()->corpus.reads_from_count(), 1u);
+}
+
+TEST(Conflicts, SitesDoNotDependOnTheOwnersName) {
+  const std::string a = "13800000.decon", b = "14450000.mixer";
+  PosScheduler sa, sb;
+  for (uint64_t seed = 1; seed <= 10; ++seed) {
+    RunModel(sa, seed, SharedAndPrivate(&a));
+    RunModel(sb, seed, SharedAndPrivate(&b));
+    ASSERT_EQ(sa.exploration()->recorder.pairs().size(), sb.exploration()->recorder.pairs().size());
+    EXPECT_EQ(sa.exploration()->recorder.pairs()[0].Key(), sb.exploration()->recorder.pairs()[0].Key());
+  }
+}
+
+// The reader reads `flag` at once; the writer writes it after 12 shared steps of its own. A random
+// walk almost never lets the write come first (the reader must stay off the CPU for 12 steps).
+Model LateWriter() {
+  return [](Engine& e) -> std::shared_ptr<void> {
+    struct State {
+      Tracked<int> flag;
+      Tracked<int> busy;
+    };
+    auto st = std::make_shared<State>();
+    st->flag.SetLabel("flag");
+    e.Spawn("reader", [st] { (void)st->flag.Get(); });
+    e.Spawn("writer", [st] {
+      for (int k = 0; k < 12; ++k) st->busy.Set(k);
+      st->flag.Set(1);
+    });
+    return st;
+  };
+}
+
+TEST(Exploration, ConflictDirectedRunsAPairTheOtherWayRound) {
+  const uint64_t kind = Rng::Hash("flag") | 1;
+  const SitePair write_first{MakeSite("?", kind, true), MakeSite("?", kind, false)};
+  ConflictScheduler s;
+  int first_run = -1;
+  for (int run = 0; run < 20 && first_run < 0; ++run) {
+    RunModel(s, static_cast<uint64_t>(run) + 1, LateWriter());
+    if (s.exploration()->corpus.HasPair(write_first)) first_run = run;
+  }
+  // Run 0 sees read -> write; a later run delays the reader before its read.
+  EXPECT_GT(first_run, 0);
+  std::printf("write before read: conflict-directed from run %d\n", first_run);
+}
+
+std::vector<std::unique_ptr<Strategy>> LearningStrategies() {
+  std::vector<std::unique_ptr<Strategy>> out;
+  for (const char* spec : {"pos", "surw", "conflict", "auto"}) {
+    auto s = MakeStrategy(spec);
+    EXPECT_TRUE(s.ok()) << spec;
+    EXPECT_FALSE((*s)->SeedReproduces()) << spec;
+    out.push_back(std::move(*s));
+  }
+  return out;
+}
+
+TEST(Exploration, LearningStrategiesFindTheLostUpdateAndReplayIt) {
+  for (auto& s : LearningStrategies()) {
+    int found = 0;
+    bool replayed = false;
+    for (uint64_t seed = 1; seed <= 200; ++seed) {
+      Outcome o = RunModel(*s, seed, LostUpdate(false, Gap::kYield));
+      if (o.Find("deferred-lists") == nullptr) continue;
+      ++found;
+      if (!replayed) {
+        ExpectReplays(o, seed, LostUpdate(false, Gap::kYield), "deferred-lists");
+        replayed = true;
+      }
+    }
+    EXPECT_GT(found, 0) << s->Name();
+    std::printf("lost update over 200 runs: %s %d hits\n", s->Name().c_str(), found);
+  }
+}
+
+TEST(Exploration, LearningStrategiesStaySilentOnTheLockedTwin) {
+  for (auto& s : LearningStrategies()) {
+    for (uint64_t seed = 1; seed <= 100; ++seed) {
+      EXPECT_TRUE(RunModel(*s, seed, LostUpdate(true, Gap::kYield)).result.findings.empty()) << s->Name();
+      EXPECT_TRUE(RunModel(*s, seed, ListAdders(true)).result.findings.empty()) << s->Name();
+    }
+  }
+}
+
+TEST(Exploration, LearningStrategiesOnTheOrderingBug) {
+  // Counted, not bounded: what each learning strategy makes of the depth-2 toy in 400 runs.
+  for (auto& s : LearningStrategies()) {
+    int hits = 0;
+    for (uint64_t seed = 1; seed <= 400; ++seed) hits += RunModel(*s, seed, OrderingBug()).Find("domain-alloc-uninit") != nullptr;
+    std::printf("ordering bug over 400 runs: %s %d hits\n", s->Name().c_str(), hits);
+    if (s->Name() == "auto") {
+      EXPECT_GT(hits, 0);
+    }
+  }
+}
+
+TEST(Exploration, AutoRepeatsItsChoicesForTheSameSeeds) {
+  AutoScheduler first, second;
+  std::set<std::string> arms;
+  for (uint64_t seed = 1; seed <= 60; ++seed) {
+    const Outcome a = RunModel(first, seed, ListAdders(false));
+    const Outcome b = RunModel(second, seed, ListAdders(false));
+    ASSERT_EQ(a.schedule, b.schedule) << seed;
+    ASSERT_EQ(a.result.trace_hash, b.result.trace_hash) << seed;
+    ASSERT_EQ(first.Arm(), second.Arm());
+    arms.insert(first.Arm());
+  }
+  // No arm starves: 60 runs reach all five.
+  EXPECT_EQ(arms.size(), 5u);
 }
 
 // ---- Determinism of a bigger toy: timers, delayed and plain work, async, locks, sleeps.

@@ -4,7 +4,13 @@
 // into `runnable` is what a Schedule records and what replay feeds back. `runnable` is sorted by
 // TaskId, so a choice means the same thing on every machine and compiler.
 //
-// Thread-safety: one strategy per run, used by that run's thread.
+// A strategy object may serve many runs in turn (a campaign job keeps one): the engine calls
+// Begin before and End after each run. An exploring strategy (pos, surw, conflict, auto) owns an
+// Exploration: the engine fills its recorder during the run, End merges it into the corpus, and
+// the next run's choices may depend on it. Such a strategy is therefore not reproduced by its
+// seed alone: its runs are replayed from their recorded choices (SeedReproduces() is false).
+//
+// Thread-safety: one strategy per OS thread.
 #ifndef PROBESTORM_HARNESS_SCHED_STRATEGY_H_
 #define PROBESTORM_HARNESS_SCHED_STRATEGY_H_
 
@@ -16,6 +22,7 @@
 
 #include "absl/status/statusor.h"
 #include "harness/engine.h"
+#include "harness/sched/conflicts.h"
 
 namespace probestorm::harness {
 
@@ -36,14 +43,49 @@ class Strategy {
   virtual void OnSpawn(TaskId t) {}
   // Index into view.runnable.
   virtual size_t Pick(const SchedView& view) = 0;
+  // Called by the engine after each run: merges the run into the exploration's corpus (if any),
+  // then Learn()s from what it taught.
+  void End(const Schedule& schedule, const RunResult& result);
   // Called after each run; false when the strategy has nothing left to explore (dfs: exhausted).
   virtual bool Next() { return true; }
   // Replay: true if the recorded schedule was followed to its end without divergence.
   virtual bool Diverged() const { return false; }
   virtual std::string Name() const = 0;
+  // The strategy that made the last run's choices (auto: the portfolio arm it picked).
+  virtual std::string Arm() const { return Name(); }
+  // True if the run seed alone reproduces a run's choices (tokens need no schedule).
+  virtual bool SeedReproduces() const { return exploration() == nullptr; }
+
+  // The recorder and corpus of an exploring strategy; null for the others.
+  virtual Exploration* exploration() const { return nullptr; }
+
+ protected:
+  // What the run that just ended taught (exploring strategies).
+  virtual void Learn(const RunYield& yield) {}
 };
 
-// "random", "pct:D", "dfs:P", "replay" (the schedule comes from ReplayStrategy's constructor).
+// Base of the strategies that own an Exploration (a portfolio shares its own with its arms).
+class ExploringStrategy : public Strategy {
+ public:
+  ExploringStrategy() : own_(std::make_unique<Exploration>()), x_(own_.get()) {}
+  Exploration* exploration() const override { return x_; }
+  // Makes this strategy use `x` (owned by the caller, e.g. the portfolio) instead of its own.
+  void Share(Exploration* x) {
+    own_.reset();
+    x_ = x;
+  }
+
+ protected:
+  const ConflictRecorder& recorder() const { return x_->recorder; }
+  const Corpus& corpus() const { return x_->corpus; }
+
+ private:
+  std::unique_ptr<Exploration> own_;
+  Exploration* x_;
+};
+
+// "random", "pct:D[:K]", "dfs:P", "pos", "surw", "conflict", "auto"; "replay" is made from a
+// recorded schedule (ReplayScheduler).
 absl::StatusOr<std::unique_ptr<Strategy>> MakeStrategy(std::string_view spec);
 
 }  // namespace probestorm::harness

@@ -4,11 +4,26 @@
 
 #include "harness/race/lockdep.h"
 #include "harness/race/race_detector.h"
+#include "harness/sched/conflicts.h"
+#include "harness/trace/trace.h"
 
 namespace probestorm::harness {
+namespace {
+
+// Taking a lock is recorded as a write of the lock by the task (lock operations of two tasks on
+// one lock conflict); its site is the model function and the lock class.
+SiteId AnnounceLock(Engine& e, ConflictRecorder& c, const Mutex& m) {
+  const SiteId site = c.Site(e.trace().CurrentFunction(e.Self()), c.TextHash(m.lock_class()), true);
+  c.Announce(e.Self(), c.IdOf(m.conflict_tag()), site);
+  return site;
+}
+
+}  // namespace
 
 void Mutex::lock() {
   Engine& e = Engine::Current();
+  ConflictRecorder* c = e.conflicts();
+  const SiteId site = c ? AnnounceLock(e, *c, *this) : 0;
   e.Point(PointKind::kShared);
   const TaskId self = e.Self();
   if (auto* ld = e.lockdep()) ld->Acquire(self, class_);
@@ -18,12 +33,16 @@ void Mutex::lock() {
     owner_ = self;
   }
   if (auto* r = e.race()) r->Acquire(self, clock_);
+  if (c) c->Access(self, c->IdOf(tag_), site);
 }
 
 bool Mutex::try_lock() {
   Engine& e = Engine::Current();
+  ConflictRecorder* c = e.conflicts();
+  const SiteId site = c ? AnnounceLock(e, *c, *this) : 0;
   e.Point(PointKind::kShared);
   const TaskId self = e.Self();
+  if (c) c->Access(self, c->IdOf(tag_), site);
   {
     std::unique_lock<RawLock> g(raw_);
     if (owner_ != kNoTask) return false;

@@ -13,6 +13,7 @@
 #include "absl/base/thread_annotations.h"
 #include "harness/engine.h"
 #include "harness/race/vector_clock.h"
+#include "harness/sched/conflicts.h"
 
 namespace probestorm::harness {
 
@@ -31,6 +32,7 @@ class ABSL_LOCKABLE Mutex {
   TaskId owner() const { return owner_; }
   bool HeldBySelf() const;
   const char* lock_class() const { return class_; }
+  const ConflictTag& conflict_tag() const { return tag_; }
 
  private:
   const char* class_;
@@ -38,6 +40,7 @@ class ABSL_LOCKABLE Mutex {
   TaskId owner_ = kNoTask;
   WaitList waiters_;
   SyncClock clock_;
+  ConflictTag tag_;
 };
 
 class ABSL_LOCKABLE SpinLock : public Mutex {

@@ -1,0 +1,76 @@
+#include "harness/sched/auto_scheduler.h"
+
+#include <algorithm>
+#include <cmath>
+
+#include "harness/rng.h"
+#include "harness/sched/conflict_scheduler.h"
+#include "harness/sched/pct_scheduler.h"
+#include "harness/sched/pos_scheduler.h"
+#include "harness/sched/random_scheduler.h"
+#include "harness/sched/surw_scheduler.h"
+
+namespace probestorm::harness {
+namespace {
+
+constexpr uint64_t kUniformOneIn = 3;  // one run in three goes to a uniformly drawn arm
+constexpr double kMinStep = 0.1;       // the reward average forgets: "recent" yield
+constexpr double kBonus = 0.3;         // weight of the exploration bonus
+
+template <typename S>
+std::unique_ptr<Strategy> Shared(Exploration* x) {
+  auto s = std::make_unique<S>();
+  s->Share(x);
+  return s;
+}
+
+}  // namespace
+
+AutoScheduler::AutoScheduler() {
+  Exploration* x = exploration();
+  // In this order each arm gets its first run.
+  arms_.push_back({std::make_unique<RandomScheduler>()});
+  arms_.push_back({Shared<PosScheduler>(x)});
+  arms_.push_back({Shared<SurwScheduler>(x)});
+  arms_.push_back({Shared<ConflictScheduler>(x)});
+  arms_.push_back({std::make_unique<PctScheduler>(3, 20000)});
+}
+
+size_t AutoScheduler::Choose(uint64_t seed) const {
+  Rng rng = Rng(seed).Fork("sched/auto");
+  if (rng.Chance(1, kUniformOneIn)) return rng.Below(arms_.size());
+  size_t best = 0;
+  double best_score = -1;
+  for (size_t i = 0; i < arms_.size(); ++i) {
+    const ArmState& a = arms_[i];
+    if (a.runs == 0) return i;
+    // sqrt is correctly rounded everywhere (a libm log need not be): the same score on every
+    // machine and compiler.
+    const double score = a.reward + kBonus / std::sqrt(static_cast<double>(a.runs));
+    if (score > best_score) {
+      best_score = score;
+      best = i;
+    }
+  }
+  return best;
+}
+
+void AutoScheduler::Begin(uint64_t seed) {
+  current_ = Choose(seed);
+  arms_[current_].strategy->Begin(seed);
+}
+
+void AutoScheduler::Learn(const RunYield& yield) {
+  double reward = 0;
+  if (yield.new_pairs > 0) reward += 0.5 + 0.05 * static_cast<double>(std::min<uint64_t>(yield.new_pairs, 10));
+  if (yield.new_invariant) {
+    reward += 2;
+  } else if (yield.violated) {
+    reward += 0.5;
+  }
+  ArmState& a = arms_[current_];
+  ++a.runs;
+  a.reward += (reward - a.reward) * std::max(kMinStep, 1.0 / static_cast<double>(a.runs));
+}
+
+}  // namespace probestorm::harness
