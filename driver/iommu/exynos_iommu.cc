@@ -19,6 +19,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "harness/strings.h"
+#include "driver/arch/fault.h"
+#include "driver/base/bus.h"
 #include "driver/base/core.h"
 #include "driver/base/driver.h"
 #include "driver/base/pm_runtime.h"
@@ -650,7 +652,7 @@ int exynos_sysmmu_probe(Device* dev) {
 int exynos_iommu_of_xlate(Device* dev, const hwmodel::PhandleRef& spec) {
   Kernel& k = *dev->kernel;
   TraceSpan span(dev->name, "exynos_iommu_of_xlate");
-  Device* sysmmu = k.DeviceForNode(spec.node);  // of_find_device_by_node
+  Device* sysmmu = bus_find_device_by_of_node(k, spec.node);  // of_find_device_by_node
   auto* owner = static_cast<exynos_iommu_owner*>(dev_iommu_priv_get(dev));
   if (sysmmu == nullptr) return -ENODEV;
   CheckControllerReady(k, "exynos_iommu_of_xlate", dev, spec.node);
@@ -660,8 +662,14 @@ int exynos_iommu_of_xlate(Device* dev, const hwmodel::PhandleRef& spec) {
     return -ENODEV;
   }
   if (owner == nullptr) {
+    // kzalloc(GFP_KERNEL) may sleep. Meanwhile a bus_iommu_probe (the registration of any SysMMU)
+    // can run __iommu_probe_device on this master: its probe_device sees no priv yet (-ENODEV) and
+    // the error path dev_iommu_free()s the dev->iommu this translation set up. The store below is
+    // then the seed report's NULL dereference in exynos_iommu_of_xlate (dev_iommu_priv_set is
+    // inline, so the pc is here), and it needs no second SysMMU (S3; test:
+    // InvariantControls.DevIommuFreedInUseFiresInOfXlateOnV61Modular).
+    might_sleep();
     owner = k.Alloc<exynos_iommu_owner>(dev);
-    // dev_iommu_priv_set(): dev->iommu->priv = owner, without a NULL check (S3).
     dev_iommu_priv_set(dev, owner, "exynos_iommu_of_xlate");
   }
   if (owner->controllers.Contains(&data->owner_node)) return 0;
@@ -733,13 +741,12 @@ IommuDomain* exynos_iommu_domain_alloc(Kernel& k, IommuDomainType type) {
   Device* dma_dev = s.dma_dev.Get();
   // A domain needs PG_ENT_SHIFT and dma_dev, both set by the first SysMMU probe (BUG_ON).
   if (shift < 0 || dma_dev == nullptr) {
-    harness::Oops(InvariantId::kDomainAllocUninit,
-                  absl::StrCat("kernel BUG at drivers/iommu/exynos-iommu.c: exynos_iommu_domain_alloc: "
-                               "BUG_ON(PG_ENT_SHIFT < 0 || !dma_dev) (PG_ENT_SHIFT=", shift,
-                               ", dma_dev=", dma_dev ? dma_dev->name : "NULL", ")"),
-                  {}, absl::StrCat("Internal error: Oops - BUG: 0 [#1] PREEMPT SMP\ntask: ", Who(),
-                                   "\na domain is allocated inside the first SysMMU's "
-                                   "iommu_device_register before P7/P9 (S1)"));
+    BugOops(k.knobs.arch, InvariantId::kDomainAllocUninit, "drivers/iommu/exynos-iommu.c",
+            "exynos_iommu_domain_alloc",
+            absl::StrCat("kernel BUG at drivers/iommu/exynos-iommu.c: exynos_iommu_domain_alloc: "
+                         "BUG_ON(PG_ENT_SHIFT < 0 || !dma_dev) (PG_ENT_SHIFT=", shift,
+                         ", dma_dev=", dma_dev ? dma_dev->name : "NULL", ")"),
+            {}, "a domain is allocated inside the first SysMMU's iommu_device_register before P7/P9 (S1)");
   }
   if (type != IommuDomainType::kDma && type != IommuDomainType::kUnmanaged) return nullptr;
   const bool cache = s.lv2table_kmem_cache.Get();
@@ -833,14 +840,17 @@ namespace {
 // hardware switch against attach/detach. NULL when the SysMMU serves no master yet.
 exynos_iommu_owner* RpmOwner(Device* dev, sysmmu_drvdata* data, const char* func) {
   if (data == nullptr) return nullptr;
+  Kernel& k = *dev->kernel;
   Device* master = data->master.Get();
   if (master == nullptr) return nullptr;
   auto* owner = static_cast<exynos_iommu_owner*>(dev_iommu_priv_get(master));
   if (owner == nullptr) {
-    harness::Oops(InvariantId::kDevIommuFreedInUse,
-                  absl::StrCat("Unable to handle kernel NULL pointer dereference in ", func, "(",
-                               dev->name, "): owner of ", master->name, " (dev->iommu freed)"),
-                  {dev->name, master->name});
+    // mutex_lock(&owner->rpm_lock) with owner NULL: the fault is in mutex_lock, called from `func`.
+    NullDerefOops(k.knobs.arch, InvariantId::kDevIommuFreedInUse, "mutex_lock", kOwnerRpmLock, true,
+                  absl::StrCat(func, "(", dev->name, "): owner of ", master->name, " is NULL"),
+                  {dev->name, master->name},
+                  absl::StrCat("lr : ", func, "\ndev_iommu_priv_get(", master->name,
+                               ") returned NULL: its dev->iommu was freed by ", iommu_book(master).freed_by));
   }
   return owner;
 }

@@ -20,10 +20,10 @@
 #include "driver/iommu/iommu.h"
 
 #include <algorithm>
-#include <mutex>
 
 #include "absl/strings/str_cat.h"
 #include "driver/base/bus.h"
+#include "driver/arch/fault.h"
 #include "driver/base/dd.h"
 #include "driver/iommu/dma_iommu.h"
 #include "driver/iommu/of_iommu.h"
@@ -78,34 +78,45 @@ std::string Who() {
   return e.TaskName(e.Self());
 }
 
-// dev->iommu as the kernel dereferences it: `dev->iommu->field` with dev->iommu NULL or freed.
-[[noreturn]] void DevIommuOops(Device* dev, const char* func, const char* what) {
-  harness::Oops(InvariantId::kDevIommuFreedInUse,
-                absl::StrCat("Unable to handle kernel NULL pointer dereference at virtual address "
-                             "0000000000000000 in ", func, "(", dev->name, "): dev->iommu ", what),
-                {dev->name},
-                absl::StrCat("Internal error: Oops: 96000005 [#1] PREEMPT SMP\npc : ", func,
-                             "\ndev->iommu of ", dev->name,
-                             " was freed by dev_iommu_free() on another path (__iommu_probe_device "
-                             "error path) while this task used it"));
+// dev->iommu->field as the kernel dereferences it, with dev->iommu NULL: the oops at the field's
+// offset. A dev->iommu freed by another task is the S3 race; the detail names that task.
+[[noreturn]] void DevIommuOops(Device* dev, const char* func, const KernelField& field, bool write) {
+  const std::string& freer = iommu_book(dev).freed_by;
+  const std::string why =
+      freer.empty() ? absl::StrCat("dev->iommu of ", dev->name, " was never allocated")
+      : freer == Who()
+          ? absl::StrCat("dev->iommu of ", dev->name, " was freed earlier by this task")
+          : absl::StrCat("dev->iommu of ", dev->name, " was freed by ", freer,
+                         " (dev_iommu_free(), e.g. on the error path of __iommu_probe_device) while this "
+                         "task was using it");
+  NullDerefOops(dev->kernel->knobs.arch, InvariantId::kDevIommuFreedInUse, func, field, write,
+                absl::StrCat(dev->name, ": dev->iommu is NULL",
+                             freer.empty() || freer == Who() ? "" : absl::StrCat(", freed by ", freer)),
+                {dev->name}, why);
 }
 
-DevIommu* DerefDevIommu(Device* dev, const char* func) {
+// A dev->iommu that is still marked freed (a stale pointer): KASAN's use-after-free report.
+[[noreturn]] void DevIommuUseAfterFree(Device* dev, const char* func) {
+  harness::Oops(InvariantId::kDevIommuFreedInUse,
+                absl::StrCat("BUG: KASAN: use-after-free in ", func, " (", dev->name, "): dev->iommu freed by ",
+                             iommu_book(dev).freed_by),
+                {dev->name});
+}
+
+DevIommu* DerefDevIommu(Device* dev, const char* func, const KernelField& field, bool write) {
   DevIommu* param = dev->iommu.Get();
-  if (param == nullptr) DevIommuOops(dev, func, "is NULL");
-  if (param->freed) DevIommuOops(dev, func, "was freed (use after free)");
+  if (param == nullptr) DevIommuOops(dev, func, field, write);
+  if (param->freed) DevIommuUseAfterFree(dev, func);
   return param;
 }
 
+// dev_iommu_ops(): dev->iommu->iommu_dev->ops.
 const IommuOps* dev_iommu_ops(Device* dev, const char* func) {
-  DevIommu* param = DerefDevIommu(dev, func);
+  DevIommu* param = DerefDevIommu(dev, func, kDevIommuIommuDev, false);
   IommuDevice* iommu_dev = param->iommu_dev.Get();
-  if (iommu_dev == nullptr) DevIommuOops(dev, func, "->iommu_dev is NULL");
+  if (iommu_dev == nullptr) DevIommuOops(dev, func, kIommuDeviceOps, false);
   return iommu_dev->ops;
 }
-
-using HolderRec = IommuState::Holder;
-std::vector<HolderRec>& Holders(Kernel& k) { return iommu_state(k).holders; }
 
 IommuGroup* iommu_group_alloc(Kernel& k) {
   IommuState& s = iommu_state(k);
@@ -279,6 +290,7 @@ DevIommu* dev_iommu_get(Device* dev) {
   DevIommu* param = dev->iommu.Get();
   if (param != nullptr) return param;
   // Unlocked check-then-set, as the kernel: two tasks may both allocate; the last store wins.
+  might_sleep();  // kzalloc(GFP_KERNEL)
   param = dev->kernel->Alloc<DevIommu>(dev);
   dev->iommu.Set(param);
   TraceLog(dev->name, "dev_iommu_get", "allocated dev->iommu");
@@ -286,49 +298,33 @@ DevIommu* dev_iommu_get(Device* dev) {
 }
 
 void dev_iommu_free(Device* dev) {
-  Kernel& k = *dev->kernel;
   DevIommu* param = dev->iommu.Get();
-  if (param == nullptr) DevIommuOops(dev, "dev_iommu_free", "is NULL (freed twice)");
+  // param->fwspec is read before anything is checked: a second free dereferences NULL.
+  if (param == nullptr) DevIommuOops(dev, "dev_iommu_free", kDevIommuFwspec, false);
   dev->iommu.Set(nullptr);
   IommuFwspec* fwspec = param->fwspec.Get();
   if (fwspec != nullptr) fwspec->freed = true;
   param->freed = true;
+  iommu_book(dev).freed_by = Who();
   TraceLog(dev->name, "dev_iommu_free", "dev->iommu = NULL, fwspec and dev_iommu kfree'd");
-  const harness::TaskId self = harness::Current().Self();
-  std::vector<HolderRec> holders;
-  {
-    std::lock_guard<harness::RawLock> g(iommu_state(k).holders_lock);
-    holders = Holders(k);
-  }
-  for (const HolderRec& h : holders) {
-    if (h.param != param || h.task == self) continue;
-    harness::Violation(
-        InvariantId::kDevIommuFreedInUse,
-        absl::StrCat("dev_iommu_free(", dev->name, ") by ", Who(), " while ",
-                     harness::Current().TaskName(h.task), " uses dev->iommu in ", h.func),
-        {dev->name},
-        "a2e7e59a9426: \"the dev_iommu_free() on the way out of an unsuccessful probe can still "
-        "manage to trip up concurrent accesses to a device's fwspec\"");
-    break;
-  }
 }
 
 IommuFwspec* dev_iommu_fwspec_get(Device* dev) {
   DevIommu* param = dev->iommu.Get();
   if (param == nullptr) return nullptr;
-  if (param->freed) DevIommuOops(dev, "dev_iommu_fwspec_get", "was freed (use after free)");
+  if (param->freed) DevIommuUseAfterFree(dev, "dev_iommu_fwspec_get");
   return param->fwspec.Get();
 }
 
 void* dev_iommu_priv_get(Device* dev) {
   DevIommu* param = dev->iommu.Get();
   if (param == nullptr) return nullptr;
-  if (param->freed) DevIommuOops(dev, "dev_iommu_priv_get", "was freed (use after free)");
+  if (param->freed) DevIommuUseAfterFree(dev, "dev_iommu_priv_get");
   return param->priv.Get();
 }
 
 void dev_iommu_priv_set(Device* dev, void* priv, const char* caller) {
-  DevIommu* param = DerefDevIommu(dev, caller);
+  DevIommu* param = DerefDevIommu(dev, caller, kDevIommuPriv, true);
   param->priv.Set(priv);
 }
 
@@ -339,12 +335,13 @@ int iommu_fwspec_init(Device* dev, int iommu_fwnode, const IommuOps* ops) {
   // swallows (the multi-IOMMU readiness hole of §7, 2026).
   if (fwspec != nullptr) return ops == fwspec->ops ? 0 : -EINVAL;
   DevIommu* param = dev_iommu_get(dev);
+  might_sleep();  // kzalloc(GFP_KERNEL)
   fwspec = dev->kernel->Alloc<IommuFwspec>();
   fwspec->iommu_fwnode = iommu_fwnode;
   fwspec->ops = ops;
   // dev_iommu_fwspec_set: dev->iommu->fwspec = fwspec (dereferences dev->iommu again).
   (void)param;
-  DerefDevIommu(dev, "iommu_fwspec_init")->fwspec.Set(fwspec);
+  DerefDevIommu(dev, "iommu_fwspec_init", kDevIommuFwspec, true)->fwspec.Set(fwspec);
   return 0;
 }
 
@@ -352,7 +349,7 @@ void iommu_fwspec_free(Device* dev) {
   IommuFwspec* fwspec = dev_iommu_fwspec_get(dev);
   if (fwspec == nullptr) return;
   fwspec->freed = true;
-  DerefDevIommu(dev, "iommu_fwspec_free")->fwspec.Set(nullptr);
+  DerefDevIommu(dev, "iommu_fwspec_free", kDevIommuFwspec, true)->fwspec.Set(nullptr);
 }
 
 int iommu_fwspec_add_ids(Device* dev, const std::vector<uint32_t>& ids) {
@@ -360,22 +357,6 @@ int iommu_fwspec_add_ids(Device* dev, const std::vector<uint32_t>& ids) {
   if (fwspec == nullptr) return -EINVAL;
   fwspec->ids.insert(fwspec->ids.end(), ids.begin(), ids.end());
   return 0;
-}
-
-void iommu_dev_hold(Device* dev, const char* func) {
-  DevIommu* param = dev->iommu.Peek();
-  if (param == nullptr) return;
-  std::lock_guard<harness::RawLock> g(iommu_state(*dev->kernel).holders_lock);
-  Holders(*dev->kernel).push_back({harness::Current().Self(), param, dev, func});
-}
-
-void iommu_dev_unhold(Device* dev) {
-  std::lock_guard<harness::RawLock> g(iommu_state(*dev->kernel).holders_lock);
-  auto& h = Holders(*dev->kernel);
-  const harness::TaskId self = harness::Current().Self();
-  h.erase(std::remove_if(h.begin(), h.end(),
-                         [&](const HolderRec& r) { return r.task == self && r.dev == dev; }),
-          h.end());
 }
 
 // ---------------------------------------------------------------- probe
@@ -425,7 +406,7 @@ int __iommu_probe_device(Device* dev, harness::ListHead* group_list) ABSL_NO_THR
   ++iommu_book(dev).probe_device_calls;
   // dev->iommu->iommu_dev = iommu_dev: dereferences dev->iommu again, which a concurrent
   // failed probe may just have freed.
-  DerefDevIommu(dev, "__iommu_probe_device")->iommu_dev.Set(iommu_dev);
+  DerefDevIommu(dev, "__iommu_probe_device", kDevIommuIommuDev, true)->iommu_dev.Set(iommu_dev);
 
   IommuGroup* group = iommu_group_get_for_dev(dev);
   if (group == nullptr) {
