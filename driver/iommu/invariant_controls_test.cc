@@ -120,6 +120,22 @@ TEST(InvariantControls, DevIommuFreedInUseFiresOnV61ModularAsync) {
               InvariantId::kDevIommuFreedInUse, 10,
               {"at virtual address 0000000000000030; pc : dev_iommu_free;", "dev->iommu is NULL, freed by "});
 }
+// The seed report's "ARM 32bit based board works fine": the ODROID-U3 is arm32 from its DTB. v6.1
+// has no IOMMU_DMA there, so no group gets a DMA default domain and no bus_iommu_probe attaches
+// anything under a bound master (no dma-ops-on-bound, no fault), while the SysMMU-probe races that
+// do not need a default domain remain (a master binding without its SysMMU: iommu-bypass).
+TEST(InvariantControls, Arm32OdroidU3HasNoDmaChangeUnderBoundMasters) {
+  ExpectSilent(OdroidU3(), P("v6.1-modular"), Only({InvariantId::kDmaOpsOnBound, InvariantId::kSysmmuFault}), 1, 40);
+}
+TEST(InvariantControls, Arm32OdroidU3StillBypassesTheIommu) {
+  ExpectFires(OdroidU3(), P("v6.1-modular"), InvariantId::kIommuBypass, 40, {"binds without IOMMU: ", "swallowed"});
+}
+// Control: the same board as arm64 gets DMA default domains attached under bound masters again.
+TEST(InvariantControls, OdroidU3AsArm64ChangesDmaUnderBoundMasters) {
+  ExpectFires(OdroidU3(), P("v6.1-modular", {"arch=arm64"}), InvariantId::kDmaOpsOnBound, 40,
+              {"by bus_iommu_probe changed the DMA setup of bound master"});
+}
+
 TEST(InvariantControls, DevIommuFreedInUseSilentOnCore67) {
   ExpectSilent(Tm2e(), P("v6.1-modular", {"iommu_core=6.7"}), Only({InvariantId::kDevIommuFreedInUse}), 1, 30);
   ExpectSilent(Tm2e(), P("v6.1-modular", {"iommu_core=6.7", "async_probe=*"}),

@@ -13,6 +13,10 @@
 //        probe_device accepted the device as 73d2f10957f5 placed it: a `late-iommu-probe` warning
 //        finding (the kernel's own diagnostic of the window S9; the harm it warns about is
 //        checked by dma-ops-on-bound).
+// Knob arch arm32: CONFIG_IOMMU_DMA is off, iommu_get_dma_cookie() is the -ENODEV stub, so
+// __iommu_domain_alloc() frees every DMA domain right after the driver's domain_alloc() made it:
+// groups get no default domain and bus_iommu_probe()/iommu_probe_device() attach nothing (the
+// only IOMMU DMA path is arm_setup_iommu_dma_ops() at the master's own probe, driver/arch).
 // Deliberate divergences: one bus (platform); no sysfs, no notifiers (BUS_NOTIFY_ADD_DEVICE would
 // find no ops: devices exist before any IOMMU registers in every modelled boot); no reserved
 // regions or direct mappings; try_module_get never fails (exynos-iommu has no module exit, so its
@@ -199,6 +203,11 @@ void iommu_alloc_default_domain(IommuGroup* group, Device* dev, const IommuOps* 
   if (group->default_domain.Get() != nullptr) return;
   Kernel& k = *dev->kernel;
   IommuDomainType type = k.knobs.default_domain_dma ? IommuDomainType::kDma : IommuDomainType::kIdentity;
+  // v6.7 gives arm32 an IDENTITY default domain ("iommu: Allow an IDENTITY domain as the
+  // default_domain in ARM32"; exynos' identity domain, b3d14960e629). The model has no exynos
+  // identity domain: the request finds none, as v6.1's DMA request finds no cookie, and the group
+  // stays without a default domain; both leave translation off under the master.
+  if (k.knobs.arch == Arch::kArm32 && Gen(k) >= IommuCoreGen::k6_7) type = IommuDomainType::kIdentity;
   if (ops->def_domain_type) {
     if (int t = ops->def_domain_type(dev); t != 0) type = static_cast<IommuDomainType>(t - 1);
   }
@@ -550,7 +559,12 @@ IommuDomain* iommu_domain_alloc_type(Kernel& k, const IommuOps* ops, IommuDomain
   domain->pgsize_bitmap = ops->pgsize_bitmap;
   if (domain->ops == nullptr) domain->ops = ops->default_domain_ops;
   domain->name = absl::StrCat("domain#", s.next_domain_id++, " (", IommuDomainTypeName(type), ")");
-  if (type == IommuDomainType::kDma || type == IommuDomainType::kDmaFq) iommu_get_dma_cookie(k, domain);
+  // __iommu_domain_alloc: the driver's domain_alloc ran first (exynos: its BUG_ON, S1); a DMA
+  // domain without a cookie (arm32: the -ENODEV stub) is freed again.
+  if ((type == IommuDomainType::kDma || type == IommuDomainType::kDmaFq) && iommu_get_dma_cookie(k, domain) != 0) {
+    TraceLog("", "__iommu_domain_alloc", absl::StrCat(domain->name, ": no DMA cookie, iommu_domain_free"));
+    return nullptr;
+  }
   return domain;
 }
 

@@ -285,6 +285,28 @@ TEST(IommuCore, FreeWithoutLaterDereferenceIsSilent) {
   EXPECT_TRUE(r.findings.empty()) << r.findings[0].message;
 }
 
+// arm32 (v6.1): the driver's domain_alloc runs (exynos' BUG_ON stays reachable), then the DMA
+// domain is freed for want of a cookie; an UNMANAGED domain (arm_iommu mapping) is still made.
+// arm64 keeps the DMA domain (negative control).
+TEST(IommuCore, Arm32HasNoDmaDomainButTheDriverAllocatedOne) {
+  for (Arch arch : {Arch::kArm32, Arch::kArm64}) {
+    Knobs knobs;
+    knobs.arch = arch;
+    IommuDomain* dma = nullptr;
+    IommuDomain* unmanaged = nullptr;
+    int allocs = 0;
+    auto r = WithFake(knobs, false, [&](Kernel& k, FakeIommu& fake, Fixture&) {
+      dma = iommu_domain_alloc_type(k, &fake.ops, IommuDomainType::kDma);
+      unmanaged = iommu_domain_alloc_type(k, &fake.ops, IommuDomainType::kUnmanaged);
+      allocs = fake.domain_allocs;
+    });
+    EXPECT_TRUE(r.findings.empty());
+    EXPECT_EQ(allocs, 2);
+    EXPECT_EQ(dma == nullptr, arch == Arch::kArm32);
+    EXPECT_NE(unmanaged, nullptr);
+  }
+}
+
 // dma-ops-on-bound, unit controls: a change is reported only inside the driver's DMA window.
 TEST(IommuCore, DmaChangeReportedOnlyWhileDriverActive) {
   Knobs knobs;
