@@ -59,8 +59,10 @@ constexpr std::pair<std::string_view, std::string_view> kExplanations[] = {
     {"sysmmu-fault",
      "A SysMMU faulted on an address the master obtained from the DMA API of its current domain (S6): "
      "translation was enabled (or the domain switched) under a driver that mapped its buffers through "
-     "another path, typically dma-direct physical addresses after a late attach. On hardware: "
-     "\"Unrecoverable System MMU Fault!\"."},
+     "another path, typically dma-direct physical addresses after a late attach. v6.1 prints "
+     "\"<master>: <type> FAULT occurred at <address>\" (show_fault_information()) and, with no "
+     "handler recovering it, hits BUG_ON(ret != 0) in exynos_sysmmu_irq(): in hard-IRQ context that "
+     "is \"Kernel panic - not syncing: Fatal exception in interrupt\", and the run ends there."},
     {"gated-register-access",
      "A SysMMU register was accessed while its clocks were gated or its power domain was off: an "
      "attach, enable or TLB flush ran outside the runtime-PM window of the master (on hardware a bus "

@@ -34,6 +34,17 @@ constexpr uint64_t kEsrWnR = 1u << 6;
 constexpr uint32_t kFsrSectionTrans = 0x5;
 constexpr uint32_t kFsrWrite = 1u << 11;
 
+constexpr char kPanicInIrq[] = "Kernel panic - not syncing: Fatal exception in interrupt";
+
+[[noreturn]] void Die(Context ctx, harness::InvariantId id, std::string message, std::vector<std::string> devices,
+                      const std::string& oops, const std::string& why) {
+  if (ctx == Context::kHardIrq) {
+    harness::Panic(id, absl::StrCat(message, "; ", kPanicInIrq), std::move(devices),
+                   absl::StrCat(oops, "\n", kPanicInIrq, "\n", why));
+  }
+  harness::Oops(id, std::move(message), std::move(devices), absl::StrCat(oops, "\n", why));
+}
+
 }  // namespace
 
 uint32_t FieldOffset(Arch arch, const KernelField& f) { return arch == Arch::kArm64 ? f.arm64 : f.arm32; }
@@ -43,8 +54,8 @@ std::string NullDerefLine(Arch arch, uint64_t address) {
                       Hex(address, arch == Arch::kArm64 ? 16 : 8));
 }
 
-void NullDerefOops(Arch arch, harness::InvariantId id, const char* func, const KernelField& field, bool write,
-                   const std::string& what, std::vector<std::string> devices, const std::string& why) {
+void NullDerefOops(Arch arch, Context ctx, harness::InvariantId id, const char* func, const KernelField& field,
+                   bool write, const std::string& what, std::vector<std::string> devices, const std::string& why) {
   const uint32_t addr = FieldOffset(arch, field);
   const std::string line = NullDerefLine(arch, addr);
   std::string oops;
@@ -67,12 +78,11 @@ void NullDerefOops(Arch arch, harness::InvariantId id, const char* func, const K
                         "(FSR 0x", Hex(fsr, 3), ": section translation fault, ", write ? "write" : "read",
                         ")\nComm: ", TaskName(), "\n", pc);
   }
-  harness::Oops(id, absl::StrCat(line, "; ", pc, "; ", what, " (", field.name, ")"), std::move(devices),
-                absl::StrCat(oops, "\n", why));
+  Die(ctx, id, absl::StrCat(line, "; ", pc, "; ", what, " (", field.name, ")"), std::move(devices), oops, why);
 }
 
-void BugOops(Arch arch, harness::InvariantId id, const char* file, const char* func, std::string message,
-             std::vector<std::string> devices, const std::string& why) {
+void BugOops(Arch arch, Context ctx, harness::InvariantId id, const char* file, const char* func,
+             std::string message, std::vector<std::string> devices, const std::string& why) {
   // arm64 BUG() is BRK #0x800: ESR 0xf2000800, printed through die("Oops - BUG").
   const std::string oops =
       arch == Arch::kArm64
@@ -80,7 +90,7 @@ void BugOops(Arch arch, harness::InvariantId id, const char* file, const char* f
                          "PREEMPT SMP\nComm: ", TaskName(), "\npc : ", func)
           : absl::StrCat("kernel BUG at ", file, "!\nInternal error: Oops - BUG: 0 [#1] PREEMPT SMP ARM\n"
                          "Comm: ", TaskName(), "\nPC is at ", func);
-  harness::Oops(id, std::move(message), std::move(devices), absl::StrCat(oops, "\n", why));
+  Die(ctx, id, std::move(message), std::move(devices), oops, why);
 }
 
 }  // namespace probestorm::kernel

@@ -93,7 +93,7 @@ std::string Who() {
           : absl::StrCat("dev->iommu of ", dev->name, " was freed by ", freer,
                          " (dev_iommu_free(), e.g. on the error path of __iommu_probe_device) while this "
                          "task was using it");
-  NullDerefOops(dev->kernel->knobs.arch, InvariantId::kDevIommuFreedInUse, func, field, write,
+  NullDerefOops(dev->kernel->knobs.arch, Context::kTask, InvariantId::kDevIommuFreedInUse, func, field, write,
                 absl::StrCat(dev->name, ": dev->iommu is NULL",
                              freer.empty() || freer == Who() ? "" : absl::StrCat(", freed by ", freer)),
                 {dev->name}, why);

@@ -89,7 +89,7 @@ int ConfigureFwspec(Device* dev, const IommuOps** ops, XlateOutcome* out, bool* 
     fwspec = dev_iommu_fwspec_get(dev);
     if (fwspec == nullptr) {
       const std::string& freer = iommu_book(dev).freed_by;
-      NullDerefOops(k.knobs.arch, harness::InvariantId::kDevIommuFreedInUse, "of_iommu_configure", kFwspecOps,
+      NullDerefOops(k.knobs.arch, Context::kTask, harness::InvariantId::kDevIommuFreedInUse, "of_iommu_configure", kFwspecOps,
                     false, absl::StrCat(dev->name, ": fwspec is NULL, dev->iommu freed by ", freer), {dev->name},
                     absl::StrCat("dev_iommu_fwspec_get() returned NULL: ", freer,
                                  " freed dev->iommu (dev_iommu_free()) after this task's of_xlate"));
