@@ -53,6 +53,11 @@ struct Module {
   LoadTime load_time;
 };
 
+// might_sleep(): a kernel call that may sleep or reschedule (kzalloc(GFP_KERNEL), cond_resched) and
+// touches no modelled state. A plain schedule point, so that the interleavings the kernel allows
+// there exist in the model.
+inline void might_sleep() { harness::Yield(); }
+
 class Kernel {
  public:
   // `hw` may be null in driver-core tests that model no hardware.

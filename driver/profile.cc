@@ -244,14 +244,31 @@ const std::vector<KnobDef>& Defs() {
                 {"6.2", static_cast<int>(IommuCoreGen::k6_2)},
                 {"6.7", static_cast<int>(IommuCoreGen::k6_7)},
                 {"6.15", static_cast<int>(IommuCoreGen::k6_15)}}),
-      EnumKnob("arch", "architecture DMA ops setup: arm64 overwrites dma_ops, arm32 does not",
-               "arm64|arm32", &Knobs::arch,
-               {{"arm64", static_cast<int>(Arch::kArm64)}, {"arm32", static_cast<int>(Arch::kArm32)}}),
+      {"arch",
+       "CPU architecture: board (from the root compatible's SoC, else arm64), arm64 (DMA default "
+       "domains, iommu_dma_ops) or arm32 (no DMA default domain in v6.1, arm_iommu mapping at probe)",
+       "board|arm64|arm32",
+       [](const Knobs& k) {
+         if (k.arch_from_board) return std::string("board");
+         return std::string(k.arch == Arch::kArm64 ? "arm64" : "arm32");
+       },
+       [](Knobs& k, std::string_view v) {
+         if (v == "board") {
+           k.arch_from_board = true;
+           k.arch = Arch::kArm64;
+         } else if (v == "arm64" || v == "arm32") {
+           k.arch_from_board = false;
+           k.arch = v == "arm64" ? Arch::kArm64 : Arch::kArm32;
+         } else {
+           return false;
+         }
+         return true;
+       }},
       BoolKnob("trigger_recheck",
                "driver_probe_device re-triggers when trigger_count changed (off: lost trigger, S8)",
                &Knobs::trigger_recheck),
       {"sysmmu_version",
-       "SysMMU hardware version; board: the board's probestorm,sysmmu-version, else 5",
+       "SysMMU hardware version; board: the board's probestorm,sysmmu-version, else its SoC's, else 5",
        "board|1|3|5|7",
        [](const Knobs& k) {
          return k.sysmmu_version == 0 ? std::string("board") : absl::StrCat(k.sysmmu_version);
@@ -515,6 +532,23 @@ absl::Status CheckKnobsForBoard(const Knobs& k, const hwmodel::Board& board) {
   if (s.ok()) return s;
   return absl::InvalidArgumentError(
       absl::StrCat("knobs on board ", board.name, ": ", s.message()));
+}
+
+hwmodel::BoardFacts ResolveForBoard(Knobs& k, const hwmodel::Board& board) {
+  hwmodel::BoardFacts f = hwmodel::BoardFactsOf(board);
+  if (k.arch_from_board) {
+    k.arch = f.arch == "arm32" ? Arch::kArm32 : Arch::kArm64;
+  } else {
+    f.arch = k.arch == Arch::kArm64 ? "arm64" : "arm32";
+    f.arch_source = "set";
+  }
+  if (k.sysmmu_version != 0) {
+    f.sysmmu_version = k.sysmmu_version;
+    f.sysmmu_version_source = "set";
+  }
+  // A default that a knob replaced needs no note.
+  if (f.arch_source != "default" && f.sysmmu_version_source != "default") f.note.clear();
+  return f;
 }
 
 }  // namespace probestorm::kernel

@@ -47,7 +47,8 @@ struct Knobs {
   bool exynos_init_fixed = false;               // exynos_init_order: v6.1 (false) | fixed
   bool exynos_register_last = false;            // iommu_device_register last in probe (bbc4d205d93f)
   IommuCoreGen iommu_core = IommuCoreGen::k6_1;
-  Arch arch = Arch::kArm64;
+  Arch arch = Arch::kArm64;                     // the run's; ResolveForBoard sets it when
+  bool arch_from_board = true;                  // (knob value "board") it comes from the board
   bool trigger_recheck = true;                  // driver_probe_device's trigger-count recheck
   int sysmmu_version = 0;                       // 1, 3, 5, 7; 0 ("board"): the board's, else 5
   bool sysmmu_vm = false;                       // v7 VM register layout (sysmmu_version 7 only)
@@ -96,6 +97,10 @@ hwmodel::HardwareOptions HardwareOptionsFor(const Knobs& k);
 // kInvalidArgument when the knobs cannot describe hardware on `board`: sysmmu_vm=on with a
 // SysMMU version (the knob's, else the board's) other than 7, or a board version the model lacks.
 absl::Status CheckKnobsForBoard(const Knobs& k, const hwmodel::Board& board);
+// Fills the board-derived knobs of a run (arch when arch_from_board) from the board's SoC
+// (hwmodel/dt/soc.h) and says where arch and the SysMMU version came from; an unknown SoC falls
+// back to arm64 / v5 with a note.
+hwmodel::BoardFacts ResolveForBoard(Knobs& k, const hwmodel::Board& board);
 
 }  // namespace probestorm::kernel
 

@@ -8,6 +8,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "hwmodel/dt/tm2e_testdata.h"
 
 namespace probestorm::kernel {
 namespace {
@@ -42,7 +43,8 @@ TEST(ProfileTest, BuiltinContents) {
   EXPECT_EQ(v61.masters, Linkage::kBuiltin);
   EXPECT_TRUE(v61.iommus_optional);
   EXPECT_EQ(v61.deferred_probe_timeout, 10);
-  EXPECT_EQ(v61.arch, Arch::kArm64);
+  EXPECT_TRUE(v61.arch_from_board);
+  EXPECT_EQ(KnobValue(v61, "arch"), "board");
   EXPECT_EQ(v61.iommu_core, IommuCoreGen::k6_1);
   EXPECT_FALSE(v61.exynos_init_fixed);
   EXPECT_FALSE(v61.exynos_register_last);
@@ -220,6 +222,44 @@ TEST(ProfileTest, ApplySet) {
   EXPECT_TRUE(p.knobs.AsyncProbe("b"));
   EXPECT_THAT(std::string(ApplySet(p, "churn").message()), HasSubstr("expected knob=value"));
   EXPECT_THAT(std::string(ApplySet(p, "chrun=1").message()), HasSubstr("unknown knob 'chrun'"));
+}
+
+// arch and the SysMMU version of a run come from the board's SoC unless a knob sets them.
+TEST(ResolveForBoardTest, ArchFromTheDtbUnlessSet) {
+  absl::StatusOr<hwmodel::Board> odroid = hwmodel::LoadBoard(hwmodel::testing::OdroidU3DtbPath());
+  ASSERT_TRUE(odroid.ok()) << odroid.status();
+  Knobs k = Builtin("v6.1-modular").knobs;
+  hwmodel::BoardFacts f = ResolveForBoard(k, *odroid);
+  EXPECT_EQ(k.arch, Arch::kArm32);
+  EXPECT_EQ(f.arch, "arm32");
+  EXPECT_EQ(f.arch_source, "dt");
+  EXPECT_EQ(f.sysmmu_version, 3);
+  EXPECT_EQ(f.sysmmu_version_source, "dt");
+
+  Knobs set = Builtin("v6.1-modular").knobs;
+  ASSERT_TRUE(SetKnob(set, "arch", "arm64").ok());
+  ASSERT_TRUE(SetKnob(set, "sysmmu_version", "5").ok());
+  f = ResolveForBoard(set, *odroid);
+  EXPECT_EQ(set.arch, Arch::kArm64);
+  EXPECT_EQ(f.arch_source, "set");
+  EXPECT_EQ(f.sysmmu_version, 5);
+  EXPECT_EQ(f.sysmmu_version_source, "set");
+  EXPECT_EQ(f.note, "");
+}
+
+TEST(ResolveForBoardTest, UnknownSocFallsBackToArm64WithANoteThatASetSilences) {
+  absl::StatusOr<hwmodel::Board> syn = hwmodel::LoadSynthetic("sysmmus=2,masters=1,per_master=1");
+  ASSERT_TRUE(syn.ok()) << syn.status();
+  Knobs k;
+  hwmodel::BoardFacts f = ResolveForBoard(k, *syn);
+  EXPECT_EQ(k.arch, Arch::kArm64);
+  EXPECT_EQ(f.arch_source, "default");
+  EXPECT_THAT(f.note, HasSubstr("names no SoC the model knows"));
+  ASSERT_TRUE(SetKnob(k, "arch", "arm32").ok());
+  ASSERT_TRUE(SetKnob(k, "sysmmu_version", "3").ok());
+  f = ResolveForBoard(k, *syn);
+  EXPECT_EQ(k.arch, Arch::kArm32);
+  EXPECT_EQ(f.note, "");
 }
 
 }  // namespace

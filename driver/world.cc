@@ -18,8 +18,10 @@ namespace {
 ModelRun RunIn(harness::Engine& engine, const hwmodel::Board& board, const Profile& profile) {
   ModelRun out;
   harness::Engine::Scope scope(engine);
-  hwmodel::Hardware hw(board, HardwareOptionsFor(profile.knobs));
-  Kernel kernel(board, profile.knobs, &hw);
+  Knobs knobs = profile.knobs;
+  ResolveForBoard(knobs, board);
+  hwmodel::Hardware hw(board, HardwareOptionsFor(knobs));
+  Kernel kernel(board, knobs, &hw);
   RegisterModelDrivers(kernel);
   StartBoot(kernel);
   StartChurn(kernel);

@@ -163,7 +163,7 @@ TEST(ControlledEngine, StallBehindOopsThroughDaemonsNamesTheOops) {
     // The oops leaves the lock held on purpose: no static analysis.
     e.Spawn("irq", [lock]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
       lock->lock();
-      Oops(InvariantId::kSysmmuFault, "Unrecoverable System MMU Fault!");
+      Oops(InvariantId::kSysmmuFault, "BUG_ON(ret != 0) in exynos_sysmmu_irq");
     }, {.daemon = true});
     const TaskId job = e.Spawn("job", [lock, wq, done] {
       Msleep(1);
@@ -187,7 +187,7 @@ TEST(ControlledEngine, StallBehindOopsThroughDaemonsNamesTheOops) {
     EXPECT_THAT(stall->detail, HasSubstr("T3 user waits for dev->power.wait_queue held by T2 job\n"));
     EXPECT_THAT(stall->detail,
                 HasSubstr("T2 job (daemon) waits for data->lock held by T1 irq (which died in an oops"));
-    EXPECT_THAT(stall->detail, HasSubstr("T1 irq: sysmmu-fault at t=0.000000s: Unrecoverable System MMU Fault!"));
+    EXPECT_THAT(stall->detail, HasSubstr("T1 irq: sysmmu-fault at t=0.000000s: BUG_ON(ret != 0) in exynos_sysmmu_irq"));
   }
 }
 
@@ -253,6 +253,32 @@ TEST(ControlledEngine, OopsBecomesFindingNotCrash) {
   EXPECT_EQ(r.findings[0].invariant, "dev-iommu-freed-in-use");
   EXPECT_THAT(r.findings[0].message, HasSubstr("NULL pointer"));
   EXPECT_EQ(r.ending, Ending::kFinding);
+}
+
+// A panic ends the whole run at its step even when violations do not stop runs: a task that would
+// run later never does. A plain oops (negative control) ends only its own task.
+TEST(ControlledEngine, PanicEndsTheRunWhereAnOopsEndsOnlyItsTask) {
+  for (bool panic : {true, false}) {
+    RandomScheduler s;
+    EngineOptions o;
+    o.stop_on_violation = false;
+    ControlledEngine e(o, &s);
+    Engine::Scope scope(e);
+    bool later = false;
+    e.Spawn("irq", [panic] {
+      if (panic) Panic(InvariantId::kSysmmuFault, "Kernel panic - not syncing: Fatal exception in interrupt");
+      Oops(InvariantId::kSysmmuFault, "kernel BUG");
+    });
+    e.Spawn("later", [&later] {
+      Engine::Current().Sleep(kSec);
+      later = true;
+    });
+    RunResult r = e.Run();
+    ASSERT_EQ(r.findings.size(), 1u) << panic;
+    EXPECT_EQ(r.findings[0].invariant, "sysmmu-fault");
+    EXPECT_EQ(later, !panic);
+    EXPECT_EQ(r.ending, panic ? Ending::kFinding : Ending::kQuiescent);
+  }
 }
 
 // An oopsing task unwinds to its end before the run stops: a schedule point in a destructor on

@@ -110,6 +110,16 @@ void Oops(InvariantId id, std::string message, std::vector<std::string> devices,
   Engine::Current().Oops(id, std::move(message), std::move(devices), std::move(detail));
 }
 
+void Engine::Panic(InvariantId id, std::string message, std::vector<std::string> devices,
+                   std::string detail) {
+  stop_requested_ = true;
+  Oops(id, std::move(message), std::move(devices), std::move(detail));
+}
+
+void Panic(InvariantId id, std::string message, std::vector<std::string> devices, std::string detail) {
+  Engine::Current().Panic(id, std::move(message), std::move(devices), std::move(detail));
+}
+
 void Engine::AddFinding(Finding f) {
   f.step = steps();
   f.virtual_time_ns = Now();

@@ -194,6 +194,10 @@ class Engine {
   // it was running stays in progress, as after a kernel oops).
   [[noreturn]] void Oops(InvariantId id, std::string message, std::vector<std::string> devices = {},
             std::string detail = {});
+  // A kernel panic (an oops in hard-IRQ context: "Kernel panic - not syncing: Fatal exception in
+  // interrupt"): Oops, and the whole run ends at this step whatever stop_on_violation says.
+  [[noreturn]] void Panic(InvariantId id, std::string message, std::vector<std::string> devices = {},
+                          std::string detail = {});
   bool Enabled(InvariantId id) const { return options_.invariants.Has(id); }
   bool StopRequested() const { return stop_requested_; }
 
@@ -251,6 +255,8 @@ inline bool Warning(InvariantId id, std::string message, std::vector<std::string
 }
 [[noreturn]] void Oops(InvariantId id, std::string message, std::vector<std::string> devices = {},
                        std::string detail = {});
+[[noreturn]] void Panic(InvariantId id, std::string message, std::vector<std::string> devices = {},
+                        std::string detail = {});
 
 }  // namespace probestorm::harness
 

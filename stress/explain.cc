@@ -22,12 +22,18 @@ constexpr std::pair<std::string_view, std::string_view> kExplanations[] = {
      "driver that holds physical addresses (\"initializing the dma_ops under the already probed and "
      "working master\"). A larger timeout, mandatory iommus or v6.15's late-probe check avoid it."},
     {"dev-iommu-freed-in-use",
-     "dev->iommu (fwspec, priv) was freed or replaced while another task used it (S3). One SysMMU's "
-     "bus_iommu_probe() ran __iommu_probe_device() on a multi-SysMMU master, "
-     "exynos_iommu_probe_device() failed for lack of an owner and dev_iommu_free() cleared "
-     "dev->iommu, while the master's own really_probe() was inside of_iommu_xlate() -> "
-     "exynos_iommu_of_xlate() -> dev_iommu_priv_set(): a NULL dereference / use after free. "
-     "a2e7e59a9426 (v6.7) serialises of_xlate under iommu_probe_device_lock."},
+     "dev->iommu was freed under a task that was still using it, and that task's next dereference "
+     "faulted (S3); the oops names the function (pc) and the offset of the field it touched. A "
+     "master's really_probe() runs of_iommu_configure() -> of_iommu_xlate(): iommu_fwspec_init() "
+     "allocates dev->iommu, then exynos_iommu_of_xlate() allocates the owner with "
+     "kzalloc(GFP_KERNEL), which may sleep, before dev_iommu_priv_set() stores it. In that gap any "
+     "SysMMU's registration runs bus_iommu_probe() -> __iommu_probe_device() on the same master: "
+     "exynos_iommu_probe_device() finds no owner yet (-ENODEV) and the error path calls "
+     "dev_iommu_free(), setting dev->iommu to NULL. The store then faults at the offset of priv "
+     "inside exynos_iommu_of_xlate: the seed report's oops. No second SysMMU is needed: a master "
+     "with a single SysMMU has the same gap. The same free can hit iommu_fwspec_init() or "
+     "iommu_fwspec_free() (the fwspec store) or the final fwspec->ops read in of_iommu_configure(). "
+     "a2e7e59a9426 (v6.7) runs the whole translation under iommu_probe_device_lock."},
     {"domain-alloc-uninit",
      "exynos_iommu_domain_alloc() ran before the driver's globals existed (S1): zero_lv2_table, the "
      "lv2 kmem cache, dma_dev or PG_ENT_SHIFT. In v6.1 exynos_iommu_init() registers the platform "
@@ -53,8 +59,10 @@ constexpr std::pair<std::string_view, std::string_view> kExplanations[] = {
     {"sysmmu-fault",
      "A SysMMU faulted on an address the master obtained from the DMA API of its current domain (S6): "
      "translation was enabled (or the domain switched) under a driver that mapped its buffers through "
-     "another path, typically dma-direct physical addresses after a late attach. On hardware: "
-     "\"Unrecoverable System MMU Fault!\"."},
+     "another path, typically dma-direct physical addresses after a late attach. v6.1 prints "
+     "\"<master>: <type> FAULT occurred at <address>\" (show_fault_information()) and, with no "
+     "handler recovering it, hits BUG_ON(ret != 0) in exynos_sysmmu_irq(): in hard-IRQ context that "
+     "is \"Kernel panic - not syncing: Fatal exception in interrupt\", and the run ends there."},
     {"gated-register-access",
      "A SysMMU register was accessed while its clocks were gated or its power domain was off: an "
      "attach, enable or TLB flush ran outside the runtime-PM window of the master (on hardware a bus "

@@ -142,9 +142,10 @@ const std::vector<SubDef>& Subs() {
        {"profiles", "find", "invariant", "confidence", "dt", "synthetic", "set", "engine",
         "strategy", "perturb", "time_scale", "seed", "runs", "max_runs", "jobs", "max_virtual_time",
         "time_budget"}},
-      {"describe", "probestorm describe [--dt=...|--synthetic=...] [--format=text|json|dot]",
-       "the board as the model sees it: devices, SysMMUs, masters, fw_devlink links",
-       {"dt", "synthetic", "format"}},
+      {"describe", "probestorm describe [--dt=...|--synthetic=...] [--format=text|json|dot] [--set=k=v]",
+       "the board as the model sees it: arch and SysMMU version with their source, devices, SysMMUs, "
+       "masters, fw_devlink links",
+       {"dt", "synthetic", "format", "profile", "set"}},
       {"list", "probestorm list profiles|invariants|knobs|probes [--profile=P] [--set=k=v]",
        "built-in profiles with their knobs, invariant ids, knobs with defaults and descriptions",
        {"profile", "set"}},

@@ -31,8 +31,16 @@ int DescribeCommand(const SubcommandArgs& args) {
   }
   auto boards = LoadBoards(args);
   if (!boards.ok()) return UsageError(boards.status());
+  kernel::Profile profile;  // default knobs: arch and SysMMU version come from the board
+  if (args.Given("profile") || !args.set.empty()) {
+    auto ps = LoadProfiles(absl::GetFlag(FLAGS_profile), args.set);
+    if (!ps.ok()) return UsageError(ps.status());
+    if (ps->size() != 1) return UsageError("probestorm describe: give one --profile");
+    profile = (*ps)[0];
+  }
   for (const auto& b : *boards) {
-    auto text = hwmodel::DescribeBoard(*b.board, format);
+    kernel::Knobs knobs = profile.knobs;
+    auto text = hwmodel::DescribeBoard(*b.board, format, kernel::ResolveForBoard(knobs, *b.board));
     if (!text.ok()) return UsageError(text.status());
     std::fputs(text->c_str(), stdout);
   }

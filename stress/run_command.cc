@@ -91,6 +91,9 @@ int RunCommand(const SubcommandArgs& args) {
       if (absl::Status s = kernel::CheckKnobsForBoard(p.knobs, *b.board); !s.ok()) {
         return UsageError(absl::StrCat("profile ", p.name, ": ", s.message()));
       }
+      kernel::Knobs knobs = p.knobs;
+      const hwmodel::BoardFacts facts = kernel::ResolveForBoard(knobs, *b.board);
+      if (!facts.note.empty()) std::fprintf(stderr, "probestorm: note: %s\n", facts.note.c_str());
     }
   }
   auto spec = EngineSpecFromFlags();

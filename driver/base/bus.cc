@@ -57,6 +57,12 @@ int bus_for_each_dev(Kernel& k, const std::function<int(Device*)>& fn) {
   return 0;
 }
 
+Device* bus_find_device_by_of_node(Kernel& k, int node) {
+  harness::MutexLock l(core(k).bus_klist_lock);
+  Device* d = k.DeviceForNode(node);
+  return d != nullptr && d->registered ? d : nullptr;
+}
+
 int bus_for_each_drv(Kernel& k, const std::function<int(DeviceDriver*)>& fn) {
   DriverCore& c = core(k);
   std::vector<DeviceDriver*> drvs;

@@ -34,6 +34,9 @@ void bus_notify(Device* dev, BusNotify action);
 
 // Walks the devices in klist order; stops at and returns the first non-zero result.
 int bus_for_each_dev(Kernel& k, const std::function<int(Device*)>& fn);
+// bus_find_device_by_of_node(&platform_bus_type, np), i.e. of_find_device_by_node(): the registered
+// device of DT node `node`, or NULL. A klist walk under the klist lock (a schedule point).
+Device* bus_find_device_by_of_node(Kernel& k, int node);
 // Walks the registered drivers in registration order; stops at the first non-zero result.
 int bus_for_each_drv(Kernel& k, const std::function<int(DeviceDriver*)>& fn);
 // Adds the device to the bus klist (bus_add_device). Called by device_add.

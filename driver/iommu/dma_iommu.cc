@@ -20,6 +20,9 @@ constexpr int kEFAULT = 14;  // EFAULT (not in device.h's errno list)
 }  // namespace
 
 int iommu_get_dma_cookie(Kernel& k, IommuDomain* domain) {
+  // CONFIG_IOMMU_DMA is `def_bool ARM64 || IA64 || X86` (drivers/iommu/Kconfig): on arm32 this is
+  // the include/linux/dma-iommu.h stub, and no DMA domain can be made.
+  if (k.knobs.arch == Arch::kArm32) return -ENODEV;
   if (domain->iova_cookie != nullptr) return -EEXIST;
   domain->iova_cookie = k.Alloc<IovaDomain>();
   return 0;

@@ -19,6 +19,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "harness/strings.h"
+#include "driver/arch/fault.h"
+#include "driver/base/bus.h"
 #include "driver/base/core.h"
 #include "driver/base/driver.h"
 #include "driver/base/pm_runtime.h"
@@ -650,7 +652,7 @@ int exynos_sysmmu_probe(Device* dev) {
 int exynos_iommu_of_xlate(Device* dev, const hwmodel::PhandleRef& spec) {
   Kernel& k = *dev->kernel;
   TraceSpan span(dev->name, "exynos_iommu_of_xlate");
-  Device* sysmmu = k.DeviceForNode(spec.node);  // of_find_device_by_node
+  Device* sysmmu = bus_find_device_by_of_node(k, spec.node);  // of_find_device_by_node
   auto* owner = static_cast<exynos_iommu_owner*>(dev_iommu_priv_get(dev));
   if (sysmmu == nullptr) return -ENODEV;
   if (exynos_state(k).nodes[static_cast<size_t>(spec.node)].step == SysmmuProbeStep::kP5Registered) {
@@ -663,8 +665,14 @@ int exynos_iommu_of_xlate(Device* dev, const hwmodel::PhandleRef& spec) {
     return -ENODEV;
   }
   if (owner == nullptr) {
+    // kzalloc(GFP_KERNEL) may sleep. Meanwhile a bus_iommu_probe (the registration of any SysMMU)
+    // can run __iommu_probe_device on this master: its probe_device sees no priv yet (-ENODEV) and
+    // the error path dev_iommu_free()s the dev->iommu this translation set up. The store below is
+    // then the seed report's NULL dereference in exynos_iommu_of_xlate (dev_iommu_priv_set is
+    // inline, so the pc is here), and it needs no second SysMMU (S3; test:
+    // InvariantControls.DevIommuFreedInUseFiresInOfXlateOnV61Modular).
+    might_sleep();
     owner = k.Alloc<exynos_iommu_owner>(dev);
-    // dev_iommu_priv_set(): dev->iommu->priv = owner, without a NULL check (S3).
     dev_iommu_priv_set(dev, owner, "exynos_iommu_of_xlate");
   }
   if (owner->controllers.Contains(&data->owner_node)) return 0;
@@ -736,13 +744,12 @@ IommuDomain* exynos_iommu_domain_alloc(Kernel& k, IommuDomainType type) {
   Device* dma_dev = s.dma_dev.Get();
   // A domain needs PG_ENT_SHIFT and dma_dev, both set by the first SysMMU probe (BUG_ON).
   if (shift < 0 || dma_dev == nullptr) {
-    harness::Oops(InvariantId::kDomainAllocUninit,
-                  absl::StrCat("kernel BUG at drivers/iommu/exynos-iommu.c: exynos_iommu_domain_alloc: "
-                               "BUG_ON(PG_ENT_SHIFT < 0 || !dma_dev) (PG_ENT_SHIFT=", shift,
-                               ", dma_dev=", dma_dev ? dma_dev->name : "NULL", ")"),
-                  {}, absl::StrCat("Internal error: Oops - BUG: 0 [#1] PREEMPT SMP\ntask: ", Who(),
-                                   "\na domain is allocated inside the first SysMMU's "
-                                   "iommu_device_register before P7/P9 (S1)"));
+    BugOops(k.knobs.arch, Context::kTask, InvariantId::kDomainAllocUninit, "drivers/iommu/exynos-iommu.c",
+            "exynos_iommu_domain_alloc",
+            absl::StrCat("kernel BUG at drivers/iommu/exynos-iommu.c: exynos_iommu_domain_alloc: "
+                         "BUG_ON(PG_ENT_SHIFT < 0 || !dma_dev) (PG_ENT_SHIFT=", shift,
+                         ", dma_dev=", dma_dev ? dma_dev->name : "NULL", ")"),
+            {}, "a domain is allocated inside the first SysMMU's iommu_device_register before P7/P9 (S1)");
   }
   if (type != IommuDomainType::kDma && type != IommuDomainType::kUnmanaged) return nullptr;
   const bool cache = s.lv2table_kmem_cache.Get();
@@ -836,14 +843,17 @@ namespace {
 // hardware switch against attach/detach. NULL when the SysMMU serves no master yet.
 exynos_iommu_owner* RpmOwner(Device* dev, sysmmu_drvdata* data, const char* func) {
   if (data == nullptr) return nullptr;
+  Kernel& k = *dev->kernel;
   Device* master = data->master.Get();
   if (master == nullptr) return nullptr;
   auto* owner = static_cast<exynos_iommu_owner*>(dev_iommu_priv_get(master));
   if (owner == nullptr) {
-    harness::Oops(InvariantId::kDevIommuFreedInUse,
-                  absl::StrCat("Unable to handle kernel NULL pointer dereference in ", func, "(",
-                               dev->name, "): owner of ", master->name, " (dev->iommu freed)"),
-                  {dev->name, master->name});
+    // mutex_lock(&owner->rpm_lock) with owner NULL: the fault is in mutex_lock, called from `func`.
+    NullDerefOops(k.knobs.arch, Context::kTask, InvariantId::kDevIommuFreedInUse, "mutex_lock", kOwnerRpmLock, true,
+                  absl::StrCat(func, "(", dev->name, "): owner of ", master->name, " is NULL"),
+                  {dev->name, master->name},
+                  absl::StrCat("lr : ", func, "\ndev_iommu_priv_get(", master->name,
+                               ") returned NULL: its dev->iommu was freed by ", iommu_book(master).freed_by));
   }
   return owner;
 }
@@ -927,11 +937,12 @@ const char* exynos_sysmmu_fault_name(int version, int itype) {
 // those registers read 0: its message then says "at 0x0" (v6.8 reads the variant's FAULT_VA).
 void exynos_sysmmu_irq(sysmmu_drvdata* data) {
   TraceSpan span(data->sysmmu->name, "exynos_sysmmu_irq");
+  Kernel& k = *data->sysmmu->kernel;
+  // Hard-IRQ context: every oops below is "Fatal exception in interrupt", a panic that ends the run.
   if (data->variant == nullptr) {
-    harness::Oops(InvariantId::kSysmmuFault,
-                  absl::StrCat("Unable to handle kernel NULL pointer dereference in exynos_sysmmu_irq(",
-                               data->sysmmu->name, "): data->variant (IRQ before __sysmmu_get_version)"),
-                  {data->sysmmu->name});
+    NullDerefOops(k.knobs.arch, Context::kHardIrq, InvariantId::kSysmmuFault, "exynos_sysmmu_irq", kSysmmuVariant,
+                  false, absl::StrCat(data->sysmmu->name, ": IRQ before __sysmmu_get_version set data->variant"),
+                  {data->sysmmu->name}, "the SysMMU's IRQ is requested before its version is read");
   }
   data->lock.lock();
   if (data->clk_master) data->clk_master->enable();
@@ -940,30 +951,32 @@ void exynos_sysmmu_irq(sysmmu_drvdata* data) {
   while (itype < 32 && !(status & (1u << itype))) ++itype;
   const sysmmu_fault_info* finfo = FindFault(data->version, itype);
   Device* master = data->master.Get();
+  const std::string master_name = master ? master->name : "(null)";
   if (finfo == nullptr) {
-    // No table entry for this INT_STATUS bit: the kernel's BUG_ON(i == n).
-    harness::Oops(InvariantId::kSysmmuFault,
-                  absl::StrCat("kernel BUG in exynos_sysmmu_irq(", data->sysmmu->name,
-                               "): unknown fault, INT_STATUS 0x", absl::Hex(status)),
-                  {data->sysmmu->name, master ? master->name : ""});
+    // No table entry for this INT_STATUS bit: BUG_ON(i == n).
+    BugOops(k.knobs.arch, Context::kHardIrq, InvariantId::kSysmmuFault, "drivers/iommu/exynos-iommu.c",
+            "exynos_sysmmu_irq",
+            absl::StrCat("kernel BUG at drivers/iommu/exynos-iommu.c: exynos_sysmmu_irq(", data->sysmmu->name,
+                         "): BUG_ON(i == n): no fault type for INT_STATUS 0x", absl::Hex(status)),
+            {data->sysmmu->name, master ? master->name : ""}, "");
   }
   const uint32_t fault_addr = data->sfrbase->readl(finfo->addr_reg);
-  // show_fault_information: dev_err "%s: %s FAULT occurred at %#x" (master, name, address).
-  TraceLog(data->sysmmu->name, "exynos_sysmmu_irq",
-           absl::StrCat(master ? master->name : "(null)", ": ", finfo->name, " FAULT occurred at 0x",
-                        absl::Hex(fault_addr)));
+  // show_fault_information(): dev_err "%s: %s FAULT occurred at %#x" (master, name, address).
+  const std::string shown =
+      absl::StrCat(master_name, ": ", finfo->name, " FAULT occurred at 0x", absl::Hex(fault_addr));
+  TraceLog(data->sysmmu->name, "exynos_sysmmu_irq", shown);
   exynos_iommu_domain* domain = data->domain.Get();
   int ret = -ENOSYS;
   if (domain != nullptr && master != nullptr) ret = report_iommu_fault(domain, master, fault_addr, finfo->write);
   if (ret != 0) {
-    // Nobody handled the fault (report_iommu_fault != 0): the kernel's BUG_ON(ret != 0).
-    harness::Oops(InvariantId::kSysmmuFault,
-                  absl::StrCat("Unrecoverable System MMU Fault! ", data->sysmmu->name, " (master ",
-                               master ? master->name : "none", ") ", finfo->name,
-                               " FAULT at 0x", absl::Hex(fault_addr), " INT_STATUS 0x",
-                               absl::Hex(status)),
-                  {data->sysmmu->name, master ? master->name : ""},
-                  "Kernel panic - not syncing: exynos_sysmmu_irq: BUG_ON(ret != 0)");
+    // No fault handler recovered it: BUG_ON(ret != 0).
+    BugOops(k.knobs.arch, Context::kHardIrq, InvariantId::kSysmmuFault, "drivers/iommu/exynos-iommu.c",
+            "exynos_sysmmu_irq",
+            absl::StrCat(data->sysmmu->name, ": ", shown, " (INT_STATUS 0x", absl::Hex(status),
+                         "); kernel BUG at drivers/iommu/exynos-iommu.c: exynos_sysmmu_irq: BUG_ON(ret != 0)"),
+            {data->sysmmu->name, master ? master->name : ""},
+            absl::StrCat(data->sysmmu->name, ": ", shown,
+                         "\nreport_iommu_fault() found no handler that recovered the fault"));
   }
   data->sfrbase->writel(data->variant->int_clear, 1u << itype);
   if (data->clk_master) data->clk_master->disable();

@@ -14,7 +14,8 @@
 //                            oopses, a SysMMU on two owners' lists, data->master inconsistent.
 //   double-iommu-probe       probe_device overwriting data->link with a different link.
 //   dev-iommu-freed-in-use   dev_iommu_priv_set on a NULL/freed dev->iommu (the S3 oops).
-//   sysmmu-fault             the fault IRQ nobody handles: "Unrecoverable System MMU Fault!".
+//   sysmmu-fault             the fault IRQ nobody handles: show_fault_information() and
+//                            BUG_ON(ret != 0) in hard-IRQ context, a panic that ends the run.
 //
 // Thread-safety (as the kernel): the globals are unlocked (Tracked); owner->controllers and
 // data->owner_node are unlocked; domain->clients under domain->lock; data's hardware state under

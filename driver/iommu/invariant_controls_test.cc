@@ -71,25 +71,71 @@ TEST(InvariantControls, DmaOpsOnBoundSilentOnV61Builtin) {
   ExpectSilent(Tm2e(), P("v6.1"), Only({InvariantId::kDmaOpsOnBound}), 1, 50);
 }
 
-// S3: the failed __iommu_probe_device of a master frees dev->iommu while the master's own
-// of_iommu_configure uses it. Reported at the free when the master is inside one of the windows
-// iommu_dev_hold brackets, else as the NULL dereference that follows on its path (the fwspec
-// set-up and teardown re-read dev->iommu). Only a few percent of TM2E seeds hit it, and which
-// ones moves with every schedule point the boot gains, hence seeds 1..300.
+// S3: the failed __iommu_probe_device of a master (probe_device sees no priv yet) frees dev->iommu
+// while the master's own of_iommu_configure uses it: the oops of whichever dereference comes next
+// (iommu_fwspec_init/free, exynos_iommu_of_xlate's dev_iommu_priv_set, the final fwspec->ops). Only
+// a few percent of TM2E seeds hit it, and which ones moves with every schedule point the boot
+// gains, hence seeds 1..300.
 TEST(InvariantControls, DevIommuFreedInUseFiresOnV61Modular) {
   ExpectFiresAs(Tm2e(), P("v6.1-modular"), InvariantId::kDevIommuFreedInUse, 300,
-                {{"dev_iommu_free(", "uses dev->iommu in of_iommu_xlate"},
-                 {"dev_iommu_free(", "uses dev->iommu in of_iommu_configure"},
-                 {"NULL pointer dereference", "in iommu_fwspec_init(", "dev->iommu is NULL"},
-                 {"NULL pointer dereference", "in iommu_fwspec_free(", "dev->iommu is NULL"},
-                 {"NULL pointer dereference", "in exynos_iommu_of_xlate("}});
+                {{"NULL pointer dereference at virtual address 0000000000000030; pc : iommu_fwspec_init;"},
+                 {"NULL pointer dereference at virtual address 0000000000000030; pc : iommu_fwspec_free;"},
+                 {"NULL pointer dereference at virtual address 0000000000000040; pc : exynos_iommu_of_xlate;"},
+                 {"NULL pointer dereference at virtual address 0000000000000000; pc : of_iommu_configure;"}});
 }
+
+// First seed in [1, hi] whose run reports `id` with a message containing `text`; 0 if none.
+uint64_t FirstSeedWith(const hwmodel::Board& b, const Profile& p, InvariantId id, uint64_t hi,
+                       const std::string& text, harness::Finding* out) {
+  for (uint64_t seed = 1; seed <= hi; ++seed) {
+    ModelRun r = Boot(b, p, seed, Only({id}), false, false);
+    for (const auto& f : r.result.findings) {
+      if (f.invariant == Name(id) && f.message.find(text) != std::string::npos) {
+        *out = f;
+        return seed;
+      }
+    }
+  }
+  return 0;
+}
+
+// The seed report's oops: the store to dev->iommu->priv in exynos_iommu_of_xlate after the
+// kzalloc(GFP_KERNEL) of the owner, on masters with a single SysMMU, at priv's offset.
+TEST(InvariantControls, DevIommuFreedInUseFiresInOfXlateOnSingleSysmmuMasters) {
+  const hwmodel::Board& b = GetBoard("sysmmus=16,masters=16,per_master=1");
+  harness::Finding f;
+  ASSERT_NE(FirstSeedWith(b, P("v6.1-modular"), InvariantId::kDevIommuFreedInUse, 200,
+                          "pc : exynos_iommu_of_xlate;", &f),
+            0u);
+  EXPECT_NE(f.message.find("at virtual address 0000000000000040;"), std::string::npos) << f.message;
+  EXPECT_NE(f.message.find("dev->iommu is NULL, freed by modprobe/exynos-iommu"), std::string::npos) << f.message;
+  EXPECT_NE(f.detail.find("Internal error: Oops: 0000000096000044 [#1] PREEMPT SMP"), std::string::npos) << f.detail;
+}
+
 // With async probing, concurrent unlocked bus probes both fail probe_device for the same
-// non-master device and both dev_iommu_free it (the kernel's NULL dereference in dev_iommu_free).
+// non-master device and both dev_iommu_free it (the kernel's NULL dereference in dev_iommu_free,
+// reading param->fwspec).
 TEST(InvariantControls, DevIommuFreedInUseFiresOnV61ModularAsync) {
   ExpectFires(GetBoard("sysmmus=16,masters=8,per_master=2"), P("v6.1-modular", {"async_probe=*"}),
-              InvariantId::kDevIommuFreedInUse, 10, {"in dev_iommu_free(", "dev->iommu is NULL (freed twice)"});
+              InvariantId::kDevIommuFreedInUse, 10,
+              {"at virtual address 0000000000000030; pc : dev_iommu_free;", "dev->iommu is NULL, freed by "});
 }
+// The seed report's "ARM 32bit based board works fine": the ODROID-U3 is arm32 from its DTB. v6.1
+// has no IOMMU_DMA there, so no group gets a DMA default domain and no bus_iommu_probe attaches
+// anything under a bound master (no dma-ops-on-bound, no fault), while the SysMMU-probe races that
+// do not need a default domain remain (a master binding without its SysMMU: iommu-bypass).
+TEST(InvariantControls, Arm32OdroidU3HasNoDmaChangeUnderBoundMasters) {
+  ExpectSilent(OdroidU3(), P("v6.1-modular"), Only({InvariantId::kDmaOpsOnBound, InvariantId::kSysmmuFault}), 1, 40);
+}
+TEST(InvariantControls, Arm32OdroidU3StillBypassesTheIommu) {
+  ExpectFires(OdroidU3(), P("v6.1-modular"), InvariantId::kIommuBypass, 40, {"binds without IOMMU: ", "swallowed"});
+}
+// Control: the same board as arm64 gets DMA default domains attached under bound masters again.
+TEST(InvariantControls, OdroidU3AsArm64ChangesDmaUnderBoundMasters) {
+  ExpectFires(OdroidU3(), P("v6.1-modular", {"arch=arm64"}), InvariantId::kDmaOpsOnBound, 40,
+              {"by bus_iommu_probe changed the DMA setup of bound master"});
+}
+
 TEST(InvariantControls, DevIommuFreedInUseSilentOnCore67) {
   ExpectSilent(Tm2e(), P("v6.1-modular", {"iommu_core=6.7"}), Only({InvariantId::kDevIommuFreedInUse}), 1, 30);
   ExpectSilent(Tm2e(), P("v6.1-modular", {"iommu_core=6.7", "async_probe=*"}),

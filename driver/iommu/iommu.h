@@ -11,9 +11,9 @@
 //   double-iommu-probe  1. __iommu_probe_device succeeds at most once per device until released;
 //                       2. a device joins at most one group (dev->iommu_group never replaced);
 //                       3. probe_device/release_device calls are balanced.
-//   dev-iommu-freed-in-use  dev_iommu_free() while another task holds a pointer into that
-//                       dev->iommu (iommu_dev_hold()/iommu_dev_unhold() bracket the holders:
-//                       of_iommu_xlate's fwspec/priv window, of_iommu_configure's fwspec read).
+//   dev-iommu-freed-in-use  a dereference of dev->iommu that a concurrent dev_iommu_free()
+//                       cleared: the oops the kernel takes, at the offset of the field (driver/arch/
+//                       fault.h), naming the function and the task that freed it.
 //   dma-ops-on-bound    the attached domain of a device whose driver's probe has begun changes
 //                       (iommu_note_dma_change(), also used by driver/arch and dma_iommu).
 //   iommu-bypass        iommu_note_bypass() records why a master was configured without its IOMMU;
@@ -149,6 +149,20 @@ struct IommuDevBook {
   bool driver_dma_active = false;     // the master's driver probe has begun (dma-ops-on-bound)
   BypassKind bypass = BypassKind::kNone;
   std::string bypass_why;
+  std::string freed_by;               // task of the last dev_iommu_free (named by a later oops)
+};
+
+// Marks the calling task as inside of_iommu_configure for `dev` for its lifetime (bookkeeping for
+// the dev-iommu-free-while-held probe; no schedule points).
+class ConfiguringScope {
+ public:
+  explicit ConfiguringScope(Device* dev);
+  ~ConfiguringScope();
+  ConfiguringScope(const ConfiguringScope&) = delete;
+  ConfiguringScope& operator=(const ConfiguringScope&) = delete;
+
+ private:
+  Device* dev_;
 };
 
 struct IommuState {
@@ -164,16 +178,10 @@ struct IommuState {
   int next_domain_id = 0;
   std::vector<IommuGroup*> groups;
   std::vector<IommuDevBook> book;                 // by DT node
-  // dev-iommu-freed-in-use: tasks inside a window in which they hold a pointer into a dev->iommu
-  // (iommu_dev_hold), with the function name. Bookkeeping, no schedule points.
-  struct Holder {
-    harness::TaskId task;
-    DevIommu* param;
-    Device* dev;
-    std::string func;
-  };
-  harness::RawLock holders_lock;  // bookkeeping lock: real only under the free engine
-  std::vector<Holder> holders;    // guarded by holders_lock
+  // Tasks inside of_iommu_configure, per device (the dev-iommu-free-while-held probe).
+  // Bookkeeping, no schedule points; guarded by configurers_lock.
+  harness::RawLock configurers_lock;
+  std::vector<std::vector<harness::TaskId>> configurers;
   // dev->iommu objects: every bus walk allocates and frees one for each device without an IOMMU.
   KmemCache<DevIommu> dev_iommu_cache;
   uint64_t bus_probes = 0;                        // bus_iommu_probe runs (coverage)
@@ -202,16 +210,13 @@ DevIommu* dev_iommu_get(Device* dev);
 void dev_iommu_free(Device* dev);
 IommuFwspec* dev_iommu_fwspec_get(Device* dev);
 void* dev_iommu_priv_get(Device* dev);
-// Dereferences dev->iommu without a NULL check, as the kernel: NULL or freed dev->iommu is an oops
-// (dev-iommu-freed-in-use) naming `caller`.
+// Dereferences dev->iommu without a NULL check, as the kernel: NULL dev->iommu is an oops
+// (dev-iommu-freed-in-use) at the offset of priv, with `caller` as the pc.
 void dev_iommu_priv_set(Device* dev, void* priv, const char* caller);
 // 0, -EINVAL (an existing fwspec with different ops), -ENOMEM.
 int iommu_fwspec_init(Device* dev, int iommu_fwnode, const IommuOps* ops);
 void iommu_fwspec_free(Device* dev);
 int iommu_fwspec_add_ids(Device* dev, const std::vector<uint32_t>& ids);
-// dev-iommu-freed-in-use bookkeeping: the calling task holds a pointer into dev->iommu.
-void iommu_dev_hold(Device* dev, const char* func);
-void iommu_dev_unhold(Device* dev);
 
 // ---- probe (§4.2, §4.3)
 int __iommu_probe_device(Device* dev, harness::ListHead* group_list);

@@ -16,6 +16,7 @@
 #include "driver/base/init.h"
 #include "driver/iommu/exynos_iommu.h"
 #include "driver/iommu/iommu.h"
+#include "hwmodel/dt/tm2e_testdata.h"
 #include "driver/kernel.h"
 #include "driver/masters/dma_master.h"
 #include "driver/profile.h"
@@ -35,7 +36,8 @@ inline const hwmodel::Board& GetBoard(const std::string& spec) {
   static auto* cache = new std::map<std::string, std::unique_ptr<hwmodel::Board>>();
   auto it = cache->find(spec);
   if (it != cache->end()) return *it->second;
-  auto r = spec.rfind("embedded:", 0) == 0 ? hwmodel::LoadBoard(spec) : hwmodel::LoadSynthetic(spec);
+  const bool file = spec.size() > 4 && spec.compare(spec.size() - 4, 4, ".dtb") == 0;
+  auto r = spec.rfind("embedded:", 0) == 0 || file ? hwmodel::LoadBoard(spec) : hwmodel::LoadSynthetic(spec);
   if (!r.ok()) ADD_FAILURE() << spec << ": " << r.status();
   auto b = std::make_unique<hwmodel::Board>(r.ok() ? *std::move(r) : hwmodel::Board());
   const hwmodel::Board& out = *b;
@@ -44,6 +46,8 @@ inline const hwmodel::Board& GetBoard(const std::string& spec) {
 }
 
 inline const hwmodel::Board& Tm2e() { return GetBoard("embedded:tm2e"); }
+// The Exynos4412 ODROID-U3 (arm32 from its root compatible), from hwmodel/testdata/.
+inline const hwmodel::Board& OdroidU3() { return GetBoard(hwmodel::testing::OdroidU3DtbPath()); }
 
 inline Profile P(const std::string& name, const std::vector<std::string>& sets = {}) {
   auto p = LoadProfile(name);

@@ -6,13 +6,14 @@
 // Deliberate divergences: no PCI / iommu-map / ACPI; the `iommus` cells are passed to of_xlate as
 // parsed by the board loader; try_module_get(ops->owner) always succeeds (see iommu.cc).
 // Invariant bookkeeping: iommu-bypass reasons (explicit timeout vs swallowed error) are recorded
-// here and reported when the master binds (iommu_check_bypass); for dev-iommu-freed-in-use the
-// windows in which this task really uses dev->iommu are registered with iommu_dev_hold: the
-// fwspec read and free at the start of of_iommu_configure, and each of_iommu_xlate from its fwspec
-// set-up to the end of of_xlate (the kernel re-reads dev->iommu between them).
+// here and reported when the master binds (iommu_check_bypass). dev-iommu-freed-in-use is the oops
+// of whichever dereference of dev->iommu a concurrent dev_iommu_free() pulls the rug from under:
+// iommu_fwspec_init/free, the driver's of_xlate (exynos: dev_iommu_priv_set) or the fwspec->ops
+// read at the end of the translation.
 #include "driver/iommu/of_iommu.h"
 
 #include "absl/strings/str_cat.h"
+#include "driver/arch/fault.h"
 #include "driver/base/dd.h"
 #include "driver/kernel.h"
 #include "harness/trace/trace.h"
@@ -42,8 +43,6 @@ int of_iommu_xlate_impl(Device* dev, const hwmodel::PhandleRef& spec, XlateOutco
                           ops == nullptr ? " (not registered, fwspec has ops)" : ""));
     return ret;
   }
-  // From here this task uses dev->iommu (the fwspec it just set up, and priv in of_xlate).
-  iommu_dev_hold(dev, "of_iommu_xlate");
   if (ops == nullptr) {
     // The instance is not registered yet. The fwspec stays behind with no ops, recording which
     // IOMMU this master waits for; the deferral decision is the driver core's.
@@ -65,26 +64,20 @@ int ConfigureFwspec(Device* dev, const IommuOps** ops, XlateOutcome* out, bool* 
   Kernel& k = *dev->kernel;
   *ops = nullptr;
   *had_ops = false;
-  // The fwspec read at entry is used until iommu_fwspec_free has cleared dev->iommu->fwspec;
-  // after that the kernel keeps no pointer into dev->iommu until of_iommu_xlate takes a new one.
-  iommu_dev_hold(dev, "of_iommu_configure");
   IommuFwspec* fwspec = dev_iommu_fwspec_get(dev);
   if (fwspec != nullptr) {
     if (fwspec->ops != nullptr) {
       *ops = fwspec->ops;
       *had_ops = true;
-      iommu_dev_unhold(dev);
       return 0;
     }
     // A fwspec without ops is what an earlier deferred attempt left: drop it and translate anew.
     iommu_fwspec_free(dev);
   }
-  iommu_dev_unhold(dev);
   int err = NO_IOMMU;
   const hwmodel::DtNode& np = k.board.node(dev->of_node);
   for (const hwmodel::PhandleRef& spec : np.iommus) {
     err = of_iommu_xlate_impl(dev, spec, out);
-    iommu_dev_unhold(dev);  // each of_iommu_xlate re-reads dev->iommu
     if (err != 0) {
       out->failed_node = spec.node;
       break;
@@ -95,10 +88,11 @@ int ConfigureFwspec(Device* dev, const IommuOps** ops, XlateOutcome* out, bool* 
     // that read dereferences what a concurrent dev_iommu_free may have cleared.
     fwspec = dev_iommu_fwspec_get(dev);
     if (fwspec == nullptr) {
-      harness::Oops(harness::InvariantId::kDevIommuFreedInUse,
-                    absl::StrCat("Unable to handle kernel NULL pointer dereference in "
-                                 "of_iommu_configure(", dev->name, "): fwspec->ops with fwspec NULL"),
-                    {dev->name}, "dev->iommu was freed by dev_iommu_free() on another path");
+      const std::string& freer = iommu_book(dev).freed_by;
+      NullDerefOops(k.knobs.arch, Context::kTask, harness::InvariantId::kDevIommuFreedInUse, "of_iommu_configure", kFwspecOps,
+                    false, absl::StrCat(dev->name, ": fwspec is NULL, dev->iommu freed by ", freer), {dev->name},
+                    absl::StrCat("dev_iommu_fwspec_get() returned NULL: ", freer,
+                                 " freed dev->iommu (dev_iommu_free()) after this task's of_xlate"));
     }
     *ops = fwspec->ops;
   }
@@ -109,9 +103,7 @@ int ConfigureFwspec(Device* dev, const IommuOps** ops, XlateOutcome* out, bool* 
 
 int of_iommu_xlate(Device* dev, const hwmodel::PhandleRef& spec) {
   XlateOutcome out;
-  const int ret = of_iommu_xlate_impl(dev, spec, &out);
-  iommu_dev_unhold(dev);
-  return ret;
+  return of_iommu_xlate_impl(dev, spec, &out);
 }
 
 int of_iommu_configure_fwspec(Device* dev) {
@@ -142,7 +134,11 @@ const IommuOps* of_iommu_configure(Device* dev, int master_np, int* err_out)
   const IommuOps* ops = nullptr;
   XlateOutcome out;
   bool had_ops = false;
-  int err = ConfigureFwspec(dev, &ops, &out, &had_ops);
+  int err = 0;
+  {
+    ConfiguringScope configuring(dev);  // the translation: this task uses dev->iommu
+    err = ConfigureFwspec(dev, &ops, &out, &had_ops);
+  }
   if (locked) s.iommu_probe_device_lock.unlock();
   if (had_ops) {
     TraceLog(dev->name, "of_iommu_configure", "fwspec already has ops: no re-translation");

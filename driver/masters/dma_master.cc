@@ -26,21 +26,39 @@ struct Family {
 };
 
 const std::vector<Family>& Families() {
+  // Driver names and compatibles as the kernel's platform_driver.driver.name and of_match_table
+  // (v6.1): exynos5433_drm_decon.c, exynos7_drm_decon.c, exynos_drm_fimd.c, exynos-gsc,
+  // exynos_drm_scaler.c, s5p-mfc, s5p-jpeg, exynos_drm_g2d.c, exynos4-is (fimc-is, fimc),
+  // exynos_drm_rotator.c.
+  constexpr DmaMasterParams kDisplay = {3, 16 * 1024, 250 * harness::kMsec, false};
+  constexpr DmaMasterParams kM2m = {2, 16 * 1024, 500 * harness::kMsec, true};
+  constexpr DmaMasterParams kSmall = {2, 8 * 1024, 750 * harness::kMsec, true};
   static const std::vector<Family> f = {
-      {"exynos-decon",
-       {"samsung,exynos5433-decon", "samsung,exynos5433-decon-tv", "samsung,exynos7-decon",
-        "samsung,exynos4210-fimd", "samsung,exynos5420-fimd"},
-       {3, 16 * 1024, 250 * harness::kMsec, false}},
-      {"exynos-gsc", {"samsung,exynos5433-gsc", "samsung,exynos5433-scaler", "samsung,exynos5-gsc"},
-       {2, 16 * 1024, 500 * harness::kMsec, true}},
-      {"s5p-mfc", {"samsung,exynos5433-mfc", "samsung,mfc-v8", "samsung,mfc-v10"},
-       {2, 16 * 1024, 500 * harness::kMsec, true}},
-      {"s5p-jpeg", {"samsung,exynos5433-jpeg", "samsung,exynos3250-jpeg"},
-       {2, 8 * 1024, 750 * harness::kMsec, true}},
-      {"exynos-g2d", {"samsung,exynos5250-g2d", "samsung,exynos4212-g2d"},
-       {2, 8 * 1024, 750 * harness::kMsec, true}},
-      {"exynos4-fimc-is", {"samsung,exynos4212-fimc-is", "samsung,exynos5433-fimc-is"},
-       {2, 8 * 1024, 750 * harness::kMsec, true}},
+      {"exynos5433-decon", {"samsung,exynos5433-decon", "samsung,exynos5433-decon-tv"}, kDisplay},
+      {"exynos-decon", {"samsung,exynos7-decon"}, kDisplay},
+      {"exynos4-fb",
+       {"samsung,s5pv210-fimd", "samsung,exynos3250-fimd", "samsung,exynos4210-fimd", "samsung,exynos5250-fimd",
+        "samsung,exynos5420-fimd"},
+       kDisplay},
+      {"exynos-gsc",
+       {"samsung,exynos5250-gsc", "samsung,exynos5420-gsc", "samsung,exynos5433-gsc", "samsung,exynos5-gsc"},
+       kM2m},
+      {"exynos-scaler", {"samsung,exynos5420-scaler", "samsung,exynos5433-scaler"}, kM2m},
+      {"s5p-mfc",
+       {"samsung,mfc-v5", "samsung,mfc-v6", "samsung,mfc-v7", "samsung,mfc-v8", "samsung,exynos5433-mfc",
+        "samsung,mfc-v10"},
+       kM2m},
+      {"s5p-jpeg",
+       {"samsung,s5pv210-jpeg", "samsung,exynos4210-jpeg", "samsung,exynos4212-jpeg", "samsung,exynos5420-jpeg",
+        "samsung,exynos5433-jpeg", "samsung,exynos3250-jpeg"},
+       kSmall},
+      {"exynos-drm-g2d", {"samsung,exynos5250-g2d", "samsung,exynos4212-g2d"}, kSmall},
+      {"exynos4-fimc-is", {"samsung,exynos4212-fimc-is"}, kSmall},
+      {"exynos4-fimc", {"samsung,s5pv210-fimc", "samsung,exynos4210-fimc", "samsung,exynos4212-fimc"}, kM2m},
+      {"exynos-rotator",
+       {"samsung,s5pv210-rotator", "samsung,exynos4210-rotator", "samsung,exynos4212-rotator",
+        "samsung,exynos5250-rotator"},
+       kSmall},
   };
   return f;
 }

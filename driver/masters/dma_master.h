@@ -7,10 +7,11 @@
 // buffers through the hardware model's DmaEngine at intervals of virtual time while bound, so a
 // domain attached or ops changed under a bound master shows up as `sysmmu-fault`.
 //
-// Known families (driver name: compatibles): exynos-decon (samsung,exynos5433-decon,
-// -decon-tv, exynos fimd), exynos-gsc (samsung,exynos5433-gsc, -scaler), s5p-mfc (mfc), s5p-jpeg
-// (jpeg), exynos-g2d, exynos4-fimc-is; plus "dma-master", which matches the first compatible of
-// every other node with `iommus` on the board, so any board (and synthetic masters) work.
+// Known families, by the kernel's driver name and of_match_table: exynos5433-decon, exynos-decon
+// (decon7), exynos4-fb (fimd), exynos-gsc, exynos-scaler (the DRM scaler of 5420/5433), s5p-mfc,
+// s5p-jpeg, exynos-drm-g2d, exynos4-fimc-is, exynos4-fimc, exynos-rotator; plus "dma-master",
+// which matches the first compatible of every other node with `iommus` on the board, so any board
+// (and synthetic masters) work.
 // Async probing per knobs.AsyncProbe(driver name) is decided by the driver core.
 //
 // Thread-safety: probe/remove run under the device lock; the traffic task reads the buffer list

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "hwmodel/dt/soc.h"
 
 namespace probestorm::hwmodel {
 
@@ -71,7 +72,8 @@ struct Board {
   std::string model;            // root `model` property
   std::vector<std::string> root_compatible;
   int sysmmu_version = 0;       // root `probestorm,sysmmu-version` (synthetic `version=`);
-                                // 0: unset, the profile decides
+                                // 0: unset, the SoC's (below), else the profile decides
+  const SocFacts* soc = nullptr;  // the SoC the root compatible names (soc.h); null: unknown
   std::vector<DtNode> nodes;    // index == DtNode::index
   std::vector<int> devices;     // nodes that become platform devices, in population order
                                 // (AMBA devices too: DtNode::is_amba)

@@ -91,10 +91,12 @@ std::string JsonList(const std::vector<std::string>& items) {
   return absl::StrCat("[", absl::StrJoin(quoted, ", "), "]");
 }
 
-std::string DescribeJson(const Board& board) {
+std::string DescribeJson(const Board& board, const BoardFacts& facts) {
   std::string out = absl::StrFormat(
-      "{\"board\": %s, \"devices\": %d, \"sysmmu_version\": %d,\n \"sysmmus\": [",
-      Json(board.name), board.devices.size(), board.sysmmu_version);
+      "{\"board\": %s, \"devices\": %d, \"arch\": %s, \"arch_source\": %s, \"sysmmu_version\": %d, "
+      "\"sysmmu_version_source\": %s, \"note\": %s,\n \"sysmmus\": [",
+      Json(board.name), board.devices.size(), Json(facts.arch), Json(facts.arch_source), facts.sysmmu_version,
+      Json(facts.sysmmu_version_source), Json(facts.note));
   const char* sep = "\n  ";
   for (int s : board.sysmmus) {
     const DtNode& n = board.node(s);
@@ -132,12 +134,12 @@ std::string DescribeJson(const Board& board) {
   return out;
 }
 
-std::string DescribeText(const Board& board) {
+std::string DescribeText(const Board& board, const BoardFacts& facts) {
   std::string out = absl::StrFormat(
-      "board: %s\nmodel: %s\ncompatible: %s\ndevices: %d\nsysmmu-version: %s\n", board.name,
-      board.model, absl::StrJoin(board.root_compatible, ", "), board.devices.size(),
-      board.sysmmu_version != 0 ? absl::StrCat(board.sysmmu_version)
-                                : "not set (the profile's, else 5)");
+      "board: %s\nmodel: %s\ncompatible: %s\ndevices: %d\narch: %s (%s)\nsysmmu-version: %d (%s)\n",
+      board.name, board.model, absl::StrJoin(board.root_compatible, ", "), board.devices.size(), facts.arch,
+      facts.arch_source, facts.sysmmu_version, facts.sysmmu_version_source);
+  if (!facts.note.empty()) absl::StrAppend(&out, "note: ", facts.note, "\n");
   absl::StrAppendFormat(&out, "\nSysMMUs (%d):\n", board.sysmmus.size());
   for (int s : board.sysmmus) {
     const DtNode& n = board.node(s);
@@ -198,9 +200,9 @@ std::string DescribeDot(const Board& board) {
 
 }  // namespace
 
-absl::StatusOr<std::string> DescribeBoard(const Board& board, std::string_view format) {
-  if (format == "text") return DescribeText(board);
-  if (format == "json") return DescribeJson(board);
+absl::StatusOr<std::string> DescribeBoard(const Board& board, std::string_view format, const BoardFacts& facts) {
+  if (format == "text") return DescribeText(board, facts);
+  if (format == "json") return DescribeJson(board, facts);
   if (format == "dot") return DescribeDot(board);
   return absl::InvalidArgumentError(
       absl::StrFormat("unknown describe format \"%s\" (text, json or dot)", format));

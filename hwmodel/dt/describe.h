@@ -2,12 +2,14 @@
 //
 // * text: board, model, device count, SysMMUs (clocks, power domain), masters (their SysMMUs in
 //   `iommus` order) and the fw_devlink supplier links of masters and SysMMUs, optional ones marked.
-// * text: also `sysmmu-version:` (the board's `probestorm,sysmmu-version`, or "not set").
+// * text: also `arch:` and `sysmmu-version:` with their source in parentheses (dt, set or
+//   default), and a `note:` line when a default was used.
 // * json: the CONTRACTS.md `describe --format=json` object; every field the contract shows as a
 //   string is a string. `status` is the node's effective availability ("okay" or "disabled");
 //   `name` is the device name, "" for a node that became no device; `power_domain` is "" without
-//   one. Added: `sysmmu_version` (a number; 0 when the board does not set it: the profile's
-//   sysmmu_version knob decides, else 5).
+//   one. Added at the top level: `arch` ("arm64" | "arm32"), `arch_source`,
+//   `sysmmu_version` (a number), `sysmmu_version_source` ("dt" | "set" | "default"), and `note`
+//   ("" unless a default was used).
 // * dot: a Graphviz digraph of the links: consumer → supplier, labelled with the property, optional
 //   links (iommus, iommu-map, dmas) dashed; masters and SysMMUs are highlighted.
 // Links join devices: a supplier node is resolved to the device at or above it (Board::DeviceOf);
@@ -27,7 +29,8 @@
 namespace probestorm::hwmodel {
 
 // kInvalidArgument for a format other than "text", "json" or "dot".
-absl::StatusOr<std::string> DescribeBoard(const Board& board, std::string_view format);
+// `facts`: what a run on this board uses (BoardFactsOf, or kernel::ResolveForBoard with knobs).
+absl::StatusOr<std::string> DescribeBoard(const Board& board, std::string_view format, const BoardFacts& facts);
 
 }  // namespace probestorm::hwmodel
 

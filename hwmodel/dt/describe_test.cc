@@ -61,7 +61,7 @@ Board Tm2e() {
 
 TEST(DescribeTest, Json) {
   const Board b = Tm2e();
-  absl::StatusOr<std::string> json = DescribeBoard(b, "json");
+  absl::StatusOr<std::string> json = DescribeBoard(b, "json", BoardFactsOf(b));
   ASSERT_TRUE(json.ok()) << json.status();
   EXPECT_TRUE(JsonBalanced(*json)) << *json;
   EXPECT_THAT(*json, HasSubstr("\"board\": \"embedded:tm2e\", \"devices\": 127,"));
@@ -107,7 +107,7 @@ TEST(DescribeTest, JsonEscapesAndEmptyStrings) {
   ASSERT_TRUE(dtb.ok());
   absl::StatusOr<Board> b = LoadDtb(*dtb, "tab\there \"q\"");
   ASSERT_TRUE(b.ok()) << b.status();
-  absl::StatusOr<std::string> json = DescribeBoard(*b, "json");
+  absl::StatusOr<std::string> json = DescribeBoard(*b, "json", BoardFactsOf(*b));
   ASSERT_TRUE(json.ok());
   EXPECT_TRUE(JsonBalanced(*json)) << *json;
   EXPECT_THAT(*json, HasSubstr("\"board\": \"tab\\there \\\"q\\\"\""));
@@ -116,12 +116,12 @@ TEST(DescribeTest, JsonEscapesAndEmptyStrings) {
   EXPECT_THAT(*json, HasSubstr("{\"node\": \"/mmu\", \"name\": \"\", \"status\": \"disabled\", "
                                "\"clocks\": [], \"power_domain\": \"\"}"));
   EXPECT_THAT(*json, Not(HasSubstr("null")));
-  EXPECT_THAT(*json, HasSubstr("\"sysmmu_version\": 0,"));
+  EXPECT_THAT(*json, HasSubstr("\"sysmmu_version\": 5, \"sysmmu_version_source\": \"default\","));
   EXPECT_THAT(*json, HasSubstr("\"links\": []"));  // no link to a disabled supplier
 }
 
 TEST(DescribeTest, Text) {
-  absl::StatusOr<std::string> text = DescribeBoard(Tm2e(), "text");
+  absl::StatusOr<std::string> text = DescribeBoard(Tm2e(), "text", BoardFactsOf(Tm2e()));
   ASSERT_TRUE(text.ok());
   EXPECT_THAT(*text, HasSubstr("board: embedded:tm2e\nmodel: Samsung TM2E board\n"));
   EXPECT_THAT(*text, HasSubstr("devices: 127\n"));
@@ -136,7 +136,7 @@ TEST(DescribeTest, Text) {
 }
 
 TEST(DescribeTest, Dot) {
-  absl::StatusOr<std::string> dot = DescribeBoard(Tm2e(), "dot");
+  absl::StatusOr<std::string> dot = DescribeBoard(Tm2e(), "dot", BoardFactsOf(Tm2e()));
   ASSERT_TRUE(dot.ok());
   EXPECT_TRUE(dot->starts_with("digraph \"embedded:tm2e\" {\n"));
   EXPECT_TRUE(dot->ends_with("}\n"));
@@ -148,25 +148,34 @@ TEST(DescribeTest, Dot) {
 }
 
 TEST(DescribeTest, UnknownFormat) {
-  const absl::Status s = DescribeBoard(Board{}, "yaml").status();
+  const absl::Status s = DescribeBoard(Board{}, "yaml", BoardFactsOf(Board{})).status();
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);
   EXPECT_THAT(s.message(), HasSubstr("unknown describe format \"yaml\""));
 }
 
-TEST(DescribeTest, TheBoardSysmmuVersionIsShown) {
+TEST(DescribeTest, ArchAndSysmmuVersionAreShownWithTheirSource) {
   absl::StatusOr<Board> with = LoadSynthetic("sysmmus=2,masters=1,per_master=1,version=7");
   ASSERT_TRUE(with.ok()) << with.status();
-  absl::StatusOr<std::string> text = DescribeBoard(*with, "text");
+  absl::StatusOr<std::string> text = DescribeBoard(*with, "text", BoardFactsOf(*with));
   ASSERT_TRUE(text.ok());
-  EXPECT_THAT(*text, HasSubstr("\nsysmmu-version: 7\n"));
-  absl::StatusOr<std::string> json = DescribeBoard(*with, "json");
+  EXPECT_THAT(*text, HasSubstr("\narch: arm64 (default)\nsysmmu-version: 7 (dt)\nnote: board synthetic:"));
+  absl::StatusOr<std::string> json = DescribeBoard(*with, "json", BoardFactsOf(*with));
   ASSERT_TRUE(json.ok());
-  EXPECT_THAT(*json, HasSubstr("\"sysmmu_version\": 7,"));
+  EXPECT_THAT(*json, HasSubstr("\"arch\": \"arm64\", \"arch_source\": \"default\", \"sysmmu_version\": 7, "
+                               "\"sysmmu_version_source\": \"dt\", \"note\": \"board synthetic:"));
   EXPECT_TRUE(JsonBalanced(*json));
 
-  absl::StatusOr<std::string> tm2e = DescribeBoard(Tm2e(), "text");
+  absl::StatusOr<std::string> tm2e = DescribeBoard(Tm2e(), "text", BoardFactsOf(Tm2e()));
   ASSERT_TRUE(tm2e.ok());
-  EXPECT_THAT(*tm2e, HasSubstr("\nsysmmu-version: not set (the profile's, else 5)\n"));
+  EXPECT_THAT(*tm2e, HasSubstr("\narch: arm64 (dt)\nsysmmu-version: 5 (dt)\n\n"));
+
+  BoardFacts set = BoardFactsOf(Tm2e());
+  set.arch = "arm32";
+  set.arch_source = "set";
+  absl::StatusOr<std::string> tm2e_json = DescribeBoard(Tm2e(), "json", set);
+  ASSERT_TRUE(tm2e_json.ok());
+  EXPECT_THAT(*tm2e_json, HasSubstr("\"arch\": \"arm32\", \"arch_source\": \"set\", \"sysmmu_version\": 5, "
+                                    "\"sysmmu_version_source\": \"dt\", \"note\": \"\","));
 }
 
 }  // namespace

@@ -127,6 +127,7 @@ class Loader {
       board_.model = std::string(dt_internal::AsString(model->value));
     }
     board_.root_compatible = board_.node(0).compatible;
+    board_.soc = FindSocFacts(board_.root_compatible);
     absl::StatusOr<std::optional<uint32_t>> version = tree_.ReadU32(0, "probestorm,sysmmu-version");
     if (!version.ok()) return version.status();
     if (version->has_value()) {

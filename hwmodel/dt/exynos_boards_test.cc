@@ -87,7 +87,7 @@ TEST(ExynosBoardsTest, Exynos4210LikeWithALeftAndRightMfcSysmmu) {
     EXPECT_EQ(b.node(r.node).power_domains[0].node, mfc.power_domains[0].node);
   }
   EXPECT_EQ(UnusedSysmmus(b), 0);  // the mixer's SysMMU is listed, by a disabled master
-  absl::StatusOr<std::string> text = DescribeBoard(b, "text");
+  absl::StatusOr<std::string> text = DescribeBoard(b, "text", BoardFactsOf(b));
   ASSERT_TRUE(text.ok()) << text.status();
   EXPECT_THAT(*text, ::testing::HasSubstr("SysMMUs (4):"));
 }
@@ -273,7 +273,7 @@ TEST(ExynosBoardsTest, Exynos850LikeWithSysmmusButNoMasters) {
   EXPECT_EQ(b.devices.size(), 6u);
   EXPECT_EQ(UnusedSysmmus(b), 3);
   EXPECT_NE(b.FindDevice("12c70000.sysmmu"), kNoNode);
-  absl::StatusOr<std::string> json = DescribeBoard(b, "json");
+  absl::StatusOr<std::string> json = DescribeBoard(b, "json", BoardFactsOf(b));
   ASSERT_TRUE(json.ok());
   EXPECT_NE(json->find("\"masters\": []"), std::string::npos) << *json;
 }

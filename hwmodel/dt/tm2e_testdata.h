@@ -1,4 +1,4 @@
-// Test-only: where the real TM2E DTB is, and a loader for it.
+// Test-only: where the real TM2E DTB is, and a loader for it; where the ODROID-U3 (arm32) DTB is.
 //
 // Looks in PROBESTORM_SHARED_DT_DIR (the shared specs beside the repo) first, then in the copy at
 // hwmodel/testdata/ (so tests also run in a clone without ../shared). Include only from *_test.cc
@@ -25,6 +25,11 @@ inline std::string RealTm2eDtbPath() {
 }
 
 inline absl::StatusOr<Board> LoadRealTm2e() { return LoadBoard(RealTm2eDtbPath()); }
+
+// The Exynos4412 ODROID-U3 (arm32) tree: the copy in hwmodel/testdata/ only.
+inline std::string OdroidU3DtbPath() {
+  return (std::filesystem::path(PROBESTORM_SOURCE_DIR) / "hwmodel/testdata/exynos4412-odroidu3.dtb").string();
+}
 
 }  // namespace probestorm::hwmodel::testing
 

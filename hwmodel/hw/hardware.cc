@@ -11,7 +11,8 @@ namespace probestorm::hwmodel {
 
 int EffectiveSysmmuVersion(const HardwareOptions& options, const Board& board) {
   if (options.sysmmu_version != 0) return options.sysmmu_version;
-  return board.sysmmu_version != 0 ? board.sysmmu_version : 5;
+  if (board.sysmmu_version != 0) return board.sysmmu_version;
+  return board.soc != nullptr ? board.soc->sysmmu_version : 5;
 }
 
 absl::Status ValidateHardwareOptions(const HardwareOptions& options, const Board& board) {
