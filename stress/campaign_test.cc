@@ -264,5 +264,32 @@ TEST(CampaignTest, ThreadCreateFailureIsAnUndecidedRun) {
   EXPECT_FALSE(r.Violated());
 }
 
+// The seed report's oops, where the seed saw it: with run's default strategy (auto) a 60-run
+// TM2E v6.1-modular campaign has a dev-iommu-freed-in-use oops in exynos_iommu_of_xlate (the
+// kzalloc window, then dev_iommu_priv_set on a freed dev->iommu: the field offset, not 0). v6.7's
+// probe lock closes it: the negative control.
+TEST(CampaignTest, AutoFindsTheSeedOopsInExynosIommuOfXlate) {
+  const auto in_of_xlate = [](const CampaignResult& r) {
+    for (const FoundRecord& f : r.findings) {
+      if (f.finding.invariant == "dev-iommu-freed-in-use" &&
+          f.finding.message.find("pc : exynos_iommu_of_xlate") != std::string::npos &&
+          f.finding.message.find("virtual address 0000000000000040") != std::string::npos) {
+        return true;
+      }
+    }
+    return false;
+  };
+  CampaignOptions o = SmallCampaign();
+  o.seed = 1;
+  o.runs = 60;
+  o.jobs = 1;
+  o.engine.strategy = "auto";
+  EXPECT_TRUE(in_of_xlate(RunCampaign(o)));
+  auto fixed = kernel::LoadProfile("v6.7-modular");
+  ASSERT_TRUE(fixed.ok());
+  o.profiles = {*fixed};
+  EXPECT_FALSE(in_of_xlate(RunCampaign(o)));
+}
+
 }  // namespace
 }  // namespace probestorm::stress
