@@ -81,8 +81,8 @@ constexpr std::pair<std::string_view, std::string_view> kExplanations[] = {
      "were blocked forever; the detail holds the wait-for graph (who waits for what, held by whom)."},
     {"lock-order",
      "Two locks were taken in an order contrary to the global order device_lock -> "
-     "iommu_probe_device_lock -> group->mutex -> owner->rpm_lock -> domain->lock -> data->lock "
-     "(KERNEL.md 8(d).13): a potential ABBA deadlock, as lockdep would report."},
+     "iommu_probe_device_lock -> group->mutex -> owner->rpm_lock -> domain->lock -> data->lock: "
+     "a potential ABBA deadlock, as lockdep would report."},
     {"data-race",
      "Two tasks accessed tracked kernel state (dev->iommu, drvdata, owner->controllers, dma_ops, "
      "the exynos globals, the fwspec) without a happens-before order and at least one wrote: an "

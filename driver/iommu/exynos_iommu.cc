@@ -90,7 +90,7 @@ void CheckControllerReady(Kernel& k, const char* func, Device* master, int node)
                                   SysmmuProbeStepName(s), " (", MissingAt(s), ")"),
                      {master->name, name},
                      "the SysMMU is visible through iommu_device_register() before its probe "
-                     "finished (KERNEL.md §5.3, S2)");
+                     "finished (v6.1 exynos_sysmmu_probe registers before platform_set_drvdata; S2)");
 }
 
 std::vector<sysmmu_drvdata*> Controllers(exynos_iommu_owner* owner) {
@@ -760,7 +760,8 @@ IommuDomain* exynos_iommu_domain_alloc(Kernel& k, IommuDomainType type) {
                                     !cache ? "lv2table_kmem_cache is NULL" : "zero_lv2_table is NULL",
                                     ": lv1 filled with ZERO_LV2LINK = 0x", absl::Hex(exynos_zero_lv2link(k)),
                                     " (phys of NULL)"),
-                       {}, "KERNEL.md §8(c) S1; fixed by bbc4d205d93f");
+                       {}, "S1: exynos_iommu_init registers the driver before zero_lv2_table exists; "
+                       "fixed by bbc4d205d93f");
   }
   auto* domain = k.Alloc<exynos_iommu_domain>(k, "domain->clients");
   hwmodel::PhysMemory& mem = Mem(k);

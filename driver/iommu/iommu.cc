@@ -701,7 +701,7 @@ void iommu_note_dma_change(Device* dev, const std::string& what) {
                                   " (task ", Who(), ")"),
                      {dev->name},
                      "the driver already holds DMA addresses from its previous dma_ops/domain "
-                     "(KERNEL.md §4.5)");
+                     "(bus_iommu_probe attaches the default domain to every device of the group)");
 }
 
 void iommu_note_bypass(Device* dev, BypassKind kind, std::string why) {
@@ -728,7 +728,7 @@ void iommu_check_bypass(Device* dev) {
     harness::Violation(InvariantId::kIommuBypass,
                        absl::StrCat(dev->name, " binds without IOMMU: ", b.bypass_why), {dev->name},
                        "of_iommu_configure: \"Adding to IOMMU failed\" is a dev_dbg; the error is "
-                       "swallowed and the master is configured for dma-direct (KERNEL.md §3.2.6)");
+                       "swallowed and the master is configured for dma-direct (of_iommu_configure, v6.1)");
   }
 }
 
