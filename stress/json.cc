@@ -247,6 +247,16 @@ std::vector<std::string> JsonFields::Strings(std::string_view key) {
   return out;
 }
 
+std::map<std::string, uint64_t> JsonFields::UintMap(std::string_view key) {
+  std::map<std::string, uint64_t> out;
+  const JsonValue* v = Typed(key, JsonValue::Type::kObject, "an object");
+  if (v == nullptr) return out;
+  JsonFields counts(*v, absl::StrCat(where_, ": ", Av(key)));
+  for (const auto& [name, value] : v->object()) out[name] = counts.Uint(name);
+  if (status_.ok()) status_ = counts.status();
+  return out;
+}
+
 const JsonValue* JsonFields::Object(std::string_view key) {
   return Typed(key, JsonValue::Type::kObject, "an object");
 }

@@ -7,6 +7,7 @@
 #define PROBESTORM_STRESS_JSON_H_
 
 #include <cstdint>
+#include <map>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -91,6 +92,8 @@ class JsonFields {
   double Double(std::string_view key);
   bool Bool(std::string_view key);
   std::vector<std::string> Strings(std::string_view key);
+  // An object of unsigned counts ({"name": 3, ...}); a bad member is named as "where: key: field".
+  std::map<std::string, uint64_t> UintMap(std::string_view key);
   // The member when it is an object (or an array), else null; another type is an error.
   const JsonValue* Object(std::string_view key);
   const JsonValue* Array(std::string_view key);

@@ -296,16 +296,8 @@ absl::StatusOr<Report> ParseReport(std::string_view json, std::string_view where
   r.max_live_tasks = top.Uint("max_live_tasks");
   r.peak_rss_bytes = top.Uint("peak_rss_bytes");
   r.model_errors = top.Uint("model_errors");
-  if (const JsonValue* e = top.Object("endings")) {
-    JsonFields endings(*e, absl::StrCat(Av(where), ": endings"));
-    for (const auto& [k, v] : e->object()) r.endings[k] = endings.Uint(k);
-    if (!endings.status().ok()) return endings.status();
-  }
-  if (const JsonValue* p = top.Object("probes")) {
-    JsonFields probes(*p, absl::StrCat(Av(where), ": probes"));
-    for (const auto& [k, v] : p->object()) r.probes[k] = probes.Uint(k);
-    if (!probes.status().ok()) return probes.status();
-  }
+  r.endings = top.UintMap("endings");
+  r.probes = top.UintMap("probes");
   r.partial = top.Bool("partial");
   r.interrupted_by = top.String("interrupted_by");
   const JsonValue* fs = top.Array("findings");
