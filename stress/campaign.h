@@ -30,7 +30,7 @@
 
 #include "absl/status/statusor.h"
 #include "driver/profile.h"
-#include "driver/world.h"
+#include "driver/model_run.h"
 #include "harness/engine.h"
 #include "harness/finding.h"
 #include "harness/sched/schedule.h"

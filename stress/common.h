@@ -11,7 +11,7 @@
 
 #include "absl/status/statusor.h"
 #include "driver/profile.h"
-#include "driver/world.h"
+#include "driver/model_run.h"
 #include "stress/campaign.h"
 #include "stress/exit_codes.h"
 #include "stress/flags.h"

@@ -7,7 +7,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "driver/profile.h"
-#include "driver/world.h"
+#include "driver/model_run.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "harness/sched/random_scheduler.h"

@@ -20,7 +20,7 @@
 #include "driver/kernel.h"
 #include "driver/masters/dma_master.h"
 #include "driver/profile.h"
-#include "driver/world.h"
+#include "driver/model_run.h"
 #include "gtest/gtest.h"
 #include "harness/controlled_engine.h"
 #include "harness/engine.h"

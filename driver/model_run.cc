@@ -1,4 +1,4 @@
-#include "driver/world.h"
+#include "driver/model_run.h"
 
 #include <memory>
 

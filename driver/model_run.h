@@ -6,8 +6,8 @@
 //
 // Thread-safety: RunModel may run on many OS threads at once (one run each); the Board is shared
 // read-only.
-#ifndef PROBESTORM_DRIVER_WORLD_H_
-#define PROBESTORM_DRIVER_WORLD_H_
+#ifndef PROBESTORM_DRIVER_MODEL_RUN_H_
+#define PROBESTORM_DRIVER_MODEL_RUN_H_
 
 #include <vector>
 
@@ -51,4 +51,4 @@ void RunEndChecks(Kernel& k, harness::RunResult& result);
 
 }  // namespace probestorm::kernel
 
-#endif  // PROBESTORM_DRIVER_WORLD_H_
+#endif  // PROBESTORM_DRIVER_MODEL_RUN_H_
