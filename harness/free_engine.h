@@ -1,4 +1,4 @@
-// FreeEngine: the non-deterministic engine (DESIGN.md "Execution engines", free). Every task is a
+// FreeEngine: the non-deterministic engine (README "The free engine"). Every task is a
 // real OS thread (a pthread with a small stack, EngineOptions::stack_bytes); the primitives'
 // RawLocks are real mutexes; every schedule point applies a seeded perturbation (yield, spin, a
 // sleep of a few microseconds) drawn from a per-task stream forked from the seed and the task id.
