@@ -55,10 +55,9 @@ ModelRun RunControlled(const hwmodel::Board& board, const Profile& profile,
 }
 
 ModelRun RunFree(const hwmodel::Board& board, const Profile& profile,
-                 const harness::EngineOptions& options, std::string_view perturb, double time_scale,
+                 const harness::EngineOptions& options, harness::Perturb perturb, double time_scale,
                  const harness::ThreadCreateFn& create_thread) {
-  auto p = harness::ParsePerturb(perturb);
-  harness::FreeEngine engine(options, p.ok() ? *p : harness::Perturb::kNone, time_scale,
+  harness::FreeEngine engine(options, perturb, time_scale,
                              create_thread ? create_thread : harness::ThreadCreateFn(&pthread_create));
   return RunIn(engine, board, profile);
 }

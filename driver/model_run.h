@@ -36,11 +36,11 @@ struct ModelRun {
 ModelRun RunControlled(const hwmodel::Board& board, const Profile& profile,
                        const harness::EngineOptions& options, harness::Strategy& strategy);
 
-// Free engine: OS threads with seeded perturbation (`perturb`: none|light|heavy); not deterministic.
+// Free engine: OS threads with seeded perturbation; not deterministic.
 // `create_thread`: pthread_create unless a test injects thread-creation failures. Throws
 // harness::ThreadCreateError when the host refuses a thread.
 ModelRun RunFree(const hwmodel::Board& board, const Profile& profile,
-                 const harness::EngineOptions& options, std::string_view perturb, double time_scale,
+                 const harness::EngineOptions& options, harness::Perturb perturb, double time_scale,
                  const harness::ThreadCreateFn& create_thread = {});
 
 // The pieces every run is assembled from, for tests that drive model functions directly: the

@@ -5,7 +5,6 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "harness/rng.h"
 #include "harness/strings.h"
 
 namespace probestorm::stress {
@@ -51,46 +50,6 @@ absl::StatusOr<hwmodel::Board> LoadBoardSpec(std::string_view spec) {
   }
   b->name = std::string(spec);
   return b;
-}
-
-absl::Status DisableNodes(hwmodel::Board& board, const std::vector<std::string>& paths) {
-  for (const std::string& path : paths) {
-    const int root = board.FindPath(path);
-    if (root == hwmodel::kNoNode) {
-      return absl::InvalidArgumentError(
-          absl::StrCat("board '", board.name, "' has no node '", path, "'"));
-    }
-    board.nodes[static_cast<size_t>(root)].status_okay = false;
-    std::vector<int> stack = {root};
-    while (!stack.empty()) {
-      const int n = stack.back();
-      stack.pop_back();
-      auto& node = board.nodes[static_cast<size_t>(n)];
-      node.available = false;
-      for (int c : node.children) stack.push_back(c);
-    }
-  }
-  std::vector<int> devices;
-  for (int d : board.devices) {
-    if (board.node(d).available) {
-      devices.push_back(d);
-    } else {
-      board.nodes[static_cast<size_t>(d)].is_device = false;
-    }
-  }
-  board.devices = std::move(devices);
-  return absl::OkStatus();
-}
-
-uint64_t BoardFingerprint(const hwmodel::Board& board) {
-  std::string s;
-  for (const auto& n : board.nodes) {
-    absl::StrAppend(&s, n.path, n.status_okay ? "+" : "-", n.iommus.size(), ":",
-                    n.suppliers.size(), ";");
-    for (const auto& c : n.compatible) absl::StrAppend(&s, c, ",");
-    for (const auto& r : n.iommus) absl::StrAppend(&s, r.node, "/");
-  }
-  return harness::Rng::Hash(s);
 }
 
 }  // namespace probestorm::stress

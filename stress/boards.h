@@ -1,6 +1,7 @@
 // Board specs on the command line: `embedded:tm2e`, a .dtb/.dts path, a folder of .dtb files
-// (expanded in name order), or `synthetic:SPEC` (from --synthetic). Also the board reductions that
-// shrink makes (nodes marked unavailable) and a fingerprint that replay tokens carry.
+// (expanded in name order), or `synthetic:SPEC` (from --synthetic). The board reductions that
+// shrink makes (DisableNodes) and the fingerprint that replay tokens carry (BoardFingerprint) are
+// the board's own (hwmodel/dt/board.h).
 //
 // Thread-safety: free functions over values.
 #ifndef PROBESTORM_STRESS_BOARDS_H_
@@ -24,11 +25,8 @@ absl::StatusOr<std::vector<std::string>> ExpandBoardSpecs(const std::vector<std:
                                                           const std::vector<std::string>& synthetic);
 // Loads one spec (as produced by ExpandBoardSpecs).
 absl::StatusOr<hwmodel::Board> LoadBoardSpec(std::string_view spec);
-// Marks each node (by path) and its subtree unavailable and drops them from the device list, as
-// `status = "disabled"` would. kInvalidArgument for an unknown path.
-absl::Status DisableNodes(hwmodel::Board& board, const std::vector<std::string>& paths);
-// Hash of what the model sees of the board (nodes, compatibles, status, references).
-uint64_t BoardFingerprint(const hwmodel::Board& board);
+using hwmodel::BoardFingerprint;
+using hwmodel::DisableNodes;
 
 }  // namespace probestorm::stress
 

@@ -7,16 +7,13 @@
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
-#include <cstdio>
 #include <exception>
 #include <mutex>
 #include <thread>
 #include <tuple>
 
 #include "absl/container/flat_hash_set.h"
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 #include "harness/invariant.h"
 #include "harness/rng.h"
 #include "harness/sched/replay_scheduler.h"
@@ -49,14 +46,12 @@ absl::StatusOr<kernel::ModelRun> ExecuteRun(const hwmodel::Board& board,
   o.seed = seed;
   o.keep_trace = keep_trace;
   try {
-    if (spec.engine == "free") {
+    if (spec.free()) {
       return kernel::RunFree(board, profile, o, spec.perturb, spec.time_scale, spec.create_thread);
     }
     std::unique_ptr<harness::Strategy> own;
     if (strategy == nullptr) {
-      auto s = harness::MakeStrategy(spec.strategy);
-      if (!s.ok()) return s.status();
-      own = std::move(*s);
+      own = harness::MakeStrategy(spec.strategy);
       strategy = own.get();
     }
     return kernel::RunControlled(board, profile, o, *strategy);
@@ -85,21 +80,17 @@ ReplayToken MakeToken(const CampaignOptions& o, int board, int profile, uint64_t
   t.board_fingerprint = b.fingerprint;
   t.profile = o.profiles[static_cast<size_t>(profile)].name;
   t.knobs = kernel::FormatKnobs(o.profiles[static_cast<size_t>(profile)].knobs);
-  t.engine = o.engine.engine;
-  t.strategy = o.engine.strategy;
-  t.perturb = o.engine.perturb;
-  t.time_scale = o.engine.time_scale;
+  if (schedule != nullptr) {
+    EngineSpec replay = o.engine;
+    replay.strategy = harness::StrategySpec::Replay(*schedule);
+    SetTokenEngine(replay, t);
+  } else {
+    SetTokenEngine(o.engine, t);
+  }
   t.seed = RunSeed(o.seed, run);
   t.run = run;
-  t.invariants = o.engine.invariants;
-  t.max_virtual_time_ns = o.engine.options.max_virtual_time;
-  t.max_steps = o.engine.options.max_steps;
   t.invariant = f.invariant;
   t.trace_hash = trace_hash;
-  if (schedule != nullptr) {
-    t.strategy = "replay";
-    t.schedule = *schedule;
-  }
   return t;
 }
 
@@ -117,7 +108,7 @@ class Campaign {
  public:
   explicit Campaign(const CampaignOptions& o) : o_(o), start_(Clock::now()) {
     combos_ = o.boards.size() * o.profiles.size();
-    dfs_ = absl::StartsWith(o.engine.strategy, "dfs") && o.engine.engine != "free";
+    dfs_ = o.engine.strategy.Is(harness::StrategySpec::Kind::kDfs) && !o.engine.free();
     deadline_ = start_ + std::chrono::duration_cast<Clock::duration>(
                              std::chrono::duration<double>(o.time_budget_seconds));
     if (o.runs > 0) {
@@ -147,8 +138,7 @@ class Campaign {
     progress_cv_.notify_all();
     if (progress.joinable()) {
       progress.join();
-      std::printf("\r\033[K");
-      std::fflush(stdout);
+      o_.progress->Done();
     }
     return Finish();
   }
@@ -178,11 +168,7 @@ class Campaign {
 
   void Worker(int job, int jobs) {
     std::unique_ptr<harness::Strategy> strategy;
-    if (o_.engine.engine != "free") {
-      auto s = harness::MakeStrategy(o_.engine.strategy);
-      if (!s.ok()) return;
-      strategy = std::move(*s);
-    }
+    if (!o_.engine.free()) strategy = harness::MakeStrategy(o_.engine.strategy);
     for (uint64_t u = static_cast<uint64_t>(job); !stop_.load(std::memory_order_relaxed) && !TimeUp();
          u += static_cast<uint64_t>(jobs)) {
       uint64_t run = 0;
@@ -197,12 +183,11 @@ class Campaign {
     for (size_t b = 0; b < o_.boards.size(); ++b) {
       for (size_t p = 0; p < o_.profiles.size(); ++p) {
         auto s = harness::MakeStrategy(o_.engine.strategy);
-        if (!s.ok()) return;
         for (uint64_t run = 0; !stop_ && !TimeUp() && (o_.runs == 0 || run < o_.runs); ++run) {
           const bool mine = run % static_cast<uint64_t>(o_.shard_count) ==
                             static_cast<uint64_t>(o_.shard_index);
-          OneRun(run, static_cast<int>(b), static_cast<int>(p), s->get(), !mine);
-          if (!(*s)->Next()) break;
+          OneRun(run, static_cast<int>(b), static_cast<int>(p), s.get(), !mine);
+          if (!s->Next()) break;
         }
       }
     }
@@ -222,7 +207,7 @@ class Campaign {
           std::max(0.001, std::chrono::duration<double>(until - Clock::now()).count());
     }
     const uint64_t seed = RunSeed(o_.seed, run);
-    const bool keep_trace = o_.keep_free_traces && o_.engine.engine == "free";
+    const bool keep_trace = o_.keep_free_traces && o_.engine.free();
     auto m = ExecuteRun(b, prof, spec, seed, strategy, keep_trace);
     if (uncounted) return;
     const double wall = Elapsed();
@@ -365,28 +350,21 @@ class Campaign {
     while (!finished_) {
       progress_cv_.wait_for(l, std::chrono::milliseconds(250));
       if (finished_) break;
-      const double el = std::max(1e-3, std::chrono::duration<double>(Clock::now() - t0).count());
-      const uint64_t runs = runs_done_.load();
-      std::string line = absl::StrFormat("runs %llu", static_cast<unsigned long long>(runs));
-      if (total_units_ > 0) absl::StrAppend(&line, "/", total_units_);
-      absl::StrAppend(&line, absl::StrFormat(" | %.1f runs/s | %.3gM points/s", runs / el,
-                                             static_cast<double>(points_.load()) / el / 1e6));
-      std::string found;
+      CampaignProgress p;
+      p.runs = runs_done_.load();
+      p.total_runs = total_units_;
+      p.elapsed_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
+      p.schedule_points = points_.load();
+      p.conflict_pairs = pairs_total_.load();
       for (const auto& info : harness::AllInvariants()) {
         const uint64_t n = by_id_[static_cast<size_t>(info.id)].load();
-        if (n > 0) absl::StrAppend(&found, " ", Av(info.name), ":", n);
-      }
-      absl::StrAppend(&line, " | findings", found.empty() ? " none" : found);
-      if (const uint64_t pairs = pairs_total_.load(); pairs > 0) {
-        absl::StrAppend(&line, " | ", pairs, " conflict pairs");
+        if (n > 0) p.violations.emplace_back(std::string(info.name), n);
       }
       if (o_.runs == 0) {
-        absl::StrAppend(&line, absl::StrFormat(
-                                   " | %.0fs left",
-                                   std::max(0.0, std::chrono::duration<double>(deadline_ - Clock::now()).count())));
+        p.seconds_left =
+            std::max(0.0, std::chrono::duration<double>(deadline_ - Clock::now()).count());
       }
-      std::printf("\r\033[K%s", line.c_str());
-      std::fflush(stdout);
+      o_.progress->Update(p);
     }
   }
 

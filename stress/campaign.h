@@ -36,21 +36,10 @@
 #include "harness/sched/schedule.h"
 #include "harness/sched/strategy.h"
 #include "hwmodel/dt/board.h"
+#include "stress/engine_spec.h"
 #include "stress/token.h"
 
 namespace probestorm::stress {
-
-// What one run needs besides its board and profile (all of it goes into a replay token).
-struct EngineSpec {
-  std::string engine = "controlled";  // controlled | free
-  std::string strategy = "random";    // controlled engine: random | pct:D[:K] | dfs:P
-  std::string perturb = "light";      // free engine: none | light | heavy
-  double time_scale = 0;              // free engine: 0, or virtual ns per real ns (free_engine.h)
-  std::string invariants;             // --invariants text, "" = all
-  harness::EngineOptions options;     // seed is set per run
-  harness::ThreadCreateFn create_thread;  // free engine: empty = pthread_create (tests inject
-                                          // failures here)
-};
 
 // The seed of run `run` of a campaign with seed `campaign_seed`.
 uint64_t RunSeed(uint64_t campaign_seed, uint64_t run);
@@ -70,6 +59,25 @@ struct CampaignBoard {
   uint64_t fingerprint = 0;
 };
 
+// What a running campaign shows of itself, sampled every 250 ms.
+struct CampaignProgress {
+  uint64_t runs = 0;             // finished
+  uint64_t total_runs = 0;       // with --runs: runs x boards x profiles of this shard; else 0
+  double elapsed_seconds = 0;
+  uint64_t schedule_points = 0;
+  uint64_t conflict_pairs = 0;   // learning strategies
+  std::vector<std::pair<std::string, uint64_t>> violations;  // violated invariants, registry order
+  double seconds_left = -1;      // a time budget: what is left of it; else -1
+};
+// Receives the samples on the campaign's progress thread, then Done() once before RunCampaign
+// returns.
+class ProgressSink {
+ public:
+  virtual ~ProgressSink() = default;
+  virtual void Update(const CampaignProgress& p) = 0;
+  virtual void Done() = 0;
+};
+
 struct CampaignOptions {
   std::vector<CampaignBoard> boards;
   std::vector<kernel::Profile> profiles;
@@ -82,7 +90,7 @@ struct CampaignOptions {
   std::string stop_invariant;
   int shard_index = 0;
   int shard_count = 1;
-  bool progress = false;             // one updating line on stdout (a terminal)
+  ProgressSink* progress = nullptr;  // e.g. one updating line on a terminal (progress.h)
   size_t cap_per_key = 8;            // distinct findings kept per invariant x board x profile
   // A wall-clock limit that holds even with `runs` (bisect --time_budget): no run starts after
   // it, a run still going is cut and discarded, and CampaignResult::out_of_time says whether runs

@@ -226,7 +226,7 @@ TEST(CampaignTest, FreeEngineVerdictIndependentOfTimeScale) {
   o.jobs = 2;
   auto invariants = [&](const std::string& engine, double scale) {
     CampaignOptions c = o;
-    c.engine.engine = engine;
+    c.engine.engine = *ParseEngineKind(engine);
     c.engine.time_scale = scale;
     const CampaignResult r = RunCampaign(c);
     EXPECT_EQ(r.runs, 4u) << engine << " " << scale;
@@ -249,7 +249,7 @@ TEST(CampaignTest, ThreadCreateFailureIsAnUndecidedRun) {
   CampaignOptions o = SmallCampaign();
   o.runs = 2;
   o.jobs = 1;
-  o.engine.engine = "free";
+  o.engine.engine = EngineKind::kFree;
   auto calls = std::make_shared<std::atomic<int>>(0);
   o.engine.create_thread = [calls](pthread_t* th, const pthread_attr_t* attr, void* (*fn)(void*),
                                    void* arg) {
@@ -283,7 +283,7 @@ TEST(CampaignTest, AutoFindsTheSeedOopsInExynosIommuOfXlate) {
   o.seed = 1;
   o.runs = 60;
   o.jobs = 1;
-  o.engine.strategy = "auto";
+  o.engine.strategy.kind = harness::StrategySpec::Kind::kAuto;
   EXPECT_TRUE(in_of_xlate(RunCampaign(o)));
   auto fixed = kernel::LoadProfile("v6.7-modular");
   ASSERT_TRUE(fixed.ok());

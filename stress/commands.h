@@ -1,5 +1,5 @@
 // The subcommands of `probestorm` (CONTRACTS.md "Binary and subcommands"). Each returns the
-// process exit code (common.h) and prints its own one-line errors.
+// process exit code (exit_codes.h) and prints its own one-line errors.
 //
 // Thread-safety: call from main() only.
 #ifndef PROBESTORM_STRESS_COMMANDS_H_

@@ -1,10 +1,13 @@
 // The exit codes of every subcommand (they fit `git bisect run`), with the one-line
-// meanings that --help, the JSON report and the README print.
+// meanings that --help, the JSON report and the README print, and the one-line error printers
+// that return them.
 #ifndef PROBESTORM_STRESS_EXIT_CODES_H_
 #define PROBESTORM_STRESS_EXIT_CODES_H_
 
 #include <array>
 #include <string_view>
+
+#include "absl/status/status.h"
 
 namespace probestorm::stress {
 
@@ -31,6 +34,13 @@ inline constexpr std::array<ExitCode, 7> kExitCodes = {{
     {kExitSigint, "interrupted by SIGINT: partial report and JUnit written"},
     {kExitSigterm, "interrupted by SIGTERM: partial report and JUnit written"},
 }};
+
+// Prints "probestorm: <message>" (one line) on stderr and returns kExitUsage.
+int UsageError(const absl::Status& s);
+int UsageError(std::string_view message);
+// One loud line on stderr, returns kExitUndecided. Also the exit of a run whose verdict is known
+// but one of whose artifacts (report, JUnit, trace, log) could not be written.
+int Undecided(std::string_view message);
 
 }  // namespace probestorm::stress
 

@@ -81,6 +81,10 @@ ABSL_FLAG(double, confidence, 0.99,
 ABSL_FLAG(int64_t, max_runs, 20000, "bisect: most runs spent on one profile");
 ABSL_FLAG(std::string, progress, "auto", "progress line: auto (on a terminal), always, never");
 ABSL_FLAG(std::string, html, "", "report: the HTML page to write (required)");
+ABSL_FLAG(bool, verbose, false,
+          "run: print every finding in full with its replay token (default: the first finding of "
+          "each invariant, how many more the report holds, and a --report command for a token "
+          "that carries a whole schedule)");
 
 namespace probestorm::stress {
 namespace {
@@ -104,7 +108,7 @@ constexpr FlagDef kFlags[] = {
     {"report", Kind::kString},      {"finding", Kind::kInt},        {"profiles", Kind::kString},
     {"find", Kind::kString},        {"invariant", Kind::kString},   {"confidence", Kind::kDouble},
     {"max_runs", Kind::kInt},       {"progress", Kind::kString},    {"html", Kind::kString},
-    {"stop_on", Kind::kString},
+    {"stop_on", Kind::kString},     {"verbose", Kind::kBool},
 };
 
 const FlagDef* FindFlag(std::string_view name) {
@@ -124,12 +128,13 @@ struct SubDef {
 const std::vector<SubDef>& Subs() {
   static const auto* subs = new std::vector<SubDef>{
       {"run", "probestorm run [flags]",
-       "one campaign: many runs of boards x profiles; prints each distinct finding with a replay "
-       "command and writes report, JUnit, traces and logs",
+       "one campaign: many runs of boards x profiles; prints the first finding of each invariant "
+       "with a replay command (--verbose: every distinct finding) and writes report, JUnit, traces "
+       "and logs",
        {"dt", "synthetic", "profile", "set", "engine", "strategy", "perturb", "time_scale", "seed",
         "runs", "time_budget", "jobs", "invariants", "stop_on_first", "stop_on", "report_json",
         "junit", "trace", "log", "out", "shard_index", "shard_count", "max_virtual_time",
-        "progress"}},
+        "progress", "verbose"}},
       {"replay", "probestorm replay --token=T | --report=R --finding=N [flags]",
        "re-run one finding exactly (trace hash checked), write its trace and log",
        {"token", "report", "finding", "dt", "synthetic", "trace", "log", "out"}},

@@ -53,6 +53,7 @@ ABSL_DECLARE_FLAG(double, confidence);
 ABSL_DECLARE_FLAG(int64_t, max_runs);
 ABSL_DECLARE_FLAG(std::string, progress);
 ABSL_DECLARE_FLAG(std::string, html);
+ABSL_DECLARE_FLAG(bool, verbose);
 
 namespace probestorm::stress {
 

@@ -6,7 +6,11 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "stress/commands.h"
-#include "stress/common.h"
+#include "stress/exit_codes.h"
+#include "stress/finding_text.h"
+#include "stress/output_flags.h"
+#include "stress/token_run.h"
+#include "stress/trace_files.h"
 #include "stress/files.h"
 #include "harness/strings.h"
 
@@ -24,9 +28,11 @@ int ReplayCommand(const SubcommandArgs& args) {
   if (absl::Status s = MakeOutFolderFromFlag(); !s.ok()) return UsageError(s);
   if (!tr->warning.empty()) std::fprintf(stderr, "probestorm: WARNING: %s\n", tr->warning.c_str());
   const ReplayToken& t = tr->token;
+  const EngineSpec& spec = tr->spec;
   std::printf("probestorm replay: %s on %s / %s, %s engine (%s), run %llu, seed %llu\n",
-              t.invariant.c_str(), t.board.c_str(), t.profile.c_str(), t.engine.c_str(),
-              t.engine == "free" ? t.perturb.c_str() : t.strategy.c_str(),
+              t.invariant.c_str(), t.board.c_str(), t.profile.c_str(),
+              std::string(EngineKindName(spec.engine)).c_str(),
+              spec.free() ? harness::PerturbName(spec.perturb) : spec.strategy.Format().c_str(),
               static_cast<unsigned long long>(t.run), static_cast<unsigned long long>(t.seed));
   auto m = RunToken(*tr, /*keep_trace=*/true);
   if (!m.ok()) return Undecided(Sv(m.status().message()));
@@ -55,7 +61,7 @@ int ReplayCommand(const SubcommandArgs& args) {
               harness::FormatKernelTime(m->result.virtual_time).c_str());
 
   const bool reproduced = HasViolation(*m, t.invariant);
-  if (t.engine == "controlled" && m->result.trace_hash != t.trace_hash) {
+  if (spec.controlled() && m->result.trace_hash != t.trace_hash) {
     std::fprintf(stderr,
                  "probestorm: REPLAY MISMATCH: trace hash %016llx, the token recorded %016llx.\n"
                  "  The run did not follow the recorded execution: the model, the harness or the "
@@ -64,7 +70,7 @@ int ReplayCommand(const SubcommandArgs& args) {
                  static_cast<unsigned long long>(t.trace_hash));
     return kExitUndecided;
   }
-  if (t.engine == "free") {
+  if (spec.free()) {
     std::printf("note: free engine: the seed fixes the perturbation, not the OS schedule; "
                 "the trace differs from the recorded run\n");
   } else {

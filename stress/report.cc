@@ -84,8 +84,9 @@ std::string CampaignId(const CampaignOptions& o) {
   std::string s = "campaign/1;";
   for (const auto& b : o.boards) absl::StrAppend(&s, b.spec, "#", Hex(b.fingerprint), ";");
   for (const auto& p : o.profiles) absl::StrAppend(&s, p.name, "{", kernel::FormatKnobs(p.knobs), "};");
-  absl::StrAppend(&s, o.engine.engine, ";", o.engine.strategy, ";", o.engine.perturb, ";",
-                  o.engine.invariants, ";", o.seed, ";", o.runs, ";", o.shard_count, ";",
+  absl::StrAppend(&s, Av(EngineKindName(o.engine.engine)), ";", o.engine.strategy.Format(), ";",
+                  harness::PerturbName(o.engine.perturb), ";",
+                  FormatInvariants(o.engine.options.invariants), ";", o.seed, ";", o.runs, ";", o.shard_count, ";",
                   o.engine.options.max_virtual_time, ";", o.engine.options.max_steps);
   return Hex(harness::Rng::Hash(s));
 }
@@ -93,9 +94,9 @@ std::string CampaignId(const CampaignOptions& o) {
 Report BuildReport(const CampaignOptions& o, const CampaignResult& res) {
   Report r;
   r.campaign_id = CampaignId(o);
-  r.engine = o.engine.engine;
-  r.strategy = o.engine.engine == "free" ? "" : o.engine.strategy;
-  r.perturb = o.engine.engine == "free" ? o.engine.perturb : "";
+  r.engine = std::string(EngineKindName(o.engine.engine));
+  r.strategy = o.engine.free() ? "" : o.engine.strategy.Format();
+  r.perturb = o.engine.free() ? harness::PerturbName(o.engine.perturb) : "";
   r.seed = o.seed;
   r.runs_requested = o.runs;
   for (const auto& info : harness::AllInvariants()) {

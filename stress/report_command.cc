@@ -11,7 +11,7 @@
 #include "absl/strings/str_split.h"
 #include "harness/strings.h"
 #include "stress/commands.h"
-#include "stress/common.h"
+#include "stress/exit_codes.h"
 #include "stress/files.h"
 #include "stress/html_report.h"
 #include "stress/json.h"

@@ -9,11 +9,15 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "harness/invariant.h"
-#include "harness/sched/replay_scheduler.h"
 #include "harness/strings.h"
 #include "stress/campaign.h"
 #include "stress/commands.h"
-#include "stress/common.h"
+#include "stress/exit_codes.h"
+#include "stress/finding_text.h"
+#include "stress/load.h"
+#include "stress/output_flags.h"
+#include "stress/progress.h"
+#include "stress/trace_files.h"
 #include "stress/files.h"
 #include "stress/interrupt.h"
 #include "stress/junit.h"
@@ -30,7 +34,7 @@ bool WriteFindingTrace(const CampaignOptions& o, const CampaignResult& res, cons
                        const std::string& chrome, const std::string& log,
                        std::vector<std::string>& written) {
   if (chrome.empty() && log.empty()) return true;  // nothing asked for: no re-run
-  if (o.engine.engine == "free") {
+  if (o.engine.free()) {
     auto it = res.free_traces.find(rec.finding.invariant);
     if (it == res.free_traces.end() || it->second.run != rec.run) return true;
     absl::Status s = WriteTraceFiles(*it->second.model, chrome, log);
@@ -44,11 +48,14 @@ bool WriteFindingTrace(const CampaignOptions& o, const CampaignResult& res, cons
   }
   const auto& board = *o.boards[static_cast<size_t>(rec.board)].board;
   const auto& profile = o.profiles[static_cast<size_t>(rec.profile)];
-  std::unique_ptr<harness::Strategy> replay;
-  if (rec.token.strategy == "replay") {
-    replay = std::make_unique<harness::ReplayScheduler>(rec.token.schedule);
+  // The token says how the run was made: its strategy and seed, or its recorded schedule.
+  auto spec = EngineSpecFromToken(rec.token);
+  if (!spec.ok()) {
+    std::fprintf(stderr, "probestorm: trace of run %llu not written: %s\n",
+                 static_cast<unsigned long long>(rec.run), std::string(spec.status().message()).c_str());
+    return false;
   }
-  auto m = ExecuteRun(board, profile, o.engine, rec.seed, replay.get(), /*keep_trace=*/true);
+  auto m = ExecuteRun(board, profile, *spec, rec.seed, nullptr, /*keep_trace=*/true);
   if (!m.ok()) {
     std::fprintf(stderr, "probestorm: trace of run %llu not written: %s\n",
                  static_cast<unsigned long long>(rec.run), std::string(m.status().message()).c_str());
@@ -99,7 +106,9 @@ int RunCommand(const SubcommandArgs& args) {
   auto spec = EngineSpecFromFlags();
   if (!spec.ok()) return UsageError(spec.status());
   o.engine = std::move(*spec);
-  if (!args.Given("strategy")) o.engine.strategy = "auto";  // run's default: the portfolio
+  if (!args.Given("strategy")) {  // run's default: the portfolio
+    o.engine.strategy.kind = harness::StrategySpec::Kind::kAuto;
+  }
   o.seed = absl::GetFlag(FLAGS_seed);
   const int64_t runs = absl::GetFlag(FLAGS_runs);
   if (runs < 0) return UsageError("probestorm run: --runs must be >= 0");
@@ -130,7 +139,8 @@ int RunCommand(const SubcommandArgs& args) {
   if (!shard.ok()) return UsageError(shard.status());
   o.shard_index = shard->index;
   o.shard_count = shard->count;
-  o.progress = ShowProgress();
+  TerminalProgress terminal;
+  if (ShowProgress()) o.progress = &terminal;
   if (absl::Status s = MakeOutFolderFromFlag(); !s.ok()) return UsageError(s);
 
   const std::string out_dir = absl::GetFlag(FLAGS_out);
@@ -148,9 +158,10 @@ int RunCommand(const SubcommandArgs& args) {
   for (const auto& p : o.profiles) profile_names.push_back(p.name);
   std::printf("probestorm run: %s x %s, %s engine%s, seed %llu, %s, %d jobs%s\n",
               absl::StrJoin(board_names, ",").c_str(), absl::StrJoin(profile_names, ",").c_str(),
-              o.engine.engine.c_str(),
-              o.engine.engine == "free" ? absl::StrCat(" (perturb ", o.engine.perturb, ")").c_str()
-                                        : absl::StrCat(" (", o.engine.strategy, ")").c_str(),
+              std::string(EngineKindName(o.engine.engine)).c_str(),
+              o.engine.free()
+                  ? absl::StrCat(" (perturb ", harness::PerturbName(o.engine.perturb), ")").c_str()
+                  : absl::StrCat(" (", o.engine.strategy.Format(), ")").c_str(),
               static_cast<unsigned long long>(o.seed),
               o.runs > 0 ? absl::StrCat(o.runs, " runs").c_str()
                          : absl::StrFormat("%gs budget", o.time_budget_seconds).c_str(),
@@ -162,35 +173,9 @@ int RunCommand(const SubcommandArgs& args) {
   CampaignResult res = RunCampaign(o);
   Report report = BuildReport(o, res);
 
-  // Findings in report order, numbered as `replay --report --finding=N` expects.
-  // Violations first, then warnings; each invariant's explanation once.
-  std::string text;
-  std::set<std::string> explained;
-  std::vector<size_t> order;
-  for (int pass = 0; pass < 2; ++pass) {
-    for (size_t i = 0; i < report.findings.size(); ++i) {
-      if ((report.findings[i].severity == "warning") == (pass == 1)) order.push_back(i);
-    }
-  }
-  for (size_t i : order) {
-    const ReportFinding& rf = report.findings[i];
-    harness::Finding f;
-    f.invariant = rf.invariant;
-    f.severity = rf.severity == "warning" ? harness::Severity::kWarning : harness::Severity::kViolation;
-    f.message = rf.message;
-    f.detail = rf.detail;
-    f.tasks = rf.tasks;
-    f.devices = rf.devices;
-    f.step = rf.step;
-    f.virtual_time_ns = rf.virtual_time_ns;
-    const bool explain = explained.insert(rf.invariant).second;
-    absl::StrAppend(&text, FormatFinding(i, f, rf.board, rf.profile, rf.run, rf.seed, rf.replay, explain));
-    if (!rf.incomplete_run.empty()) {
-      absl::StrAppend(&text, "    run stopped early (", rf.incomplete_run,
-                      "): the boot never finished, so this may be an artifact of the cut\n");
-    }
-    absl::StrAppend(&text, "\n");
-  }
+  // The first finding of each invariant (--verbose: every finding), numbered as
+  // `replay --report --finding=N` expects.
+  const std::string text = CampaignFindingsText(report, report_path, absl::GetFlag(FLAGS_verbose));
   std::fputs(text.c_str(), stdout);
 
   std::string endings;
@@ -250,7 +235,7 @@ int RunCommand(const SubcommandArgs& args) {
     first = false;
   }
   if (!written.empty()) std::printf("artifacts: %s\n", absl::StrJoin(written, ", ").c_str());
-  if (o.engine.engine == "free" && !res.findings.empty()) {
+  if (o.engine.free() && !res.findings.empty()) {
     std::printf("note: the free engine is not deterministic: its traces were recorded during the "
                 "campaign, and replay re-runs the seed without reproducing the OS schedule\n");
   }

@@ -4,7 +4,8 @@
 #include "gtest/gtest.h"
 #include "driver/profile.h"
 #include "stress/boards.h"
-#include "stress/common.h"
+#include "stress/load.h"
+#include "stress/token_run.h"
 
 namespace probestorm::stress {
 namespace {

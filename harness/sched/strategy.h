@@ -16,6 +16,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <span>
 #include <string>
 #include <string_view>
@@ -23,6 +24,7 @@
 #include "absl/status/statusor.h"
 #include "harness/engine.h"
 #include "harness/sched/conflicts.h"
+#include "harness/sched/schedule.h"
 
 namespace probestorm::harness {
 
@@ -84,9 +86,34 @@ class ExploringStrategy : public Strategy {
   Exploration* x_;
 };
 
-// "random", "pct:D[:K]", "dfs:P", "pos", "surw", "conflict", "auto"; "replay" is made from a
-// recorded schedule (ReplayScheduler).
-absl::StatusOr<std::unique_ptr<Strategy>> MakeStrategy(std::string_view spec);
+// A parsed strategy: what MakeStrategy builds a Strategy from. Parsed once where the text enters
+// (a flag, a replay token); Format() gives the text back ("pct" stays "pct", "pct:3" stays
+// "pct:3": a field is printed only when it was given).
+struct StrategySpec {
+  enum class Kind : uint8_t { kRandom, kPct, kDfs, kPos, kSurw, kConflict, kAuto, kReplay };
+  static constexpr int kPctDefaultDepth = 3;
+  static constexpr uint64_t kPctDefaultSteps = 20000;
+  static constexpr int kDfsDefaultBound = 2;
+
+  Kind kind = Kind::kRandom;
+  std::optional<int> pct_depth;       // pct:D, 1..64
+  std::optional<uint64_t> pct_steps;  // pct:D:K, K >= 1
+  std::optional<int> dfs_bound;       // dfs:P, 0..16
+  Schedule schedule;                  // kReplay: the recorded choices to follow
+
+  // "random", "pct:D[:K]", "dfs:P", "pos", "surw", "conflict", "auto". "replay" is refused: it is
+  // made from a recorded schedule (Replay()). Errors name the text and list the strategies.
+  static absl::StatusOr<StrategySpec> Parse(std::string_view text);
+  static StrategySpec Replay(Schedule schedule);
+  // The text Parse read ("replay" for a replay spec; its schedule travels separately).
+  std::string Format() const;
+  bool Is(Kind k) const { return kind == k; }
+};
+
+// A fresh strategy for `spec` (a ReplayScheduler over its schedule for kReplay).
+std::unique_ptr<Strategy> MakeStrategy(const StrategySpec& spec);
+// Parse, then MakeStrategy (tests and tools that hold the text).
+absl::StatusOr<std::unique_ptr<Strategy>> MakeStrategy(std::string_view text);
 
 }  // namespace probestorm::harness
 

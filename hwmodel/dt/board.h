@@ -100,6 +100,13 @@ absl::StatusOr<Board> LoadDtb(std::span<const uint8_t> blob, std::string name);
 // overload with options.
 absl::StatusOr<Board> LoadBoard(std::string_view spec);
 
+// Marks each node (by path) and its subtree unavailable and drops them from the device list, as
+// `status = "disabled"` would (shrink's board reductions). kInvalidArgument for an unknown path.
+absl::Status DisableNodes(Board& board, const std::vector<std::string>& paths);
+// Hash of what the model sees of the board (nodes, compatibles, status, references): replay
+// tokens carry it to refuse a token from another device tree.
+uint64_t BoardFingerprint(const Board& board);
+
 // `sysmmus=N,masters=M,per_master=K[,unused=U][,plain=P][,groups=G][,version=V]`: see synthetic.h.
 absl::StatusOr<Board> LoadSynthetic(std::string_view spec);
 

@@ -1,0 +1,109 @@
+#include "stress/finding_text.h"
+
+#include <map>
+#include <set>
+#include <vector>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "harness/invariant.h"
+#include "harness/strings.h"
+#include "harness/time.h"
+#include "stress/engine_spec.h"
+#include "stress/explain.h"
+#include "stress/token.h"
+
+namespace probestorm::stress {
+
+std::string Wrap(std::string_view text, size_t width, std::string_view indent) {
+  std::string out, line;
+  for (absl::string_view word : absl::StrSplit(Av(text), ' ', absl::SkipEmpty())) {
+    if (!line.empty() && line.size() + 1 + word.size() > width) {
+      absl::StrAppend(&out, Av(indent), line, "\n");
+      line.clear();
+    }
+    if (!line.empty()) line += ' ';
+    absl::StrAppend(&line, word);
+  }
+  if (!line.empty()) absl::StrAppend(&out, Av(indent), line, "\n");
+  return out;
+}
+
+std::string FormatFinding(size_t index, const harness::Finding& f, std::string_view board,
+                          std::string_view profile, uint64_t run, uint64_t seed,
+                          std::string_view replay_command, bool explain) {
+  std::string out = absl::StrFormat(
+      "[%d] %s (%s) on %s / %s: run %d, seed %d, step %d, t=%ss\n", index, f.invariant,
+      harness::SeverityName(f.severity), Av(board), Av(profile), run, seed, f.step,
+      absl::StripLeadingAsciiWhitespace(harness::FormatKernelTime(f.virtual_time_ns)));
+  absl::StrAppend(&out, "    ", f.message, "\n");
+  if (explain) absl::StrAppend(&out, Wrap(Explain(f.invariant), 96, "    | "));
+  if (!f.devices.empty()) absl::StrAppend(&out, "    devices: ", absl::StrJoin(f.devices, ", "), "\n");
+  if (!f.tasks.empty()) absl::StrAppend(&out, "    tasks:   ", absl::StrJoin(f.tasks, ", "), "\n");
+  if (!f.detail.empty()) {
+    for (absl::string_view l : absl::StrSplit(f.detail, '\n', absl::SkipEmpty())) {
+      absl::StrAppend(&out, "    > ", l, "\n");
+    }
+  }
+  absl::StrAppend(&out, "    replay:  ", Av(replay_command), "\n");
+  return out;
+}
+
+namespace {
+
+// True when the finding's token replays a recorded schedule (strategy "replay").
+bool CarriesSchedule(const ReportFinding& rf) {
+  auto t = ReplayToken::Decode(rf.token);
+  if (!t.ok()) return false;
+  auto spec = EngineSpecFromToken(*t);
+  return spec.ok() && spec->replays();
+}
+
+}  // namespace
+
+std::string CampaignFindingsText(const Report& report, std::string_view report_path, bool verbose) {
+  std::vector<size_t> order;
+  for (int pass = 0; pass < 2; ++pass) {
+    for (size_t i = 0; i < report.findings.size(); ++i) {
+      if ((report.findings[i].severity == "warning") == (pass == 1)) order.push_back(i);
+    }
+  }
+  std::map<std::string, size_t> held;  // findings per invariant in the report
+  for (const ReportFinding& rf : report.findings) ++held[rf.invariant];
+  std::string text;
+  std::set<std::string> explained;
+  for (size_t i : order) {
+    const ReportFinding& rf = report.findings[i];
+    const bool first = explained.insert(rf.invariant).second;
+    if (!verbose && !first) continue;
+    harness::Finding f;
+    f.invariant = rf.invariant;
+    f.severity = rf.severity == "warning" ? harness::Severity::kWarning : harness::Severity::kViolation;
+    f.message = rf.message;
+    f.detail = rf.detail;
+    f.tasks = rf.tasks;
+    f.devices = rf.devices;
+    f.step = rf.step;
+    f.virtual_time_ns = rf.virtual_time_ns;
+    std::string replay = rf.replay;
+    if (!verbose && !report_path.empty() && CarriesSchedule(rf)) {
+      replay = absl::StrCat("probestorm replay --report=", Av(report_path), " --finding=", i);
+    }
+    absl::StrAppend(&text, FormatFinding(i, f, rf.board, rf.profile, rf.run, rf.seed, replay, first));
+    if (!rf.incomplete_run.empty()) {
+      absl::StrAppend(&text, "    run stopped early (", rf.incomplete_run,
+                      "): the boot never finished, so this may be an artifact of the cut\n");
+    }
+    if (const size_t more = held[rf.invariant] - 1; !verbose && more > 0) {
+      absl::StrAppend(&text, "    ... and ", more, " more finding", more == 1 ? "" : "s", " of ",
+                      rf.invariant, " in the report (--verbose lists them)\n");
+    }
+    absl::StrAppend(&text, "\n");
+  }
+  return text;
+}
+
+}  // namespace probestorm::stress

@@ -1,0 +1,33 @@
+// The human printout of findings: one finding with its explanation, devices, tasks and replay
+// command, and the findings of a campaign report as `probestorm run` prints them.
+//
+// Thread-safety: pure functions.
+#ifndef PROBESTORM_STRESS_FINDING_TEXT_H_
+#define PROBESTORM_STRESS_FINDING_TEXT_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+#include "harness/finding.h"
+#include "stress/report.h"
+
+namespace probestorm::stress {
+
+// Human printout of one finding: header, message, explanation, devices, tasks, replay command.
+std::string FormatFinding(size_t index, const harness::Finding& f, std::string_view board,
+                          std::string_view profile, uint64_t run, uint64_t seed,
+                          std::string_view replay_command, bool explain = true);
+// The findings of a campaign, violations first, each numbered by its index in the report (as
+// `replay --report=R --finding=N` takes it) and each invariant explained once. By default only the
+// first finding of each invariant, followed by how many more the report holds; a replay token
+// that carries a whole schedule (several KB) is then shown as `probestorm replay --report=R
+// --finding=N` when `report_path` is not empty. `verbose`: every finding with its full command.
+std::string CampaignFindingsText(const Report& report, std::string_view report_path, bool verbose);
+// Wraps `text` at `width` columns with `indent` before each line.
+std::string Wrap(std::string_view text, size_t width, std::string_view indent);
+
+}  // namespace probestorm::stress
+
+#endif  // PROBESTORM_STRESS_FINDING_TEXT_H_

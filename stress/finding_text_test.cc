@@ -1,0 +1,89 @@
+// The run printout: the first finding of each invariant, how many more the report holds, and a
+// --report command instead of a token that carries a whole schedule; --verbose prints them all.
+#include "stress/finding_text.h"
+
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "driver/profile.h"
+#include "stress/token.h"
+
+namespace probestorm::stress {
+namespace {
+
+using ::testing::HasSubstr;
+using ::testing::Not;
+
+ReportFinding Finding(const std::string& invariant, uint64_t run, bool schedule,
+                      const std::string& severity = "violation") {
+  ReportFinding f;
+  f.invariant = invariant;
+  f.severity = severity;
+  f.board = "embedded:tm2e";
+  f.profile = "v6.1-modular";
+  f.run = run;
+  f.message = invariant + " in run " + std::to_string(run);
+  ReplayToken t;
+  t.board = f.board;
+  t.profile = f.profile;
+  t.knobs = kernel::FormatKnobs(kernel::LoadProfile(f.profile)->knobs);  // a token that decodes
+  t.invariant = invariant;
+  t.run = run;
+  if (schedule) {
+    t.strategy = "replay";
+    t.schedule.choices.assign(2000, 1);
+  }
+  f.token = t.Encode();
+  f.replay = ReplayCommandLine(t);
+  return f;
+}
+
+Report Sample(bool schedules) {
+  Report r;
+  r.findings = {Finding("xlate-uninit-controller", 1, schedules),
+                Finding("xlate-uninit-controller", 4, schedules),
+                Finding("xlate-uninit-controller", 9, schedules),
+                Finding("iommu-bypass", 0, schedules, "warning"),
+                Finding("dma-ops-on-bound", 2, schedules)};
+  return r;
+}
+
+TEST(CampaignFindingsText, FirstOfEachInvariantThenHowManyMore) {
+  const std::string text = CampaignFindingsText(Sample(false), "out/report.json", false);
+  EXPECT_THAT(text, HasSubstr("[0] xlate-uninit-controller (violation)"));
+  EXPECT_THAT(text, Not(HasSubstr("[1] xlate-uninit-controller")));
+  EXPECT_THAT(text, HasSubstr("    ... and 2 more findings of xlate-uninit-controller in the report "
+                              "(--verbose lists them)\n"));
+  EXPECT_THAT(text, HasSubstr("[4] dma-ops-on-bound (violation)"));
+  EXPECT_THAT(text, Not(HasSubstr("more findings of dma-ops-on-bound")));
+  // Violations before warnings, report indices kept.
+  EXPECT_LT(text.find("[4] dma-ops-on-bound"), text.find("[3] iommu-bypass (warning)"));
+  // A token without a schedule is short: printed as it is.
+  EXPECT_THAT(text, HasSubstr("replay:  probestorm replay --token="));
+}
+
+TEST(CampaignFindingsText, ScheduleTokensNameTheReport) {
+  const Report r = Sample(true);
+  ASSERT_TRUE(ReplayToken::Decode(r.findings[0].token).ok());
+  const std::string text = CampaignFindingsText(r, "out/report.json", false);
+  EXPECT_THAT(text, HasSubstr("replay:  probestorm replay --report=out/report.json --finding=0\n"));
+  EXPECT_THAT(text, HasSubstr("replay:  probestorm replay --report=out/report.json --finding=4\n"));
+  EXPECT_THAT(text, Not(HasSubstr("--token=")));
+  // No report written: the token is the only way back to the run.
+  const std::string no_report = CampaignFindingsText(Sample(true), "", false);
+  EXPECT_THAT(no_report, HasSubstr("replay:  probestorm replay --token="));
+  EXPECT_THAT(no_report, Not(HasSubstr("--report=")));
+}
+
+TEST(CampaignFindingsText, VerboseListsEveryFindingWithItsToken) {
+  const Report r = Sample(true);
+  const std::string text = CampaignFindingsText(r, "out/report.json", true);
+  for (size_t i = 0; i < r.findings.size(); ++i) {
+    EXPECT_THAT(text, HasSubstr("[" + std::to_string(i) + "] ")) << i;
+    EXPECT_THAT(text, HasSubstr("replay:  " + r.findings[i].replay + "\n")) << i;
+  }
+  EXPECT_THAT(text, Not(HasSubstr("more finding")));
+  EXPECT_THAT(text, Not(HasSubstr("--report=")));
+}
+
+}  // namespace
+}  // namespace probestorm::stress
