@@ -14,6 +14,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "harness/free_engine.h"
+#include "driver/invariants/all.h"
 #include "harness/invariant.h"
 #include "harness/sched/replay_scheduler.h"
 #include "harness/strings.h"
@@ -101,7 +102,7 @@ absl::StatusOr<EngineSpec> EngineSpecFromFlags() {
     return absl::InvalidArgumentError("bad --time_scale (must be a number >= 0)");
   }
   spec.invariants = absl::GetFlag(FLAGS_invariants);
-  auto inv = harness::InvariantSet::Parse(spec.invariants);
+  auto inv = harness::InvariantSet::Parse(spec.invariants, kernel::invariants::Registry());
   if (!inv.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("--invariants: ", inv.status().message()));
   }
@@ -156,7 +157,7 @@ absl::StatusOr<EngineSpec> EngineSpecFromToken(const ReplayToken& t) {
   spec.perturb = t.perturb;
   spec.time_scale = t.time_scale;
   spec.invariants = t.invariants;
-  auto inv = harness::InvariantSet::Parse(t.invariants);
+  auto inv = harness::InvariantSet::Parse(t.invariants, kernel::invariants::Registry());
   if (!inv.ok()) return absl::InvalidArgumentError(absl::StrCat("replay token: ", inv.status().message()));
   spec.options.invariants = *inv;
   spec.options.max_virtual_time = t.max_virtual_time_ns;
@@ -218,7 +219,7 @@ std::string FormatFinding(size_t index, const harness::Finding& f, std::string_v
                           std::string_view profile, uint64_t run, uint64_t seed,
                           std::string_view replay_command, bool explain) {
   std::string out = absl::StrFormat(
-      "[%d] %s (%s) on %s / %s: run %d, seed %d, step %d, t=%ss\n", index, f.invariant,
+      "[%d] %s (%s) on %s / %s: run %d, seed %d, step %d, t=%ss\n", index, f.invariant.name(),
       harness::SeverityName(f.severity), Av(board), Av(profile), run, seed, f.step,
       absl::StripLeadingAsciiWhitespace(harness::FormatKernelTime(f.virtual_time_ns)));
   absl::StrAppend(&out, "    ", f.message, "\n");

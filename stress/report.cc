@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "driver/invariants/all.h"
 #include "harness/invariant.h"
 #include "harness/rng.h"
 #include "harness/strings.h"
@@ -22,10 +23,7 @@ namespace {
 
 constexpr size_t kCapPerKey = 8;
 
-size_t IdOrder(std::string_view id) {
-  auto p = harness::ParseInvariant(id);
-  return p.ok() ? static_cast<size_t>(*p) : 1000;
-}
+size_t IdOrder(std::string_view id) { return kernel::invariants::Registry().Rank(id); }
 
 size_t IndexOf(const std::vector<std::string>& v, std::string_view s) {
   return static_cast<size_t>(std::find(v.begin(), v.end(), s) - v.begin());
@@ -34,15 +32,17 @@ size_t IndexOf(const std::vector<std::string>& v, std::string_view s) {
 // Report order: invariant, run, board, profile, message; then cap per invariant x board x profile.
 void SortAndCap(Report& r) {
   auto key = [&](const ReportFinding& f) {
-    return std::make_tuple(IdOrder(f.invariant), f.invariant, f.run, IndexOf(r.boards, f.board),
-                           IndexOf(r.profiles, f.profile), f.severity, f.message);
+    return std::make_tuple(IdOrder(f.finding.invariant.name()), f.finding.invariant.name(), f.run,
+                           IndexOf(r.boards, f.board), IndexOf(r.profiles, f.profile),
+                           std::string_view(harness::SeverityName(f.finding.severity)),
+                           std::string_view(f.finding.message));
   };
   std::sort(r.findings.begin(), r.findings.end(),
             [&](const ReportFinding& a, const ReportFinding& b) { return key(a) < key(b); });
   std::map<std::tuple<std::string, std::string, std::string>, size_t> kept;
   std::vector<ReportFinding> out;
   for (auto& f : r.findings) {
-    if (kept[{f.invariant, f.board, f.profile}]++ < kCapPerKey) out.push_back(std::move(f));
+    if (kept[{std::string(f.finding.invariant.name()), f.board, f.profile}]++ < kCapPerKey) out.push_back(std::move(f));
   }
   r.findings = std::move(out);
 }
@@ -82,8 +82,8 @@ Report BuildReport(const CampaignOptions& o, const CampaignResult& res) {
   r.perturb = o.engine.engine == "free" ? o.engine.perturb : "";
   r.seed = o.seed;
   r.runs_requested = o.runs;
-  for (const auto& info : harness::AllInvariants()) {
-    if (o.engine.options.invariants.Has(info.id)) r.invariants.emplace_back(info.name);
+  for (harness::InvariantId id : kernel::invariants::Registry().all()) {
+    if (o.engine.options.invariants.Has(id)) r.invariants.emplace_back(id.name());
   }
   for (const auto& b : o.boards) r.boards.push_back(b.spec);
   for (const auto& p : o.profiles) r.profiles.push_back(p.name);
@@ -103,19 +103,13 @@ Report BuildReport(const CampaignOptions& o, const CampaignResult& res) {
   if (r.partial) r.interrupted_by = std::string(SignalName(res.interrupted));
   for (const FoundRecord& rec : res.findings) {
     ReportFinding f;
-    f.invariant = rec.finding.invariant;
-    f.severity = harness::SeverityName(rec.finding.severity);
+    f.finding = rec.finding;
+    f.finding.trace_tail.clear();  // not part of the report
     f.board = o.boards[static_cast<size_t>(rec.board)].spec;
     f.profile = o.profiles[static_cast<size_t>(rec.profile)].name;
     f.seed = rec.seed;
     f.run = rec.run;
-    f.step = rec.finding.step;
-    f.virtual_time_ns = rec.finding.virtual_time_ns;
     f.wall_seconds = rec.wall_seconds;
-    f.tasks = rec.finding.tasks;
-    f.devices = rec.finding.devices;
-    f.message = rec.finding.message;
-    f.detail = rec.finding.detail;
     f.token = rec.token.Encode();
     f.replay = absl::StrCat("probestorm replay --token=", f.token);
     f.trace_hash = Hex(rec.trace_hash);
@@ -207,25 +201,26 @@ std::string ReportJson(const Report& r) {
     w.EndObject();
   }
   w.Key("findings").BeginArray();
-  for (const ReportFinding& f : r.findings) {
+  for (const ReportFinding& rf : r.findings) {
+    const harness::Finding& f = rf.finding;
     w.BeginObject();
-    w.Key("invariant").String(f.invariant);
-    w.Key("severity").String(f.severity);
-    w.Key("board").String(f.board);
-    w.Key("profile").String(f.profile);
-    w.Key("seed").Uint(f.seed);
-    w.Key("run").Uint(f.run);
+    w.Key("invariant").String(f.invariant.name());
+    w.Key("severity").String(harness::SeverityName(f.severity));
+    w.Key("board").String(rf.board);
+    w.Key("profile").String(rf.profile);
+    w.Key("seed").Uint(rf.seed);
+    w.Key("run").Uint(rf.run);
     w.Key("step").Uint(f.step);
     w.Key("virtual_time_ns").Int(f.virtual_time_ns);
-    w.Key("wall_seconds").Double(f.wall_seconds);
+    w.Key("wall_seconds").Double(rf.wall_seconds);
     w.Key("tasks").StringArray(f.tasks);
     w.Key("devices").StringArray(f.devices);
     w.Key("message").String(f.message);
     if (!f.detail.empty()) w.Key("detail").String(f.detail);
-    w.Key("replay").String(f.replay);
-    w.Key("token").String(f.token);
-    w.Key("trace_hash").String(f.trace_hash);
-    if (!f.incomplete_run.empty()) w.Key("incomplete_run").String(f.incomplete_run);
+    w.Key("replay").String(rf.replay);
+    w.Key("token").String(rf.token);
+    w.Key("trace_hash").String(rf.trace_hash);
+    if (!rf.incomplete_run.empty()) w.Key("incomplete_run").String(rf.incomplete_run);
     w.EndObject();
   }
   w.EndArray();
@@ -309,24 +304,37 @@ absl::StatusOr<Report> ParseReport(std::string_view json, std::string_view where
     JsonFields jf(j, absl::StrCat(Av(where), ": findings[", r.findings.size(), "]"));
     if (!j.is_object()) return absl::InvalidArgumentError(absl::StrCat(Av(where), ": findings[", r.findings.size(), "] is not an object"));
     ReportFinding f;
-    f.invariant = jf.String("invariant");
-    f.severity = jf.String("severity");
+    const std::string invariant = jf.String("invariant");
+    const std::string severity = jf.String("severity");
     f.board = jf.String("board");
     f.profile = jf.String("profile");
     f.seed = jf.Uint("seed");
     f.run = jf.Uint("run");
-    f.step = jf.Uint("step");
-    f.virtual_time_ns = jf.Int("virtual_time_ns");
+    f.finding.step = jf.Uint("step");
+    f.finding.virtual_time_ns = jf.Int("virtual_time_ns");
     f.wall_seconds = jf.Double("wall_seconds");
-    f.tasks = jf.Strings("tasks");
-    f.devices = jf.Strings("devices");
-    f.message = jf.String("message");
-    f.detail = jf.String("detail");
+    f.finding.tasks = jf.Strings("tasks");
+    f.finding.devices = jf.Strings("devices");
+    f.finding.message = jf.String("message");
+    f.finding.detail = jf.String("detail");
     f.replay = jf.String("replay");
     f.token = jf.String("token");
     f.trace_hash = jf.String("trace_hash");
     f.incomplete_run = jf.String("incomplete_run");
     if (!jf.status().ok()) return jf.status();
+    auto id = kernel::invariants::Registry().Parse(invariant);
+    if (!id.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(Av(where), ": findings[", r.findings.size(),
+                                                     "]: ", id.status().message()));
+    }
+    f.finding.invariant = *id;
+    if (severity != "violation" && severity != "warning") {
+      return absl::InvalidArgumentError(absl::StrCat(Av(where), ": findings[", r.findings.size(),
+                                                     "]: bad severity '", severity,
+                                                     "' (violation or warning)"));
+    }
+    f.finding.severity =
+        severity == "warning" ? harness::Severity::kWarning : harness::Severity::kViolation;
     r.findings.push_back(std::move(f));
   }
   if (const JsonValue* s = top.Object("summary")) {
@@ -396,8 +404,9 @@ absl::StatusOr<Report> MergeReports(const std::vector<Report>& reports,
     // Union of distinct findings, keeping the lowest run of each.
     for (const ReportFinding& f : r.findings) {
       auto same = std::find_if(m.findings.begin(), m.findings.end(), [&](const ReportFinding& g) {
-        return g.invariant == f.invariant && g.board == f.board && g.profile == f.profile &&
-               g.severity == f.severity && g.message == f.message;
+        return g.finding.invariant == f.finding.invariant && g.board == f.board &&
+               g.profile == f.profile && g.finding.severity == f.finding.severity &&
+               g.finding.message == f.finding.message;
       });
       if (same == m.findings.end()) {
         m.findings.push_back(f);

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "driver/invariants/all.h"
 #include "harness/invariant.h"
 #include "harness/sched/replay_scheduler.h"
 #include "harness/strings.h"
@@ -31,7 +32,7 @@ bool WriteFindingTrace(const CampaignOptions& o, const CampaignResult& res, cons
                        std::vector<std::string>& written) {
   if (chrome.empty() && log.empty()) return true;  // nothing asked for: no re-run
   if (o.engine.engine == "free") {
-    auto it = res.free_traces.find(rec.finding.invariant);
+    auto it = res.free_traces.find(std::string(rec.finding.invariant.name()));
     if (it == res.free_traces.end() || it->second.run != rec.run) return true;
     absl::Status s = WriteTraceFiles(*it->second.model, chrome, log);
     if (!s.ok()) {
@@ -118,7 +119,7 @@ int RunCommand(const SubcommandArgs& args) {
   o.jobs = jobs > 0 ? jobs : std::max(1u, std::thread::hardware_concurrency());
   o.stop_on_first = absl::GetFlag(FLAGS_stop_on_first);
   if (const std::string stop_on = absl::GetFlag(FLAGS_stop_on); !stop_on.empty()) {
-    if (!harness::ParseInvariant(stop_on).ok()) {
+    if (!kernel::invariants::Registry().Parse(stop_on).ok()) {
       return UsageError(absl::StrCat("probestorm run: bad --stop_on '", stop_on,
                                      "' (an invariant id: probestorm list invariants)"));
     }
@@ -169,22 +170,15 @@ int RunCommand(const SubcommandArgs& args) {
   std::vector<size_t> order;
   for (int pass = 0; pass < 2; ++pass) {
     for (size_t i = 0; i < report.findings.size(); ++i) {
-      if ((report.findings[i].severity == "warning") == (pass == 1)) order.push_back(i);
+      if ((report.findings[i].finding.severity == harness::Severity::kWarning) == (pass == 1)) {
+        order.push_back(i);
+      }
     }
   }
   for (size_t i : order) {
     const ReportFinding& rf = report.findings[i];
-    harness::Finding f;
-    f.invariant = rf.invariant;
-    f.severity = rf.severity == "warning" ? harness::Severity::kWarning : harness::Severity::kViolation;
-    f.message = rf.message;
-    f.detail = rf.detail;
-    f.tasks = rf.tasks;
-    f.devices = rf.devices;
-    f.step = rf.step;
-    f.virtual_time_ns = rf.virtual_time_ns;
-    const bool explain = explained.insert(rf.invariant).second;
-    absl::StrAppend(&text, FormatFinding(i, f, rf.board, rf.profile, rf.run, rf.seed, rf.replay, explain));
+    const bool explain = explained.insert(std::string(rf.finding.invariant.name())).second;
+    absl::StrAppend(&text, FormatFinding(i, rf.finding, rf.board, rf.profile, rf.run, rf.seed, rf.replay, explain));
     if (!rf.incomplete_run.empty()) {
       absl::StrAppend(&text, "    run stopped early (", rf.incomplete_run,
                       "): the boot never finished, so this may be an artifact of the cut\n");
@@ -239,9 +233,9 @@ int RunCommand(const SubcommandArgs& args) {
   const std::string log_flag = absl::GetFlag(FLAGS_log);
   bool first = true;
   for (const FoundRecord& rec : res.findings) {
-    if (!traced.insert(rec.finding.invariant).second) continue;
-    std::string chrome = out_dir.empty() ? "" : JoinPath(out_dir, absl::StrCat("trace-", rec.finding.invariant, ".json"));
-    std::string log = out_dir.empty() ? "" : JoinPath(out_dir, absl::StrCat("log-", rec.finding.invariant, ".txt"));
+    if (!traced.insert(std::string(rec.finding.invariant.name())).second) continue;
+    std::string chrome = out_dir.empty() ? "" : JoinPath(out_dir, absl::StrCat("trace-", Av(rec.finding.invariant.name()), ".json"));
+    std::string log = out_dir.empty() ? "" : JoinPath(out_dir, absl::StrCat("log-", Av(rec.finding.invariant.name()), ".txt"));
     if (!WriteFindingTrace(o, res, rec, chrome, log, written)) write_failed = true;
     if (first && (!trace_flag.empty() || !log_flag.empty()) &&
         !WriteFindingTrace(o, res, rec, trace_flag, log_flag, written)) {

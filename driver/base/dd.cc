@@ -18,22 +18,23 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "driver/arch/dma_mapping.h"
 #include "driver/base/bus.h"
 #include "driver/base/core.h"
 #include "driver/base/driver_core.h"
-#include "harness/sync/mutex.h"
 #include "driver/base/platform.h"
 #include "driver/base/pm_runtime.h"
-#include "driver/arch/dma_mapping.h"
+#include "driver/invariants/deferred_lists.h"
+#include "driver/invariants/probe_exclusive.h"
 #include "driver/kernel.h"
 #include "harness/engine.h"
 #include "harness/invariant.h"
+#include "harness/sync/mutex.h"
 #include "harness/trace/trace.h"
 
 namespace probestorm::kernel {
 namespace {
 
-using harness::InvariantId;
 using harness::TraceLog;
 using harness::TraceSpan;
 
@@ -53,18 +54,18 @@ void SetList(DriverCore& c, Device* dev, DeferredList to) {
   const DeferredList from = ListOf(c, dev);
   const bool linked = OnDeferredList(dev);
   if (linked != (to != DeferredList::kNone)) {
-    harness::Violation(InvariantId::kDeferredLists,
+    harness::Violation(invariants::kDeferredLists,
                        absl::StrCat(dev->name, ": deferred_probe node ",
                                     linked ? "still linked" : "not linked", " after moving it to ",
                                     DeferredListName(to)),
                        {dev->name});
   }
   if (to != DeferredList::kNone && from != DeferredList::kNone && to == from) {
-    harness::Violation(InvariantId::kDeferredLists,
+    harness::Violation(invariants::kDeferredLists,
                        absl::StrCat(dev->name, " added twice to ", DeferredListName(to)), {dev->name});
   }
   if (to != DeferredList::kNone && !dev->can_match.Peek()) {
-    harness::Violation(InvariantId::kDeferredLists,
+    harness::Violation(invariants::kDeferredLists,
                        absl::StrCat(dev->name, " put on ", DeferredListName(to),
                                     " although no driver can match it (can_match false)"),
                        {dev->name});
@@ -73,7 +74,7 @@ void SetList(DriverCore& c, Device* dev, DeferredList to) {
   // removes the device from the lists, so a trigger in between legitimately splices a bound
   // device from pending to active (found by DeferredWork.SingleInstanceAndNoLostTrigger).
   if (from == DeferredList::kNone && to != DeferredList::kNone && dev->bound.Peek()) {
-    harness::Violation(InvariantId::kDeferredLists,
+    harness::Violation(invariants::kDeferredLists,
                        absl::StrCat(dev->name, " put on ", DeferredListName(to), " while bound to ",
                                     dev->driver.Peek() ? dev->driver.Peek()->name : "?"),
                        {dev->name});
@@ -146,7 +147,7 @@ void driver_bound(Device* dev) {
   {
     harness::MutexLock l(c.deferred_probe_mutex);
     if (OnDeferredList(dev)) {
-      harness::Violation(InvariantId::kDeferredLists,
+      harness::Violation(invariants::kDeferredLists,
                          absl::StrCat(dev->name, " is on a deferred probe list after driver_bound "
                                                  "removed it (bound to ", drv->name, ")"),
                          {dev->name});
@@ -189,13 +190,13 @@ class ProbeExclusiveScope {
     const uint32_t prev = slot_.exchange(self_);
     if (prev != 0 && prev != self_) {
       harness::Violation(
-          InvariantId::kProbeExclusive,
+          invariants::kProbeExclusive,
           absl::StrCat("really_probe(", dev->name, ") entered by task ", e.TaskName(self_),
                        " while task ", e.TaskName(prev), " is still in really_probe for it"),
           {dev->name});
     }
     if (!dev->lock.HeldBySelf()) {
-      harness::Violation(InvariantId::kProbeExclusive,
+      harness::Violation(invariants::kProbeExclusive,
                          absl::StrCat("really_probe(", dev->name, ") called without device_lock(",
                                       dev->name, ") held by task ", e.TaskName(self_)),
                          {dev->name});

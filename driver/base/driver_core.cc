@@ -12,8 +12,10 @@
 #include "driver/base/core.h"
 #include "driver/base/dd.h"
 #include "driver/base/platform.h"
+#include "driver/invariants/deferred_lists.h"
 #include "driver/kernel.h"
 #include "harness/invariant.h"
+#include "harness/invariants/stall.h"
 
 namespace probestorm::kernel {
 namespace {
@@ -30,7 +32,7 @@ uint32_t FwDevlinkFlags(FwDevlinkMode m) {
 
 harness::Finding MakeFinding(harness::InvariantId id, std::string message, const Device* dev) {
   harness::Finding f;
-  f.invariant = std::string(harness::InvariantName(id));
+  f.invariant = id;
   f.severity = harness::Severity::kViolation;
   f.message = std::move(message);
   f.devices = {dev->name};
@@ -62,7 +64,7 @@ void EndChecks(Kernel& k, std::vector<harness::Finding>& out, bool quiescent) {
     DeviceDriver* drv = MatchingDriver(c, dev);
     const bool bound = dev->bound.Peek();
     if (bound && OnList(dev)) {
-      out.push_back(MakeFinding(harness::InvariantId::kDeferredLists,
+      out.push_back(MakeFinding(invariants::kDeferredLists,
                                 absl::StrCat(dev->name, " is bound to ", dev->driver.Peek()->name,
                                              " but still on a deferred probe list"),
                                 dev));
@@ -74,7 +76,7 @@ void EndChecks(Kernel& k, std::vector<harness::Finding>& out, bool quiescent) {
       const auto& ready = c.deferral_ready[static_cast<size_t>(dev->of_node)];
       if (ready && ready() && c.driver_deferred_probe_enable.Peek()) {
         out.push_back(MakeFinding(
-            harness::InvariantId::kDeferredLists,
+            invariants::kDeferredLists,
             absl::StrCat("lost deferred probe trigger: ", dev->name,
                          " left on deferred_probe_pending_list although what it deferred on is "
                          "ready and driver ",
@@ -85,7 +87,7 @@ void EndChecks(Kernel& k, std::vector<harness::Finding>& out, bool quiescent) {
       continue;  // still deferred with a logged reason: given up, not a stall
     }
     if (dev->driver.Peek() != nullptr) {
-      out.push_back(MakeFinding(harness::InvariantId::kStall,
+      out.push_back(MakeFinding(harness::invariants::kStall,
                                 absl::StrCat(dev->name, " stuck in really_probe with driver ",
                                              dev->driver.Peek()->name, " at the end of the run"),
                                 dev));
@@ -94,7 +96,7 @@ void EndChecks(Kernel& k, std::vector<harness::Finding>& out, bool quiescent) {
     const std::string& why = c.given_up[static_cast<size_t>(dev->of_node)];
     if (!why.empty()) continue;  // probe failed with an error: explicitly given up
     out.push_back(MakeFinding(
-        harness::InvariantId::kStall,
+        harness::invariants::kStall,
         absl::StrCat("stall: ", dev->name, " has registered driver ", drv->name,
                      " but is neither bound, nor deferred, nor failed (",
                      dev->last_probe_drv ? absl::StrCat("last really_probe returned ",
@@ -118,8 +120,8 @@ const char* DeferredListName(DeferredList l) {
 
 DriverCore::DriverCore(Kernel& k)
     : kernel(k),
-      deferred_probe_pending_list("deferred_probe_pending_list", harness::InvariantId::kDeferredLists),
-      deferred_probe_active_list("deferred_probe_active_list", harness::InvariantId::kDeferredLists),
+      deferred_probe_pending_list("deferred_probe_pending_list", invariants::kDeferredLists),
+      deferred_probe_active_list("deferred_probe_active_list", invariants::kDeferredLists),
       deferred_probe_work("deferred_probe_work", [&k] { deferred_probe_work_func(k); }),
       deferred_probe_timeout_work("deferred_probe_timeout_work",
                                   [&k] { deferred_probe_timeout_work_func(k); }) {
