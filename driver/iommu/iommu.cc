@@ -723,17 +723,7 @@ void iommu_clear_bypass(Device* dev) {
 void iommu_check_bypass(Device* dev) {
   IommuDevBook& b = iommu_book(dev);
   if (b.bypass == BypassKind::kNone) return;
-  if (b.bypass == BypassKind::kExplicitTimeout) {
-    harness::Warning(invariants::kIommuBypass,
-                     absl::StrCat(dev->name, " binds without IOMMU after an explicit decision: ",
-                                  b.bypass_why),
-                     {dev->name});
-  } else {
-    harness::Violation(invariants::kIommuBypass,
-                       absl::StrCat(dev->name, " binds without IOMMU: ", b.bypass_why), {dev->name},
-                       "of_iommu_configure: \"Adding to IOMMU failed\" is a dev_dbg; the error is "
-                       "swallowed and the master is configured for dma-direct (of_iommu_configure, v6.1)");
-  }
+  invariants::OnBindWithoutIommu(dev, b.bypass == BypassKind::kExplicitTimeout, b.bypass_why);
 }
 
 }  // namespace probestorm::kernel

@@ -206,7 +206,7 @@ uint32_t SysmmuBlock::readl(uint32_t offset) {
                                             SysmmuRegName(options_.version, offset, options_.vm), offset,
                                             problem);
     harness::TraceLog(name_, "readl", msg);
-    harness::Violation(invariants::kGatedRegisterAccess, msg, {name_});
+    invariants::OnGatedRegisterAccess(name_, msg);
   }
   return value;
 }
@@ -232,7 +232,7 @@ void SysmmuBlock::writel(uint32_t offset, uint32_t value) {
     const std::string msg =
         absl::StrFormat("%s: writel of %s (0x%03x) = 0x%x%s", name_, reg, offset, value, problem);
     harness::TraceLog(name_, "writel", msg);
-    harness::Violation(invariants::kGatedRegisterAccess, msg, {name_});
+    invariants::OnGatedRegisterAccess(name_, msg);
     return;
   }
   harness::TraceLog(name_, "writel", absl::StrFormat("%s = 0x%x", reg, value));

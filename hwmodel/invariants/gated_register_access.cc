@@ -1,5 +1,7 @@
 #include "hwmodel/invariants/gated_register_access.h"
 
+#include "harness/engine.h"
+
 namespace probestorm::hwmodel::invariants {
 
 const harness::InvariantDef kGatedRegisterAccess{
@@ -12,5 +14,9 @@ const harness::InvariantDef kGatedRegisterAccess{
     .severity = harness::Severity::kViolation,
     .detector = false,
 };
+
+void OnGatedRegisterAccess(const std::string& block, const std::string& what) {
+  harness::Violation(kGatedRegisterAccess, what, {block});
+}
 
 }  // namespace probestorm::hwmodel::invariants

@@ -1,5 +1,9 @@
 #include "hwmodel/invariants/sysmmu_fault.h"
 
+#include <utility>
+
+#include "harness/engine.h"
+
 namespace probestorm::hwmodel::invariants {
 
 const harness::InvariantDef kSysmmuFault{
@@ -15,5 +19,9 @@ const harness::InvariantDef kSysmmuFault{
     .severity = harness::Severity::kViolation,
     .detector = false,
 };
+
+bool OnDmaMiss(std::string message, std::vector<std::string> devices, std::string detail) {
+  return harness::Violation(kSysmmuFault, std::move(message), std::move(devices), std::move(detail));
+}
 
 }  // namespace probestorm::hwmodel::invariants
