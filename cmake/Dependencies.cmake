@@ -5,6 +5,7 @@ find_package(GTest REQUIRED)
 find_package(benchmark REQUIRED)
 find_package(Boost 1.74 REQUIRED COMPONENTS context)
 find_package(Threads REQUIRED)
+find_package(nlohmann_json 3 REQUIRED)  # header-only; the JSON of reports, traces and describe
 
 find_path(FDT_INCLUDE_DIR libfdt.h REQUIRED)
 find_library(FDT_LIBRARY fdt REQUIRED)

@@ -28,7 +28,6 @@ function(probestorm_layer)
     add_executable(${L_NAME}_test ${tests})
     target_link_libraries(${L_NAME}_test PRIVATE probestorm_${L_NAME} GTest::gmock GTest::gtest_main)
     target_compile_definitions(${L_NAME}_test PRIVATE
-      PROBESTORM_SHARED_DT_DIR="${PROJECT_SOURCE_DIR}/../shared/dt"
       PROBESTORM_SOURCE_DIR="${PROJECT_SOURCE_DIR}")
     gtest_discover_tests(${L_NAME}_test DISCOVERY_TIMEOUT 60 PROPERTIES TIMEOUT 600)
   endif()

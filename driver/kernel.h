@@ -1,5 +1,5 @@
 // Kernel: the world of one model run — every "global" of the modelled kernel as a member, built
-// fresh for each run (STYLE.md: tests own their world).
+// fresh for each run (so a test owns its world).
 //
 // Each subsystem defines its own state struct in the file that models it and hangs it here:
 //   core    -> driver/base/driver_core.h  (deferred-probe lists, trigger count, bus klists, devlinks)

@@ -1,5 +1,5 @@
 // Profiles: knob parsing and printing, profile files and the built-in patch stack
-// (CONTRACTS.md "Built-in profiles" and "Knobs").
+// (`probestorm list profiles`, `list knobs`).
 #include "driver/profile.h"
 
 #include <algorithm>

@@ -1,4 +1,5 @@
-// Profiles: kernel revisions as data (DESIGN.md "Profiles", CONTRACTS.md knob names).
+// Profiles: kernel revisions as data (`probestorm list profiles`, `list knobs`;
+// docs/model.md).
 //
 // A Profile is a name plus Knobs. Built-in profiles form an ordered patch stack (oldest first) so
 // bisect has a history to walk; users write profile files (`knob = value` lines, optional
@@ -22,7 +23,7 @@ namespace probestorm::kernel {
 
 enum class FwDevlinkMode { kOff, kPermissive, kOn, kRpm };
 enum class Linkage { kBuiltin, kModule };
-// IOMMU core generation (KERNEL.md §4, §7).
+// IOMMU core generation: v6.0, v6.1, v6.2 (01657bc14a39), v6.7 (a2e7e59a9426), v6.15 (bcb81ac6ae3c).
 enum class IommuCoreGen { k6_0, k6_1, k6_2, k6_7, k6_15 };
 enum class Arch { kArm64, kArm32 };
 

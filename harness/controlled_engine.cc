@@ -250,10 +250,7 @@ bool ControlledEngine::ParkUntil(WaitList& wl, RawLock& lock, const char* what, 
   CheckKilled();
   Task& t = task(current_);
   if (deadline <= now_) return false;
-  const TimerId id = next_timer_++;
-  timers_.emplace(TimerKey{deadline, id}, TimerRec{id, current_, {}, {}, t.options.daemon, {}});
-  timer_deadline_[id] = deadline;
-  t.park_timer = id;
+  t.park_timer = timers_.Add(deadline, TimerRec{current_, {}, {}, {}}, !t.options.daemon).first;
   t.timed_out = false;
   t.parked_on = &wl;
   wl.waiters_.push_back(current_);
@@ -290,9 +287,7 @@ void ControlledEngine::Sleep(Nanos duration) {
   Point(PointKind::kLocal);
   if (duration <= 0) return;
   Task& t = task(current_);
-  const TimerId id = next_timer_++;
-  timers_.emplace(TimerKey{now_ + duration, id}, TimerRec{id, current_, {}, {}, t.options.daemon, {}});
-  timer_deadline_[id] = now_ + duration;
+  timers_.Add(now_ + duration, TimerRec{current_, {}, {}, {}}, !t.options.daemon);
   t.state = TaskState::kSleeping;
   RemoveRunnable(current_);
   next_ = kNoTask;
@@ -303,33 +298,17 @@ void ControlledEngine::Sleep(Nanos duration) {
 }
 
 TimerId ControlledEngine::StartTimer(Nanos delay, std::string name, std::function<void()> fn) {
-  const TimerId id = next_timer_++;
-  const Nanos deadline = now_ + std::max<Nanos>(delay, 0);
-  auto it = timers_.emplace(TimerKey{deadline, id},
-                            TimerRec{id, kNoTask, std::move(name), std::move(fn), false, {}});
-  timer_deadline_[id] = deadline;
-  if (race_ && current_ != kNoTask) race_->Release(current_, it.first->second.clock);
+  auto [id, rec] = timers_.Add(now_ + std::max<Nanos>(delay, 0),
+                               TimerRec{kNoTask, std::move(name), std::move(fn), {}});
+  if (race_ && current_ != kNoTask) race_->Release(current_, rec.clock);
   return id;
 }
 
-bool ControlledEngine::CancelTimer(TimerId id) {
-  auto it = timer_deadline_.find(id);
-  if (it == timer_deadline_.end()) return false;
-  timers_.erase(TimerKey{it->second, id});
-  timer_deadline_.erase(it);
-  return true;
-}
+bool ControlledEngine::CancelTimer(TimerId id) { return timers_.Cancel(id); }
 
 bool ControlledEngine::FireNextTimers() {
   const bool nondaemon_live = nondaemon_live_ > 0;
-  bool nondaemon_timer = false;
-  for (const auto& [key, rec] : timers_) {
-    if (!rec.daemon) {
-      nondaemon_timer = true;
-      break;
-    }
-  }
-  if (!nondaemon_timer) {
+  if (timers_.waited() == 0) {
     if (!nondaemon_live) {
       ending_ = Ending::kQuiescent;
     } else {
@@ -338,19 +317,17 @@ bool ControlledEngine::FireNextTimers() {
     }
     return false;
   }
-  const Nanos deadline = timers_.begin()->first.first;
+  const Nanos deadline = timers_.next_deadline();
   if (deadline > options_.max_virtual_time) {
     ending_ = Ending::kMaxVirtualTime;
     return false;
   }
   now_ = deadline;
-  while (!timers_.empty() && timers_.begin()->first.first == deadline) {
-    TimerRec rec = std::move(timers_.begin()->second);
-    timers_.erase(timers_.begin());
-    timer_deadline_.erase(rec.id);
+  while (!timers_.empty() && timers_.next_deadline() == deadline) {
+    auto [id, rec] = timers_.PopFirst();
     if (rec.wake != kNoTask) {
       Task& t = task(rec.wake);
-      if (t.state == TaskState::kParked && t.park_timer == rec.id) {
+      if (t.state == TaskState::kParked && t.park_timer == id) {
         t.timed_out = true;
         MakeRunnable(rec.wake);
       } else if (t.state == TaskState::kSleeping) {
@@ -430,8 +407,7 @@ void ControlledEngine::KillAll() {
     }
   }
   runnable_.clear();
-  timers_.clear();
-  timer_deadline_.clear();
+  timers_.Clear();
 }
 
 RunResult ControlledEngine::Run() {

@@ -11,12 +11,12 @@
 #define PROBESTORM_HARNESS_CONTROLLED_ENGINE_H_
 
 #include <chrono>
-#include <map>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "harness/engine.h"
+#include "harness/timer_queue.h"
 #include "harness/race/vector_clock.h"
 #include "harness/sched/schedule.h"
 #include "harness/sched/strategy.h"
@@ -57,14 +57,11 @@ class ControlledEngine final : public Engine {
  private:
   struct Task;
   struct TimerRec {
-    TimerId id;
     TaskId wake = kNoTask;        // wake this task (Sleep / ParkUntil), or
     std::string name;             // spawn a task running fn
     std::function<void()> fn;
-    bool daemon = false;
     SyncClock clock;              // starter -> timer task happens-before edge
   };
-  using TimerKey = std::pair<Nanos, TimerId>;
 
   // Spawn; the new task also acquires `start` if set (a timer's starter -> timer task edge).
   TaskId SpawnTask(std::string name, std::function<void()> body, TaskOptions options,
@@ -85,9 +82,8 @@ class ControlledEngine final : public Engine {
   Strategy* strategy_;
   std::vector<std::unique_ptr<Task>> tasks_;  // index = TaskId; [0] unused
   std::vector<TaskId> runnable_;              // sorted
-  std::map<TimerKey, TimerRec> timers_;
-  std::map<TimerId, Nanos> timer_deadline_;
-  TimerId next_timer_ = 1;
+  // Model timers and task wake-ups; a daemon task's wake-up is not waited for.
+  TimerQueue<TimerRec> timers_;
   TaskId current_ = kNoTask;
   TaskId next_ = kNoTask;        // chosen by a task at a point, run next by the scheduler
   Nanos now_ = 0;

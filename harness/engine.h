@@ -1,6 +1,6 @@
 // Engine: runs the tasks of one model run and owns everything a run observes.
 //
-// Two engines implement this interface (DESIGN.md "Execution engines"):
+// Two engines implement this interface:
 //  * ControlledEngine: every task is a fiber on one OS thread; exactly one runs at a time; at each
 //    schedule point a Strategy picks the next task. Deterministic for a seed, strategy and model.
 //  * FreeEngine: every task is an OS thread; primitives are real locks; seeded perturbation at

@@ -450,25 +450,19 @@ void FreeEngine::Join(TaskId id) {
 TimerId FreeEngine::StartTimer(Nanos delay, std::string name, std::function<void()> fn) {
   const Nanos deadline = Now() + std::max<Nanos>(delay, 0);
   absl::MutexLock g(&mu_);
-  const TimerId id = next_timer_++;
-  timers_.emplace(TimerKey{deadline, id}, TimerRec{id, std::move(name), std::move(fn)});
-  timer_deadline_[id] = deadline;
+  const TimerId id = timers_.Add(deadline, TimerRec{std::move(name), std::move(fn)}).first;
   clock_cv_.Signal();
   return id;
 }
 
 bool FreeEngine::CancelTimer(TimerId id) {
   absl::MutexLock g(&mu_);
-  auto it = timer_deadline_.find(id);
-  if (it == timer_deadline_.end()) return false;
-  timers_.erase(TimerKey{it->second, id});
-  timer_deadline_.erase(it);
-  return true;
+  return timers_.Cancel(id);
 }
 
 Nanos FreeEngine::NextDeadline() const {
   Nanos next = -1;
-  if (!timers_.empty()) next = timers_.begin()->first.first;
+  if (!timers_.empty()) next = timers_.next_deadline();
   if (!sleepers_.empty() && (next < 0 || sleepers_.begin()->first < next)) {
     next = sleepers_.begin()->first;
   }
@@ -478,22 +472,20 @@ Nanos FreeEngine::NextDeadline() const {
 bool FreeEngine::FireDue(Nanos now) {
   bool fired = false;
   while (true) {
-    const bool timer = !timers_.empty() && timers_.begin()->first.first <= now;
+    const bool timer = !timers_.empty() && timers_.next_deadline() <= now;
     const bool sleeper = !sleepers_.empty() && sleepers_.begin()->first <= now;
     if (!timer && !sleeper) return fired;
     // Earliest first; a timer before a sleeper due at the same time.
     const bool timer_first =
-        timer && (!sleeper || timers_.begin()->first.first <= sleepers_.begin()->first);
-    const Nanos due = timer_first ? timers_.begin()->first.first : sleepers_.begin()->first;
+        timer && (!sleeper || timers_.next_deadline() <= sleepers_.begin()->first);
+    const Nanos due = timer_first ? timers_.next_deadline() : sleepers_.begin()->first;
     if (due > options_.max_virtual_time) {  // real time (time_scale > 0) got there first
       StopLocked(Ending::kMaxVirtualTime);
       return fired;
     }
     fired = true;
     if (timer_first) {
-      TimerRec rec = std::move(timers_.begin()->second);
-      timers_.erase(timers_.begin());
-      timer_deadline_.erase(rec.id);
+      TimerRec rec = timers_.PopFirst().second;
       // Spawned under mu_: Run() never sees the timer gone and its task not yet live.
       SpawnLocked(std::move(rec.name), std::move(rec.fn), {});
     } else {

@@ -1,4 +1,4 @@
-// FreeEngine: the non-deterministic engine (DESIGN.md "Execution engines", free). Every task is a
+// FreeEngine: the non-deterministic engine (README "The free engine"). Every task is a
 // real OS thread (a pthread with a small stack, EngineOptions::stack_bytes); the primitives'
 // RawLocks are real mutexes; every schedule point applies a seeded perturbation (yield, spin, a
 // sleep of a few microseconds) drawn from a per-task stream forked from the seed and the task id.
@@ -52,7 +52,6 @@
 #include <cstdint>
 #include <exception>
 #include <functional>
-#include <map>
 #include <memory>
 #include <set>
 #include <stdexcept>
@@ -66,6 +65,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "harness/engine.h"
+#include "harness/timer_queue.h"
 
 namespace probestorm::harness {
 
@@ -137,12 +137,10 @@ class FreeEngine final : public Engine {
   };
   // Why a waiting task stopped waiting.
   enum class Wake : uint8_t { kNone, kWoken, kTimeout };
-  struct TimerRec {
-    TimerId id;
+  struct TimerRec {  // a model timer: spawns a task running fn
     std::string name;
     std::function<void()> fn;
   };
-  using TimerKey = std::pair<Nanos, TimerId>;  // virtual deadline, id
   using SleeperKey = std::pair<Nanos, TaskId>;  // virtual deadline, task
   using Clock = std::chrono::steady_clock;
 
@@ -187,10 +185,8 @@ class FreeEngine final : public Engine {
 
   mutable absl::Mutex mu_;
   std::vector<std::unique_ptr<Task>> tasks_ ABSL_GUARDED_BY(mu_);  // index = TaskId; [0] unused
-  std::map<TimerKey, TimerRec> timers_ ABSL_GUARDED_BY(mu_);
-  std::map<TimerId, Nanos> timer_deadline_ ABSL_GUARDED_BY(mu_);
+  TimerQueue<TimerRec> timers_ ABSL_GUARDED_BY(mu_);
   std::set<SleeperKey> sleepers_ ABSL_GUARDED_BY(mu_);  // tasks in kTimed
-  TimerId next_timer_ ABSL_GUARDED_BY(mu_) = 1;
   uint32_t live_ ABSL_GUARDED_BY(mu_) = 0;            // tasks not exited (incl. created)
   uint32_t live_nondaemon_ ABSL_GUARDED_BY(mu_) = 0;
   uint32_t max_live_ ABSL_GUARDED_BY(mu_) = 0;

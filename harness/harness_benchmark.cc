@@ -1,4 +1,4 @@
-// Throughput of the controlled engine (DESIGN.md goal: >= 5 000 000 schedule points per second on
+// Throughput of the controlled engine (goal: >= 5 000 000 schedule points per second on
 // one core) and its cost split: a pure fiber switch, a strategy's Pick, the bookkeeping of a
 // schedule point that switches nothing, and recording trace events.
 //

@@ -116,24 +116,23 @@ TEST(CliE2eTest, DefaultCampaignFindsTheSeedInvariantAndExits1) {
   for (const char* key : {"schema", "version", "engine", "strategy", "boards", "profiles", "shard",
                           "runs", "wall_seconds", "schedule_points", "max_live_tasks",
                           "peak_rss_bytes", "findings", "summary"}) {
-    EXPECT_NE(doc->Find(key), nullptr) << key;
+    EXPECT_TRUE(doc->contains(key)) << key;
   }
-  const JsonValue* x = doc->Find("exploration");
-  ASSERT_NE(x, nullptr);
-  EXPECT_GT(JsonFields(*x, "exploration").Uint("conflict_pairs"), 0u);
-  EXPECT_EQ(x->Find("new_pairs_per_100_runs")->array().size(), 2u);
+  ASSERT_TRUE(doc->contains("exploration"));
+  const Json& x = doc->at("exploration");
+  EXPECT_GT(JsonFields(x, "exploration").Uint("conflict_pairs"), 0u);
+  EXPECT_EQ(x.at("new_pairs_per_100_runs").size(), 2u);
   uint64_t arm_runs = 0;
   for (const char* arm : {"random", "pos", "surw", "conflict", "pct:3"}) {
-    const JsonValue* a = x->Find("strategies")->Find(arm);
-    ASSERT_NE(a, nullptr) << arm;
-    arm_runs += JsonFields(*a, arm).Uint("runs");
+    ASSERT_TRUE(x.at("strategies").contains(arm)) << arm;
+    arm_runs += JsonFields(x.at("strategies").at(arm), arm).Uint("runs");
   }
   EXPECT_EQ(arm_runs, r.runs);
-  const JsonValue& f0 = doc->Find("findings")->array().at(0);
+  const Json& f0 = doc->at("findings").at(0);
   for (const char* key : {"invariant", "severity", "board", "profile", "seed", "run", "step",
                           "virtual_time_ns", "wall_seconds", "tasks", "devices", "message",
                           "replay", "trace_hash"}) {
-    EXPECT_NE(f0.Find(key), nullptr) << key;
+    EXPECT_TRUE(f0.contains(key)) << key;
   }
   testing::XmlNode junit;
   std::string error;
@@ -167,7 +166,7 @@ TEST(CliE2eTest, FreeEngineWritesTheTraceOfTheFirstFindingPerInvariant) {
   for (const std::string& id : invariants) {
     auto chrome = ParseJson(Slurp(dir + "/trace-" + id + ".json"));
     ASSERT_TRUE(chrome.ok()) << id << ": " << chrome.status();
-    EXPECT_NE(chrome->Find("traceEvents"), nullptr) << id;
+    EXPECT_TRUE(chrome->contains("traceEvents")) << id;
     EXPECT_THAT(Slurp(dir + "/log-" + id + ".txt"), HasSubstr("exynos_sysmmu_probe")) << id;
   }
 }
@@ -644,7 +643,7 @@ TEST(CliE2eTest, HelpListAndDescribe) {
   EXPECT_EQ(d.code, 0) << d.err;
   auto doc = ParseJson(d.out);
   ASSERT_TRUE(doc.ok()) << doc.status();
-  EXPECT_NE(doc->Find("sysmmus"), nullptr);
+  EXPECT_TRUE(doc->contains("sysmmus"));
 }
 
 }  // namespace

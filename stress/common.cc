@@ -23,7 +23,6 @@
 #include "stress/boards.h"
 #include "stress/explain.h"
 #include "stress/files.h"
-#include "stress/json.h"
 #include "stress/report.h"
 
 namespace probestorm::stress {

@@ -1,4 +1,4 @@
-// The exit codes of every subcommand (CONTRACTS.md; they fit `git bisect run`), with the one-line
+// The exit codes of every subcommand (they fit `git bisect run`), with the one-line
 // meanings that --help, the JSON report and the README print.
 #ifndef PROBESTORM_STRESS_EXIT_CODES_H_
 #define PROBESTORM_STRESS_EXIT_CODES_H_

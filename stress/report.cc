@@ -3,6 +3,7 @@
 #include <sys/resource.h>
 
 #include <algorithm>
+#include <cmath>
 #include <set>
 #include <tuple>
 
@@ -48,6 +49,21 @@ void SortAndCap(Report& r) {
 }
 
 std::string Hex(uint64_t v) { return absl::StrFormat("%016x", v); }
+
+// Seconds to 6 significant digits (what a wall time is worth); 0 for NaN or infinity, which JSON
+// cannot hold.
+double Seconds(double v) {
+  double rounded = 0;
+  if (!std::isfinite(v) || !absl::SimpleAtod(absl::StrFormat("%.6g", v), &rounded)) return 0;
+  return rounded;
+}
+
+// A count per name as a JSON object, in the map's (name) order.
+Json Counts(const std::map<std::string, uint64_t>& counts) {
+  Json o = Json::object();
+  for (const auto& [name, n] : counts) o[name] = n;
+  return o;
+}
 
 }  // namespace
 
@@ -145,86 +161,69 @@ std::string ExplorationText(const ExplorationResult& e) {
 }
 
 std::string ReportJson(const Report& r) {
-  JsonWriter w;
-  w.BeginObject();
-  w.Key("schema").String(r.schema);
-  w.Key("version").String(r.version);
-  w.Key("campaign_id").String(r.campaign_id);
-  w.Key("engine").String(r.engine);
-  w.Key("strategy").String(r.strategy);
-  if (!r.perturb.empty()) w.Key("perturb").String(r.perturb);
-  w.Key("seed").Uint(r.seed);
-  w.Key("runs_requested").Uint(r.runs_requested);
-  w.Key("invariants").StringArray(r.invariants);
-  w.Key("boards").StringArray(r.boards);
-  w.Key("profiles").StringArray(r.profiles);
-  w.Key("shard").BeginObject();
-  w.Key("index").Int(r.shard_index);
-  w.Key("count").Int(r.shard_count);
-  if (r.merged_shards > 0) w.Key("merged").Int(r.merged_shards);
-  w.EndObject();
-  w.Key("runs").Uint(r.runs);
-  w.Key("incomplete").Uint(r.incomplete);
-  w.Key("cut_by_budget").Uint(r.cut_by_budget);
-  w.Key("wall_seconds").Double(r.wall_seconds);
-  w.Key("schedule_points").Uint(r.schedule_points);
-  w.Key("max_live_tasks").Uint(r.max_live_tasks);
-  w.Key("peak_rss_bytes").Uint(r.peak_rss_bytes);
-  w.Key("model_errors").Uint(r.model_errors);
-  w.Key("endings").BeginObject();
-  for (const auto& [k, v] : r.endings) w.Key(k).Uint(v);
-  w.EndObject();
-  w.Key("probes").BeginObject();
-  for (const auto& [k, v] : r.probes) w.Key(k).Uint(v);
-  w.EndObject();
-  w.Key("partial").Bool(r.partial);
-  if (!r.interrupted_by.empty()) w.Key("interrupted_by").String(r.interrupted_by);
+  Json j = Json::object();
+  j["schema"] = r.schema;
+  j["version"] = r.version;
+  j["campaign_id"] = r.campaign_id;
+  j["engine"] = r.engine;
+  j["strategy"] = r.strategy;
+  if (!r.perturb.empty()) j["perturb"] = r.perturb;
+  j["seed"] = r.seed;
+  j["runs_requested"] = r.runs_requested;
+  j["invariants"] = r.invariants;
+  j["boards"] = r.boards;
+  j["profiles"] = r.profiles;
+  Json shard = {{"index", r.shard_index}, {"count", r.shard_count}};
+  if (r.merged_shards > 0) shard["merged"] = r.merged_shards;
+  j["shard"] = std::move(shard);
+  j["runs"] = r.runs;
+  j["incomplete"] = r.incomplete;
+  j["cut_by_budget"] = r.cut_by_budget;
+  j["wall_seconds"] = Seconds(r.wall_seconds);
+  j["schedule_points"] = r.schedule_points;
+  j["max_live_tasks"] = r.max_live_tasks;
+  j["peak_rss_bytes"] = r.peak_rss_bytes;
+  j["model_errors"] = r.model_errors;
+  j["endings"] = Counts(r.endings);
+  j["probes"] = Counts(r.probes);
+  j["partial"] = r.partial;
+  if (!r.interrupted_by.empty()) j["interrupted_by"] = r.interrupted_by;
   if (r.exploration.recorded) {
     const ExplorationResult& e = r.exploration;
-    w.Key("exploration").BeginObject();
-    w.Key("conflict_pairs").Uint(e.pairs);
-    w.Key("reads_from_edges").Uint(e.reads_from);
-    w.Key("new_pairs_per_100_runs").BeginArray();
-    for (uint64_t n : e.curve) w.Uint(n);
-    w.EndArray();
-    w.Key("strategies").BeginObject();
+    Json arms = Json::object();
     for (const auto& [arm, a] : e.arms) {
-      w.Key(arm).BeginObject();
-      w.Key("runs").Uint(a.runs);
-      w.Key("new_pairs").Uint(a.new_pairs);
-      w.Key("violations").BeginObject();
-      for (const auto& [id, n] : a.violations) w.Key(id).Uint(n);
-      w.EndObject();
-      w.EndObject();
+      arms[arm] = {{"runs", a.runs}, {"new_pairs", a.new_pairs}, {"violations", Counts(a.violations)}};
     }
-    w.EndObject();
-    w.EndObject();
+    j["exploration"] = {{"conflict_pairs", e.pairs},
+                        {"reads_from_edges", e.reads_from},
+                        {"new_pairs_per_100_runs", e.curve},
+                        {"strategies", std::move(arms)}};
   }
-  w.Key("findings").BeginArray();
+  Json findings = Json::array();
   for (const ReportFinding& rf : r.findings) {
     const harness::Finding& f = rf.finding;
-    w.BeginObject();
-    w.Key("invariant").String(f.invariant.name());
-    w.Key("severity").String(harness::SeverityName(f.severity));
-    w.Key("board").String(rf.board);
-    w.Key("profile").String(rf.profile);
-    w.Key("seed").Uint(rf.seed);
-    w.Key("run").Uint(rf.run);
-    w.Key("step").Uint(f.step);
-    w.Key("virtual_time_ns").Int(f.virtual_time_ns);
-    w.Key("wall_seconds").Double(rf.wall_seconds);
-    w.Key("tasks").StringArray(f.tasks);
-    w.Key("devices").StringArray(f.devices);
-    w.Key("message").String(f.message);
-    if (!f.detail.empty()) w.Key("detail").String(f.detail);
-    w.Key("replay").String(rf.replay);
-    w.Key("token").String(rf.token);
-    w.Key("trace_hash").String(rf.trace_hash);
-    if (!rf.incomplete_run.empty()) w.Key("incomplete_run").String(rf.incomplete_run);
-    w.EndObject();
+    Json o = Json::object();
+    o["invariant"] = std::string(f.invariant.name());
+    o["severity"] = harness::SeverityName(f.severity);
+    o["board"] = rf.board;
+    o["profile"] = rf.profile;
+    o["seed"] = rf.seed;
+    o["run"] = rf.run;
+    o["step"] = f.step;
+    o["virtual_time_ns"] = f.virtual_time_ns;
+    o["wall_seconds"] = Seconds(rf.wall_seconds);
+    o["tasks"] = f.tasks;
+    o["devices"] = f.devices;
+    o["message"] = f.message;
+    if (!f.detail.empty()) o["detail"] = f.detail;
+    o["replay"] = rf.replay;
+    o["token"] = rf.token;
+    o["trace_hash"] = rf.trace_hash;
+    if (!rf.incomplete_run.empty()) o["incomplete_run"] = rf.incomplete_run;
+    findings.push_back(std::move(o));
   }
-  w.EndArray();
-  w.Key("summary").BeginObject();
+  j["findings"] = std::move(findings);
+  Json summary = Json::object();
   std::vector<std::string> ids;
   for (const auto& [id, s] : r.summary) ids.push_back(id);
   std::sort(ids.begin(), ids.end(), [](const std::string& a, const std::string& b) {
@@ -232,21 +231,18 @@ std::string ReportJson(const Report& r) {
   });
   for (const std::string& id : ids) {
     const ReportSummary& s = r.summary.at(id);
-    w.Key(id).BeginObject();
-    w.Key("violations").Uint(s.violations);
-    w.Key("warnings").Uint(s.warnings);
-    w.Key("first_run").Int(s.first_run);
-    w.Key("first_wall_seconds").Double(s.first_wall_seconds);
-    w.Key("runs_violated").Uint(s.runs_violated);
-    w.EndObject();
+    summary[id] = {{"violations", s.violations},
+                   {"warnings", s.warnings},
+                   {"first_run", s.first_run},
+                   {"first_wall_seconds", Seconds(s.first_wall_seconds)},
+                   {"runs_violated", s.runs_violated}};
   }
-  w.EndObject();
+  j["summary"] = std::move(summary);
   // What the process exit code means, for a script that holds only the report.
-  w.Key("exit_codes").BeginObject();
-  for (const ExitCode& e : kExitCodes) w.Key(absl::StrCat(e.code)).String(e.meaning);
-  w.EndObject();
-  w.EndObject();
-  return w.str();
+  Json codes = Json::object();
+  for (const ExitCode& e : kExitCodes) codes[absl::StrCat(e.code)] = e.meaning;
+  j["exit_codes"] = std::move(codes);
+  return harness::DumpJson(j, 2) + "\n";
 }
 
 absl::StatusOr<Report> ParseReport(std::string_view json, std::string_view where) {
@@ -254,7 +250,7 @@ absl::StatusOr<Report> ParseReport(std::string_view json, std::string_view where
   if (!doc.ok()) {
     return absl::InvalidArgumentError(absl::StrCat(Av(where), ": ", doc.status().message()));
   }
-  const JsonValue& d = *doc;
+  const Json& d = *doc;
   if (!d.is_object()) {
     return absl::InvalidArgumentError(absl::StrCat(Av(where), ": not a probestorm report (not an object)"));
   }
@@ -276,7 +272,7 @@ absl::StatusOr<Report> ParseReport(std::string_view json, std::string_view where
   r.invariants = top.Strings("invariants");
   r.boards = top.Strings("boards");
   r.profiles = top.Strings("profiles");
-  if (const JsonValue* s = top.Object("shard")) {
+  if (const Json* s = top.Object("shard")) {
     JsonFields shard(*s, absl::StrCat(Av(where), ": shard"));
     r.shard_index = static_cast<int>(shard.Int("index"));
     r.shard_count = static_cast<int>(shard.Int("count", 1));
@@ -295,12 +291,12 @@ absl::StatusOr<Report> ParseReport(std::string_view json, std::string_view where
   r.probes = top.UintMap("probes");
   r.partial = top.Bool("partial");
   r.interrupted_by = top.String("interrupted_by");
-  const JsonValue* fs = top.Array("findings");
+  const Json* fs = top.Array("findings");
   if (!top.status().ok()) return top.status();
   if (fs == nullptr) {
     return absl::InvalidArgumentError(absl::StrCat(Av(where), ": report has no findings array"));
   }
-  for (const JsonValue& j : fs->array()) {
+  for (const Json& j : *fs) {
     JsonFields jf(j, absl::StrCat(Av(where), ": findings[", r.findings.size(), "]"));
     if (!j.is_object()) return absl::InvalidArgumentError(absl::StrCat(Av(where), ": findings[", r.findings.size(), "] is not an object"));
     ReportFinding f;
@@ -337,8 +333,8 @@ absl::StatusOr<Report> ParseReport(std::string_view json, std::string_view where
         severity == "warning" ? harness::Severity::kWarning : harness::Severity::kViolation;
     r.findings.push_back(std::move(f));
   }
-  if (const JsonValue* s = top.Object("summary")) {
-    for (const auto& [id, v] : s->object()) {
+  if (const Json* s = top.Object("summary")) {
+    for (const auto& [id, v] : s->items()) {
       JsonFields sf(v, absl::StrCat(Av(where), ": summary.", id));
       ReportSummary& x = r.summary[id];
       x.violations = sf.Uint("violations");

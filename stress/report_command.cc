@@ -71,12 +71,12 @@ absl::Status LoadHistory(const fs::path& path, HtmlInput& in) {
     n.commit = f.String("commit");
     n.ok = f.Bool("ok");
     n.failed = f.Uint("failed");
-    if (const JsonValue* cs = f.Object("campaigns")) {
-      for (const auto& [name, c] : cs->object()) {
+    if (const Json* cs = f.Object("campaigns")) {
+      for (const auto& [name, c] : cs->items()) {
         JsonFields cf(c, absl::StrCat(where, ": ", name));
-        if (const JsonValue* v = cf.Object("violated")) {
+        if (const Json* v = cf.Object("violated")) {
           JsonFields vf(*v, absl::StrCat(where, ": ", name, ": violated"));
-          for (const auto& [id, count] : v->object()) n.violated[id] += vf.Uint(id);
+          for (const auto& [id, count] : v->items()) n.violated[id] += vf.Uint(id);
           if (!vf.status().ok()) return vf.status();
         }
         if (!cf.status().ok()) return cf.status();
@@ -88,14 +88,14 @@ absl::Status LoadHistory(const fs::path& path, HtmlInput& in) {
   return absl::OkStatus();
 }
 
-absl::Status LoadNightly(const fs::path& path, const JsonValue& doc, const fs::path& page_dir,
+absl::Status LoadNightly(const fs::path& path, const Json& doc, const fs::path& page_dir,
                          HtmlInput& in) {
   JsonFields f(doc, path.string());
   in.title = absl::StrCat("probestorm nightly ", f.String("date"), " (", f.String("commit"), ")");
   const fs::path dir = path.parent_path();
-  if (const JsonValue* cs = f.Array("campaigns")) {
-    for (size_t i = 0; i < cs->array().size(); ++i) {
-      const JsonValue& j = cs->array()[i];
+  if (const Json* cs = f.Array("campaigns")) {
+    for (size_t i = 0; i < cs->size(); ++i) {
+      const Json& j = (*cs)[i];
       JsonFields cf(j, absl::StrCat(path.string(), ": campaigns[", i, "]"));
       const std::string report = cf.String("report");
       HtmlCampaign c;

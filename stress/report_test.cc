@@ -4,6 +4,7 @@
 #include "driver/invariants/xlate_uninit_controller.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "stress/json.h"
 #include "stress/junit.h"
 #include "stress/xml_check_test_util.h"
 
@@ -69,6 +70,29 @@ TEST(ReportTest, JsonRoundTrip) {
   EXPECT_EQ(back->findings[0].seed, 18446744073709551615ull);
   EXPECT_EQ(back->findings[0].finding.message, r.findings[0].finding.message);
   EXPECT_TRUE(back->Violated());
+}
+
+// Device, task and message texts come from device trees and the model: a control character and
+// an invalid UTF-8 byte still give a valid report that reads back, the byte as U+FFFD.
+TEST(ReportTest, OddBytesInNamesGiveValidJson) {
+  Report r = Sample(0, 1);
+  const std::string odd = "dev\x1b\xff";
+  const std::string read_back = "dev\x1b\xef\xbf\xbd";
+  r.boards = {odd};
+  r.findings[0].board = odd;
+  r.findings[0].finding.devices = {odd};
+  r.findings[0].finding.tasks = {odd};
+  r.findings[0].finding.message = odd;
+  const std::string json = ReportJson(r);
+  ASSERT_TRUE(Json::accept(json)) << json;
+  auto back = ParseReport(json, "odd.json");
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(back->boards, std::vector<std::string>{read_back});
+  const ReportFinding& f = back->findings[0];
+  EXPECT_EQ(f.board, read_back);
+  EXPECT_EQ(f.finding.devices, std::vector<std::string>{read_back});
+  EXPECT_EQ(f.finding.tasks, std::vector<std::string>{read_back});
+  EXPECT_EQ(f.finding.message, read_back);
 }
 
 TEST(ReportTest, RefusesFieldsOfTheWrongType) {

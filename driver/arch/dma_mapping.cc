@@ -1,4 +1,4 @@
-// Models arch/arm64/mm/dma-mapping.c and arch/arm/mm/dma-mapping.c of v6.1 (KERNEL.md §3.4), by
+// Models arch/arm64/mm/dma-mapping.c and arch/arm/mm/dma-mapping.c of v6.1, by
 // knob arch:
 //   arm64  arch_setup_dma_ops: dev->dma_coherent = coherent; if (iommu) iommu_setup_dma_ops() —
 //          no early return, no look at dev->dma_ops or dev->driver. Teardown: dma_ops = NULL.

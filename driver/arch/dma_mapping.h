@@ -1,5 +1,5 @@
 // arch_setup_dma_ops / arch_teardown_dma_ops for arm64 (arch/arm64/mm/dma-mapping.c) and arm32
-// (arch/arm/mm/dma-mapping.c), v6.1 (KERNEL.md §3.4), the DMA ops tables (struct dma_map_ops) and
+// (arch/arm/mm/dma-mapping.c), v6.1, the DMA ops tables (struct dma_map_ops) and
 // the streaming-mapping entry points the master drivers use (dma_map_single / dma_unmap_single
 // reduced to physical ranges).
 //

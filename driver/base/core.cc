@@ -1,4 +1,4 @@
-// Models drivers/base/core.c of Linux v6.1 (KERNEL.md §1.1, §2): device_add, device links
+// Models drivers/base/core.c of Linux v6.1: device_add, device links
 // (device_link_add / del, device_links_check_suppliers, device_links_driver_bound, ...) and
 // fw_devlink (fw_devlink_link_device, fw_devlink_create_devlink, fw_devlink_drivers_done,
 // fw_devlink_relax_cycle, best effort and wait_for_init_devices_probe).
@@ -224,7 +224,7 @@ void RelaxCycleLocked(DriverCore& c, Device* con, Device* sup, RpmDrops& drops) 
   FwDevlinkRelaxCycle(con, sup, drops);
 }
 
-// fw_devlink_create_devlink (v6.1 form, KERNEL.md §2.1). 0: device link made; -EINVAL: fwnode
+// fw_devlink_create_devlink (drivers/base/core.c, v6.1). 0: device link made; -EINVAL: fwnode
 // link invalid (dropped); -EAGAIN: keep the fwnode link. REQUIRES: fwnode_link_lock.
 int FwDevlinkCreateDevlink(DriverCore& c, Device* con, int sup_node, uint32_t flags, RpmDrops& drops)
     ABSL_EXCLUSIVE_LOCKS_REQUIRED(c.fwnode_link_lock) {

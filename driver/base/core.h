@@ -1,4 +1,4 @@
-// device_add and device links / fw_devlink (drivers/base/core.c, v6.1; KERNEL.md §1.1, §2).
+// device_add and device links / fw_devlink (drivers/base/core.c, v6.1).
 //
 // Thread-safety: device links are guarded by DriverCore::device_links_lock
 // (device_links_write_lock()), fwnode links by DriverCore::fwnode_link_lock. device_link_add may

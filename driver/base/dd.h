@@ -1,4 +1,4 @@
-// The probe path of the driver core (drivers/base/dd.c, v6.1; KERNEL.md §1.2–§1.9).
+// The probe path of the driver core (drivers/base/dd.c, v6.1).
 //
 // Thread-safety: every function may be called from any task. really_probe() REQUIRES
 // device_lock(dev) (checked: invariant probe-exclusive); __device_attach and __driver_attach take
@@ -24,10 +24,10 @@ class Kernel;
 int driver_probe_device(DeviceDriver* drv, Device* dev);
 // __driver_probe_device: -ENODEV if dead/unregistered, -EBUSY if dev->driver, then really_probe.
 int __driver_probe_device(DeviceDriver* drv, Device* dev);
-// REQUIRES: device_lock(dev). Exact step order of KERNEL.md §1.5.
+// REQUIRES: device_lock(dev). The step order of v6.1's really_probe().
 int really_probe(Device* dev, DeviceDriver* drv);
 
-// The three outcomes of KERNEL.md §1.8: -ENODEV (no modules, initcalls done), -ETIMEDOUT (timeout
+// driver_deferred_probe_check_state() of v6.1, three outcomes: -ENODEV (no modules, initcalls done), -ETIMEDOUT (timeout
 // expired, initcalls done), else -EPROBE_DEFER. Traces the kernel's dev_warn texts.
 int driver_deferred_probe_check_state(Device* dev);
 

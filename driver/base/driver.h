@@ -1,5 +1,5 @@
 // driver_register (drivers/base/driver.c, v6.1 with "driver core: Extend deferred probe timeout on
-// driver registration"; KERNEL.md §1.1).
+// driver registration", v6.0).
 //
 // Thread-safety: callable from any task (an initcall, a modprobe task); probes synchronously in
 // the caller unless the driver allows async probing.

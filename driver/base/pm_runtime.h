@@ -1,5 +1,5 @@
 // Runtime PM (drivers/base/power/runtime.c, include/linux/pm_runtime.h, v6.1), reduced to what the
-// driver core and exynos-iommu rely on (KERNEL.md §5.5): usage counting, enable/disable, supplier
+// driver core and exynos-iommu rely on: usage counting, enable/disable, supplier
 // resume over DL_FLAG_PM_RUNTIME device links, the driver's runtime_suspend/resume callbacks.
 //
 // Semantics kept from the kernel:

@@ -1,5 +1,5 @@
-// Models drivers/iommu/dma-iommu.c of v6.1 (bodies identical in the v5.15–v5.19 and ≥v6.0 copies,
-// KERNEL.md §3.4): iommu_setup_dma_ops, iommu_dma_init_domain and the map path of iommu_dma_ops.
+// Models drivers/iommu/dma-iommu.c of v6.1 (bodies identical in the v5.15–v5.19 and ≥v6.0 copies):
+// iommu_setup_dma_ops, iommu_dma_init_domain and the map path of iommu_dma_ops.
 // Deliberate divergences: the IOVA allocator is a top-down bump allocator (no rbtree, no rcache,
 // no reuse); no flush queue (DMA_FQ behaves like DMA); no scatterlists, no swiotlb bouncing.
 #include "driver/iommu/dma_iommu.h"

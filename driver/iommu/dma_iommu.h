@@ -1,4 +1,4 @@
-// The IOMMU DMA layer (drivers/iommu/dma-iommu.c, v6.1; KERNEL.md §3.4): the DMA cookie with a
+// The IOMMU DMA layer (drivers/iommu/dma-iommu.c, v6.1): the DMA cookie with a
 // simple IOVA allocator, iommu_dma_init_domain, iommu_setup_dma_ops (arm64) and the map/unmap of
 // iommu_dma_ops.
 //

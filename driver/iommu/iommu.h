@@ -1,5 +1,5 @@
 // The IOMMU core (drivers/iommu/iommu.c, v6.1, with the v6.0 / v6.2 / v6.7 / v6.15 differences
-// selected by knob iommu_core; KERNEL.md §4, §7): iommu_device registration, dev->iommu and the
+// selected by knob iommu_core; docs/model.md): iommu_device registration, dev->iommu and the
 // fwspec, device probe (__iommu_probe_device, bus_iommu_probe, iommu_probe_device), groups, default
 // domains and attach.
 //

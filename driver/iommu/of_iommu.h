@@ -1,5 +1,5 @@
-// of_iommu_configure / of_iommu_xlate (drivers/iommu/of_iommu.c, v6.1 logic; KERNEL.md §3.2,
-// §3.3), with the v6.7 locking (a2e7e59a9426) and the v6.15 replay rule (bcb81ac6ae3c) by knob
+// of_iommu_configure / of_iommu_xlate (drivers/iommu/of_iommu.c, v6.1 logic),
+// with the v6.7 locking (a2e7e59a9426) and the v6.15 replay rule (bcb81ac6ae3c) by knob
 // iommu_core.
 //
 // Thread-safety: called from really_probe (device lock of `dev` held) and, from 6.15, from the

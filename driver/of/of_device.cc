@@ -1,5 +1,5 @@
-// Models of_dma_configure_id() of drivers/of/device.c (the v5.15..2023 body that covers v6.1,
-// KERNEL.md §3.1), reached from really_probe step 6 through platform_dma_configure().
+// Models of_dma_configure_id() of drivers/of/device.c (the v5.15..2023 body that covers v6.1),
+// reached from really_probe step 6 through platform_dma_configure().
 // Deliberate divergences: the modelled boards carry no dma-ranges and no dma-coherent, so step 1
 // always takes the "no ranges" branch (dma_start 0, size from the coherent mask: 4 GiB) and step 4
 // yields non-coherent; no restricted DMA pools (of_dma_set_restricted_buffer returns 0).

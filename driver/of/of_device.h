@@ -1,4 +1,4 @@
-// of_dma_configure (drivers/of/device.c, v5.15..v6.6 body; KERNEL.md §3.1).
+// of_dma_configure (drivers/of/device.c, v5.15..v6.6 body).
 //
 // Thread-safety: called from really_probe with the device lock held.
 #ifndef PROBESTORM_DRIVER_OF_OF_DEVICE_H_

@@ -1,4 +1,4 @@
-// Models the fw_devlink part of drivers/of/property.c, Linux v6.1 (KERNEL.md §2.1): the
+// Models the fw_devlink part of drivers/of/property.c, Linux v6.1: the
 // optional-binding skip of of_link_property and the checks of of_link_to_phandle in their v6.1
 // order: of_get_compat_node (the supplier becomes the nearest available ancestor-or-self with a
 // `compatible`; "No device" when there is none), the "is descendant" test against the node being

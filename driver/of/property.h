@@ -1,5 +1,5 @@
 // fw_devlink supplier bindings (drivers/of/property.c of_fwnode_add_links / of_link_property /
-// of_link_to_phandle, v6.1; KERNEL.md §2.1): which fwnode links parsing a DT node adds.
+// of_link_to_phandle, v6.1): which fwnode links parsing a DT node adds.
 //
 // The Board already lists each node's supplier references (SupplierRef, with the binding's
 // `optional` bit). For each reference of the node being parsed (the consumer fwnode, a device's

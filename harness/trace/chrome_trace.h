@@ -5,7 +5,8 @@
 // thread_name metadata event "T<id> <name>"); TraceSpan begin/end become 'B'/'E' slices; TraceLog
 // events become thread-scoped 'i' instants; Phase::kFinding trace events become thread-scoped
 // instants of category "finding"; every Finding of the run also becomes a global instant carrying
-// its invariant, message, tasks and detail.
+// its invariant, message, tasks and detail. Strings follow harness/json.h: any bytes in a device,
+// task or function name give valid JSON (an invalid UTF-8 byte becomes U+FFFD).
 //
 // Time: ts is virtual time in microseconds with nanosecond decimals. Many events share one virtual
 // instant (the controlled engine advances time only when no task is runnable), and viewers order
@@ -19,7 +20,6 @@
 #define PROBESTORM_HARNESS_TRACE_CHROME_TRACE_H_
 
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "harness/finding.h"
@@ -31,9 +31,6 @@ namespace probestorm::harness {
 std::string ChromeTraceJson(const std::vector<TraceEvent>& events,
                             const std::vector<std::string>& task_names,
                             const std::vector<Finding>& findings);
-
-// `s` as a JSON string literal, quotes included (control characters as \uXXXX or short escapes).
-std::string JsonQuote(std::string_view s);
 
 }  // namespace probestorm::harness
 

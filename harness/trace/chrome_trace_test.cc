@@ -2,8 +2,8 @@
 #include "harness/invariants/stall.h"
 #include "harness/test_invariants.h"
 
-#include <cctype>
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -11,6 +11,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "harness/controlled_engine.h"
+#include "harness/json.h"
 #include "harness/sched/random_scheduler.h"
 #include "harness/strings.h"
 #include "harness/sync/mutex.h"
@@ -21,105 +22,6 @@ namespace {
 
 using ::testing::HasSubstr;
 using ::testing::Not;
-
-// A minimal strict JSON validator (RFC 8259 grammar, no semantic checks): what Perfetto's
-// parser needs first.
-class JsonValidator {
- public:
-  explicit JsonValidator(std::string_view s) : s_(s) {}
-  bool Valid() {
-    Ws();
-    if (!Value()) return false;
-    Ws();
-    return i_ == s_.size();
-  }
-
- private:
-  void Ws() {
-    while (i_ < s_.size() && (s_[i_] == ' ' || s_[i_] == '\n' || s_[i_] == '\t' || s_[i_] == '\r')) ++i_;
-  }
-  bool Lit(std::string_view w) {
-    if (s_.substr(i_, w.size()) != w) return false;
-    i_ += w.size();
-    return true;
-  }
-  bool String() {
-    if (i_ >= s_.size() || s_[i_] != '"') return false;
-    ++i_;
-    while (i_ < s_.size()) {
-      const auto c = static_cast<unsigned char>(s_[i_]);
-      if (c == '"') {
-        ++i_;
-        return true;
-      }
-      if (c < 0x20) return false;  // raw control characters are not allowed
-      if (c == '\\') {
-        ++i_;
-        if (i_ >= s_.size()) return false;
-        const char e = s_[i_];
-        if (e == 'u') {
-          for (int k = 1; k <= 4; ++k) {
-            if (i_ + k >= s_.size() || !std::isxdigit(static_cast<unsigned char>(s_[i_ + k]))) return false;
-          }
-          i_ += 4;
-        } else if (std::string_view("\"\\/bfnrt").find(e) == std::string_view::npos) {
-          return false;
-        }
-      }
-      ++i_;
-    }
-    return false;
-  }
-  bool Number() {
-    const size_t start = i_;
-    if (i_ < s_.size() && s_[i_] == '-') ++i_;
-    while (i_ < s_.size() && (std::isdigit(static_cast<unsigned char>(s_[i_])) || s_[i_] == '.' ||
-                              s_[i_] == 'e' || s_[i_] == 'E' || s_[i_] == '+' || s_[i_] == '-')) {
-      ++i_;
-    }
-    return i_ > start;
-  }
-  bool Value() {
-    if (i_ >= s_.size()) return false;
-    const char c = s_[i_];
-    if (c == '{') {
-      ++i_;
-      Ws();
-      if (i_ < s_.size() && s_[i_] == '}') return ++i_, true;
-      while (true) {
-        Ws();
-        if (!String()) return false;
-        Ws();
-        if (!Lit(":")) return false;
-        Ws();
-        if (!Value()) return false;
-        Ws();
-        if (Lit("}")) return true;
-        if (!Lit(",")) return false;
-      }
-    }
-    if (c == '[') {
-      ++i_;
-      Ws();
-      if (i_ < s_.size() && s_[i_] == ']') return ++i_, true;
-      while (true) {
-        Ws();
-        if (!Value()) return false;
-        Ws();
-        if (Lit("]")) return true;
-        if (!Lit(",")) return false;
-      }
-    }
-    if (c == '"') return String();
-    if (c == 't') return Lit("true");
-    if (c == 'f') return Lit("false");
-    if (c == 'n') return Lit("null");
-    return Number();
-  }
-
-  std::string_view s_;
-  size_t i_ = 0;
-};
 
 // The value of "key": in one event line (a number or a JSON string, raw).
 std::string Field(std::string_view line, std::string_view key) {
@@ -180,7 +82,7 @@ TEST(ChromeTrace, StructureTracksSlicesInstantsFindings) {
   f.virtual_time_ns = 3000;
   f.step = 6;
   const std::string json = ChromeTraceJson(ev, {"", "init", "modprobe/exynos-iommu"}, {f});
-  EXPECT_TRUE(JsonValidator(json).Valid()) << json;
+  EXPECT_TRUE(Json::accept(json)) << json;
   EXPECT_THAT(json, HasSubstr("\"traceEvents\":["));
   EXPECT_THAT(json, HasSubstr("{\"name\":\"thread_name\",\"ph\":\"M\",\"pid\":1,\"tid\":1,\"args\":{\"name\":\"T1 init\"}}"));
   EXPECT_THAT(json, HasSubstr("\"args\":{\"name\":\"T2 modprobe/exynos-iommu\"}"));
@@ -226,13 +128,42 @@ TEST(ChromeTrace, EscapesQuotesBackslashesNewlinesAndControls) {
   f.message = "2 \"tasks\"";
   f.detail = "wait-for graph:\n  T1 a waits for b\n";
   const std::string json = ChromeTraceJson(ev, {"", "na\"me\n"}, {f});
-  EXPECT_TRUE(JsonValidator(json).Valid()) << json;
+  EXPECT_TRUE(Json::accept(json)) << json;
   EXPECT_THAT(json, HasSubstr("dev\\\"q: func\\\\x"));
   EXPECT_THAT(json, HasSubstr("\"detail\":\"line1\\nline2\\ttab\\u0001\""));
   EXPECT_THAT(json, HasSubstr("T1 na\\\"me\\n"));
   EXPECT_THAT(json, HasSubstr("\"message\":\"2 \\\"tasks\\\"\""));
   EXPECT_THAT(json, HasSubstr("wait-for graph:\\n  T1 a waits for b\\n"));
   EXPECT_EQ(JsonQuote("a\"b\\c\n"), "\"a\\\"b\\\\c\\n\"");
+}
+
+// Names come from device trees and callers: a control character and an invalid UTF-8 byte in a
+// device, function, task and finding still give valid JSON that reads back to the names, the
+// invalid byte as U+FFFD.
+TEST(ChromeTrace, OddBytesInNamesGiveValidJson) {
+  const std::string odd = "bad\x1b\xffname";
+  const std::string read_back = "bad\x1b\xef\xbf\xbdname";
+  std::vector<TraceEvent> ev = {
+      {1, 0, 1, Phase::kBegin, odd, odd, odd},
+      {2, 10, 1, Phase::kEnd, odd, odd, ""},
+  };
+  Finding f;
+  f.invariant = invariants::kStall;
+  f.message = odd;
+  f.tasks = {odd};
+  f.detail = odd;
+  const std::string json = ChromeTraceJson(ev, {"", odd}, {f});
+  ASSERT_TRUE(Json::accept(json)) << json;
+  const Json doc = Json::parse(json);
+  std::set<std::string> names;
+  for (const Json& e : doc.at("traceEvents")) names.insert(e.at("name").get<std::string>());
+  EXPECT_TRUE(names.count(read_back + ": " + read_back)) << json;  // the span, both ends
+  EXPECT_EQ(doc.at("traceEvents").back().at("args").at("message"), read_back);
+  bool track = false;
+  for (const Json& e : doc.at("traceEvents")) {
+    track = track || (e.at("name") == "thread_name" && e.at("args").at("name") == "T1 " + read_back);
+  }
+  EXPECT_TRUE(track) << json;
 }
 
 TEST(ChromeTrace, UnbalancedTailIsRepaired) {
@@ -244,7 +175,7 @@ TEST(ChromeTrace, UnbalancedTailIsRepaired) {
       {13, 6000, 3, Phase::kBegin, "", "inner", ""},
   };
   const std::string json = ChromeTraceJson(ev, {}, {});
-  EXPECT_TRUE(JsonValidator(json).Valid()) << json;
+  EXPECT_TRUE(Json::accept(json)) << json;
   const auto lines = EventLines(json);
   EXPECT_TRUE(BalancedPerTid(lines));
   EXPECT_THAT(json, Not(HasSubstr("started_before_tail")));
@@ -252,9 +183,10 @@ TEST(ChromeTrace, UnbalancedTailIsRepaired) {
 }
 
 TEST(ChromeTrace, NegativeControlValidatorRejectsBrokenJson) {
-  EXPECT_FALSE(JsonValidator("{\"a\":\"x\ny\"}").Valid());  // raw newline in a string
-  EXPECT_FALSE(JsonValidator("{\"a\":\"x\\q\"}").Valid());  // bad escape
-  EXPECT_FALSE(JsonValidator("{\"a\":1,}").Valid());
+  EXPECT_FALSE(Json::accept("{\"a\":\"x\ny\"}"));  // raw newline in a string
+  EXPECT_FALSE(Json::accept("{\"a\":\"x\\q\"}"));  // bad escape
+  EXPECT_FALSE(Json::accept("{\"a\":1,}"));
+  EXPECT_FALSE(Json::accept("{\"a\":\"x\xff\"}"));  // invalid UTF-8
   EXPECT_FALSE(BalancedPerTid({"{\"ph\":\"B\",\"tid\":1}"}));
   EXPECT_FALSE(BalancedPerTid({"{\"ph\":\"E\",\"tid\":1}", "{\"ph\":\"B\",\"tid\":1}"}));
 }
@@ -283,7 +215,7 @@ TEST(ChromeTrace, RealRunWithNestedSpansIsBalanced) {
   const std::vector<TraceEvent> events = e.trace().Events();
   ASSERT_GT(events.size(), 30u);
   const std::string json = ChromeTraceJson(events, names, r.findings);
-  EXPECT_TRUE(JsonValidator(json).Valid());
+  EXPECT_TRUE(Json::accept(json));
   const auto lines = EventLines(json);
   EXPECT_TRUE(BalancedPerTid(lines));
   int slices = 0;

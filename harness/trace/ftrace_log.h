@@ -1,6 +1,6 @@
 // FtraceLog: a run's trace as ftrace-like text, one FormatTraceLine per event
 // ("[   10.000123] T42 modprobe 13a00000.sysmmu: exynos_sysmmu_probe: iommu_device_register"),
-// in trace (step) order, each line ending in '\n' (DESIGN.md "Outputs").
+// in trace (step) order, each line ending in '\n'.
 //
 // Thread-safety: a pure function.
 #ifndef PROBESTORM_HARNESS_TRACE_FTRACE_LOG_H_

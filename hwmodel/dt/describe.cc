@@ -8,9 +8,12 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "harness/json.h"
 
 namespace probestorm::hwmodel {
 namespace {
+
+using harness::JsonQuote;
 
 struct Link {
   int consumer;
@@ -55,39 +58,9 @@ std::vector<std::string> ClockNames(const Board& board, const DtNode& n) {
   return out;
 }
 
-std::string Json(std::string_view s) {
-  std::string out = "\"";
-  for (char c : s) {
-    switch (c) {
-      case '"':
-        out += "\\\"";
-        break;
-      case '\\':
-        out += "\\\\";
-        break;
-      case '\n':
-        out += "\\n";
-        break;
-      case '\t':
-        out += "\\t";
-        break;
-      case '\r':
-        out += "\\r";
-        break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          absl::StrAppendFormat(&out, "\\u%04x", static_cast<int>(c));
-        } else {
-          out += c;
-        }
-    }
-  }
-  return out + "\"";
-}
-
 std::string JsonList(const std::vector<std::string>& items) {
   std::vector<std::string> quoted;
-  for (const std::string& s : items) quoted.push_back(Json(s));
+  for (const std::string& s : items) quoted.push_back(JsonQuote(s));
   return absl::StrCat("[", absl::StrJoin(quoted, ", "), "]");
 }
 
@@ -95,16 +68,16 @@ std::string DescribeJson(const Board& board, const BoardFacts& facts) {
   std::string out = absl::StrFormat(
       "{\"board\": %s, \"devices\": %d, \"arch\": %s, \"arch_source\": %s, \"sysmmu_version\": %d, "
       "\"sysmmu_version_source\": %s, \"note\": %s,\n \"sysmmus\": [",
-      Json(board.name), board.devices.size(), Json(facts.arch), Json(facts.arch_source), facts.sysmmu_version,
-      Json(facts.sysmmu_version_source), Json(facts.note));
+      JsonQuote(board.name), board.devices.size(), JsonQuote(facts.arch), JsonQuote(facts.arch_source),
+      facts.sysmmu_version, JsonQuote(facts.sysmmu_version_source), JsonQuote(facts.note));
   const char* sep = "\n  ";
   for (int s : board.sysmmus) {
     const DtNode& n = board.node(s);
     const std::string pd =
-        Json(n.power_domains.empty() ? "" : board.node(n.power_domains[0].node).path);
-    absl::StrAppend(&out, sep, "{\"node\": ", Json(n.path),
-                    ", \"name\": ", Json(n.is_device ? n.device_name : ""),
-                    ", \"status\": ", Json(Status(n)),
+        JsonQuote(n.power_domains.empty() ? "" : board.node(n.power_domains[0].node).path);
+    absl::StrAppend(&out, sep, "{\"node\": ", JsonQuote(n.path),
+                    ", \"name\": ", JsonQuote(n.is_device ? n.device_name : ""),
+                    ", \"status\": ", JsonQuote(Status(n)),
                     ", \"clocks\": ", JsonList(ClockNames(board, n)), ", \"power_domain\": ", pd,
                     "}");
     sep = ",\n  ";
@@ -115,18 +88,18 @@ std::string DescribeJson(const Board& board, const BoardFacts& facts) {
     const DtNode& n = board.node(m);
     std::vector<std::string> iommus;
     for (const PhandleRef& r : n.iommus) iommus.push_back(board.node(r.node).path);
-    absl::StrAppend(&out, sep, "{\"node\": ", Json(n.path),
-                    ", \"name\": ", Json(n.is_device ? n.device_name : ""),
-                    ", \"compatible\": ", JsonList(n.compatible), ", \"status\": ", Json(Status(n)),
-                    ", \"iommus\": ", JsonList(iommus), "}");
+    absl::StrAppend(&out, sep, "{\"node\": ", JsonQuote(n.path),
+                    ", \"name\": ", JsonQuote(n.is_device ? n.device_name : ""),
+                    ", \"compatible\": ", JsonList(n.compatible),
+                    ", \"status\": ", JsonQuote(Status(n)), ", \"iommus\": ", JsonList(iommus), "}");
     sep = ",\n  ";
   }
   absl::StrAppend(&out, "],\n \"links\": [");
   sep = "\n  ";
   for (const Link& l : DeviceLinks(board)) {
-    absl::StrAppend(&out, sep, "{\"consumer\": ", Json(board.node(l.consumer).path),
-                    ", \"supplier\": ", Json(board.node(l.supplier).path),
-                    ", \"property\": ", Json(l.property),
+    absl::StrAppend(&out, sep, "{\"consumer\": ", JsonQuote(board.node(l.consumer).path),
+                    ", \"supplier\": ", JsonQuote(board.node(l.supplier).path),
+                    ", \"property\": ", JsonQuote(l.property),
                     ", \"optional\": ", l.optional ? "true" : "false", "}");
     sep = ",\n  ";
   }

@@ -9,7 +9,8 @@
 //   `name` is the device name, "" for a node that became no device; `power_domain` is "" without
 //   one. Added at the top level: `arch` ("arm64" | "arm32"), `arch_source`,
 //   `sysmmu_version` (a number), `sysmmu_version_source` ("dt" | "set" | "default"), and `note`
-//   ("" unless a default was used).
+//   ("" unless a default was used). Strings follow harness/json.h: any bytes in a node path, name
+//   or compatible give valid JSON (an invalid UTF-8 byte becomes U+FFFD).
 // * dot: a Graphviz digraph of the links: consumer → supplier, labelled with the property, optional
 //   links (iommus, iommu-map, dmas) dashed; masters and SysMMUs are highlighted.
 // Links join devices: a supplier node is resolved to the device at or above it (Board::DeviceOf);

@@ -1,5 +1,5 @@
 // The embedded TM2E board: the team's own table of the Samsung TM2E device tree (Linux v7.1
-// arch/arm64/boot/dts/exynos/exynos5433-tm2e.dts, facts read from shared/dt/exynos5433-tm2e.dts),
+// arch/arm64/boot/dts/exynos/exynos5433-tm2e.dts, facts read from that source; the DTB is in hwmodel/testdata/),
 // compiled to a DTB at run time and loaded through LoadDtb like the real file.
 //
 // It holds every node that becomes a device, with its compatible, reg, status, interrupt count,

@@ -1,7 +1,7 @@
 // SysmmuBlock: one Samsung System MMU instance (the register block behind a
 // "samsung,exynos-sysmmu" node) — registers, TLB, FLPD cache, page-table walker, fault latching
 // and its interrupt line. Models the hardware that drivers/iommu/exynos-iommu.c (v6.1..v6.3) drives,
-// per shared/KERNEL.md §5.6, for SysMMU versions 1 (v1.0), 3 (v3.3), 5 (v5.0) and 7 (v7.0).
+// for SysMMU versions 1 (v1.0), 3 (v3.3), 5 (v5.0) and 7 (v7.0).
 //
 // Register map (offsets below; every constant is in namespace sysmmu_reg):
 //   common   MMU_CTRL 0x000 (bit0 enable, bit1 block: CTRL_ENABLE 0x5, CTRL_BLOCK 0x7,
