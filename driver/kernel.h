@@ -36,6 +36,9 @@ struct DriverCore;
 struct IommuState;
 struct ExynosIommuState;
 struct MastersState;
+namespace invariants {
+struct Checker;
+}
 
 // Initcall levels (include/linux/init.h), in boot order.
 enum class InitLevel { kCore, kPostcore, kArch, kArchSync, kSubsys, kFs, kDevice, kLate };
@@ -85,6 +88,8 @@ class Kernel {
   std::shared_ptr<IommuState> iommu;
   std::shared_ptr<ExynosIommuState> exynos;
   std::shared_ptr<MastersState> masters;
+  // The invariants' bookkeeping (driver/invariants/checker.h), apart from the kernel's state.
+  std::shared_ptr<invariants::Checker> checker;
 
   // Interleaving probes hit during this run (driver/probes.h).
   ProbeCounters probes;

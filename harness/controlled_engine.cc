@@ -9,6 +9,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "harness/fiber_stack.h"
+#include "harness/invariants/stall.h"
 #include "harness/race/race_detector.h"
 #include "harness/sanitizer_fiber.h"
 #include "harness/trace/trace.h"
@@ -376,7 +377,7 @@ void ControlledEngine::ReportStall() {
     }
   }
   Finding f;
-  f.invariant = std::string(InvariantName(InvariantId::kStall));
+  f.invariant = invariants::kStall;
   f.message = absl::StrCat(names.size(), " task(s) blocked forever: no runnable task and no timer");
   f.detail = absl::StrCat("wait-for graph:\n", graph);
   if (!culprits.empty()) {
@@ -390,7 +391,7 @@ void ControlledEngine::ReportStall() {
     }
   }
   f.tasks = std::move(names);
-  if (Enabled(InvariantId::kStall)) AddFinding(std::move(f));
+  if (Enabled(invariants::kStall)) AddFinding(std::move(f));
 }
 
 void ControlledEngine::KillAll() {

@@ -1,4 +1,5 @@
 #include "harness/controlled_engine.h"
+#include "harness/test_invariants.h"
 
 #include <memory>
 #include <string>
@@ -50,7 +51,7 @@ RunResult RunLostUpdate(Strategy& s, uint64_t seed, bool locked, bool race_detec
   e.Spawn("check", [c] {});
   RunResult r = e.Run();
   if (c->value.Peek() != 2) {
-    r.findings.push_back({.invariant = "lost-update", .message = "counter != 2"});
+    r.findings.push_back({.invariant = test_invariants::kLostUpdate, .message = "counter != 2"});
   }
   return r;
 }
@@ -163,7 +164,7 @@ TEST(ControlledEngine, StallBehindOopsThroughDaemonsNamesTheOops) {
     // The oops leaves the lock held on purpose: no static analysis.
     e.Spawn("irq", [lock]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
       lock->lock();
-      Oops(InvariantId::kSysmmuFault, "BUG_ON(ret != 0) in exynos_sysmmu_irq");
+      Oops(test_invariants::kSysmmuFault, "BUG_ON(ret != 0) in exynos_sysmmu_irq");
     }, {.daemon = true});
     const TaskId job = e.Spawn("job", [lock, wq, done] {
       Msleep(1);
@@ -244,7 +245,7 @@ TEST(ControlledEngine, OopsBecomesFindingNotCrash) {
   Engine::Scope scope(e);
   bool after = false;
   e.Spawn("oopser", [&after] {
-    Oops(InvariantId::kDevIommuFreedInUse, "Unable to handle kernel NULL pointer dereference");
+    Oops(test_invariants::kDevIommuFreedInUse, "Unable to handle kernel NULL pointer dereference");
     after = true;
   });
   RunResult r = e.Run();
@@ -266,8 +267,8 @@ TEST(ControlledEngine, PanicEndsTheRunWhereAnOopsEndsOnlyItsTask) {
     Engine::Scope scope(e);
     bool later = false;
     e.Spawn("irq", [panic] {
-      if (panic) Panic(InvariantId::kSysmmuFault, "Kernel panic - not syncing: Fatal exception in interrupt");
-      Oops(InvariantId::kSysmmuFault, "kernel BUG");
+      if (panic) Panic(test_invariants::kSysmmuFault, "Kernel panic - not syncing: Fatal exception in interrupt");
+      Oops(test_invariants::kSysmmuFault, "kernel BUG");
     });
     e.Spawn("later", [&later] {
       Engine::Current().Sleep(kSec);
@@ -311,7 +312,7 @@ TEST(ControlledEngine, OopsingTaskFinishesUnwindingBeforeTheRunStops) {
       }
     } cleanup{&log, &done};
     Msleep(1);  // the waiter is parked by now
-    Oops(InvariantId::kDevIommuFreedInUse, "Unable to handle kernel NULL pointer dereference");
+    Oops(test_invariants::kDevIommuFreedInUse, "Unable to handle kernel NULL pointer dereference");
   });
   RunResult r = e.Run();
   EXPECT_EQ(r.ending, Ending::kFinding);

@@ -4,7 +4,10 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
+#include "harness/invariants/data_race.h"
+#include "harness/invariants/lock_order.h"
 #include "harness/race/lockdep.h"
+#include "harness/strings.h"
 #include "harness/race/race_detector.h"
 #include "harness/trace/trace.h"
 
@@ -55,10 +58,10 @@ Engine::Engine(EngineOptions options, bool threaded)
     : options_(std::move(options)),
       trace_(std::make_unique<Trace>(options_.keep_trace, options_.trace_tail, threaded)),
       model_rng_(Rng(options_.seed).Fork("model")) {
-  if (options_.lockdep && options_.invariants.Has(InvariantId::kLockOrder)) {
+  if (options_.lockdep && options_.invariants.Has(invariants::kLockOrder)) {
     lockdep_ = std::make_unique<LockDep>(this, threaded);
   }
-  if (!options_.invariants.Has(InvariantId::kDataRace)) options_.race_detection = false;
+  if (!options_.invariants.Has(invariants::kDataRace)) options_.race_detection = false;
 }
 
 Engine::~Engine() = default;
@@ -77,7 +80,7 @@ bool Engine::Report(InvariantId id, Severity severity, std::string message,
                     std::vector<std::string> extra_tasks) {
   if (!Enabled(id)) return false;
   Finding f;
-  f.invariant = std::string(InvariantName(id));
+  f.invariant = id;
   f.severity = severity;
   f.message = std::move(message);
   f.detail = std::move(detail);
@@ -90,8 +93,7 @@ bool Engine::Report(InvariantId id, Severity severity, std::string message,
   // The two detectors observe the schedule rather than a broken model state: their findings are
   // recorded and the run goes on, so the semantic invariants behind them still get their chance
   // (in v6.1 the dev->iommu race precedes nearly every interesting interleaving).
-  const bool detector = id == InvariantId::kDataRace || id == InvariantId::kLockOrder;
-  if (severity == Severity::kViolation && options_.stop_on_violation && !detector) {
+  if (severity == Severity::kViolation && options_.stop_on_violation && !id.detector()) {
     stop_requested_ = true;
   }
   return true;
@@ -99,7 +101,7 @@ bool Engine::Report(InvariantId id, Severity severity, std::string message,
 
 void Engine::Oops(InvariantId id, std::string message, std::vector<std::string> devices,
                   std::string detail) {
-  std::string oops = absl::StrCat(std::string(InvariantName(id)), " at t=",
+  std::string oops = absl::StrCat(Av(id.name()), " at t=",
                                   absl::StripLeadingAsciiWhitespace(FormatKernelTime(Now())),
                                   "s: ", message);
   Report(id, Severity::kViolation, std::move(message), std::move(devices), std::move(detail));
@@ -125,7 +127,7 @@ void Engine::AddFinding(Finding f) {
   f.virtual_time_ns = Now();
   trace_->Record(f.step, Now(), Self(), Phase::kFinding,
                  trace_->Intern(f.devices.empty() ? std::string_view() : f.devices.front()),
-                 trace_->Intern(f.invariant), f.message);
+                 trace_->Intern(f.invariant.name()), f.message);
   f.trace_tail = trace_->TailLines(options_.trace_tail);
   std::lock_guard<std::mutex> g(findings_mu_);
   findings_.push_back(std::move(f));

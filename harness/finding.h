@@ -10,14 +10,13 @@
 #include <string>
 #include <vector>
 
+#include "harness/invariant.h"
+#include "harness/severity.h"
+
 namespace probestorm::harness {
 
-enum class Severity : uint8_t { kViolation, kWarning };
-
-const char* SeverityName(Severity s);
-
 struct Finding {
-  std::string invariant;             // stable id, e.g. "xlate-uninit-controller"
+  InvariantId invariant;             // formatted by its name only at output
   Severity severity = Severity::kViolation;
   std::string message;               // one line, kernel terms
   std::string detail;                // multi-line: oops text, wait-for graph, both racing accesses

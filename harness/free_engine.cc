@@ -12,6 +12,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
+#include "harness/invariants/stall.h"
 #include "harness/strings.h"
 #include "harness/trace/trace.h"
 
@@ -660,9 +661,9 @@ RunResult FreeEngine::Run() {
                                   c.oops, "\n");
     }
   }
-  if (stalled && Enabled(InvariantId::kStall)) {
+  if (stalled && Enabled(invariants::kStall)) {
     Finding f;
-    f.invariant = std::string(InvariantName(InvariantId::kStall));
+    f.invariant = invariants::kStall;
     f.message = absl::StrCat(names.size(),
                              " task(s) blocked forever: no task can run and no timer is pending");
     absl::StrAppend(&f.message, cause);

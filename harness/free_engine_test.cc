@@ -1,4 +1,5 @@
 #include "harness/free_engine.h"
+#include "harness/test_invariants.h"
 #include "harness/sanitizer_fiber.h"
 
 #include <memory>
@@ -276,7 +277,7 @@ TEST(FreeEngine, OopsStopsRunAndKillsSpinners) {
   });
   e.Spawn("oopser", [] {
     Msleep(1);
-    Oops(InvariantId::kDevIommuFreedInUse, "Unable to handle kernel NULL pointer dereference");
+    Oops(test_invariants::kDevIommuFreedInUse, "Unable to handle kernel NULL pointer dereference");
   });
   RunResult r = e.Run();
   EXPECT_EQ(r.ending, Ending::kFinding);
@@ -348,7 +349,7 @@ TEST(FreeEngine, StallBehindAnOopsNamesIt) {
   auto lock = std::make_shared<Mutex>("dev_lock");
   e.Spawn("oopser", [lock]() ABSL_NO_THREAD_SAFETY_ANALYSIS {  // dies holding it, on purpose
     lock->lock();
-    Oops(InvariantId::kDevIommuFreedInUse, "NULL pointer dereference");
+    Oops(test_invariants::kDevIommuFreedInUse, "NULL pointer dereference");
   });
   e.Spawn("waiter", [lock] {
     Msleep(10);  // after the oops: every other task has exited by then

@@ -1,6 +1,6 @@
 #include "harness/invariant.h"
 
-#include <array>
+#include <algorithm>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -8,64 +8,49 @@
 #include "harness/strings.h"
 
 namespace probestorm::harness {
-namespace {
 
-constexpr std::array<InvariantInfo, static_cast<size_t>(InvariantId::kCount)> kInvariants = {{
-    {InvariantId::kXlateUninitController, "xlate-uninit-controller",
-     "of_xlate / probe_device / attach only see a SysMMU whose probe finished"},
-    {InvariantId::kDmaOpsOnBound, "dma-ops-on-bound",
-     "dma_ops and attached domain of a bound master never change by another path"},
-    {InvariantId::kDevIommuFreedInUse, "dev-iommu-freed-in-use",
-     "dev->iommu (fwspec, priv) is not freed or replaced while another task uses it"},
-    {InvariantId::kDomainAllocUninit, "domain-alloc-uninit",
-     "domain_alloc never runs before zero_lv2_table, the lv2 cache, dma_dev and PG_ENT_SHIFT exist"},
-    {InvariantId::kDoubleIommuProbe, "double-iommu-probe",
-     "each device is IOMMU-probed to success at most once; one group; balanced probe/release"},
-    {InvariantId::kControllersList, "controllers-list",
-     "owner->controllers: no duplicate, intact links, no freed entry, data->master consistent"},
-    {InvariantId::kIommuBypass, "iommu-bypass",
-     "a master with iommus binds without IOMMU only after an explicit timeout decision"},
-    {InvariantId::kSysmmuFault, "sysmmu-fault",
-     "no SysMMU fault on an address the master got from the DMA API of its current domain"},
-    {InvariantId::kGatedRegisterAccess, "gated-register-access",
-     "no SysMMU register access with its clocks gated or power domain off"},
-    {InvariantId::kDeferredLists, "deferred-lists",
-     "a device is on at most one deferred list, only if it can match, on none once bound; no lost trigger"},
-    {InvariantId::kProbeExclusive, "probe-exclusive",
-     "a device is in really_probe on at most one task, with its device lock held"},
-    {InvariantId::kStall, "stall",
-     "at quiescence every available master with a loaded driver is bound or given up; no task blocked forever"},
-    {InvariantId::kLockOrder, "lock-order", "model locks follow one global order"},
-    {InvariantId::kDataRace, "data-race", "no unsynchronized conflicting access to tracked state"},
-    {InvariantId::kLateIommuProbe, "late-iommu-probe",
-     "(warning) no IOMMU probe succeeds for a device whose driver is already bound or binding "
-     "(v6.15+ dev_WARN \"late IOMMU probe at driver bind\")"},
-}};
+InvariantRegistry::InvariantRegistry(std::vector<InvariantId> in_order) : ids_(std::move(in_order)) {}
 
-}  // namespace
+size_t InvariantRegistry::Rank(InvariantId id) const {
+  return static_cast<size_t>(std::find(ids_.begin(), ids_.end(), id) - ids_.begin());
+}
 
-std::span<const InvariantInfo> AllInvariants() { return kInvariants; }
+size_t InvariantRegistry::Rank(std::string_view name) const {
+  return static_cast<size_t>(
+      std::find_if(ids_.begin(), ids_.end(), [&](InvariantId id) { return id.name() == name; }) -
+      ids_.begin());
+}
 
-std::string_view InvariantName(InvariantId id) { return kInvariants[static_cast<size_t>(id)].name; }
-
-absl::StatusOr<InvariantId> ParseInvariant(std::string_view name) {
-  for (const auto& inv : kInvariants) {
-    if (inv.name == name) return inv.id;
-  }
+absl::StatusOr<InvariantId> InvariantRegistry::Parse(std::string_view name) const {
+  const size_t r = Rank(name);
+  if (r < ids_.size()) return ids_[r];
   return absl::InvalidArgumentError(
       absl::StrCat("unknown invariant '", Av(name), "' (see `probestorm list invariants`)"));
 }
 
-absl::StatusOr<InvariantSet> InvariantSet::Parse(std::string_view list) {
+absl::StatusOr<InvariantSet> InvariantSet::Parse(std::string_view list,
+                                                 const InvariantRegistry& registry) {
   const absl::string_view l = absl::StripAsciiWhitespace(Av(list));
   if (l.empty() || l == "all") return All();
   InvariantSet set;
   for (absl::string_view part : absl::StrSplit(l, ',', absl::SkipWhitespace())) {
-    auto id = ParseInvariant(Sv(absl::StripAsciiWhitespace(part)));
+    auto id = registry.Parse(Sv(absl::StripAsciiWhitespace(part)));
     if (!id.ok()) return id.status();
     set.Set(*id);
   }
   return set;
+}
+
+bool InvariantSet::Has(InvariantId id) const {
+  const bool listed = std::find(listed_.begin(), listed_.end(), id) != listed_.end();
+  return all_ != listed;
+}
+
+void InvariantSet::Set(InvariantId id, bool on) {
+  auto it = std::find(listed_.begin(), listed_.end(), id);
+  const bool listed = on != all_;  // all_: list the ones off; else the ones on
+  if (listed && it == listed_.end()) listed_.push_back(id);
+  if (!listed && it != listed_.end()) listed_.erase(it);
 }
 
 }  // namespace probestorm::harness

@@ -7,6 +7,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "driver/invariants/all.h"
 #include "harness/invariant.h"
 #include "harness/strings.h"
 #include "stress/bisect.h"
@@ -24,7 +25,7 @@ int BisectCommand(const SubcommandArgs& args) {
   }
   const std::string inv = absl::GetFlag(FLAGS_invariant);
   if (inv.empty()) return UsageError("probestorm bisect: --invariant=ID is required (`probestorm list invariants`)");
-  if (auto id = harness::ParseInvariant(inv); !id.ok()) {
+  if (auto id = kernel::invariants::Registry().Parse(inv); !id.ok()) {
     return UsageError(absl::StrCat("probestorm bisect: --invariant: ", id.status().message()));
   }
   const std::string find = absl::GetFlag(FLAGS_find);
@@ -51,7 +52,7 @@ int BisectCommand(const SubcommandArgs& args) {
   auto spec = EngineSpecFromFlags();
   if (!spec.ok()) return UsageError(spec.status());
   base.engine = std::move(*spec);
-  if (!base.engine.options.invariants.Has(*harness::ParseInvariant(inv))) {
+  if (!base.engine.options.invariants.Has(*kernel::invariants::Registry().Parse(inv))) {
     return UsageError(absl::StrCat("probestorm bisect: --invariants excludes ", inv));
   }
   base.seed = absl::GetFlag(FLAGS_seed);

@@ -14,6 +14,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
+#include "driver/invariants/all.h"
 #include "harness/invariant.h"
 #include "harness/rng.h"
 #include "harness/sched/replay_scheduler.h"
@@ -89,7 +90,7 @@ ReplayToken MakeToken(const CampaignOptions& o, int board, int profile, uint64_t
   }
   t.seed = RunSeed(o.seed, run);
   t.run = run;
-  t.invariant = f.invariant;
+  t.invariant = std::string(f.invariant.name());
   t.trace_hash = trace_hash;
   return t;
 }
@@ -98,11 +99,6 @@ namespace {
 
 // A distinct finding: same place, same invariant, same words.
 using DistinctKey = std::tuple<std::string, int, int, int, std::string>;
-
-size_t InvariantIndex(std::string_view id) {
-  auto p = harness::ParseInvariant(id);
-  return p.ok() ? static_cast<size_t>(*p) : static_cast<size_t>(harness::InvariantId::kCount);
-}
 
 class Campaign {
  public:
@@ -239,16 +235,17 @@ class Campaign {
     }
     std::vector<std::string> violated;
     for (const harness::Finding& f : r.findings) {
-      InvariantCount& c = result_.summary[f.invariant];
+      const std::string id(f.invariant.name());
+      InvariantCount& c = result_.summary[id];
       if (f.severity == harness::Severity::kViolation) {
         ++c.violations;
-        if (std::find(violated.begin(), violated.end(), f.invariant) == violated.end()) {
-          violated.push_back(f.invariant);
+        if (std::find(violated.begin(), violated.end(), id) == violated.end()) {
+          violated.push_back(id);
           ++c.runs_violated;
         }
-        const size_t idx = InvariantIndex(f.invariant);
+        const size_t idx = kernel::invariants::Registry().Rank(f.invariant);
         if (idx < by_id_.size()) by_id_[idx].fetch_add(1, std::memory_order_relaxed);
-        if (o_.stop_on_first && (o_.stop_invariant.empty() || o_.stop_invariant == f.invariant)) {
+        if (o_.stop_on_first && (o_.stop_invariant.empty() || o_.stop_invariant == id)) {
           stop_ = true;
           result_.stopped_early = true;
         }
@@ -259,7 +256,7 @@ class Campaign {
         c.first_run = static_cast<int64_t>(run);
       }
       if (c.first_wall_seconds == 0 || wall < c.first_wall_seconds) c.first_wall_seconds = wall;
-      const DistinctKey key{f.invariant, board, profile, static_cast<int>(f.severity), f.message};
+      const DistinctKey key{id, board, profile, static_cast<int>(f.severity), f.message};
       auto it = distinct_.find(key);
       if (it != distinct_.end() && it->second.run <= run) continue;
       FoundRecord rec;
@@ -298,9 +295,10 @@ class Campaign {
     std::vector<std::string> seen;
     for (const harness::Finding& f : r.findings) {
       if (f.severity != harness::Severity::kViolation) continue;
-      if (std::find(seen.begin(), seen.end(), f.invariant) != seen.end()) continue;
-      seen.push_back(f.invariant);
-      ++a.violations[f.invariant];
+      const std::string id(f.invariant.name());
+      if (std::find(seen.begin(), seen.end(), id) != seen.end()) continue;
+      seen.push_back(id);
+      ++a.violations[id];
     }
   }
 
@@ -308,8 +306,9 @@ class Campaign {
   void KeepFreeTrace(uint64_t run, kernel::ModelRun m) {
     std::vector<std::string> take;
     for (const harness::Finding& f : m.result.findings) {
-      auto it = result_.free_traces.find(f.invariant);
-      if (it == result_.free_traces.end() || it->second.run > run) take.push_back(f.invariant);
+      const std::string id(f.invariant.name());
+      auto it = result_.free_traces.find(id);
+      if (it == result_.free_traces.end() || it->second.run > run) take.push_back(id);
     }
     if (take.empty()) return;
     auto shared = std::make_shared<const kernel::ModelRun>(std::move(m));
@@ -330,14 +329,15 @@ class Campaign {
     std::vector<FoundRecord> all;
     for (auto& [k, rec] : distinct_) all.push_back(std::move(rec));
     std::sort(all.begin(), all.end(), [](const FoundRecord& a, const FoundRecord& b) {
-      return std::make_tuple(InvariantIndex(a.finding.invariant), a.finding.invariant, a.run, a.board,
+      const harness::InvariantRegistry& reg = kernel::invariants::Registry();
+      return std::make_tuple(reg.Rank(a.finding.invariant), a.finding.invariant.name(), a.run, a.board,
                              a.profile, a.finding.message) <
-             std::make_tuple(InvariantIndex(b.finding.invariant), b.finding.invariant, b.run, b.board,
+             std::make_tuple(reg.Rank(b.finding.invariant), b.finding.invariant.name(), b.run, b.board,
                              b.profile, b.finding.message);
     });
     std::map<std::tuple<std::string, int, int>, size_t> kept;
     for (auto& rec : all) {
-      if (kept[{rec.finding.invariant, rec.board, rec.profile}]++ < o_.cap_per_key) {
+      if (kept[{std::string(rec.finding.invariant.name()), rec.board, rec.profile}]++ < o_.cap_per_key) {
         result_.findings.push_back(std::move(rec));
       }
     }
@@ -356,9 +356,10 @@ class Campaign {
       p.elapsed_seconds = std::chrono::duration<double>(Clock::now() - t0).count();
       p.schedule_points = points_.load();
       p.conflict_pairs = pairs_total_.load();
-      for (const auto& info : harness::AllInvariants()) {
-        const uint64_t n = by_id_[static_cast<size_t>(info.id)].load();
-        if (n > 0) p.violations.emplace_back(std::string(info.name), n);
+      const harness::InvariantRegistry& reg = kernel::invariants::Registry();
+      for (size_t i = 0; i < reg.size(); ++i) {
+        const uint64_t n = by_id_[i].load();
+        if (n > 0) p.violations.emplace_back(std::string(reg.all()[i].name()), n);
       }
       if (o_.runs == 0) {
         p.seconds_left =
@@ -378,7 +379,9 @@ class Campaign {
   std::atomic<uint64_t> runs_done_{0};
   std::atomic<uint64_t> points_{0};
   std::atomic<uint64_t> pairs_total_{0};
-  std::array<std::atomic<uint64_t>, static_cast<size_t>(harness::InvariantId::kCount)> by_id_{};
+  // Violations by the registry rank of their invariant (the progress line).
+  std::vector<std::atomic<uint64_t>> by_id_ =
+      std::vector<std::atomic<uint64_t>>(kernel::invariants::Registry().size());
 
   std::mutex mu_;  // guards result_ and distinct_
   CampaignResult result_;

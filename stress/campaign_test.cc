@@ -189,7 +189,7 @@ TEST(CampaignTest, RunsCutAtMaxVirtualTimeAreIncomplete) {
   EXPECT_FALSE(whole.AllIncomplete());
   const Report w = BuildReport(o, whole);
   ASSERT_FALSE(w.findings.empty());
-  for (const ReportFinding& f : w.findings) EXPECT_EQ(f.incomplete_run, "") << f.message;
+  for (const ReportFinding& f : w.findings) EXPECT_EQ(f.incomplete_run, "") << f.finding.message;
 }
 
 // Merged shards add up their incomplete runs; all of them incomplete stays undecided.

@@ -72,7 +72,9 @@ Report LoadReport(const std::string& path) {
 
 std::string FirstToken(const Report& r, const std::string& invariant) {
   for (const auto& f : r.findings) {
-    if (f.invariant == invariant && f.severity == "violation") return f.token;
+    if (f.finding.invariant == invariant && f.finding.severity == harness::Severity::kViolation) {
+      return f.token;
+    }
   }
   ADD_FAILURE() << "no " << invariant << " finding";
   return "";
@@ -164,7 +166,7 @@ TEST(CliE2eTest, FreeEngineWritesTheTraceOfTheFirstFindingPerInvariant) {
   const Report r = LoadReport(dir + "/report.json");
   ASSERT_FALSE(r.findings.empty()) << a.out;
   std::set<std::string> invariants;
-  for (const auto& f : r.findings) invariants.insert(f.invariant);
+  for (const auto& f : r.findings) invariants.emplace(f.finding.invariant.name());
   for (const std::string& id : invariants) {
     auto chrome = ParseJson(Slurp(dir + "/trace-" + id + ".json"));
     ASSERT_TRUE(chrome.ok()) << id << ": " << chrome.status();
@@ -321,7 +323,7 @@ TEST(CliE2eTest, ReplayReproducesTheTraceHash) {
   EXPECT_TRUE(ParseJson(Slurp(dir + "/replay-xlate-uninit-controller.json")).ok());
   // --report + --finding picks the same kind of thing.
   Result b = Probestorm("replay --report=" + dir + "/report.json --finding=0 --out=");
-  EXPECT_EQ(b.code, r.findings[0].severity == "violation" ? 1 : 0) << b.out << b.err;
+  EXPECT_EQ(b.code, r.findings[0].finding.severity == harness::Severity::kViolation ? 1 : 0) << b.out << b.err;
   EXPECT_THAT(b.out, HasSubstr("matches the recorded run"));
 }
 
@@ -403,10 +405,10 @@ TEST(CliE2eTest, FourShardsMergedEqualTheUnshardedCampaign) {
   EXPECT_EQ(a.endings, b.endings);
   ASSERT_EQ(a.findings.size(), b.findings.size());
   for (size_t i = 0; i < a.findings.size(); ++i) {
-    EXPECT_EQ(a.findings[i].invariant, b.findings[i].invariant);
+    EXPECT_EQ(a.findings[i].finding.invariant, b.findings[i].finding.invariant);
     EXPECT_EQ(a.findings[i].run, b.findings[i].run);
     EXPECT_EQ(a.findings[i].seed, b.findings[i].seed);
-    EXPECT_EQ(a.findings[i].message, b.findings[i].message);
+    EXPECT_EQ(a.findings[i].finding.message, b.findings[i].finding.message);
     EXPECT_EQ(a.findings[i].trace_hash, b.findings[i].trace_hash);
   }
   for (const auto& [id, s] : a.summary) {

@@ -5,6 +5,7 @@
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "driver/invariants/all.h"
 #include "harness/strings.h"
 #include "harness/time.h"
 #include "stress/flags.h"
@@ -33,9 +34,9 @@ std::string_view EngineKindName(EngineKind e) {
 std::string FormatInvariants(const harness::InvariantSet& set) {
   std::vector<absl::string_view> on;
   bool all = true;
-  for (const auto& info : harness::AllInvariants()) {
-    if (set.Has(info.id)) {
-      on.push_back(Av(info.name));
+  for (const harness::InvariantId id : kernel::invariants::Registry().all()) {
+    if (set.Has(id)) {
+      on.push_back(Av(id.name()));
     } else {
       all = false;
     }
@@ -69,7 +70,7 @@ absl::StatusOr<EngineSpec> ParseEngineSpec(std::string_view engine, std::string_
   if (!(spec.time_scale >= 0) || spec.time_scale == std::numeric_limits<double>::infinity()) {
     return absl::InvalidArgumentError("bad --time_scale (must be a number >= 0)");
   }
-  auto inv = harness::InvariantSet::Parse(invariants);
+  auto inv = harness::InvariantSet::Parse(invariants, kernel::invariants::Registry());
   if (!inv.ok()) {
     return absl::InvalidArgumentError(absl::StrCat("--invariants: ", inv.status().message()));
   }
@@ -92,7 +93,7 @@ absl::StatusOr<EngineSpec> EngineSpecFromFlags() {
 
 absl::StatusOr<EngineSpec> EngineSpecFromToken(const ReplayToken& t) {
   EngineSpec spec;
-  auto inv = harness::InvariantSet::Parse(t.invariants);
+  auto inv = harness::InvariantSet::Parse(t.invariants, kernel::invariants::Registry());
   if (!inv.ok()) return absl::InvalidArgumentError(absl::StrCat("replay token: ", inv.status().message()));
   spec.options.invariants = *inv;
   auto e = ParseEngineKind(t.engine);

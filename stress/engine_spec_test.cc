@@ -1,6 +1,10 @@
 // EngineSpec: parsed once from flag texts or a token, formatted back to the same text.
 #include "stress/engine_spec.h"
 
+#include "driver/invariants/all.h"
+#include "driver/invariants/dma_ops_on_bound.h"
+#include "harness/invariants/stall.h"
+
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 
@@ -23,8 +27,8 @@ TEST(EngineSpec, ParsesTypedValues) {
   EXPECT_EQ(s->strategy.kind, harness::StrategySpec::Kind::kPct);
   EXPECT_EQ(s->perturb, harness::Perturb::kHeavy);
   EXPECT_EQ(s->time_scale, 10);
-  EXPECT_TRUE(s->options.invariants.Has(harness::InvariantId::kStall));
-  EXPECT_FALSE(s->options.invariants.Has(harness::InvariantId::kDmaOpsOnBound));
+  EXPECT_TRUE(s->options.invariants.Has(harness::InvariantId(harness::invariants::kStall)));
+  EXPECT_FALSE(s->options.invariants.Has(harness::InvariantId(kernel::invariants::kDmaOpsOnBound)));
   EXPECT_EQ(s->options.max_virtual_time, 30 * harness::kSec);
   EXPECT_FALSE(s->options.stop_on_violation);
 }
@@ -45,7 +49,7 @@ TEST(EngineSpec, RefusesEachBadValue) {
 
 TEST(EngineSpec, FormatInvariants) {
   const auto fmt = [](std::string_view text) {
-    return FormatInvariants(*harness::InvariantSet::Parse(text));
+    return FormatInvariants(*harness::InvariantSet::Parse(text, kernel::invariants::Registry()));
   };
   EXPECT_EQ(fmt(""), "");
   EXPECT_EQ(fmt("all"), "");
@@ -54,7 +58,7 @@ TEST(EngineSpec, FormatInvariants) {
   EXPECT_EQ(fmt(","), ",");
   // The text parses back to the same set.
   for (const char* text : {"", ",", "stall", "data-race,stall"}) {
-    const auto set = *harness::InvariantSet::Parse(text);
+    const auto set = *harness::InvariantSet::Parse(text, kernel::invariants::Registry());
     EXPECT_EQ(fmt(FormatInvariants(set)), FormatInvariants(set)) << text;
   }
 }

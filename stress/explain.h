@@ -1,5 +1,5 @@
-// One-paragraph explanations of each invariant's failure in kernel terms, written from the bug
-// scenarios of KERNEL.md §8(c) (S1-S9), for the human summary of `run` and `replay`.
+// The explanation of an invariant's failure for the human summaries of `run` and `replay`: the
+// invariant's own (its definition, beside its check), or a generic sentence.
 //
 // Thread-safety: immutable data.
 #ifndef PROBESTORM_STRESS_EXPLAIN_H_
@@ -7,10 +7,11 @@
 
 #include <string_view>
 
+#include "harness/invariant.h"
+
 namespace probestorm::stress {
 
-// The explanation for invariant `id`, or a generic sentence for an unknown id.
-std::string_view Explain(std::string_view id);
+std::string_view Explain(harness::InvariantId id);
 
 }  // namespace probestorm::stress
 

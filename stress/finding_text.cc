@@ -36,7 +36,7 @@ std::string FormatFinding(size_t index, const harness::Finding& f, std::string_v
                           std::string_view profile, uint64_t run, uint64_t seed,
                           std::string_view replay_command, bool explain) {
   std::string out = absl::StrFormat(
-      "[%d] %s (%s) on %s / %s: run %d, seed %d, step %d, t=%ss\n", index, f.invariant,
+      "[%d] %s (%s) on %s / %s: run %d, seed %d, step %d, t=%ss\n", index, f.invariant.name(),
       harness::SeverityName(f.severity), Av(board), Av(profile), run, seed, f.step,
       absl::StripLeadingAsciiWhitespace(harness::FormatKernelTime(f.virtual_time_ns)));
   absl::StrAppend(&out, "    ", f.message, "\n");
@@ -68,26 +68,18 @@ std::string CampaignFindingsText(const Report& report, std::string_view report_p
   std::vector<size_t> order;
   for (int pass = 0; pass < 2; ++pass) {
     for (size_t i = 0; i < report.findings.size(); ++i) {
-      if ((report.findings[i].severity == "warning") == (pass == 1)) order.push_back(i);
+      if ((report.findings[i].finding.severity == harness::Severity::kWarning) == (pass == 1)) order.push_back(i);
     }
   }
   std::map<std::string, size_t> held;  // findings per invariant in the report
-  for (const ReportFinding& rf : report.findings) ++held[rf.invariant];
+  for (const ReportFinding& rf : report.findings) ++held[std::string(rf.finding.invariant.name())];
   std::string text;
   std::set<std::string> explained;
   for (size_t i : order) {
     const ReportFinding& rf = report.findings[i];
-    const bool first = explained.insert(rf.invariant).second;
+    const bool first = explained.insert(std::string(rf.finding.invariant.name())).second;
     if (!verbose && !first) continue;
-    harness::Finding f;
-    f.invariant = rf.invariant;
-    f.severity = rf.severity == "warning" ? harness::Severity::kWarning : harness::Severity::kViolation;
-    f.message = rf.message;
-    f.detail = rf.detail;
-    f.tasks = rf.tasks;
-    f.devices = rf.devices;
-    f.step = rf.step;
-    f.virtual_time_ns = rf.virtual_time_ns;
+    const harness::Finding& f = rf.finding;
     std::string replay = rf.replay;
     if (!verbose && !report_path.empty() && CarriesSchedule(rf)) {
       replay = absl::StrCat("probestorm replay --report=", Av(report_path), " --finding=", i);
@@ -97,9 +89,9 @@ std::string CampaignFindingsText(const Report& report, std::string_view report_p
       absl::StrAppend(&text, "    run stopped early (", rf.incomplete_run,
                       "): the boot never finished, so this may be an artifact of the cut\n");
     }
-    if (const size_t more = held[rf.invariant] - 1; !verbose && more > 0) {
+    if (const size_t more = held[std::string(rf.finding.invariant.name())] - 1; !verbose && more > 0) {
       absl::StrAppend(&text, "    ... and ", more, " more finding", more == 1 ? "" : "s", " of ",
-                      rf.invariant, " in the report (--verbose lists them)\n");
+                      Av(rf.finding.invariant.name()), " in the report (--verbose lists them)\n");
     }
     absl::StrAppend(&text, "\n");
   }

@@ -4,6 +4,7 @@
 
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "driver/invariants/all.h"
 #include "driver/profile.h"
 #include "stress/token.h"
 
@@ -16,12 +17,13 @@ using ::testing::Not;
 ReportFinding Finding(const std::string& invariant, uint64_t run, bool schedule,
                       const std::string& severity = "violation") {
   ReportFinding f;
-  f.invariant = invariant;
-  f.severity = severity;
+  f.finding.invariant = *kernel::invariants::Registry().Parse(invariant);
+  f.finding.severity =
+      severity == "warning" ? harness::Severity::kWarning : harness::Severity::kViolation;
   f.board = "embedded:tm2e";
   f.profile = "v6.1-modular";
   f.run = run;
-  f.message = invariant + " in run " + std::to_string(run);
+  f.finding.message = invariant + " in run " + std::to_string(run);
   ReplayToken t;
   t.board = f.board;
   t.profile = f.profile;

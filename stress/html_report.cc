@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "driver/invariants/all.h"
 #include "harness/invariant.h"
 #include "harness/strings.h"
 #include "stress/junit.h"
@@ -36,8 +37,7 @@ std::vector<std::string> Columns(const HtmlInput& in) {
   }
   std::vector<std::string> out(ids.begin(), ids.end());
   const auto order = [](const std::string& id) {
-    auto p = harness::ParseInvariant(id);
-    return std::make_pair(p.ok() ? static_cast<size_t>(*p) : size_t{1000}, id);
+    return std::make_pair(kernel::invariants::Registry().Rank(id), id);
   };
   std::sort(out.begin(), out.end(),
             [&](const std::string& a, const std::string& b) { return order(a) < order(b); });
@@ -134,13 +134,18 @@ void Findings(const HtmlInput& in, std::string& out) {
     // The first finding (lowest run) of each invariant, violations before warnings.
     std::set<std::string> shown;
     for (int pass = 0; pass < 2; ++pass) {
-      for (const ReportFinding& f : c.report.findings) {
-        if ((f.severity == "warning") != (pass == 1) || !shown.insert(f.invariant).second) continue;
-        auto trace = c.trace_href.find(f.invariant);
-        auto log = c.log_href.find(f.invariant);
-        absl::StrAppend(&out, "<div class=\"finding\"><b>", XmlEscape(f.invariant), "</b> (",
-                        XmlEscape(f.severity), ", run ", f.run, ", seed ", f.seed, ")<br>",
-                        XmlEscape(f.message), "<br><code>", XmlEscape(f.replay), "</code><br>",
+      for (const ReportFinding& rf : c.report.findings) {
+        const harness::Finding& f = rf.finding;
+        const std::string id(f.invariant.name());
+        if ((f.severity == harness::Severity::kWarning) != (pass == 1) || !shown.insert(id).second) {
+          continue;
+        }
+        auto trace = c.trace_href.find(id);
+        auto log = c.log_href.find(id);
+        absl::StrAppend(&out, "<div class=\"finding\"><b>", XmlEscape(id), "</b> (",
+                        XmlEscape(harness::SeverityName(f.severity)), ", run ", rf.run, ", seed ",
+                        rf.seed, ")<br>", XmlEscape(f.message), "<br><code>", XmlEscape(rf.replay),
+                        "</code><br>",
                         trace == c.trace_href.end() ? "" : Link(trace->second, "Perfetto trace"), " ",
                         log == c.log_href.end() ? "" : Link(log->second, "log"), "</div>\n");
       }

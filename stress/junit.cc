@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "driver/invariants/all.h"
 #include "harness/invariant.h"
 #include "harness/strings.h"
 
@@ -37,12 +38,12 @@ std::string JunitXml(const Report& r) {
   int failures = 0, skipped = 0;
   for (const auto& board : r.boards) {
     for (const auto& profile : r.profiles) {
-      for (const auto& info : harness::AllInvariants()) {
+      for (harness::InvariantId id : kernel::invariants::Registry().all()) {
         Case c;
         c.classname = absl::StrCat("probestorm.", board, ".", profile);
-        c.name = std::string(info.name);
+        c.name = std::string(id.name());
         const bool enabled =
-            std::find(r.invariants.begin(), r.invariants.end(), info.name) != r.invariants.end();
+            std::find(r.invariants.begin(), r.invariants.end(), id.name()) != r.invariants.end();
         if (!enabled) {
           c.skipped = true;
           ++skipped;
@@ -51,21 +52,22 @@ std::string JunitXml(const Report& r) {
           continue;
         }
         std::string warnings;
-        for (const ReportFinding& f : r.findings) {
-          if (f.invariant != info.name || f.board != board || f.profile != profile) continue;
-          if (f.severity == "violation" && !c.failed) {
+        for (const ReportFinding& rf : r.findings) {
+          const harness::Finding& f = rf.finding;
+          if (f.invariant != id || rf.board != board || rf.profile != profile) continue;
+          if (f.severity == harness::Severity::kViolation && !c.failed) {
             c.failed = true;
             ++failures;
             const std::string text = absl::StrCat(
-                f.message, "\n", "run ", f.run, " seed ", f.seed, " step ", f.step,
+                f.message, "\n", "run ", rf.run, " seed ", rf.seed, " step ", f.step,
                 " virtual time ", f.virtual_time_ns, " ns\n", "tasks: ", absl::StrJoin(f.tasks, ", "),
                 "\ndevices: ", absl::StrJoin(f.devices, ", "), "\n", f.detail.empty() ? "" : f.detail,
-                f.detail.empty() ? "" : "\n", "replay: ", f.replay, "\n");
+                f.detail.empty() ? "" : "\n", "replay: ", rf.replay, "\n");
             absl::StrAppend(&c.body, "      <failure message=\"", XmlEscape(f.message),
-                            "\" type=\"", XmlEscape(f.invariant), "\">", XmlEscape(text),
+                            "\" type=\"", XmlEscape(f.invariant.name()), "\">", XmlEscape(text),
                             "</failure>\n");
-          } else if (f.severity == "warning") {
-            absl::StrAppend(&warnings, "warning: ", f.message, "\n  replay: ", f.replay, "\n");
+          } else if (f.severity == harness::Severity::kWarning) {
+            absl::StrAppend(&warnings, "warning: ", f.message, "\n  replay: ", rf.replay, "\n");
           }
         }
         if (!warnings.empty()) {

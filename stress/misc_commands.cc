@@ -7,6 +7,7 @@
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "driver/invariants/all.h"
 #include "driver/probes.h"
 #include "driver/profile.h"
 #include "harness/invariant.h"
@@ -64,8 +65,8 @@ int ListCommand(const SubcommandArgs& args) {
     return kExitClean;
   }
   if (what == "invariants") {
-    for (const auto& info : harness::AllInvariants()) {
-      std::printf("%-26s %s\n", std::string(info.name).c_str(), std::string(info.what).c_str());
+    for (harness::InvariantId id : kernel::invariants::Registry().all()) {
+      std::printf("%-26s %s\n", std::string(id.name()).c_str(), std::string(id.def()->what).c_str());
     }
     return kExitClean;
   }

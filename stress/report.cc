@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "driver/invariants/all.h"
 #include "harness/invariant.h"
 #include "harness/rng.h"
 #include "harness/strings.h"
@@ -23,10 +24,7 @@ namespace {
 
 constexpr size_t kCapPerKey = 8;
 
-size_t IdOrder(std::string_view id) {
-  auto p = harness::ParseInvariant(id);
-  return p.ok() ? static_cast<size_t>(*p) : 1000;
-}
+size_t IdOrder(std::string_view id) { return kernel::invariants::Registry().Rank(id); }
 
 size_t IndexOf(const std::vector<std::string>& v, std::string_view s) {
   return static_cast<size_t>(std::find(v.begin(), v.end(), s) - v.begin());
@@ -35,15 +33,17 @@ size_t IndexOf(const std::vector<std::string>& v, std::string_view s) {
 // Report order: invariant, run, board, profile, message; then cap per invariant x board x profile.
 void SortAndCap(Report& r) {
   auto key = [&](const ReportFinding& f) {
-    return std::make_tuple(IdOrder(f.invariant), f.invariant, f.run, IndexOf(r.boards, f.board),
-                           IndexOf(r.profiles, f.profile), f.severity, f.message);
+    return std::make_tuple(IdOrder(f.finding.invariant.name()), f.finding.invariant.name(), f.run,
+                           IndexOf(r.boards, f.board), IndexOf(r.profiles, f.profile),
+                           std::string_view(harness::SeverityName(f.finding.severity)),
+                           std::string_view(f.finding.message));
   };
   std::sort(r.findings.begin(), r.findings.end(),
             [&](const ReportFinding& a, const ReportFinding& b) { return key(a) < key(b); });
   std::map<std::tuple<std::string, std::string, std::string>, size_t> kept;
   std::vector<ReportFinding> out;
   for (auto& f : r.findings) {
-    if (kept[{f.invariant, f.board, f.profile}]++ < kCapPerKey) out.push_back(std::move(f));
+    if (kept[{std::string(f.finding.invariant.name()), f.board, f.profile}]++ < kCapPerKey) out.push_back(std::move(f));
   }
   r.findings = std::move(out);
 }
@@ -99,8 +99,8 @@ Report BuildReport(const CampaignOptions& o, const CampaignResult& res) {
   r.perturb = o.engine.free() ? harness::PerturbName(o.engine.perturb) : "";
   r.seed = o.seed;
   r.runs_requested = o.runs;
-  for (const auto& info : harness::AllInvariants()) {
-    if (o.engine.options.invariants.Has(info.id)) r.invariants.emplace_back(info.name);
+  for (harness::InvariantId id : kernel::invariants::Registry().all()) {
+    if (o.engine.options.invariants.Has(id)) r.invariants.emplace_back(id.name());
   }
   for (const auto& b : o.boards) r.boards.push_back(b.spec);
   for (const auto& p : o.profiles) r.profiles.push_back(p.name);
@@ -120,19 +120,13 @@ Report BuildReport(const CampaignOptions& o, const CampaignResult& res) {
   if (r.partial) r.interrupted_by = std::string(SignalName(res.interrupted));
   for (const FoundRecord& rec : res.findings) {
     ReportFinding f;
-    f.invariant = rec.finding.invariant;
-    f.severity = harness::SeverityName(rec.finding.severity);
+    f.finding = rec.finding;
+    f.finding.trace_tail.clear();  // not part of the report
     f.board = o.boards[static_cast<size_t>(rec.board)].spec;
     f.profile = o.profiles[static_cast<size_t>(rec.profile)].name;
     f.seed = rec.seed;
     f.run = rec.run;
-    f.step = rec.finding.step;
-    f.virtual_time_ns = rec.finding.virtual_time_ns;
     f.wall_seconds = rec.wall_seconds;
-    f.tasks = rec.finding.tasks;
-    f.devices = rec.finding.devices;
-    f.message = rec.finding.message;
-    f.detail = rec.finding.detail;
     f.token = rec.token.Encode();
     f.replay = absl::StrCat("probestorm replay --token=", f.token);
     f.trace_hash = Hex(rec.trace_hash);
@@ -207,25 +201,26 @@ std::string ReportJson(const Report& r) {
                         {"strategies", std::move(arms)}};
   }
   Json findings = Json::array();
-  for (const ReportFinding& f : r.findings) {
+  for (const ReportFinding& rf : r.findings) {
+    const harness::Finding& f = rf.finding;
     Json o = Json::object();
-    o["invariant"] = f.invariant;
-    o["severity"] = f.severity;
-    o["board"] = f.board;
-    o["profile"] = f.profile;
-    o["seed"] = f.seed;
-    o["run"] = f.run;
+    o["invariant"] = std::string(f.invariant.name());
+    o["severity"] = harness::SeverityName(f.severity);
+    o["board"] = rf.board;
+    o["profile"] = rf.profile;
+    o["seed"] = rf.seed;
+    o["run"] = rf.run;
     o["step"] = f.step;
     o["virtual_time_ns"] = f.virtual_time_ns;
-    o["wall_seconds"] = Seconds(f.wall_seconds);
+    o["wall_seconds"] = Seconds(rf.wall_seconds);
     o["tasks"] = f.tasks;
     o["devices"] = f.devices;
     o["message"] = f.message;
     if (!f.detail.empty()) o["detail"] = f.detail;
-    o["replay"] = f.replay;
-    o["token"] = f.token;
-    o["trace_hash"] = f.trace_hash;
-    if (!f.incomplete_run.empty()) o["incomplete_run"] = f.incomplete_run;
+    o["replay"] = rf.replay;
+    o["token"] = rf.token;
+    o["trace_hash"] = rf.trace_hash;
+    if (!rf.incomplete_run.empty()) o["incomplete_run"] = rf.incomplete_run;
     findings.push_back(std::move(o));
   }
   j["findings"] = std::move(findings);
@@ -306,24 +301,37 @@ absl::StatusOr<Report> ParseReport(std::string_view json, std::string_view where
     JsonFields jf(j, absl::StrCat(Av(where), ": findings[", r.findings.size(), "]"));
     if (!j.is_object()) return absl::InvalidArgumentError(absl::StrCat(Av(where), ": findings[", r.findings.size(), "] is not an object"));
     ReportFinding f;
-    f.invariant = jf.String("invariant");
-    f.severity = jf.String("severity");
+    const std::string invariant = jf.String("invariant");
+    const std::string severity = jf.String("severity");
     f.board = jf.String("board");
     f.profile = jf.String("profile");
     f.seed = jf.Uint("seed");
     f.run = jf.Uint("run");
-    f.step = jf.Uint("step");
-    f.virtual_time_ns = jf.Int("virtual_time_ns");
+    f.finding.step = jf.Uint("step");
+    f.finding.virtual_time_ns = jf.Int("virtual_time_ns");
     f.wall_seconds = jf.Double("wall_seconds");
-    f.tasks = jf.Strings("tasks");
-    f.devices = jf.Strings("devices");
-    f.message = jf.String("message");
-    f.detail = jf.String("detail");
+    f.finding.tasks = jf.Strings("tasks");
+    f.finding.devices = jf.Strings("devices");
+    f.finding.message = jf.String("message");
+    f.finding.detail = jf.String("detail");
     f.replay = jf.String("replay");
     f.token = jf.String("token");
     f.trace_hash = jf.String("trace_hash");
     f.incomplete_run = jf.String("incomplete_run");
     if (!jf.status().ok()) return jf.status();
+    auto id = kernel::invariants::Registry().Parse(invariant);
+    if (!id.ok()) {
+      return absl::InvalidArgumentError(absl::StrCat(Av(where), ": findings[", r.findings.size(),
+                                                     "]: ", id.status().message()));
+    }
+    f.finding.invariant = *id;
+    if (severity != "violation" && severity != "warning") {
+      return absl::InvalidArgumentError(absl::StrCat(Av(where), ": findings[", r.findings.size(),
+                                                     "]: bad severity '", severity,
+                                                     "' (violation or warning)"));
+    }
+    f.finding.severity =
+        severity == "warning" ? harness::Severity::kWarning : harness::Severity::kViolation;
     r.findings.push_back(std::move(f));
   }
   if (const Json* s = top.Object("summary")) {
@@ -393,8 +401,9 @@ absl::StatusOr<Report> MergeReports(const std::vector<Report>& reports,
     // Union of distinct findings, keeping the lowest run of each.
     for (const ReportFinding& f : r.findings) {
       auto same = std::find_if(m.findings.begin(), m.findings.end(), [&](const ReportFinding& g) {
-        return g.invariant == f.invariant && g.board == f.board && g.profile == f.profile &&
-               g.severity == f.severity && g.message == f.message;
+        return g.finding.invariant == f.finding.invariant && g.board == f.board &&
+               g.profile == f.profile && g.finding.severity == f.finding.severity &&
+               g.finding.message == f.finding.message;
       });
       if (same == m.findings.end()) {
         m.findings.push_back(f);

@@ -27,20 +27,15 @@ inline constexpr std::string_view kReportSchema = "probestorm-report/2";
 inline constexpr std::string_view kReportSchemaV1 = "probestorm-report/1";
 inline constexpr std::string_view kProbestormVersion = "0.1.0";
 
+// A finding as the report holds it: the run's finding (its trace tail is not written) and where
+// it came from, by name.
 struct ReportFinding {
-  std::string invariant;
-  std::string severity;  // violation | warning
+  harness::Finding finding;
   std::string board;
   std::string profile;
   uint64_t seed = 0;
   uint64_t run = 0;
-  uint64_t step = 0;
-  int64_t virtual_time_ns = 0;
   double wall_seconds = 0;
-  std::vector<std::string> tasks;
-  std::vector<std::string> devices;
-  std::string message;
-  std::string detail;
   std::string replay;      // "probestorm replay --token=..."
   std::string token;
   std::string trace_hash;  // 16 hex digits

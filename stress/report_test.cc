@@ -1,5 +1,7 @@
 #include "stress/report.h"
 
+#include "driver/invariants/iommu_bypass.h"
+#include "driver/invariants/xlate_uninit_controller.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "stress/json.h"
@@ -30,25 +32,25 @@ Report Sample(int shard_index, int shard_count) {
   r.endings = {{"quiescent", 8}, {"finding", 2}};
   r.probes = {{"xlate-before-drvdata", 3}, {"trigger-during-probe", 0}};
   ReportFinding f;
-  f.invariant = "xlate-uninit-controller";
-  f.severity = "violation";
+  f.finding.invariant = kernel::invariants::kXlateUninitController;
+  f.finding.severity = harness::Severity::kViolation;
   f.board = "embedded:tm2e";
   f.profile = "v6.1-modular";
   f.seed = 18446744073709551615ull;
   f.run = static_cast<uint64_t>(shard_index) + 4;
-  f.step = 5123;
-  f.virtual_time_ns = 12000345000;
-  f.tasks = {"modprobe/exynos-iommu", "deferred_probe_work"};
-  f.devices = {"13a00000.sysmmu", "13800000.decon"};
-  f.message = "exynos_iommu_of_xlate(13800000.decon) saw <13a00000.sysmmu> & \"drvdata\" NULL";
-  f.detail = "line 1\nline 2";
+  f.finding.step = 5123;
+  f.finding.virtual_time_ns = 12000345000;
+  f.finding.tasks = {"modprobe/exynos-iommu", "deferred_probe_work"};
+  f.finding.devices = {"13a00000.sysmmu", "13800000.decon"};
+  f.finding.message = "exynos_iommu_of_xlate(13800000.decon) saw <13a00000.sysmmu> & \"drvdata\" NULL";
+  f.finding.detail = "line 1\nline 2";
   f.token = "TOKEN";
   f.replay = "probestorm replay --token=TOKEN";
   f.trace_hash = "0123456789abcdef";
   r.findings.push_back(f);
-  f.invariant = "iommu-bypass";
-  f.severity = "warning";
-  f.message = "13800000.decon binds without IOMMU after an explicit decision";
+  f.finding.invariant = kernel::invariants::kIommuBypass;
+  f.finding.severity = harness::Severity::kWarning;
+  f.finding.message = "13800000.decon binds without IOMMU after an explicit decision";
   r.findings.push_back(f);
   r.summary["xlate-uninit-controller"] = {2, 0, static_cast<int64_t>(shard_index) + 4, 0.2, 2};
   r.summary["iommu-bypass"] = {0, 3, static_cast<int64_t>(shard_index) + 4, 0.2, 0};
@@ -66,7 +68,7 @@ TEST(ReportTest, JsonRoundTrip) {
   ASSERT_TRUE(back.ok()) << back.status();
   EXPECT_EQ(ReportJson(*back), json);
   EXPECT_EQ(back->findings[0].seed, 18446744073709551615ull);
-  EXPECT_EQ(back->findings[0].message, r.findings[0].message);
+  EXPECT_EQ(back->findings[0].finding.message, r.findings[0].finding.message);
   EXPECT_TRUE(back->Violated());
 }
 
@@ -78,9 +80,9 @@ TEST(ReportTest, OddBytesInNamesGiveValidJson) {
   const std::string read_back = "dev\x1b\xef\xbf\xbd";
   r.boards = {odd};
   r.findings[0].board = odd;
-  r.findings[0].devices = {odd};
-  r.findings[0].tasks = {odd};
-  r.findings[0].message = odd;
+  r.findings[0].finding.devices = {odd};
+  r.findings[0].finding.tasks = {odd};
+  r.findings[0].finding.message = odd;
   const std::string json = ReportJson(r);
   ASSERT_TRUE(Json::accept(json)) << json;
   auto back = ParseReport(json, "odd.json");
@@ -88,9 +90,9 @@ TEST(ReportTest, OddBytesInNamesGiveValidJson) {
   EXPECT_EQ(back->boards, std::vector<std::string>{read_back});
   const ReportFinding& f = back->findings[0];
   EXPECT_EQ(f.board, read_back);
-  EXPECT_EQ(f.devices, std::vector<std::string>{read_back});
-  EXPECT_EQ(f.tasks, std::vector<std::string>{read_back});
-  EXPECT_EQ(f.message, read_back);
+  EXPECT_EQ(f.finding.devices, std::vector<std::string>{read_back});
+  EXPECT_EQ(f.finding.tasks, std::vector<std::string>{read_back});
+  EXPECT_EQ(f.finding.message, read_back);
 }
 
 TEST(ReportTest, RefusesFieldsOfTheWrongType) {
@@ -158,7 +160,7 @@ TEST(ReportTest, JunitIsWellFormed) {
       ++failures;
       EXPECT_EQ(c->attrs.at("name"), "xlate-uninit-controller");
       EXPECT_EQ(c->attrs.at("classname"), "probestorm.embedded:tm2e.v6.1-modular");
-      EXPECT_EQ(f->attrs.at("message"), r.findings[0].message);  // escaped and back
+      EXPECT_EQ(f->attrs.at("message"), r.findings[0].finding.message);  // escaped and back
       EXPECT_THAT(f->text, HasSubstr("probestorm replay --token=TOKEN"));
     }
   }

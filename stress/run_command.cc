@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/strings/str_join.h"
+#include "driver/invariants/all.h"
 #include "harness/invariant.h"
 #include "harness/strings.h"
 #include "stress/campaign.h"
@@ -35,7 +36,7 @@ bool WriteFindingTrace(const CampaignOptions& o, const CampaignResult& res, cons
                        std::vector<std::string>& written) {
   if (chrome.empty() && log.empty()) return true;  // nothing asked for: no re-run
   if (o.engine.free()) {
-    auto it = res.free_traces.find(rec.finding.invariant);
+    auto it = res.free_traces.find(std::string(rec.finding.invariant.name()));
     if (it == res.free_traces.end() || it->second.run != rec.run) return true;
     absl::Status s = WriteTraceFiles(*it->second.model, chrome, log);
     if (!s.ok()) {
@@ -127,7 +128,7 @@ int RunCommand(const SubcommandArgs& args) {
   o.jobs = jobs > 0 ? jobs : std::max(1u, std::thread::hardware_concurrency());
   o.stop_on_first = absl::GetFlag(FLAGS_stop_on_first);
   if (const std::string stop_on = absl::GetFlag(FLAGS_stop_on); !stop_on.empty()) {
-    if (!harness::ParseInvariant(stop_on).ok()) {
+    if (!kernel::invariants::Registry().Parse(stop_on).ok()) {
       return UsageError(absl::StrCat("probestorm run: bad --stop_on '", stop_on,
                                      "' (an invariant id: probestorm list invariants)"));
     }
@@ -224,9 +225,10 @@ int RunCommand(const SubcommandArgs& args) {
   const std::string log_flag = absl::GetFlag(FLAGS_log);
   bool first = true;
   for (const FoundRecord& rec : res.findings) {
-    if (!traced.insert(rec.finding.invariant).second) continue;
-    std::string chrome = out_dir.empty() ? "" : JoinPath(out_dir, absl::StrCat("trace-", rec.finding.invariant, ".json"));
-    std::string log = out_dir.empty() ? "" : JoinPath(out_dir, absl::StrCat("log-", rec.finding.invariant, ".txt"));
+    const std::string id(rec.finding.invariant.name());
+    if (!traced.insert(id).second) continue;
+    std::string chrome = out_dir.empty() ? "" : JoinPath(out_dir, absl::StrCat("trace-", id, ".json"));
+    std::string log = out_dir.empty() ? "" : JoinPath(out_dir, absl::StrCat("log-", id, ".txt"));
     if (!WriteFindingTrace(o, res, rec, chrome, log, written)) write_failed = true;
     if (first && (!trace_flag.empty() || !log_flag.empty()) &&
         !WriteFindingTrace(o, res, rec, trace_flag, log_flag, written)) {

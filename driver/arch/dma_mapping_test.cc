@@ -4,6 +4,7 @@
 #include <string>
 
 #include "driver/arch/dma_mapping.h"
+#include "driver/invariants/dma_ops_on_bound.h"
 #include "driver/iommu/dma_iommu.h"
 #include "driver/iommu/iommu_test_util.h"
 #include "gmock/gmock.h"
@@ -12,7 +13,6 @@
 namespace probestorm::kernel {
 namespace {
 
-using harness::InvariantId;
 using iommu_testing::Count;
 using iommu_testing::FakeIommu;
 using iommu_testing::GetBoard;
@@ -62,7 +62,7 @@ TEST(DmaMapping, Arm64OverwriteUnderActiveDriverIsReported) {
     iommu_dma_user_begin(m);
     arch_setup_dma_ops(m, 0, k4G, &fake.ops, false);
   });
-  ASSERT_EQ(Count(r, InvariantId::kDmaOpsOnBound), 1);
+  ASSERT_EQ(Count(r, invariants::kDmaOpsOnBound), 1);
   EXPECT_THAT(r.findings[0].message, HasSubstr("iommu_setup_dma_ops: dma_ops dma-direct -> iommu_dma_ops"));
 }
 

@@ -18,22 +18,24 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
+#include "driver/arch/dma_mapping.h"
 #include "driver/base/bus.h"
 #include "driver/base/core.h"
 #include "driver/base/driver_core.h"
-#include "harness/sync/mutex.h"
 #include "driver/base/platform.h"
 #include "driver/base/pm_runtime.h"
-#include "driver/arch/dma_mapping.h"
+#include "driver/invariants/deferred_lists.h"
+#include "driver/invariants/probe_exclusive.h"
+#include "driver/invariants/stall.h"
 #include "driver/kernel.h"
 #include "harness/engine.h"
 #include "harness/invariant.h"
+#include "harness/sync/mutex.h"
 #include "harness/trace/trace.h"
 
 namespace probestorm::kernel {
 namespace {
 
-using harness::InvariantId;
 using harness::TraceLog;
 using harness::TraceSpan;
 
@@ -46,38 +48,9 @@ DeferredList ListOf(DriverCore& c, const Device* dev) {
   return c.deferred_list_of[static_cast<size_t>(dev->of_node)];
 }
 
-// deferred-lists invariant 1-3, checked at every list operation (REQUIRES deferred_probe_mutex):
-// the bookkeeping of which list a device is on must agree with the list node, a device enters a
-// list only if it can match, and a bound device never enters one.
+// Records the list `dev` is on. REQUIRES deferred_probe_mutex.
 void SetList(DriverCore& c, Device* dev, DeferredList to) {
-  const DeferredList from = ListOf(c, dev);
-  const bool linked = OnDeferredList(dev);
-  if (linked != (to != DeferredList::kNone)) {
-    harness::Violation(InvariantId::kDeferredLists,
-                       absl::StrCat(dev->name, ": deferred_probe node ",
-                                    linked ? "still linked" : "not linked", " after moving it to ",
-                                    DeferredListName(to)),
-                       {dev->name});
-  }
-  if (to != DeferredList::kNone && from != DeferredList::kNone && to == from) {
-    harness::Violation(InvariantId::kDeferredLists,
-                       absl::StrCat(dev->name, " added twice to ", DeferredListName(to)), {dev->name});
-  }
-  if (to != DeferredList::kNone && !dev->can_match.Peek()) {
-    harness::Violation(InvariantId::kDeferredLists,
-                       absl::StrCat(dev->name, " put on ", DeferredListName(to),
-                                    " although no driver can match it (can_match false)"),
-                       {dev->name});
-  }
-  // Only a new insertion is checked against "bound": driver_bound sets the klist node before it
-  // removes the device from the lists, so a trigger in between legitimately splices a bound
-  // device from pending to active (found by DeferredWork.SingleInstanceAndNoLostTrigger).
-  if (from == DeferredList::kNone && to != DeferredList::kNone && dev->bound.Peek()) {
-    harness::Violation(InvariantId::kDeferredLists,
-                       absl::StrCat(dev->name, " put on ", DeferredListName(to), " while bound to ",
-                                    dev->driver.Peek() ? dev->driver.Peek()->name : "?"),
-                       {dev->name});
-  }
+  invariants::OnDeferredListMove(dev, ListOf(c, dev), to);
   c.deferred_list_of[static_cast<size_t>(dev->of_node)] = to;
 }
 
@@ -145,12 +118,7 @@ void driver_bound(Device* dev) {
   driver_deferred_probe_del(dev);
   {
     harness::MutexLock l(c.deferred_probe_mutex);
-    if (OnDeferredList(dev)) {
-      harness::Violation(InvariantId::kDeferredLists,
-                         absl::StrCat(dev->name, " is on a deferred probe list after driver_bound "
-                                                 "removed it (bound to ", drv->name, ")"),
-                         {dev->name});
-    }
+    invariants::OnDriverBoundDelisted(dev, drv);
   }
   driver_deferred_probe_trigger(*dev->kernel);
   bus_notify(dev, BusNotify::kBoundDriver);
@@ -179,47 +147,10 @@ int call_driver_probe(Device* dev, DeviceDriver* drv) {
   return ret;
 }
 
-// probe-exclusive: one really_probe per device at a time, with its device lock held.
-class ProbeExclusiveScope {
- public:
-  ProbeExclusiveScope(Device* dev, DriverCore& c)
-      : slot_(c.probing[static_cast<size_t>(dev->of_node)]) {
-    harness::Engine& e = harness::Current();
-    self_ = e.Self();
-    const uint32_t prev = slot_.exchange(self_);
-    if (prev != 0 && prev != self_) {
-      harness::Violation(
-          InvariantId::kProbeExclusive,
-          absl::StrCat("really_probe(", dev->name, ") entered by task ", e.TaskName(self_),
-                       " while task ", e.TaskName(prev), " is still in really_probe for it"),
-          {dev->name});
-    }
-    if (!dev->lock.HeldBySelf()) {
-      harness::Violation(InvariantId::kProbeExclusive,
-                         absl::StrCat("really_probe(", dev->name, ") called without device_lock(",
-                                      dev->name, ") held by task ", e.TaskName(self_)),
-                         {dev->name});
-    }
-  }
-  ~ProbeExclusiveScope() {
-    uint32_t expected = self_;
-    slot_.compare_exchange_strong(expected, 0);
-  }
-
- private:
-  std::atomic<uint32_t>& slot_;
-  uint32_t self_ = 0;
-};
-
 void RecordProbeResult(DriverCore& c, Device* dev, DeviceDriver* drv, int ret) {
   dev->last_probe_ret = ret;
   dev->last_probe_drv = drv;
-  std::string& why = c.given_up[static_cast<size_t>(dev->of_node)];
-  if (ret == 0 || ret == -EPROBE_DEFER || ret == EPROBE_DEFER) {
-    why.clear();
-  } else {
-    why = absl::StrCat("probe with driver ", drv->name, " failed: ", ErrName(ret));
-  }
+  invariants::OnProbeResult(dev, drv, ret);
 }
 
 struct DeviceAttachData {
@@ -377,7 +308,7 @@ void device_set_deferred_probe_reason(Device* dev, std::string reason) {
 }
 
 void deferred_probe_set_ready_check(Device* dev, std::function<bool()> ready) {
-  C(dev).deferral_ready[static_cast<size_t>(dev->of_node)] = std::move(ready);
+  invariants::SetDeferralReady(dev, std::move(ready));
 }
 
 void driver_deferred_probe_add(Device* dev) {
@@ -586,8 +517,8 @@ int __driver_probe_device(DeviceDriver* drv, Device* dev) {
 int really_probe(Device* dev, DeviceDriver* drv) {
   DriverCore& c = C(dev);
   TraceSpan span(dev->name, "really_probe");
-  ProbeExclusiveScope exclusive(dev, c);
-  c.deferral_ready[static_cast<size_t>(dev->of_node)] = nullptr;
+  invariants::ProbeExclusiveScope exclusive(dev);
+  invariants::ClearDeferralReady(dev);
   int ret;
   int link_ret;
 

@@ -1,19 +1,12 @@
 // DriverCore: every global of the modelled driver core (drivers/base/{dd,core,bus,driver}.c and
 // drivers/base/power/runtime.c, v6.1) for one run, hung on Kernel::core.
 //
-// Invariants of this state (checked by driver/base/dd.cc, invariant `deferred-lists`):
-//   1. A device's `deferred_probe` node is on at most one of deferred_probe_pending_list and
-//      deferred_probe_active_list (the intrusive node makes "both" a DEBUG_LIST double add).
-//   2. A device is on a deferred list only if dev->can_match.
-//   3. A bound device (driver_bound() done) is on neither list.
-//   4. At quiescence no device sits on the pending list while a retry would bind it ("lost trigger",
-//      KERNEL.md §8(c) S8).
-// Invariant `probe-exclusive`: `probing` names at most one task per device, which holds device_lock.
+// The rules of the deferred lists are invariant `deferred-lists` (driver/invariants/
+// deferred_lists.h); the checker keeps its own bookkeeping (Kernel::checker).
 //
 // Thread-safety: fields name their lock. Booleans the kernel reads without a lock
 // (driver_deferred_probe_enable, initcalls_done, defer_all_probes, driver_deferred_probe_timeout)
-// are harness::Tracked so races on them are visible. Bookkeeping used only by the invariant checks
-// (probing, given_up) is std::atomic/plain and creates no schedule points.
+// are harness::Tracked so races on them are visible.
 #ifndef PROBESTORM_DRIVER_BASE_DRIVER_CORE_H_
 #define PROBESTORM_DRIVER_BASE_DRIVER_CORE_H_
 
@@ -75,7 +68,7 @@ struct DriverCore {
   harness::Work deferred_probe_work;              // on system_unbound_wq ("events_unbound")
   harness::DelayedWork deferred_probe_timeout_work;
   // Which list each device (by DT node) is on, kept beside the intrusive node under
-  // deferred_probe_mutex to check invariants 1-3 at every list operation.
+  // deferred_probe_mutex (the model's list_del_init needs to know which list to unlink from).
   std::vector<DeferredList> deferred_list_of;
   bool deferred_probe_timeout_ran = false;        // the timeout work completed (stall check)
   harness::Atomic<int> probe_count{0};
@@ -106,14 +99,6 @@ struct DriverCore {
   // first initcall, never registered on the bus.
   std::vector<DeviceDriver*> early_drivers;
 
-  // ---- invariant bookkeeping (no schedule points)
-  // probe-exclusive: the task inside really_probe() for each device (by DT node), 0 = none.
-  std::unique_ptr<std::atomic<uint32_t>[]> probing;
-  // stall: why a device was explicitly given up (last really_probe error), by DT node.
-  std::vector<std::string> given_up;
-  // deferred-lists "lost trigger": predicate "a retry would pass the dependency the device last
-  // deferred on", by DT node (written under the device lock; read after the run).
-  std::vector<std::function<bool()>> deferral_ready;
 };
 
 // The run's DriverCore, created on first use (knob-derived fields filled from Kernel::knobs).

@@ -18,18 +18,23 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
-#include "harness/strings.h"
 #include "driver/arch/fault.h"
 #include "driver/base/bus.h"
 #include "driver/base/core.h"
 #include "driver/base/driver.h"
 #include "driver/base/pm_runtime.h"
+#include "driver/invariants/controllers_list.h"
+#include "driver/invariants/dev_iommu_freed_in_use.h"
+#include "driver/invariants/domain_alloc_uninit.h"
+#include "driver/invariants/double_iommu_probe.h"
+#include "driver/invariants/xlate_uninit_controller.h"
+#include "harness/strings.h"
 #include "harness/trace/trace.h"
 #include "hwmodel/hw/hardware.h"
+#include "hwmodel/invariants/sysmmu_fault.h"
 
 namespace probestorm::kernel {
 
-using harness::InvariantId;
 using harness::TraceLog;
 using harness::TraceSpan;
 namespace reg = hwmodel::sysmmu_reg;
@@ -85,7 +90,7 @@ void CheckControllerReady(Kernel& k, const char* func, Device* master, int node)
   if (s >= SysmmuProbeStep::kP10PmRuntime && s != SysmmuProbeStep::kFailed) return;
   Device* sysmmu = k.DeviceForNode(node);
   const std::string name = sysmmu ? sysmmu->name : k.board.node(node).device_name;
-  harness::Violation(InvariantId::kXlateUninitController,
+  harness::Violation(invariants::kXlateUninitController,
                      absl::StrCat(func, "(", master->name, ") saw ", name, " at step ",
                                   SysmmuProbeStepName(s), " (", MissingAt(s), ")"),
                      {master->name, name},
@@ -454,12 +459,12 @@ sysmmu_drvdata::sysmmu_drvdata(Device* dev) : sysmmu(dev) {
 }
 
 exynos_iommu_owner::exynos_iommu_owner(Device* d)
-    : dev(d), controllers(absl::StrCat("owner->controllers of ", d->name), InvariantId::kControllersList) {
+    : dev(d), controllers(absl::StrCat("owner->controllers of ", d->name), invariants::kControllersList) {
   domain.SetLabel(d->name, " owner->domain");
 }
 
 exynos_iommu_domain::exynos_iommu_domain(Kernel& k, std::string what)
-    : kernel(k), lv2entcnt(NUM_LV1ENTRIES, 0), clients(std::move(what), InvariantId::kControllersList) {}
+    : kernel(k), lv2entcnt(NUM_LV1ENTRIES, 0), clients(std::move(what), invariants::kControllersList) {}
 
 ExynosIommuState::ExynosIommuState(Kernel& k) : kernel(k), nodes(k.board.nodes.size()) {
   dma_dev.SetLabel("exynos-iommu dma_dev");
@@ -678,7 +683,7 @@ int exynos_iommu_of_xlate(Device* dev, const hwmodel::PhandleRef& spec) {
   if (owner->controllers.Contains(&data->owner_node)) return 0;
   Device* other = data->master.Peek();
   if (other != nullptr && other != dev) {
-    harness::Violation(InvariantId::kControllersList,
+    harness::Violation(invariants::kControllersList,
                        absl::StrCat("exynos_iommu_of_xlate(", dev->name, "): ", sysmmu->name,
                                     " is already a controller of ", other->name),
                        {dev->name, sysmmu->name, other->name});
@@ -702,7 +707,7 @@ IommuDevice* exynos_iommu_probe_device(Device* dev, int* err) {
   for (sysmmu_drvdata* data : ctrls) {
     CheckControllerReady(k, "exynos_iommu_probe_device", dev, data->sysmmu->of_node);
     if (data->master.Peek() != dev) {
-      harness::Violation(InvariantId::kControllersList,
+      harness::Violation(invariants::kControllersList,
                          absl::StrCat("exynos_iommu_probe_device(", dev->name, "): ", data->sysmmu->name,
                                       "->master is ", data->master.Peek() ? data->master.Peek()->name : "NULL"),
                          {dev->name, data->sysmmu->name});
@@ -711,7 +716,7 @@ IommuDevice* exynos_iommu_probe_device(Device* dev, int* err) {
     // it follow its master.
     DeviceLink* link = device_link_add(dev, data->sysmmu, DL_FLAG_STATELESS | DL_FLAG_PM_RUNTIME);
     if (data->link != nullptr && link != data->link && !data->link->deleted) {
-      harness::Violation(InvariantId::kDoubleIommuProbe,
+      harness::Violation(invariants::kDoubleIommuProbe,
                          absl::StrCat("exynos_iommu_probe_device(", dev->name, "): data->link of ",
                                       data->sysmmu->name, " overwritten by a second device link"),
                          {dev->name, data->sysmmu->name});
@@ -744,7 +749,7 @@ IommuDomain* exynos_iommu_domain_alloc(Kernel& k, IommuDomainType type) {
   Device* dma_dev = s.dma_dev.Get();
   // A domain needs PG_ENT_SHIFT and dma_dev, both set by the first SysMMU probe (BUG_ON).
   if (shift < 0 || dma_dev == nullptr) {
-    BugOops(k.knobs.arch, Context::kTask, InvariantId::kDomainAllocUninit, "drivers/iommu/exynos-iommu.c",
+    BugOops(k.knobs.arch, Context::kTask, invariants::kDomainAllocUninit, "drivers/iommu/exynos-iommu.c",
             "exynos_iommu_domain_alloc",
             absl::StrCat("kernel BUG at drivers/iommu/exynos-iommu.c: exynos_iommu_domain_alloc: "
                          "BUG_ON(PG_ENT_SHIFT < 0 || !dma_dev) (PG_ENT_SHIFT=", shift,
@@ -755,7 +760,7 @@ IommuDomain* exynos_iommu_domain_alloc(Kernel& k, IommuDomainType type) {
   const bool cache = s.lv2table_kmem_cache.Get();
   const uint64_t zero = s.zero_lv2_table.Get();
   if (!cache || zero == 0) {
-    harness::Violation(InvariantId::kDomainAllocUninit,
+    harness::Violation(invariants::kDomainAllocUninit,
                        absl::StrCat("exynos_iommu_domain_alloc by ", Who(), " before exynos_iommu_init finished: ",
                                     !cache ? "lv2table_kmem_cache is NULL" : "zero_lv2_table is NULL",
                                     ": lv1 filled with ZERO_LV2LINK = 0x", absl::Hex(exynos_zero_lv2link(k)),
@@ -850,7 +855,7 @@ exynos_iommu_owner* RpmOwner(Device* dev, sysmmu_drvdata* data, const char* func
   auto* owner = static_cast<exynos_iommu_owner*>(dev_iommu_priv_get(master));
   if (owner == nullptr) {
     // mutex_lock(&owner->rpm_lock) with owner NULL: the fault is in mutex_lock, called from `func`.
-    NullDerefOops(k.knobs.arch, Context::kTask, InvariantId::kDevIommuFreedInUse, "mutex_lock", kOwnerRpmLock, true,
+    NullDerefOops(k.knobs.arch, Context::kTask, invariants::kDevIommuFreedInUse, "mutex_lock", kOwnerRpmLock, true,
                   absl::StrCat(func, "(", dev->name, "): owner of ", master->name, " is NULL"),
                   {dev->name, master->name},
                   absl::StrCat("lr : ", func, "\ndev_iommu_priv_get(", master->name,
@@ -941,7 +946,7 @@ void exynos_sysmmu_irq(sysmmu_drvdata* data) {
   Kernel& k = *data->sysmmu->kernel;
   // Hard-IRQ context: every oops below is "Fatal exception in interrupt", a panic that ends the run.
   if (data->variant == nullptr) {
-    NullDerefOops(k.knobs.arch, Context::kHardIrq, InvariantId::kSysmmuFault, "exynos_sysmmu_irq", kSysmmuVariant,
+    NullDerefOops(k.knobs.arch, Context::kHardIrq, hwmodel::invariants::kSysmmuFault, "exynos_sysmmu_irq", kSysmmuVariant,
                   false, absl::StrCat(data->sysmmu->name, ": IRQ before __sysmmu_get_version set data->variant"),
                   {data->sysmmu->name}, "the SysMMU's IRQ is requested before its version is read");
   }
@@ -955,7 +960,7 @@ void exynos_sysmmu_irq(sysmmu_drvdata* data) {
   const std::string master_name = master ? master->name : "(null)";
   if (finfo == nullptr) {
     // No table entry for this INT_STATUS bit: BUG_ON(i == n).
-    BugOops(k.knobs.arch, Context::kHardIrq, InvariantId::kSysmmuFault, "drivers/iommu/exynos-iommu.c",
+    BugOops(k.knobs.arch, Context::kHardIrq, hwmodel::invariants::kSysmmuFault, "drivers/iommu/exynos-iommu.c",
             "exynos_sysmmu_irq",
             absl::StrCat("kernel BUG at drivers/iommu/exynos-iommu.c: exynos_sysmmu_irq(", data->sysmmu->name,
                          "): BUG_ON(i == n): no fault type for INT_STATUS 0x", absl::Hex(status)),
@@ -971,7 +976,7 @@ void exynos_sysmmu_irq(sysmmu_drvdata* data) {
   if (domain != nullptr && master != nullptr) ret = report_iommu_fault(domain, master, fault_addr, finfo->write);
   if (ret != 0) {
     // No fault handler recovered it: BUG_ON(ret != 0).
-    BugOops(k.knobs.arch, Context::kHardIrq, InvariantId::kSysmmuFault, "drivers/iommu/exynos-iommu.c",
+    BugOops(k.knobs.arch, Context::kHardIrq, hwmodel::invariants::kSysmmuFault, "drivers/iommu/exynos-iommu.c",
             "exynos_sysmmu_irq",
             absl::StrCat(data->sysmmu->name, ": ", shown, " (INT_STATUS 0x", absl::Hex(status),
                          "); kernel BUG at drivers/iommu/exynos-iommu.c: exynos_sysmmu_irq: BUG_ON(ret != 0)"),

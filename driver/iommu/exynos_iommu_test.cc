@@ -7,16 +7,19 @@
 #include <vector>
 
 #include "driver/base/pm_runtime.h"
+#include "driver/invariants/controllers_list.h"
+#include "driver/invariants/domain_alloc_uninit.h"
+#include "driver/invariants/xlate_uninit_controller.h"
 #include "driver/iommu/iommu_test_util.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "harness/trace/trace.h"
 #include "hwmodel/hw/sysmmu_block.h"
+#include "hwmodel/invariants/sysmmu_fault.h"
 
 namespace probestorm::kernel {
 namespace {
 
-using harness::InvariantId;
 using iommu_testing::Boot;
 using iommu_testing::Count;
 using iommu_testing::GetBoard;
@@ -132,7 +135,7 @@ TEST(ExynosXlate, OfXlateIsIdempotentAcrossRetries) {
     before = ControllersOf(m).size();
     ret = exynos_iommu_of_xlate(m, b.node(b.masters[0]).iommus[1]);
     after = ControllersOf(m).size();
-  }, Only({InvariantId::kControllersList, InvariantId::kXlateUninitController}));
+  }, Only({invariants::kControllersList, invariants::kXlateUninitController}));
   EXPECT_TRUE(r.findings.empty()) << r.findings[0].message;
   EXPECT_TRUE(deferred);
   EXPECT_EQ(ret, 0);
@@ -162,7 +165,7 @@ harness::RunResult DomainAlloc(int shift, bool dma_dev, bool zero, IommuDomain**
 TEST(ExynosDomainAlloc, BugOnWithoutPgEntShift) {
   IommuDomain* d = nullptr;
   auto r = DomainAlloc(-1, true, true, &d);
-  ASSERT_EQ(Count(r, InvariantId::kDomainAllocUninit), 1);
+  ASSERT_EQ(Count(r, invariants::kDomainAllocUninit), 1);
   EXPECT_THAT(r.findings[0].message, HasSubstr("BUG_ON(PG_ENT_SHIFT < 0 || !dma_dev) (PG_ENT_SHIFT=-1"));
   EXPECT_EQ(d, reinterpret_cast<IommuDomain*>(1));  // never returned: the task died
 }
@@ -170,14 +173,14 @@ TEST(ExynosDomainAlloc, BugOnWithoutPgEntShift) {
 TEST(ExynosDomainAlloc, BugOnWithoutDmaDev) {
   IommuDomain* d = nullptr;
   auto r = DomainAlloc(4, false, true, &d);
-  ASSERT_EQ(Count(r, InvariantId::kDomainAllocUninit), 1);
+  ASSERT_EQ(Count(r, invariants::kDomainAllocUninit), 1);
   EXPECT_THAT(r.findings[0].message, HasSubstr("dma_dev=NULL"));
 }
 
 TEST(ExynosDomainAlloc, NullZeroTableIsReported) {
   IommuDomain* d = nullptr;
   auto r = DomainAlloc(4, true, false, &d);
-  ASSERT_EQ(Count(r, InvariantId::kDomainAllocUninit), 1);
+  ASSERT_EQ(Count(r, invariants::kDomainAllocUninit), 1);
   EXPECT_THAT(r.findings[0].message, HasSubstr("lv2table_kmem_cache is NULL"));
   ASSERT_NE(d, nullptr);
   EXPECT_TRUE(static_cast<exynos_iommu_domain*>(d)->lv1_from_null_zero_table);
@@ -226,7 +229,7 @@ TEST(ExynosAttach, ProgramsHardwareOnlyWhenRuntimeActive) {
     enabled_active_attach = blk->enabled();
     pt_active = blk->pt_base();
     pm_runtime_put(m);
-  }, Only({InvariantId::kXlateUninitController, InvariantId::kSysmmuFault}));
+  }, Only({invariants::kXlateUninitController, hwmodel::invariants::kSysmmuFault}));
   EXPECT_TRUE(r.findings.empty()) << r.findings[0].message;
   EXPECT_TRUE(suspended);
   EXPECT_FALSE(enabled_after_attach);
@@ -335,7 +338,7 @@ TEST(ExynosVersion, DrvdataVariantPerVersion) {
       got = data->variant;
       version = data->version;
       has_vcr = data->has_vcr;
-    }, Only({InvariantId::kSysmmuFault}));
+    }, Only({hwmodel::invariants::kSysmmuFault}));
     EXPECT_TRUE(r.findings.empty()) << r.findings[0].message;
     EXPECT_EQ(got, c.variant);
     EXPECT_EQ(version >> 7, c.major);
@@ -442,7 +445,7 @@ harness::RunResult MultiHitInWorld(const FaultCase& c, bool flush) {
     blk->Translate(kIova + 8, c.write);
     harness::Current().Sleep(harness::kSec);
     pm_runtime_put(m);
-  }, Only({InvariantId::kSysmmuFault}));
+  }, Only({hwmodel::invariants::kSysmmuFault}));
 }
 
 TEST(ExynosFault, MultiHitIsDecodedByNamePerVersion) {
@@ -459,7 +462,7 @@ TEST(ExynosFault, MultiHitIsDecodedByNamePerVersion) {
     SCOPED_TRACE(c.version + (c.vm ? " vm " : " ") + c.name);
     harness::RunResult r = MultiHitInWorld(c, /*flush=*/false);
     ASSERT_FALSE(r.findings.empty());
-    EXPECT_EQ(r.findings[0].invariant, Name(InvariantId::kSysmmuFault));
+    EXPECT_EQ(r.findings[0].invariant, Name(hwmodel::invariants::kSysmmuFault));
     EXPECT_THAT(r.findings[0].message, HasSubstr(c.name + " FAULT occurred at " + c.address));
     EXPECT_THAT(r.findings[0].message, HasSubstr("BUG_ON(ret != 0); Kernel panic - not syncing: Fatal exception in "
                                                  "interrupt"));

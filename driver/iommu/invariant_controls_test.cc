@@ -7,8 +7,17 @@
 #include <set>
 
 #include "absl/strings/str_split.h"
+#include "driver/invariants/controllers_list.h"
+#include "driver/invariants/dev_iommu_freed_in_use.h"
+#include "driver/invariants/dma_ops_on_bound.h"
+#include "driver/invariants/domain_alloc_uninit.h"
+#include "driver/invariants/double_iommu_probe.h"
+#include "driver/invariants/iommu_bypass.h"
+#include "driver/invariants/late_iommu_probe.h"
+#include "driver/invariants/xlate_uninit_controller.h"
 #include "driver/iommu/iommu_test_util.h"
 #include "harness/strings.h"
+#include "hwmodel/invariants/sysmmu_fault.h"
 
 namespace probestorm::kernel {
 namespace {
@@ -46,29 +55,29 @@ void ExpectFiresAs(const hwmodel::Board& b, const Profile& p, InvariantId id, ui
 }
 
 TEST(InvariantControls, XlateUninitControllerFiresOnV61Modular) {
-  ExpectFires(Tm2e(), P("v6.1-modular"), InvariantId::kXlateUninitController, 50,
+  ExpectFires(Tm2e(), P("v6.1-modular"), invariants::kXlateUninitController, 50,
               {"exynos_iommu_of_xlate(", ".sysmmu at step iommu_device_register (drvdata not set)"});
 }
 TEST(InvariantControls, XlateUninitControllerSilentWithInitfix) {
-  ExpectSilent(Tm2e(), P("v6.1-modular+initfix"), Only({InvariantId::kXlateUninitController}), 1, 50);
+  ExpectSilent(Tm2e(), P("v6.1-modular+initfix"), Only({invariants::kXlateUninitController}), 1, 50);
 }
 
 TEST(InvariantControls, DomainAllocUninitFiresOnV61Modular) {
-  ExpectFires(Tm2e(), P("v6.1-modular"), InvariantId::kDomainAllocUninit, 50,
+  ExpectFires(Tm2e(), P("v6.1-modular"), invariants::kDomainAllocUninit, 50,
               {"exynos_iommu_domain_alloc by modprobe/exynos-iommu before exynos_iommu_init finished",
                "zero_lv2_table is NULL"});
 }
 TEST(InvariantControls, DomainAllocUninitSilentWithFixedInitAndRegisterLast) {
   ExpectSilent(Tm2e(), P("v6.1-modular", {"exynos_init_order=fixed", "exynos_register_last=true"}),
-               Only({InvariantId::kDomainAllocUninit}), 1, 50);
+               Only({invariants::kDomainAllocUninit}), 1, 50);
 }
 
 TEST(InvariantControls, DmaOpsOnBoundFiresOnV61Modular) {
-  ExpectFires(Tm2e(), P("v6.1-modular"), InvariantId::kDmaOpsOnBound, 50,
+  ExpectFires(Tm2e(), P("v6.1-modular"), invariants::kDmaOpsOnBound, 50,
               {"by bus_iommu_probe changed the DMA setup of bound master"});
 }
 TEST(InvariantControls, DmaOpsOnBoundSilentOnV61Builtin) {
-  ExpectSilent(Tm2e(), P("v6.1"), Only({InvariantId::kDmaOpsOnBound}), 1, 50);
+  ExpectSilent(Tm2e(), P("v6.1"), Only({invariants::kDmaOpsOnBound}), 1, 50);
 }
 
 // S3: the failed __iommu_probe_device of a master (probe_device sees no priv yet) frees dev->iommu
@@ -77,7 +86,7 @@ TEST(InvariantControls, DmaOpsOnBoundSilentOnV61Builtin) {
 // a few percent of TM2E seeds hit it, and which ones moves with every schedule point the boot
 // gains, hence seeds 1..300.
 TEST(InvariantControls, DevIommuFreedInUseFiresOnV61Modular) {
-  ExpectFiresAs(Tm2e(), P("v6.1-modular"), InvariantId::kDevIommuFreedInUse, 300,
+  ExpectFiresAs(Tm2e(), P("v6.1-modular"), invariants::kDevIommuFreedInUse, 300,
                 {{"NULL pointer dereference at virtual address 0000000000000030; pc : iommu_fwspec_init;"},
                  {"NULL pointer dereference at virtual address 0000000000000030; pc : iommu_fwspec_free;"},
                  {"NULL pointer dereference at virtual address 0000000000000040; pc : exynos_iommu_of_xlate;"},
@@ -104,7 +113,7 @@ uint64_t FirstSeedWith(const hwmodel::Board& b, const Profile& p, InvariantId id
 TEST(InvariantControls, DevIommuFreedInUseFiresInOfXlateOnSingleSysmmuMasters) {
   const hwmodel::Board& b = GetBoard("sysmmus=16,masters=16,per_master=1");
   harness::Finding f;
-  ASSERT_NE(FirstSeedWith(b, P("v6.1-modular"), InvariantId::kDevIommuFreedInUse, 200,
+  ASSERT_NE(FirstSeedWith(b, P("v6.1-modular"), invariants::kDevIommuFreedInUse, 200,
                           "pc : exynos_iommu_of_xlate;", &f),
             0u);
   EXPECT_NE(f.message.find("at virtual address 0000000000000040;"), std::string::npos) << f.message;
@@ -117,7 +126,7 @@ TEST(InvariantControls, DevIommuFreedInUseFiresInOfXlateOnSingleSysmmuMasters) {
 // reading param->fwspec).
 TEST(InvariantControls, DevIommuFreedInUseFiresOnV61ModularAsync) {
   ExpectFires(GetBoard("sysmmus=16,masters=8,per_master=2"), P("v6.1-modular", {"async_probe=*"}),
-              InvariantId::kDevIommuFreedInUse, 10,
+              invariants::kDevIommuFreedInUse, 10,
               {"at virtual address 0000000000000030; pc : dev_iommu_free;", "dev->iommu is NULL, freed by "});
 }
 // The seed report's "ARM 32bit based board works fine": the ODROID-U3 is arm32 from its DTB. v6.1
@@ -125,21 +134,21 @@ TEST(InvariantControls, DevIommuFreedInUseFiresOnV61ModularAsync) {
 // anything under a bound master (no dma-ops-on-bound, no fault), while the SysMMU-probe races that
 // do not need a default domain remain (a master binding without its SysMMU: iommu-bypass).
 TEST(InvariantControls, Arm32OdroidU3HasNoDmaChangeUnderBoundMasters) {
-  ExpectSilent(OdroidU3(), P("v6.1-modular"), Only({InvariantId::kDmaOpsOnBound, InvariantId::kSysmmuFault}), 1, 40);
+  ExpectSilent(OdroidU3(), P("v6.1-modular"), Only({invariants::kDmaOpsOnBound, hwmodel::invariants::kSysmmuFault}), 1, 40);
 }
 TEST(InvariantControls, Arm32OdroidU3StillBypassesTheIommu) {
-  ExpectFires(OdroidU3(), P("v6.1-modular"), InvariantId::kIommuBypass, 40, {"binds without IOMMU: ", "swallowed"});
+  ExpectFires(OdroidU3(), P("v6.1-modular"), invariants::kIommuBypass, 40, {"binds without IOMMU: ", "swallowed"});
 }
 // Control: the same board as arm64 gets DMA default domains attached under bound masters again.
 TEST(InvariantControls, OdroidU3AsArm64ChangesDmaUnderBoundMasters) {
-  ExpectFires(OdroidU3(), P("v6.1-modular", {"arch=arm64"}), InvariantId::kDmaOpsOnBound, 40,
+  ExpectFires(OdroidU3(), P("v6.1-modular", {"arch=arm64"}), invariants::kDmaOpsOnBound, 40,
               {"by bus_iommu_probe changed the DMA setup of bound master"});
 }
 
 TEST(InvariantControls, DevIommuFreedInUseSilentOnCore67) {
-  ExpectSilent(Tm2e(), P("v6.1-modular", {"iommu_core=6.7"}), Only({InvariantId::kDevIommuFreedInUse}), 1, 30);
+  ExpectSilent(Tm2e(), P("v6.1-modular", {"iommu_core=6.7"}), Only({invariants::kDevIommuFreedInUse}), 1, 30);
   ExpectSilent(Tm2e(), P("v6.1-modular", {"iommu_core=6.7", "async_probe=*"}),
-               Only({InvariantId::kDevIommuFreedInUse}), 1, 30);
+               Only({invariants::kDevIommuFreedInUse}), 1, 30);
 }
 
 // S4: two unlocked __iommu_probe_device(M) on a master that has an owner: two groups for M, or
@@ -152,7 +161,7 @@ TEST(InvariantControls, DevIommuFreedInUseSilentOnCore67) {
 TEST(InvariantControls, DoubleIommuProbeFiresWithStaggeredParallelSysmmuProbes) {
   // Either manifestation: the group_list corrupted, or a second group for the master.
   ExpectFiresAs(GetBoard("sysmmus=16,masters=8,per_master=2"),
-                P("v6.1-modular", {"async_probe=*", "inject=clk_get_defer"}), InvariantId::kDoubleIommuProbe,
+                P("v6.1-modular", {"async_probe=*", "inject=clk_get_defer"}), invariants::kDoubleIommuProbe,
                 50,
                 {{"list corruption in bus_iommu_probe group_list of async/"},
                  {"iommu_group_add_device(", ": already in iommu_group ",
@@ -160,10 +169,10 @@ TEST(InvariantControls, DoubleIommuProbeFiresWithStaggeredParallelSysmmuProbes) 
 }
 TEST(InvariantControls, DoubleIommuProbeSilentOnCore62) {
   ExpectSilent(GetBoard("sysmmus=16,masters=8,per_master=2"), P("v6.1-modular", {"async_probe=*", "iommu_core=6.2"}),
-               Only({InvariantId::kDoubleIommuProbe, InvariantId::kDevIommuFreedInUse}), 1, 30);
+               Only({invariants::kDoubleIommuProbe, invariants::kDevIommuFreedInUse}), 1, 30);
   ExpectSilent(GetBoard("sysmmus=16,masters=8,per_master=2"),
                P("v6.1-modular", {"async_probe=*", "inject=clk_get_defer", "iommu_core=6.2"}),
-               Only({InvariantId::kDoubleIommuProbe}), 1, 50);  // S3 (of_xlate vs dev_iommu_free) stays until 6.7
+               Only({invariants::kDoubleIommuProbe}), 1, 50);  // S3 (of_xlate vs dev_iommu_free) stays until 6.7
 }
 
 // S5 (iii): a v5 SysMMU whose dma_set_mask fails after platform_set_drvdata. A master's of_xlate
@@ -174,16 +183,16 @@ TEST(InvariantControls, DoubleIommuProbeSilentOnCore62) {
 // Rare even there (about 1 run in 100): seeds 1..400.
 TEST(InvariantControls, ControllersListFiresWithDmaSetMaskInjection) {
   ExpectFires(GetBoard("sysmmus=16,masters=8,per_master=2"), P("v6.1-modular", {"inject=dma_set_mask"}),
-              InvariantId::kControllersList, 400, {"owner->controllers", "freed node (use after free)"});
+              invariants::kControllersList, 400, {"owner->controllers", "freed node (use after free)"});
 }
 TEST(InvariantControls, ControllersListSilentWithoutInjection) {
-  ExpectSilent(Tm2e(), P("v6.1-modular+initfix"), Only({InvariantId::kControllersList}), 1, 30);
+  ExpectSilent(Tm2e(), P("v6.1-modular+initfix"), Only({invariants::kControllersList}), 1, 30);
   ExpectSilent(GetBoard("sysmmus=16,masters=8,per_master=2"), P("v6.1-modular"),
-               Only({InvariantId::kControllersList}), 1, 50);
+               Only({invariants::kControllersList}), 1, 50);
 }
 
 TEST(InvariantControls, IommuBypassWarnsWhenModuleLoadsAfterTimeout) {
-  ExpectFires(Tm2e(), P("v6.1-modular+initfix", {"exynos_load_time=fixed:30s"}), InvariantId::kIommuBypass, 10,
+  ExpectFires(Tm2e(), P("v6.1-modular+initfix", {"exynos_load_time=fixed:30s"}), invariants::kIommuBypass, 10,
               {"binds without IOMMU after an explicit decision",
                "driver_deferred_probe_check_state returned -ETIMEDOUT"},
               harness::Severity::kWarning);
@@ -192,9 +201,9 @@ TEST(InvariantControls, IommuBypassViolationForSwallowedError) {
   harness::Finding f;
   bool found = false;
   for (uint64_t seed = 1; seed <= 50 && !found; ++seed) {
-    ModelRun r = Boot(Tm2e(), P("v6.1-modular+initfix"), seed, Only({InvariantId::kIommuBypass}));
+    ModelRun r = Boot(Tm2e(), P("v6.1-modular+initfix"), seed, Only({invariants::kIommuBypass}));
     for (const auto& g : r.result.findings) {
-      if (g.invariant == Name(InvariantId::kIommuBypass) && g.severity == harness::Severity::kViolation) {
+      if (g.invariant == Name(invariants::kIommuBypass) && g.severity == harness::Severity::kViolation) {
         f = g;
         found = true;
         break;
@@ -206,7 +215,7 @@ TEST(InvariantControls, IommuBypassViolationForSwallowedError) {
             std::string::npos) << f.message;
 }
 TEST(InvariantControls, IommuBypassSilentOnV61Builtin) {
-  ExpectSilent(Tm2e(), P("v6.1"), Only({InvariantId::kIommuBypass}), 1, 50);
+  ExpectSilent(Tm2e(), P("v6.1"), Only({invariants::kIommuBypass}), 1, 50);
 }
 
 // S9 on v6.15: a SysMMU's bus_iommu_probe reaches a master that is inside really_probe (or bound)
@@ -214,14 +223,14 @@ TEST(InvariantControls, IommuBypassSilentOnV61Builtin) {
 // the kernel's dev_WARN. Only masters warn: every other bound device on the bus walk is rejected
 // by probe_device (no fwspec) before the warning, as 73d2f10957f5 placed it.
 TEST(InvariantControls, LateIommuProbeWarnsOnV615Modular) {
-  ExpectFires(Tm2e(), P("v6.15-modular"), InvariantId::kLateIommuProbe, 100,
+  ExpectFires(Tm2e(), P("v6.15-modular"), invariants::kLateIommuProbe, 100,
               {": late IOMMU probe at driver bind, something fishy here!", "is its driver"},
               harness::Severity::kWarning);
   const hwmodel::Board& b = Tm2e();
   std::set<std::string> masters;
   for (int m : b.masters) masters.insert(b.node(m).device_name);
   for (uint64_t seed = 1; seed <= 30; ++seed) {
-    ModelRun r = Boot(b, P("v6.15-modular"), seed, Only({InvariantId::kLateIommuProbe}));
+    ModelRun r = Boot(b, P("v6.15-modular"), seed, Only({invariants::kLateIommuProbe}));
     for (const auto& f : r.result.findings) {
       ASSERT_EQ(f.devices.size(), 1u);
       EXPECT_TRUE(masters.count(f.devices[0])) << "seed " << seed << ": " << f.message;
@@ -230,28 +239,28 @@ TEST(InvariantControls, LateIommuProbeWarnsOnV615Modular) {
 }
 // With the IOMMU built in, every SysMMU registers at core_initcall, before any master probes.
 TEST(InvariantControls, LateIommuProbeSilentWithBuiltinIommuOn615) {
-  ExpectSilent(Tm2e(), P("v6.1", {"iommu_core=6.15"}), Only({InvariantId::kLateIommuProbe}), 1, 50);
+  ExpectSilent(Tm2e(), P("v6.1", {"iommu_core=6.15"}), Only({invariants::kLateIommuProbe}), 1, 50);
 }
 
 // S1: lv1 entries filled with ZERO_LV2LINK of a NULL zero_lv2_table are walked by the hardware.
 TEST(InvariantControls, SysmmuFaultFiresOnNullZeroTableWalk) {
-  ExpectFires(Tm2e(), P("v6.1-modular"), InvariantId::kSysmmuFault, 50,
+  ExpectFires(Tm2e(), P("v6.1-modular"), hwmodel::invariants::kSysmmuFault, 50,
               {"faulted (PTW fault", "was the zero lv2 table NULL?"});
 }
 TEST(InvariantControls, SysmmuFaultSilentOnV61Builtin) {
-  ExpectSilent(Tm2e(), P("v6.1"), Only({InvariantId::kSysmmuFault}), 1, 50);
+  ExpectSilent(Tm2e(), P("v6.1"), Only({hwmodel::invariants::kSysmmuFault}), 1, 50);
 }
 
 // 6. in dma_master_test.cc. 7: a replayed finding with its interleaving in kernel terms.
 TEST(InvariantControls, ReplayedXlateUninitTraceShowsInterleaving) {
   harness::Finding f;
   const Profile p = P("v6.1-modular");
-  const uint64_t seed = FirstSeed(Tm2e(), p, InvariantId::kXlateUninitController, 1, 50, &f);
+  const uint64_t seed = FirstSeed(Tm2e(), p, invariants::kXlateUninitController, 1, 50, &f);
   ASSERT_NE(seed, 0u);
-  ModelRun a = Boot(Tm2e(), p, seed, Only({InvariantId::kXlateUninitController}), true, false);
-  ModelRun b = Boot(Tm2e(), p, seed, Only({InvariantId::kXlateUninitController}), true, false);
-  ASSERT_NE(Find(a, InvariantId::kXlateUninitController), nullptr);
-  EXPECT_EQ(Find(a, InvariantId::kXlateUninitController)->message, f.message);
+  ModelRun a = Boot(Tm2e(), p, seed, Only({invariants::kXlateUninitController}), true, false);
+  ModelRun b = Boot(Tm2e(), p, seed, Only({invariants::kXlateUninitController}), true, false);
+  ASSERT_NE(Find(a, invariants::kXlateUninitController), nullptr);
+  EXPECT_EQ(Find(a, invariants::kXlateUninitController)->message, f.message);
   EXPECT_EQ(a.result.trace_hash, b.result.trace_hash);
   EXPECT_EQ(a.trace.size(), b.trace.size());
   // The run goes on past the finding (stop_on_violation=false) so the SysMMU's later steps show.

@@ -26,16 +26,20 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
-#include "driver/base/bus.h"
 #include "driver/arch/fault.h"
+#include "driver/base/bus.h"
 #include "driver/base/dd.h"
+#include "driver/invariants/dev_iommu_freed_in_use.h"
+#include "driver/invariants/dma_ops_on_bound.h"
+#include "driver/invariants/double_iommu_probe.h"
+#include "driver/invariants/iommu_bypass.h"
+#include "driver/invariants/late_iommu_probe.h"
 #include "driver/iommu/dma_iommu.h"
 #include "driver/iommu/of_iommu.h"
 #include "harness/trace/trace.h"
 
 namespace probestorm::kernel {
 
-using harness::InvariantId;
 using harness::TraceLog;
 using harness::TraceSpan;
 
@@ -62,7 +66,7 @@ constexpr size_t kDevIommuQuarantine = size_t{1} << 14;
 
 IommuState::IommuState(Kernel& k)
     : kernel(k),
-      iommu_device_list("iommu_device_list", InvariantId::kDoubleIommuProbe),
+      iommu_device_list("iommu_device_list", invariants::kDoubleIommuProbe),
       book(k.board.nodes.size()),
       configurers(k.board.nodes.size()),
       dev_iommu_cache(kDevIommuQuarantine, [](const DevIommu& p) {
@@ -127,7 +131,7 @@ bool OtherTaskConfiguring(Device* dev) {
           : absl::StrCat("dev->iommu of ", dev->name, " was freed by ", freer,
                          " (dev_iommu_free(), e.g. on the error path of __iommu_probe_device) while this "
                          "task was using it");
-  NullDerefOops(dev->kernel->knobs.arch, Context::kTask, InvariantId::kDevIommuFreedInUse, func, field, write,
+  NullDerefOops(dev->kernel->knobs.arch, Context::kTask, invariants::kDevIommuFreedInUse, func, field, write,
                 absl::StrCat(dev->name, ": dev->iommu is NULL",
                              freer.empty() || freer == Who() ? "" : absl::StrCat(", freed by ", freer)),
                 {dev->name}, why);
@@ -135,7 +139,7 @@ bool OtherTaskConfiguring(Device* dev) {
 
 // A dev->iommu that is still marked freed (a stale pointer): KASAN's use-after-free report.
 [[noreturn]] void DevIommuUseAfterFree(Device* dev, const char* func) {
-  harness::Oops(InvariantId::kDevIommuFreedInUse,
+  harness::Oops(invariants::kDevIommuFreedInUse,
                 absl::StrCat("BUG: KASAN: use-after-free in ", func, " (", dev->name, "): dev->iommu freed by ",
                              iommu_book(dev).freed_by),
                 {dev->name});
@@ -183,13 +187,13 @@ int iommu_group_add_device(IommuGroup* group, Device* dev) {
   IommuDevBook& b = iommu_book(dev);
   IommuGroup* old = dev->iommu_group.Get();
   if (old != nullptr && old != group) {
-    harness::Violation(InvariantId::kDoubleIommuProbe,
+    harness::Violation(invariants::kDoubleIommuProbe,
                        absl::StrCat("iommu_group_add_device(", dev->name, "): already in ", old->name,
                                     ", now added to ", group->name,
                                     " (two concurrent __iommu_probe_device)"),
                        {dev->name});
   } else if (old == nullptr && b.probe_ok > 0) {
-    harness::Violation(InvariantId::kDoubleIommuProbe,
+    harness::Violation(invariants::kDoubleIommuProbe,
                        absl::StrCat("__iommu_probe_device(", dev->name,
                                     ") succeeded twice without iommu_release_device"),
                        {dev->name});
@@ -198,7 +202,7 @@ int iommu_group_add_device(IommuGroup* group, Device* dev) {
   int ret = 0;
   group->mutex.lock();
   if (std::find(group->devices.begin(), group->devices.end(), dev) != group->devices.end()) {
-    harness::Violation(InvariantId::kDoubleIommuProbe,
+    harness::Violation(invariants::kDoubleIommuProbe,
                        absl::StrCat(dev->name, " added twice to ", group->name), {dev->name});
   }
   group->devices.push_back(dev);
@@ -474,7 +478,7 @@ int __iommu_probe_device(Device* dev, harness::ListHead* group_list) ABSL_NO_THR
   // moved it there so that devices the IOMMU driver rejects do not warn).
   if (Gen(k) >= IommuCoreGen::k6_15) {
     if (const DeviceDriver* drv = dev->driver.Get()) {
-      harness::Warning(InvariantId::kLateIommuProbe,
+      harness::Warning(invariants::kLateIommuProbe,
                        absl::StrCat(dev->name, ": late IOMMU probe at driver bind, something fishy "
                                     "here! (__iommu_probe_device accepted it while ", drv->name,
                                     " is its driver: of_iommu_configure ran before this IOMMU was "
@@ -533,7 +537,7 @@ void iommu_release_device(Device* dev) {
   IommuDevBook& b = iommu_book(dev);
   ++b.release_device_calls;
   if (b.release_device_calls > b.probe_device_calls) {
-    harness::Violation(InvariantId::kDoubleIommuProbe,
+    harness::Violation(invariants::kDoubleIommuProbe,
                        absl::StrCat("iommu_release_device(", dev->name,
                                     "): release_device without a matching probe_device"),
                        {dev->name});
@@ -549,7 +553,7 @@ int bus_iommu_probe(Kernel& k) {
   ++s.bus_probes;
   // LIST_HEAD(group_list) on this task's stack; a group on two tasks' lists is a DEBUG_LIST bug.
   auto* group_list = k.Alloc<harness::ListHead>(absl::StrCat("bus_iommu_probe group_list of ", Who()),
-                                                InvariantId::kDoubleIommuProbe);
+                                                invariants::kDoubleIommuProbe);
   int ret = bus_for_each_dev(k, [&](Device* dev) -> int {
     // probe_iommu_group: a device that already has a group has been probed; skip it.
     if (iommu_group_get(dev) != nullptr) return 0;
@@ -696,7 +700,7 @@ bool iommu_dma_user_active(Device* dev) {
 
 void iommu_note_dma_change(Device* dev, const std::string& what) {
   if (!iommu_dma_user_active(dev)) return;
-  harness::Violation(InvariantId::kDmaOpsOnBound,
+  harness::Violation(invariants::kDmaOpsOnBound,
                      absl::StrCat(what, " changed the DMA setup of bound master ", dev->name,
                                   " (task ", Who(), ")"),
                      {dev->name},
@@ -719,17 +723,7 @@ void iommu_clear_bypass(Device* dev) {
 void iommu_check_bypass(Device* dev) {
   IommuDevBook& b = iommu_book(dev);
   if (b.bypass == BypassKind::kNone) return;
-  if (b.bypass == BypassKind::kExplicitTimeout) {
-    harness::Warning(InvariantId::kIommuBypass,
-                     absl::StrCat(dev->name, " binds without IOMMU after an explicit decision: ",
-                                  b.bypass_why),
-                     {dev->name});
-  } else {
-    harness::Violation(InvariantId::kIommuBypass,
-                       absl::StrCat(dev->name, " binds without IOMMU: ", b.bypass_why), {dev->name},
-                       "of_iommu_configure: \"Adding to IOMMU failed\" is a dev_dbg; the error is "
-                       "swallowed and the master is configured for dma-direct (of_iommu_configure, v6.1)");
-  }
+  invariants::OnBindWithoutIommu(dev, b.bypass == BypassKind::kExplicitTimeout, b.bypass_why);
 }
 
 }  // namespace probestorm::kernel

@@ -5,6 +5,10 @@
 // tasks of a fresh world on a small synthetic board.
 #include <string>
 
+#include "driver/invariants/dev_iommu_freed_in_use.h"
+#include "driver/invariants/dma_ops_on_bound.h"
+#include "driver/invariants/double_iommu_probe.h"
+#include "driver/invariants/iommu_bypass.h"
 #include "driver/iommu/iommu_test_util.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -12,7 +16,6 @@
 namespace probestorm::kernel {
 namespace {
 
-using harness::InvariantId;
 using iommu_testing::Count;
 using iommu_testing::FakeIommu;
 using iommu_testing::GetBoard;
@@ -203,7 +206,7 @@ TEST(IommuCore, DoubleProbeWithoutReleaseIsReported) {
     f.m1->iommu_group.Set(nullptr);
     __iommu_probe_device(f.m1, nullptr);
   });
-  ASSERT_EQ(Count(r, InvariantId::kDoubleIommuProbe), 1);
+  ASSERT_EQ(Count(r, invariants::kDoubleIommuProbe), 1);
   EXPECT_THAT(r.findings[0].message, HasSubstr("succeeded twice without iommu_release_device"));
 }
 
@@ -247,7 +250,7 @@ TEST(IommuCore, PrivSetAfterOtherTaskFreedDevIommuOopsesAtPrivOffset) {
     });
     auto r = w.Run();
     EXPECT_FALSE(after);
-    ASSERT_EQ(Count(r, InvariantId::kDevIommuFreedInUse), 1);
+    ASSERT_EQ(Count(r, invariants::kDevIommuFreedInUse), 1);
     const harness::Finding& f = r.findings[0];
     if (arch == Arch::kArm64) {
       EXPECT_THAT(f.message, HasSubstr("NULL pointer dereference at virtual address 0000000000000040; "
@@ -318,7 +321,7 @@ TEST(IommuCore, DmaChangeReportedOnlyWhileDriverActive) {
     iommu_dma_user_end(f.m1);
     iommu_note_dma_change(f.m1, "quiet again");
   });
-  ASSERT_EQ(Count(r, InvariantId::kDmaOpsOnBound), 1);
+  ASSERT_EQ(Count(r, invariants::kDmaOpsOnBound), 1);
   EXPECT_THAT(r.findings[0].message, HasSubstr("loud change changed the DMA setup of bound master"));
 }
 
@@ -334,7 +337,7 @@ TEST(IommuCore, CheckBypassSeverities) {
     iommu_clear_bypass(f.m1);
     iommu_check_bypass(f.m1);
   });
-  ASSERT_EQ(Count(r, InvariantId::kIommuBypass), 2);
+  ASSERT_EQ(Count(r, invariants::kIommuBypass), 2);
   EXPECT_EQ(r.findings[0].severity, harness::Severity::kWarning);
   EXPECT_THAT(r.findings[0].message, HasSubstr("binds without IOMMU after an explicit decision: timeout why"));
   EXPECT_EQ(r.findings[1].severity, harness::Severity::kViolation);

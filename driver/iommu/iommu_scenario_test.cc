@@ -6,8 +6,12 @@
 #include <vector>
 
 #include "absl/strings/str_cat.h"
-#include "driver/profile.h"
+#include "driver/invariants/dev_iommu_freed_in_use.h"
+#include "driver/invariants/dma_ops_on_bound.h"
+#include "driver/invariants/domain_alloc_uninit.h"
+#include "driver/invariants/xlate_uninit_controller.h"
 #include "driver/model_run.h"
+#include "driver/profile.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "harness/sched/random_scheduler.h"
@@ -54,7 +58,7 @@ std::vector<harness::Finding> RunTm2e(const Profile& p, uint64_t seed, harness::
 // First seed in [1, max] whose run reports `id`; 0 if none. `msg` receives the message.
 uint64_t FirstSeed(const Profile& p, harness::InvariantId id, uint64_t max, std::string* msg,
                    harness::InvariantSet inv = harness::InvariantSet::None()) {
-  const std::string name(harness::InvariantName(id));
+  const std::string name(id.name());
   inv.Set(id);
   for (uint64_t seed = 1; seed <= max; ++seed) {
     for (const auto& f : RunTm2e(p, seed, inv)) {
@@ -69,7 +73,7 @@ uint64_t FirstSeed(const Profile& p, harness::InvariantId id, uint64_t max, std:
 
 TEST(IommuScenario, ModularFindsXlateUninitController) {
   std::string msg;
-  const uint64_t seed = FirstSeed(P("v6.1-modular"), harness::InvariantId::kXlateUninitController, 200, &msg);
+  const uint64_t seed = FirstSeed(P("v6.1-modular"), invariants::kXlateUninitController, 200, &msg);
   ASSERT_NE(seed, 0u);
   EXPECT_THAT(msg, HasSubstr("saw"));
   EXPECT_THAT(msg, HasSubstr(".sysmmu at step"));
@@ -77,22 +81,22 @@ TEST(IommuScenario, ModularFindsXlateUninitController) {
 
 TEST(IommuScenario, ModularFindsDomainAllocUninit) {
   std::string msg;
-  const uint64_t seed = FirstSeed(P("v6.1-modular"), harness::InvariantId::kDomainAllocUninit, 200, &msg);
+  const uint64_t seed = FirstSeed(P("v6.1-modular"), invariants::kDomainAllocUninit, 200, &msg);
   ASSERT_NE(seed, 0u);
   EXPECT_THAT(msg, HasSubstr("exynos_iommu_domain_alloc"));
 }
 
 TEST(IommuScenario, ModularFindsDmaOpsOnBound) {
   std::string msg;
-  const uint64_t seed = FirstSeed(P("v6.1-modular"), harness::InvariantId::kDmaOpsOnBound, 200, &msg);
+  const uint64_t seed = FirstSeed(P("v6.1-modular"), invariants::kDmaOpsOnBound, 200, &msg);
   ASSERT_NE(seed, 0u);
   EXPECT_THAT(msg, HasSubstr("changed the DMA setup of bound master"));
 }
 
 TEST(IommuScenario, BuiltinV61IsCleanOfTheSeedFindings) {
   harness::InvariantSet inv = harness::InvariantSet::None();
-  for (auto id : {harness::InvariantId::kXlateUninitController, harness::InvariantId::kDmaOpsOnBound,
-                  harness::InvariantId::kDomainAllocUninit, harness::InvariantId::kDevIommuFreedInUse}) {
+  for (auto id : {invariants::kXlateUninitController, invariants::kDmaOpsOnBound,
+                  invariants::kDomainAllocUninit, invariants::kDevIommuFreedInUse}) {
     inv.Set(id);
   }
   for (uint64_t seed = 1; seed <= 20; ++seed) {
@@ -110,8 +114,8 @@ TEST(IommuScenario, BuiltinV61IsCleanOfTheSeedFindings) {
 // still meets a master inside of_iommu_configure, though: PCT finds it (below).
 TEST(IommuScenario, MarekIsCleanOfTheFourSeedInvariants) {
   harness::InvariantSet inv = harness::InvariantSet::None();
-  for (auto id : {harness::InvariantId::kXlateUninitController, harness::InvariantId::kDmaOpsOnBound,
-                  harness::InvariantId::kDomainAllocUninit, harness::InvariantId::kDevIommuFreedInUse}) {
+  for (auto id : {invariants::kXlateUninitController, invariants::kDmaOpsOnBound,
+                  invariants::kDomainAllocUninit, invariants::kDevIommuFreedInUse}) {
     inv.Set(id);
   }
   const Profile p = P("v6.1-modular+marek", {"exynos_load_time=uniform:2s..25s"});
@@ -127,7 +131,7 @@ TEST(IommuScenario, MarekIsCleanOfTheFourSeedInvariants) {
 TEST(IommuScenario, MarekStillFreesDevIommuInUseUnderPct) {
   const Profile p = P("v6.1-modular+marek", {"exynos_load_time=uniform:2s..25s"});
   harness::InvariantSet inv = harness::InvariantSet::None();
-  inv.Set(harness::InvariantId::kDevIommuFreedInUse);
+  inv.Set(invariants::kDevIommuFreedInUse);
   uint64_t found = 0;
   std::string msg;
   for (uint64_t seed = 1; seed <= 400 && found == 0; ++seed) {
@@ -151,8 +155,8 @@ TEST(IommuScenario, MarekStillFreesDevIommuInUseUnderPct) {
 
 TEST(IommuScenario, MarekWithCore67IsCleanOfTheSeedFindings) {
   harness::InvariantSet inv = harness::InvariantSet::None();
-  for (auto id : {harness::InvariantId::kXlateUninitController, harness::InvariantId::kDmaOpsOnBound,
-                  harness::InvariantId::kDomainAllocUninit, harness::InvariantId::kDevIommuFreedInUse}) {
+  for (auto id : {invariants::kXlateUninitController, invariants::kDmaOpsOnBound,
+                  invariants::kDomainAllocUninit, invariants::kDevIommuFreedInUse}) {
     inv.Set(id);
   }
   const Profile p = P("v6.1-modular+marek", {"exynos_load_time=uniform:2s..25s", "iommu_core=6.7"});

@@ -63,7 +63,7 @@ inline harness::InvariantSet Only(std::initializer_list<harness::InvariantId> id
   return inv;
 }
 
-inline std::string Name(harness::InvariantId id) { return std::string(harness::InvariantName(id)); }
+inline std::string Name(harness::InvariantId id) { return std::string(id.name()); }
 
 inline ModelRun Boot(const hwmodel::Board& board, const Profile& p, uint64_t seed,
                      harness::InvariantSet inv, bool keep_trace = false,

@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "driver/arch/fault.h"
 #include "driver/base/dd.h"
+#include "driver/invariants/dev_iommu_freed_in_use.h"
 #include "driver/kernel.h"
 #include "harness/trace/trace.h"
 
@@ -89,7 +90,7 @@ int ConfigureFwspec(Device* dev, const IommuOps** ops, XlateOutcome* out, bool* 
     fwspec = dev_iommu_fwspec_get(dev);
     if (fwspec == nullptr) {
       const std::string& freer = iommu_book(dev).freed_by;
-      NullDerefOops(k.knobs.arch, Context::kTask, harness::InvariantId::kDevIommuFreedInUse, "of_iommu_configure", kFwspecOps,
+      NullDerefOops(k.knobs.arch, Context::kTask, invariants::kDevIommuFreedInUse, "of_iommu_configure", kFwspecOps,
                     false, absl::StrCat(dev->name, ": fwspec is NULL, dev->iommu freed by ", freer), {dev->name},
                     absl::StrCat("dev_iommu_fwspec_get() returned NULL: ", freer,
                                  " freed dev->iommu (dev_iommu_free()) after this task's of_xlate"));

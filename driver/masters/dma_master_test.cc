@@ -5,9 +5,12 @@
 #include <vector>
 
 #include "driver/arch/dma_mapping.h"
+#include "driver/invariants/dma_ops_on_bound.h"
 #include "driver/iommu/iommu_test_util.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
+#include "harness/invariants/stall.h"
+#include "hwmodel/invariants/sysmmu_fault.h"
 
 namespace probestorm::kernel {
 namespace {
@@ -119,7 +122,7 @@ TEST(DmaMaster, SysmmuFaultPanicEndsTheRunBeforeAnyStall) {
   for (uint64_t seed = 1; seed <= 20; ++seed) {
     ModelRun r =
         Boot(iommu_testing::Tm2e(), p, seed,
-             Only({harness::InvariantId::kStall, harness::InvariantId::kSysmmuFault}),
+             Only({harness::invariants::kStall, hwmodel::invariants::kSysmmuFault}),
              /*keep_trace=*/false, /*stop_on_violation=*/false);
     // The master's DMA job reports the fault it saw; the IRQ handler's panic follows.
     bool fault = false;
@@ -145,7 +148,7 @@ TEST(DmaMaster, ChurnUnbindTeardownIsNotDmaOpsOnBound) {
   int unbinds = 0;
   for (uint64_t seed = 1; seed <= 6; ++seed) {
     ModelRun r = Boot(iommu_testing::Tm2e(), p, seed,
-                      iommu_testing::Only({harness::InvariantId::kDmaOpsOnBound}),
+                      iommu_testing::Only({invariants::kDmaOpsOnBound}),
                       /*keep_trace=*/true, /*stop_on_violation=*/false);
     for (const auto& f : r.result.findings) ADD_FAILURE() << "seed " << seed << ": " << f.message;
     for (const auto& e : r.trace) {

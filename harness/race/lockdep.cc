@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "harness/engine.h"
+#include "harness/invariants/lock_order.h"
 
 namespace probestorm::harness {
 
@@ -89,7 +90,7 @@ void LockDep::Acquire(uint32_t task, const char* lock_class) {
     held.push_back(b);
   }
   if (!cycle_msg.empty()) {
-    engine_->Report(InvariantId::kLockOrder, Severity::kViolation, std::move(cycle_msg), {},
+    engine_->Report(invariants::kLockOrder, Severity::kViolation, std::move(cycle_msg), {},
                     std::move(detail));
   }
 }

@@ -5,6 +5,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "harness/engine.h"
+#include "harness/invariants/data_race.h"
 
 namespace probestorm::harness {
 
@@ -178,7 +179,7 @@ void RaceDetector::ReportRace(const FieldLabel& field, const AccessEpoch& earlie
       absl::StrCat("access 1: T", earlier.task, " ", other, " ", earlier_write ? "write" : "read",
                    " in ", earlier.func ? earlier.func : "?", "\naccess 2: T", task, " ", me, " ",
                    write ? "write" : "read", " in ", func ? func : "?", "\n");
-  engine_->Report(InvariantId::kDataRace, Severity::kViolation, std::move(msg), {}, std::move(detail),
+  engine_->Report(invariants::kDataRace, Severity::kViolation, std::move(msg), {}, std::move(detail),
                   {other});
 }
 

@@ -11,6 +11,7 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "harness/controlled_engine.h"
+#include "harness/test_invariants.h"
 #include "harness/sched/auto_scheduler.h"
 #include "harness/sched/conflict_scheduler.h"
 #include "harness/sched/conflicts.h"
@@ -91,7 +92,7 @@ Model LostUpdate(bool locked, Gap gap) {
     e.Spawn("check", [st, incs] {
       for (TaskId t : incs) Current().Join(t);
       const int v = st->value.Get();
-      if (v != 2) Violation(InvariantId::kDeferredLists, "lost update: counter is " + std::to_string(v) + ", expected 2");
+      if (v != 2) Violation(test_invariants::kDeferredLists, "lost update: counter is " + std::to_string(v) + ", expected 2");
     });
     return st;
   };
@@ -156,7 +157,7 @@ Model OrderingBug() {
     e.Spawn("consumer", [st] {
       for (int k = 0; k < 12; ++k) st->busy.Set(k);
       if (st->ready.Get() == 1 && st->data.Get() != 42) {
-        Violation(InvariantId::kDomainAllocUninit, "consumer saw ready before data was initialised");
+        Violation(test_invariants::kDomainAllocUninit, "consumer saw ready before data was initialised");
       }
     });
     return st;
@@ -236,7 +237,7 @@ TEST(Exploration, Dfs2LockedTwinSilent) {
 Model ListAdders(bool locked) {
   return [locked](Engine& e) -> std::shared_ptr<void> {
     struct State {
-      ListHead list{"toy->controllers", InvariantId::kControllersList};
+      ListHead list{"toy->controllers", test_invariants::kControllersList};
       Mutex lock{"toy_list_lock"};
       ListNode nodes[2];
     };
@@ -253,7 +254,7 @@ Model ListAdders(bool locked) {
     e.Spawn("walker", [st, adders] {
       for (TaskId t : adders) Current().Join(t);
       if (st->list.Owners().size() != 2) {
-        Oops(InvariantId::kControllersList, "list corruption in toy->controllers: an entry was lost");
+        Oops(test_invariants::kControllersList, "list corruption in toy->controllers: an entry was lost");
       }
     });
     return st;

@@ -2,6 +2,7 @@
 // oops finding with the owner's invariant id; correct use stays silent. Two unlocked concurrent
 // AddTail calls are covered in harness/sched/exploration_test.cc.
 #include "harness/sync/list.h"
+#include "harness/test_invariants.h"
 
 #include <functional>
 #include <memory>
@@ -42,7 +43,7 @@ void ExpectListOops(const RunResult& r, bool finished, std::string_view what) {
 }
 
 TEST(ListHead, DoubleAddOopses) {
-  ListHead list("owner->controllers", InvariantId::kControllersList);
+  ListHead list("owner->controllers", test_invariants::kControllersList);
   ListNode n;
   bool finished;
   RunResult r = RunTask([&] {
@@ -53,7 +54,7 @@ TEST(ListHead, DoubleAddOopses) {
 }
 
 TEST(ListHead, DeleteOfAbsentNodeOopses) {
-  ListHead list("owner->controllers", InvariantId::kControllersList);
+  ListHead list("owner->controllers", test_invariants::kControllersList);
   ListNode n;
   bool finished;
   RunResult r = RunTask([&] { list.Del(&n); }, &finished);
@@ -61,7 +62,7 @@ TEST(ListHead, DeleteOfAbsentNodeOopses) {
 }
 
 TEST(ListHead, WalkOverFreedNodeOopses) {
-  ListHead list("owner->controllers", InvariantId::kControllersList);
+  ListHead list("owner->controllers", test_invariants::kControllersList);
   ListNode a, b;
   bool finished;
   RunResult r = RunTask([&] {
@@ -76,7 +77,7 @@ TEST(ListHead, WalkOverFreedNodeOopses) {
 // Links one node, frees it while still linked (kfree(data) without list_del), then runs `use`.
 void ExpectOopsOnFreedLinkedNode(const std::function<void(ListHead&, ListNode&)>& use,
                                  std::string_view what) {
-  ListHead list("owner->controllers", InvariantId::kControllersList);
+  ListHead list("owner->controllers", test_invariants::kControllersList);
   ListNode a;
   bool finished;
   RunResult r = RunTask([&] {
@@ -97,7 +98,7 @@ TEST(ListHead, DeleteOfFreedNodeOopses) {
 }
 
 TEST(ListHead, CorrectUseIsSilent) {
-  ListHead list("owner->controllers", InvariantId::kControllersList);
+  ListHead list("owner->controllers", test_invariants::kControllersList);
   int x = 1, y = 2, z = 3;
   ListNode a{.owner = &x}, b{.owner = &y}, c{.owner = &z};
   bool finished;
@@ -130,7 +131,7 @@ TEST(ListHead, CorrectUseIsSilent) {
 
 TEST(Kref, UnderflowOopses) {
   int released = 0;
-  Kref ref("sysmmu_drvdata", InvariantId::kDevIommuFreedInUse);
+  Kref ref("sysmmu_drvdata", test_invariants::kDevIommuFreedInUse);
   bool finished;
   RunResult r = RunTask([&] {
     ref.Put([&] { ++released; });
@@ -144,7 +145,7 @@ TEST(Kref, UnderflowOopses) {
 }
 
 TEST(Kref, GetAfterReleaseOopses) {
-  Kref ref("fwspec", InvariantId::kDevIommuFreedInUse);
+  Kref ref("fwspec", test_invariants::kDevIommuFreedInUse);
   bool finished;
   RunResult r = RunTask([&] {
     ref.Put([] {});
@@ -157,7 +158,7 @@ TEST(Kref, GetAfterReleaseOopses) {
 
 TEST(Kref, BalancedGetPutIsSilent) {
   int released = 0;
-  Kref ref("group", InvariantId::kDoubleIommuProbe);
+  Kref ref("group", test_invariants::kDoubleIommuProbe);
   bool finished;
   RunResult r = RunTask([&] {
     ref.Get();

@@ -2,6 +2,7 @@
 // engine: queue while pending, queue while running, one instance at a time, flush, delayed work
 // cancel and flush, and no trigger lost while a run is in progress.
 #include "harness/sync/workqueue.h"
+#include "harness/test_invariants.h"
 
 #include <algorithm>
 #include <functional>
@@ -28,7 +29,7 @@ EngineOptions Opts(uint64_t seed, bool race_detection = true) {
 
 std::string Describe(const RunResult& r) {
   std::string s;
-  for (const auto& f : r.findings) s += f.invariant + ": " + f.message + "\n";
+  for (const auto& f : r.findings) s += std::string(f.invariant.name()) + ": " + f.message + "\n";
   return s;
 }
 
@@ -125,7 +126,7 @@ TEST(Workqueue, FlushBehindAnOopsedWorkerStallsNamingTheOops) {
   o.stop_on_violation = false;
   ControlledEngine e(o, &s);
   Engine::Scope scope(e);
-  Work w("toy", [] { Oops(InvariantId::kDevIommuFreedInUse, "Unable to handle kernel NULL pointer"); });
+  Work w("toy", [] { Oops(test_invariants::kDevIommuFreedInUse, "Unable to handle kernel NULL pointer"); });
   e.Spawn("flusher", [&w] {
     w.Queue();
     w.Flush();

@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "harness/json.h"
+#include "harness/strings.h"
 
 namespace probestorm::harness {
 namespace {
@@ -104,9 +105,9 @@ std::string ChromeTraceJson(const std::vector<TraceEvent>& events,
   for (const Finding& f : findings) {
     std::string tasks;
     for (const auto& t : f.tasks) absl::StrAppend(&tasks, tasks.empty() ? "" : ", ", t);
-    emit(absl::StrCat("{\"name\":", JsonQuote(absl::StrCat(f.invariant, ": ", f.message)),
+    emit(absl::StrCat("{\"name\":", JsonQuote(absl::StrCat(Av(f.invariant.name()), ": ", f.message)),
                       ",\"cat\":\"finding\",\"ph\":\"i\",\"s\":\"g\",\"pid\":1,\"tid\":0,\"ts\":",
-                      Micros(f.virtual_time_ns), ",\"args\":{\"invariant\":", JsonQuote(f.invariant),
+                      Micros(f.virtual_time_ns), ",\"args\":{\"invariant\":", JsonQuote(f.invariant.name()),
                       ",\"severity\":", JsonQuote(SeverityName(f.severity)), ",\"message\":",
                       JsonQuote(f.message), ",\"tasks\":", JsonQuote(tasks), ",\"step\":", f.step,
                       ",\"detail\":", JsonQuote(f.detail), "}}"));

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "benchmark/benchmark.h"
 #include "harness/finding.h"
+#include "harness/test_invariants.h"
 #include "harness/trace/chrome_trace.h"
 #include "harness/trace/trace.h"
 
@@ -44,7 +45,7 @@ void BM_ChromeTraceJson(benchmark::State& state) {
   const std::vector<std::string> names = {"", "init", "modprobe/exynos-iommu", "deferred_probe_work",
                                           "kworker/0:1", "udevd", "rmmod", "async"};
   Finding f;
-  f.invariant = "xlate-uninit-controller";
+  f.invariant = test_invariants::kXlateUninitController;
   f.message = "exynos_iommu_of_xlate(13800000.decon) saw 13a00000.sysmmu's drvdata NULL";
   f.tasks = {"modprobe/exynos-iommu", "deferred_probe_work"};
   f.detail = "wait-for graph:\n  T1 a waits for b\n";

@@ -1,4 +1,6 @@
 #include "harness/trace/chrome_trace.h"
+#include "harness/invariants/stall.h"
+#include "harness/test_invariants.h"
 
 #include <map>
 #include <set>
@@ -74,7 +76,7 @@ TEST(ChromeTrace, StructureTracksSlicesInstantsFindings) {
       {6, 3000, 2, Phase::kFinding, "13800000.decon", "xlate-uninit-controller", "of_xlate saw it"},
   };
   Finding f;
-  f.invariant = "xlate-uninit-controller";
+  f.invariant = test_invariants::kXlateUninitController;
   f.message = "of_xlate on 13a00000.sysmmu before its probe finished";
   f.tasks = {"modprobe", "kworker"};
   f.virtual_time_ns = 3000;
@@ -122,7 +124,7 @@ TEST(ChromeTrace, EscapesQuotesBackslashesNewlinesAndControls) {
       {1, 0, 1, Phase::kInstant, "dev\"q", "func\\x", "line1\nline2\ttab\x01"},
   };
   Finding f;
-  f.invariant = "stall";
+  f.invariant = invariants::kStall;
   f.message = "2 \"tasks\"";
   f.detail = "wait-for graph:\n  T1 a waits for b\n";
   const std::string json = ChromeTraceJson(ev, {"", "na\"me\n"}, {f});
@@ -146,7 +148,7 @@ TEST(ChromeTrace, OddBytesInNamesGiveValidJson) {
       {2, 10, 1, Phase::kEnd, odd, odd, ""},
   };
   Finding f;
-  f.invariant = "stall";
+  f.invariant = invariants::kStall;
   f.message = odd;
   f.tasks = {odd};
   f.detail = odd;

@@ -4,6 +4,7 @@
 #include "absl/strings/str_format.h"
 #include "harness/strings.h"
 #include "harness/trace/trace.h"
+#include "hwmodel/invariants/sysmmu_fault.h"
 
 namespace probestorm::hwmodel {
 
@@ -51,8 +52,8 @@ DmaResult DmaEngine::Access(Iova addr, bool write, PhysAddr expected_phys, std::
   std::vector<std::string> devices{name_};
   if (res.sysmmu != nullptr) devices.push_back(res.sysmmu->device_name());
   harness::TraceLog(name_, "dma", res.message);
-  res.reported = harness::Violation(harness::InvariantId::kSysmmuFault, res.message, std::move(devices),
-                                    absl::StrCat("why: ", Av(why), "\n", res.xlate.detail));
+  res.reported = invariants::OnDmaMiss(res.message, std::move(devices),
+                                       absl::StrCat("why: ", Av(why), "\n", res.xlate.detail));
   return res;
 }
 

@@ -11,7 +11,7 @@
 //     deterministic). A master with no SysMMU block goes straight to memory (phys = addr).
 //   * If the translation faults, or lands on a page other than expected_phys's page (bypass of a
 //     disabled SysMMU, stale TLB entry, wrong mapping), it reports
-//     harness::Violation(InvariantId::kSysmmuFault, "13800000.decon: DMA write to 0x10000000
+//     invariants::OnDmaMiss("13800000.decon: DMA write to 0x10000000
 //     through 13a00000.sysmmu faulted (PAGE fault, lv1 entry is zero lv2 link); expected phys
 //     0x20400000", devices {master, sysmmu}, detail = the walker's description + `why`).
 //   * A stalled transaction (SysMMU blocked, or a previous fault not yet cleared) reports

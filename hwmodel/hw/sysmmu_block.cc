@@ -8,6 +8,7 @@
 #include "absl/strings/str_format.h"
 #include "harness/strings.h"
 #include "harness/trace/trace.h"
+#include "hwmodel/invariants/gated_register_access.h"
 
 namespace probestorm::hwmodel {
 
@@ -205,7 +206,7 @@ uint32_t SysmmuBlock::readl(uint32_t offset) {
                                             SysmmuRegName(options_.version, offset, options_.vm), offset,
                                             problem);
     harness::TraceLog(name_, "readl", msg);
-    harness::Violation(harness::InvariantId::kGatedRegisterAccess, msg, {name_});
+    invariants::OnGatedRegisterAccess(name_, msg);
   }
   return value;
 }
@@ -231,7 +232,7 @@ void SysmmuBlock::writel(uint32_t offset, uint32_t value) {
     const std::string msg =
         absl::StrFormat("%s: writel of %s (0x%03x) = 0x%x%s", name_, reg, offset, value, problem);
     harness::TraceLog(name_, "writel", msg);
-    harness::Violation(harness::InvariantId::kGatedRegisterAccess, msg, {name_});
+    invariants::OnGatedRegisterAccess(name_, msg);
     return;
   }
   harness::TraceLog(name_, "writel", absl::StrFormat("%s = 0x%x", reg, value));

@@ -1,0 +1,18 @@
+#include "driver/invariants/controllers_list.h"
+
+namespace probestorm::kernel::invariants {
+
+const harness::InvariantDef kControllersList{
+    .name = "controllers-list",
+    .what =
+        "owner->controllers: no duplicate, intact links, no freed entry, data->master consistent",
+    .explanation =
+        "A master's owner->controllers list broke: a duplicate entry, broken links, a freed SysMMU still "
+        "listed, or data->master inconsistent (S5). Two concurrent exynos_iommu_of_xlate() calls for the "
+        "same multi-SysMMU master (possible 6.1-6.6), or a SysMMU probe failing after drvdata was set "
+        "while devres frees data still linked. a2e7e59a9426 (v6.7) serialises the concurrent part.",
+    .severity = harness::Severity::kViolation,
+    .detector = false,
+};
+
+}  // namespace probestorm::kernel::invariants
