@@ -3,6 +3,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <new>
 #include <vector>
 
@@ -60,6 +61,24 @@ void PooledStack::deallocate(boost::context::stack_context& sc) noexcept {
   } else {
     munmap(base, sc.size + page);
   }
+}
+
+size_t PooledStackHighWater() {
+  const size_t page = static_cast<size_t>(sysconf(_SC_PAGESIZE));
+  size_t deepest = 0;
+  std::vector<unsigned char> resident;
+  for (const FreeStack& s : pool.free) {
+    char* low = static_cast<char*>(s.base) + page;  // above the guard page
+    resident.assign(s.bytes / page, 0);
+    if (mincore(low, s.bytes, resident.data()) != 0) continue;
+    for (size_t i = 0; i < resident.size(); ++i) {
+      if ((resident[i] & 1) != 0) {
+        deepest = std::max(deepest, s.bytes - i * page);  // from the top down to this page
+        break;
+      }
+    }
+  }
+  return deepest;
 }
 
 }  // namespace probestorm::harness

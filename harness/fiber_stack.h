@@ -24,6 +24,11 @@ class PooledStack {
   boost::context::stack_context* out_;
 };
 
+// The deepest any stack of the calling thread's pool has been used, in bytes, from the pages the
+// kernel made resident (mincore over the pooled stacks, page granularity): tasks pay nothing for
+// the measurement. Stacks go back to the pool when their task ends, so call it after a run.
+size_t PooledStackHighWater();
+
 }  // namespace probestorm::harness
 
 #endif  // PROBESTORM_HARNESS_FIBER_STACK_H_

@@ -23,7 +23,7 @@ std::string ParentOf(std::string_view path) {
   return parent.empty() ? std::string(".") : parent.string();
 }
 
-absl::Status WriteAll(int fd, std::string_view path, std::string_view contents) {
+absl::Status WriteChunk(int fd, std::string_view path, std::string_view contents) {
   size_t done = 0;
   while (done < contents.size()) {
     const ssize_t n = ::write(fd, contents.data() + done, contents.size() - done);
@@ -37,8 +37,17 @@ absl::Status WriteAll(int fd, std::string_view path, std::string_view contents) 
   return absl::OkStatus();
 }
 
+// Every piece `produce` emits; after a failed write the rest are dropped.
+absl::Status WriteAll(int fd, std::string_view path, const OutputPieces& produce) {
+  absl::Status s;
+  produce([&](std::string_view piece) {
+    if (s.ok()) s = WriteChunk(fd, path, piece);
+  });
+  return s;
+}
+
 // Opens what already exists at `path` (following symlinks) and writes into it.
-absl::Status WriteThrough(std::string_view path, std::string_view contents) {
+absl::Status WriteThrough(std::string_view path, const OutputPieces& contents) {
   const std::string p(path);
   const int fd = ::open(p.c_str(), O_WRONLY | O_TRUNC | O_CLOEXEC | O_NOCTTY);
   if (fd < 0) {
@@ -52,7 +61,7 @@ absl::Status WriteThrough(std::string_view path, std::string_view contents) {
 }
 
 // Temporary file next to `path`, synced, renamed over it.
-absl::Status WriteByRename(std::string_view path, std::string_view contents) {
+absl::Status WriteByRename(std::string_view path, const OutputPieces& contents) {
   const std::string p(path);
   const std::string tmp = absl::StrCat(p, ".tmp.", getpid());
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -106,6 +115,10 @@ absl::Status CheckOutputPath(std::string_view path) {
 }
 
 absl::Status WriteOutputFile(std::string_view path, std::string_view contents) {
+  return WriteOutputFile(path, [contents](const std::function<void(std::string_view)>& put) { put(contents); });
+}
+
+absl::Status WriteOutputFile(std::string_view path, const OutputPieces& contents) {
   if (absl::Status s = CheckOutputPath(path); !s.ok()) return s;
   const std::string p(path);
   struct stat st {};

@@ -12,6 +12,7 @@
 #ifndef PROBESTORM_STRESS_FILES_H_
 #define PROBESTORM_STRESS_FILES_H_
 
+#include <functional>
 #include <string>
 #include <string_view>
 
@@ -27,6 +28,10 @@ absl::Status CheckOutputPath(std::string_view path);
 // Writes `contents` to `path` as described above. kInvalidArgument for a missing parent folder or a
 // folder at `path`; kUnavailable for an OS error while writing (a full disk, /dev/full).
 absl::Status WriteOutputFile(std::string_view path, std::string_view contents);
+// The same for text made in pieces (a trace file): `produce` calls its argument with each piece, in
+// order, and the file never has to be one string.
+using OutputPieces = std::function<void(const std::function<void(std::string_view)>&)>;
+absl::Status WriteOutputFile(std::string_view path, const OutputPieces& produce);
 // Creates `dir` and its parents if missing (the documented behaviour of --out).
 absl::Status MakeOutputFolder(std::string_view dir);
 // `dir/name`, without doubling the slash.

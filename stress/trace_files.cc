@@ -9,12 +9,15 @@ namespace probestorm::stress {
 absl::Status WriteTraceFiles(const kernel::ModelRun& run, std::string_view chrome_path,
                              std::string_view log_path) {
   if (!chrome_path.empty()) {
-    absl::Status s = WriteOutputFile(
-        chrome_path, harness::ChromeTraceJson(run.trace, run.task_names, run.result.findings));
+    absl::Status s = WriteOutputFile(chrome_path, [&run](const harness::TextSink& put) {
+      harness::WriteChromeTrace(put, run.trace, run.task_names, run.result.findings);
+    });
     if (!s.ok()) return s;
   }
   if (!log_path.empty()) {
-    absl::Status s = WriteOutputFile(log_path, harness::FtraceLog(run.trace, run.task_names));
+    absl::Status s = WriteOutputFile(log_path, [&run](const harness::TextSink& put) {
+      harness::WriteFtraceLog(put, run.trace, run.task_names);
+    });
     if (!s.ok()) return s;
   }
   return absl::OkStatus();

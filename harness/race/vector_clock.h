@@ -6,7 +6,8 @@
 // completion, work item) carries between a release and the next acquire. Shadow is the per-field
 // access history of a Tracked<T>.
 //
-// Thread-safety: used only by the controlled engine's single OS thread.
+// Thread-safety: used only by the controlled engine's single OS thread. Clocks share chunks
+// through plain (non-atomic) counts: a clock never leaves the run (the OS thread) it was made in.
 #ifndef PROBESTORM_HARNESS_RACE_VECTOR_CLOCK_H_
 #define PROBESTORM_HARNESS_RACE_VECTOR_CLOCK_H_
 
@@ -18,23 +19,106 @@
 
 namespace probestorm::harness {
 
+// Storage: copy-on-write chunks of kChunk slots, shared between clocks. A release copies the
+// task's clock into the sync object (one pointer and a count per chunk, not a copy of every slot)
+// and an acquire joins only the chunks that differ: chunks two clocks share are equal by address,
+// and a chunk that covers the other is kept as it is. HB makes clocks alike (every join leaves
+// both sides sharing the chunks where one covered the other), so a join costs the chunks that
+// changed since the clocks last met, not the slots. Values are exactly those of a dense clock
+// (vector_clock_test.cc checks them against one on random operation sequences).
 class VectorClock {
  public:
-  uint32_t Get(uint32_t task) const { return task < c_.size() ? c_[task] : 0; }
-  void Set(uint32_t task, uint32_t v) {
-    if (task >= c_.size()) c_.resize(task + 1, 0);
-    c_[task] = v;
+  static constexpr uint32_t kChunk = 32;
+
+  VectorClock() = default;
+  VectorClock(const VectorClock& o) : c_(o.c_) {
+    for (Chunk* k : c_) Ref(k);
   }
-  void Tick(uint32_t task) { Set(task, Get(task) + 1); }
+  VectorClock(VectorClock&& o) noexcept : c_(std::move(o.c_)) { o.c_.clear(); }
+  VectorClock& operator=(const VectorClock& o) {
+    if (this != &o) {
+      VectorClock copy(o);
+      c_.swap(copy.c_);
+    }
+    return *this;
+  }
+  VectorClock& operator=(VectorClock&& o) noexcept {
+    if (this != &o) {
+      VectorClock old(std::move(*this));
+      c_.swap(o.c_);
+    }
+    return *this;
+  }
+  ~VectorClock() {
+    for (Chunk* k : c_) Unref(k);
+  }
+
+  uint32_t Get(uint32_t slot) const {
+    const size_t i = slot / kChunk;
+    return i < c_.size() && c_[i] != nullptr ? c_[i]->v[slot % kChunk] : 0;
+  }
+  void Set(uint32_t slot, uint32_t v) {
+    const size_t i = slot / kChunk;
+    if (i >= c_.size()) c_.resize(i + 1, nullptr);
+    Own(c_[i])->v[slot % kChunk] = v;
+  }
+  void Tick(uint32_t slot) { Set(slot, Get(slot) + 1); }
   void Join(const VectorClock& o) {
-    if (o.c_.size() > c_.size()) c_.resize(o.c_.size(), 0);
-    for (size_t i = 0; i < o.c_.size(); ++i) c_[i] = std::max(c_[i], o.c_[i]);
+    if (o.c_.size() > c_.size()) c_.resize(o.c_.size(), nullptr);
+    for (size_t i = 0; i < o.c_.size(); ++i) {
+      Chunk* b = o.c_[i];
+      Chunk*& a = c_[i];
+      if (b == nullptr || a == b) continue;
+      if (a == nullptr) {
+        a = b;
+        Ref(b);
+        continue;
+      }
+      bool a_covers = true;
+      bool b_covers = true;
+      for (uint32_t j = 0; j < kChunk; ++j) {
+        a_covers &= a->v[j] >= b->v[j];
+        b_covers &= b->v[j] >= a->v[j];
+      }
+      if (a_covers) continue;
+      if (b_covers) {
+        Unref(a);
+        a = b;
+        Ref(b);
+        continue;
+      }
+      Chunk* m = Own(a);
+      for (uint32_t j = 0; j < kChunk; ++j) m->v[j] = std::max(m->v[j], b->v[j]);
+    }
   }
   bool Empty() const { return c_.empty(); }
-  size_t size() const { return c_.size(); }
+  // Slots the clock spans (a multiple of kChunk; entries past the last Set are 0).
+  size_t size() const { return c_.size() * kChunk; }
 
  private:
-  std::vector<uint32_t> c_;
+  struct Chunk {
+    uint32_t refs;
+    uint32_t v[kChunk];
+  };
+  static void Ref(Chunk* k) {
+    if (k != nullptr) ++k->refs;
+  }
+  static void Unref(Chunk* k) {
+    if (k != nullptr && --k->refs == 0) delete k;
+  }
+  // `k` made this clock's own (a fresh zero chunk, or a copy of a shared one), for writing.
+  static Chunk* Own(Chunk*& k) {
+    if (k == nullptr) {
+      k = new Chunk{1, {}};
+    } else if (k->refs > 1) {
+      --k->refs;
+      k = new Chunk(*k);
+      k->refs = 1;
+    }
+    return k;
+  }
+
+  std::vector<Chunk*> c_;  // by slot / kChunk; nullptr: all zero
 };
 
 struct SyncClock {

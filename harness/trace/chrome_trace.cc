@@ -38,10 +38,10 @@ std::string EventName(const TraceEvent& e) {
 
 }  // namespace
 
-std::string ChromeTraceJson(const std::vector<TraceEvent>& events,
-                            const std::vector<std::string>& task_names,
-                            const std::vector<Finding>& findings) {
-  std::string out = "{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n";
+void WriteChromeTrace(const TextSink& sink, const std::vector<TraceEvent>& events,
+                      const std::vector<std::string>& task_names, const std::vector<Finding>& findings) {
+  BufferedText out(sink);
+  out += "{\"displayTimeUnit\":\"ns\",\"traceEvents\":[\n";
   bool first = true;
   const auto emit = [&](const std::string& ev) {
     if (!first) out += ",\n";
@@ -113,7 +113,15 @@ std::string ChromeTraceJson(const std::vector<TraceEvent>& events,
                       ",\"detail\":", JsonQuote(f.detail), "}}"));
   }
   out += "\n]}\n";
-  return out;
+}
+
+std::string ChromeTraceJson(const std::vector<TraceEvent>& events,
+                            const std::vector<std::string>& task_names,
+                            const std::vector<Finding>& findings) {
+  std::string text;
+  WriteChromeTrace([&text](std::string_view piece) { text.append(piece); }, events, task_names,
+                   findings);
+  return text;
 }
 
 }  // namespace probestorm::harness

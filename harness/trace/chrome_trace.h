@@ -15,6 +15,9 @@
 // Slices stay balanced per track: an 'E' with no open slice (a trace tail starting mid-span) is
 // dropped and slices still open at the end are closed at the last timestamp.
 //
+// Output: streamed to a TextSink in blocks (text_sink.h); the whole file is never one string. Memory
+// beyond the events is the open-slice names of each track and one block.
+//
 // Thread-safety: a pure function.
 #ifndef PROBESTORM_HARNESS_TRACE_CHROME_TRACE_H_
 #define PROBESTORM_HARNESS_TRACE_CHROME_TRACE_H_
@@ -23,11 +26,15 @@
 #include <vector>
 
 #include "harness/finding.h"
+#include "harness/trace/text_sink.h"
 #include "harness/trace/trace.h"
 
 namespace probestorm::harness {
 
 // `events` in trace order (Trace::Events()); `task_names` indexed by task id (missing: "").
+void WriteChromeTrace(const TextSink& out, const std::vector<TraceEvent>& events,
+                      const std::vector<std::string>& task_names, const std::vector<Finding>& findings);
+// The same, as one string (tests, small traces).
 std::string ChromeTraceJson(const std::vector<TraceEvent>& events,
                             const std::vector<std::string>& task_names,
                             const std::vector<Finding>& findings);
