@@ -50,7 +50,7 @@ ModelRun RunControlled(const hwmodel::Board& board, const Profile& profile,
                        const harness::EngineOptions& options, harness::Strategy& strategy) {
   harness::ControlledEngine engine(options, &strategy);
   ModelRun out = RunIn(engine, board, profile);
-  out.schedule = engine.schedule();
+  out.schedule = std::make_shared<const harness::Schedule>(engine.TakeSchedule());
   return out;
 }
 

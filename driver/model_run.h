@@ -26,7 +26,7 @@ class Kernel;
 
 struct ModelRun {
   harness::RunResult result;
-  harness::Schedule schedule;              // controlled engine: the choices made
+  harness::SharedSchedule schedule;        // controlled engine: the choices made (null: free)
   std::vector<harness::TraceEvent> trace;  // every event when options.keep_trace
   std::vector<std::string> task_names;     // by TaskId (index 0 unused), for trace writers
   std::array<uint64_t, kProbes.size()> probes{};  // hits per ProbeId (driver/probes.h)

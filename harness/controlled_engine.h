@@ -53,6 +53,8 @@ class ControlledEngine final : public Engine {
 
   // The choices this run made (after Run()).
   const Schedule& schedule() const { return schedule_; }
+  // Moves the recorded choices out (after the run: the engine has no further use for them).
+  Schedule TakeSchedule() { return std::move(schedule_); }
 
  private:
   struct Task;

@@ -115,7 +115,7 @@ TEST(ControlledEngine, ReplayReproducesSchedule) {
   auto decoded = Schedule::Decode(sched.Encode());
   ASSERT_TRUE(decoded.ok());
   EXPECT_EQ(*decoded, sched);
-  ReplayScheduler rs(*decoded);
+  ReplayScheduler rs(std::make_shared<const Schedule>(*decoded));
   EXPECT_EQ(run(rs, nullptr), h);
   EXPECT_FALSE(rs.Diverged());
 }

@@ -18,7 +18,7 @@ struct Recorded {
   int board = 0;
   uint64_t run = 0;
   uint64_t seed = 0;
-  harness::Schedule schedule;
+  harness::SharedSchedule schedule;
 };
 
 

@@ -8,7 +8,9 @@
 #include <chrono>
 #include <condition_variable>
 #include <exception>
+#include <iterator>
 #include <mutex>
+#include <set>
 #include <thread>
 #include <tuple>
 
@@ -74,7 +76,7 @@ bool CampaignResult::Violated() const {
 
 ReplayToken MakeToken(const CampaignOptions& o, int board, int profile, uint64_t run,
                       const harness::Finding& f, uint64_t trace_hash,
-                      const harness::Schedule* schedule) {
+                      harness::SharedSchedule schedule) {
   ReplayToken t;
   const CampaignBoard& b = o.boards[static_cast<size_t>(board)];
   t.board = b.spec;
@@ -83,7 +85,7 @@ ReplayToken MakeToken(const CampaignOptions& o, int board, int profile, uint64_t
   t.knobs = kernel::FormatKnobs(o.profiles[static_cast<size_t>(profile)].knobs);
   if (schedule != nullptr) {
     EngineSpec replay = o.engine;
-    replay.strategy = harness::StrategySpec::Replay(*schedule);
+    replay.strategy = harness::StrategySpec::Replay(std::move(schedule));
     SetTokenEngine(replay, t);
   } else {
     SetTokenEngine(o.engine, t);
@@ -99,6 +101,10 @@ namespace {
 
 // A distinct finding: same place, same invariant, same words.
 using DistinctKey = std::tuple<std::string, int, int, int, std::string>;
+// Where the cap on distinct findings applies: invariant, board, profile.
+using CapKey = std::tuple<std::string, int, int>;
+// A distinct finding's place in its CapKey's order: run, message, severity.
+using CapRank = std::tuple<uint64_t, std::string, int>;
 
 class Campaign {
  public:
@@ -259,6 +265,7 @@ class Campaign {
       const DistinctKey key{id, board, profile, static_cast<int>(f.severity), f.message};
       auto it = distinct_.find(key);
       if (it != distinct_.end() && it->second.run <= run) continue;
+      if (!KeepDistinct(key, it == distinct_.end() ? nullptr : &it->second, run)) continue;
       FoundRecord rec;
       rec.finding = f;
       rec.board = board;
@@ -268,11 +275,32 @@ class Campaign {
       rec.trace_hash = r.trace_hash;
       rec.wall_seconds = wall;
       const bool by_schedule = dfs_ || (strategy != nullptr && !strategy->SeedReproduces());
-      rec.token = MakeToken(o_, board, profile, run, f, r.trace_hash, by_schedule ? &m->schedule : nullptr);
+      rec.token = MakeToken(o_, board, profile, run, f, r.trace_hash, by_schedule ? m->schedule : nullptr);
       if (incomplete) rec.incomplete_run = r.ending;
       distinct_[key] = std::move(rec);
     }
     if (keep_trace && !r.findings.empty()) KeepFreeTrace(run, std::move(*m));
+  }
+
+  // REQUIRES: mu_. Keeps at most cap_per_key distinct findings per invariant x board x profile
+  // while the campaign runs, the first ones in (run, message, severity) order, exactly those that
+  // Finish() keeps: a long campaign with many distinct findings holds (and, with a learning
+  // strategy, keeps schedules for) only those. `key` is about to be recorded from `run`,
+  // replacing `old` (a record of a later run) if not null. False when it falls outside the cap.
+  bool KeepDistinct(const DistinctKey& key, const FoundRecord* old, uint64_t run) {
+    const auto& [id, board, profile, severity, message] = key;
+    std::set<CapRank>& ranks = cap_ranks_[CapKey{id, board, profile}];
+    const CapRank rank{run, message, severity};
+    if (o_.cap_per_key == 0) return false;
+    if (old == nullptr && ranks.size() >= o_.cap_per_key && rank > *ranks.rbegin()) return false;
+    if (old != nullptr) ranks.erase(CapRank{old->run, message, severity});
+    ranks.insert(rank);
+    if (ranks.size() > o_.cap_per_key) {
+      const auto& [last_run, last_message, last_severity] = *ranks.rbegin();
+      distinct_.erase(DistinctKey{id, board, profile, last_severity, last_message});
+      ranks.erase(std::prev(ranks.end()));
+    }
+    return true;
   }
 
   // REQUIRES: mu_. Coverage of the campaign and the tally of the strategy (arm) that ran.
@@ -331,16 +359,11 @@ class Campaign {
     std::sort(all.begin(), all.end(), [](const FoundRecord& a, const FoundRecord& b) {
       const harness::InvariantRegistry& reg = kernel::invariants::Registry();
       return std::make_tuple(reg.Rank(a.finding.invariant), a.finding.invariant.name(), a.run, a.board,
-                             a.profile, a.finding.message) <
+                             a.profile, a.finding.message, a.finding.severity) <
              std::make_tuple(reg.Rank(b.finding.invariant), b.finding.invariant.name(), b.run, b.board,
-                             b.profile, b.finding.message);
+                             b.profile, b.finding.message, b.finding.severity);
     });
-    std::map<std::tuple<std::string, int, int>, size_t> kept;
-    for (auto& rec : all) {
-      if (kept[{std::string(rec.finding.invariant.name()), rec.board, rec.profile}]++ < o_.cap_per_key) {
-        result_.findings.push_back(std::move(rec));
-      }
-    }
+    result_.findings = std::move(all);  // already within cap_per_key (KeepDistinct)
     return std::move(result_);
   }
 
@@ -386,6 +409,7 @@ class Campaign {
   std::mutex mu_;  // guards result_ and distinct_
   CampaignResult result_;
   std::map<DistinctKey, FoundRecord> distinct_;
+  std::map<CapKey, std::set<CapRank>> cap_ranks_;  // the ranks of distinct_'s records
   absl::flat_hash_set<uint64_t> pair_keys_, rf_keys_;  // campaign-wide coverage
 
   std::mutex progress_mu_;

@@ -170,10 +170,11 @@ struct CampaignResult {
   bool AllIncomplete() const { return runs > 0 && incomplete == runs; }
 };
 
-// Token for one finding of a campaign run.
+// Token for one finding of a campaign run; `schedule` (null when the seed reproduces the run) is
+// shared, not copied.
 ReplayToken MakeToken(const CampaignOptions& o, int board, int profile, uint64_t run,
                       const harness::Finding& f, uint64_t trace_hash,
-                      const harness::Schedule* schedule);
+                      harness::SharedSchedule schedule);
 
 CampaignResult RunCampaign(const CampaignOptions& options);
 

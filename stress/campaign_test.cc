@@ -291,5 +291,60 @@ TEST(CampaignTest, AutoFindsTheSeedOopsInExynosIommuOfXlate) {
   EXPECT_FALSE(in_of_xlate(RunCampaign(o)));
 }
 
+// The cap on distinct findings per invariant x board x profile applies while the campaign runs and
+// keeps exactly the findings a campaign without a cap lists first in each group. Two jobs finish
+// runs out of order, so a later run's finding can be displaced by an earlier run's.
+TEST(CampaignTest, CapKeepsTheFirstDistinctFindingsOfEachInvariant) {
+  CampaignOptions o = SmallCampaign();
+  o.jobs = 2;
+  o.cap_per_key = 1000;
+  const CampaignResult all = RunCampaign(o);
+  o.cap_per_key = 2;
+  const CampaignResult capped = RunCampaign(o);
+  std::vector<std::string> expect, got;
+  std::map<std::string, size_t> per_invariant;
+  size_t over_cap = 0;
+  for (const FoundRecord& f : all.findings) {
+    const std::string id(f.finding.invariant.name());
+    if (per_invariant[id]++ < 2) {
+      expect.push_back(absl::StrCat(id, " run ", f.run, ": ", f.finding.message));
+    } else {
+      ++over_cap;
+    }
+  }
+  for (const FoundRecord& f : capped.findings) {
+    got.push_back(absl::StrCat(std::string(f.finding.invariant.name()), " run ", f.run, ": ", f.finding.message));
+  }
+  EXPECT_GT(over_cap, 0u);  // the cap had something to drop
+  EXPECT_EQ(got, expect);
+  EXPECT_EQ(capped.summary.size(), all.summary.size());  // counts do not depend on the cap
+  for (const auto& [id, c] : all.summary) EXPECT_EQ(capped.summary.at(id).violations, c.violations) << id;
+}
+
+// A learning strategy's findings replay by schedule; the findings of one run share its schedule
+// instead of each holding a copy (a large board's schedule has millions of choices).
+TEST(CampaignTest, FindingsOfOneRunShareItsSchedule) {
+  CampaignOptions o = SmallCampaign();
+  o.jobs = 1;
+  o.runs = 40;
+  o.engine.strategy.kind = harness::StrategySpec::Kind::kPos;
+  const CampaignResult r = RunCampaign(o);
+  std::map<uint64_t, std::set<const harness::Schedule*>> by_run;
+  std::map<uint64_t, size_t> findings_of_run;
+  for (const FoundRecord& f : r.findings) {
+    ASSERT_NE(f.token.schedule, nullptr) << f.finding.message;
+    EXPECT_EQ(f.token.strategy, "replay");
+    EXPECT_FALSE(f.token.schedule->choices.empty());
+    by_run[f.run].insert(f.token.schedule.get());
+    ++findings_of_run[f.run];
+  }
+  size_t shared_runs = 0;
+  for (const auto& [run, schedules] : by_run) {
+    EXPECT_EQ(schedules.size(), 1u) << "run " << run;
+    if (findings_of_run[run] > 1) ++shared_runs;
+  }
+  EXPECT_GT(shared_runs, 0u);  // some run had more than one finding
+}
+
 }  // namespace
 }  // namespace probestorm::stress

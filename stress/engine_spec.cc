@@ -119,7 +119,7 @@ absl::StatusOr<EngineSpec> EngineSpecFromToken(const ReplayToken& t) {
 void SetTokenEngine(const EngineSpec& spec, ReplayToken& t) {
   t.engine = std::string(EngineKindName(spec.engine));
   t.strategy = spec.strategy.Format();
-  t.schedule = spec.replays() ? spec.strategy.schedule : harness::Schedule{};
+  t.schedule = spec.replays() ? spec.strategy.schedule : nullptr;
   t.perturb = harness::PerturbName(spec.perturb);
   t.time_scale = spec.time_scale;
   t.invariants = FormatInvariants(spec.options.invariants);

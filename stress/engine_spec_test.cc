@@ -75,7 +75,7 @@ TEST(EngineSpec, TokenRoundTrip) {
   EXPECT_EQ(t.invariants, "stall");
   EXPECT_EQ(t.max_virtual_time_ns, 120 * harness::kSec);
   EXPECT_EQ(t.max_steps, 12345u);
-  EXPECT_TRUE(t.schedule.choices.empty());
+  EXPECT_EQ(t.schedule, nullptr);
   auto back = EngineSpecFromToken(t);
   ASSERT_TRUE(back.ok()) << back.status();
   ReplayToken again;
@@ -83,14 +83,17 @@ TEST(EngineSpec, TokenRoundTrip) {
   EXPECT_EQ(again.Encode(), t.Encode());
 
   // A replay spec travels as "replay" plus its schedule.
-  s->strategy = harness::StrategySpec::Replay(harness::Schedule{{2, 0, 1}});
+  s->strategy = harness::StrategySpec::Replay(
+      std::make_shared<const harness::Schedule>(harness::Schedule{{2, 0, 1}}));
   SetTokenEngine(*s, t);
   EXPECT_EQ(t.strategy, "replay");
-  EXPECT_EQ(t.schedule.choices, (std::vector<uint32_t>{2, 0, 1}));
+  ASSERT_NE(t.schedule, nullptr);
+  EXPECT_EQ(t.schedule->choices, (std::vector<uint32_t>{2, 0, 1}));
+  EXPECT_EQ(t.schedule, s->strategy.schedule);  // shared, not copied
   back = EngineSpecFromToken(t);
   ASSERT_TRUE(back.ok());
   EXPECT_TRUE(back->replays());
-  EXPECT_EQ(back->strategy.schedule.choices, t.schedule.choices);
+  EXPECT_EQ(back->strategy.schedule->choices, t.schedule->choices);
 }
 
 // A token's fields are checked where the token is read: no bad value becomes a default.

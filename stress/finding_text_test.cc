@@ -32,7 +32,8 @@ ReportFinding Finding(const std::string& invariant, uint64_t run, bool schedule,
   t.run = run;
   if (schedule) {
     t.strategy = "replay";
-    t.schedule.choices.assign(2000, 1);
+    t.schedule = std::make_shared<const harness::Schedule>(
+        harness::Schedule{std::vector<uint32_t>(2000, 1)});
   }
   f.token = t.Encode();
   f.replay = ReplayCommandLine(t);

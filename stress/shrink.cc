@@ -69,7 +69,7 @@ ShrinkSize Measure(const hwmodel::Board& b, const kernel::Profile& p, const kern
   s.masters = AvailableOf(b, b.masters);
   s.sysmmus = AvailableOf(b, b.sysmmus);
   s.tasks = m.result.tasks;
-  s.choices = m.schedule.choices.size();
+  s.choices = m.schedule != nullptr ? m.schedule->choices.size() : 0;
   s.preemptions = preemptions;
   s.steps = m.result.steps;
   s.virtual_time = m.result.virtual_time;
@@ -94,7 +94,7 @@ absl::StatusOr<ShrinkResult> Shrink(const TokenRun& start, Clock::time_point dea
   // Count the original preemptions by following the recorded schedule.
   size_t preemptions = 0;
   {
-    ShrinkStrategy follow(orig->schedule.choices, {});
+    ShrinkStrategy follow(orig->schedule->choices, {});
     auto m = ExecuteRun(*cur.board, cur.profile, cur.spec, cur.token.seed, &follow);
     if (m.ok()) preemptions = follow.preemptions().size();
   }
@@ -176,7 +176,7 @@ absl::StatusOr<ShrinkResult> Shrink(const TokenRun& start, Clock::time_point dea
   // 3. Preemptions.
   std::vector<size_t> pre;
   {
-    ShrinkStrategy follow(best.schedule.choices, {});
+    ShrinkStrategy follow(best.schedule->choices, {});
     ++attempts;
     auto m = ExecuteRun(*cur.board, cur.profile, cur.spec, cur.token.seed, &follow);
     if (m.ok() && HasViolation(*m, id)) {
@@ -188,9 +188,9 @@ absl::StatusOr<ShrinkResult> Shrink(const TokenRun& start, Clock::time_point dea
   while (!pre.empty() && time_left()) {
     bool progress = false;
     for (size_t start = 0; start < pre.size() && time_left(); start += chunk) {
-      std::vector<bool> keep(best.schedule.choices.size(), false);
+      std::vector<bool> keep(best.schedule->choices.size(), false);
       for (size_t i = start; i < std::min(pre.size(), start + chunk); ++i) keep[pre[i]] = true;
-      ShrinkStrategy s(best.schedule.choices, keep);
+      ShrinkStrategy s(best.schedule->choices, keep);
       ++attempts;
       auto m = ExecuteRun(*cur.board, cur.profile, cur.spec, cur.token.seed, &s);
       if (m.ok() && HasViolation(*m, id) && s.preemptions().size() < pre.size()) {
@@ -215,7 +215,7 @@ absl::StatusOr<ShrinkResult> Shrink(const TokenRun& start, Clock::time_point dea
     if (cut < cur.spec.options.max_virtual_time) {
       EngineSpec spec = cur.spec;
       spec.options.max_virtual_time = cut;
-      ShrinkStrategy follow(best.schedule.choices, {});
+      ShrinkStrategy follow(best.schedule->choices, {});
       ++attempts;
       auto m = ExecuteRun(*cur.board, cur.profile, spec, cur.token.seed, &follow);
       if (m.ok() && HasViolation(*m, id)) {
@@ -238,7 +238,7 @@ absl::StatusOr<ShrinkResult> Shrink(const TokenRun& start, Clock::time_point dea
   cur.token.trace_hash = fin->result.trace_hash;
   size_t final_pre = 0;
   {
-    ShrinkStrategy follow(fin->schedule.choices, {});
+    ShrinkStrategy follow(fin->schedule->choices, {});
     auto m = ExecuteRun(*cur.board, cur.profile, cur.spec, cur.token.seed, &follow);
     if (m.ok()) final_pre = follow.preemptions().size();
   }

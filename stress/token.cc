@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <memory>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -129,8 +130,8 @@ std::string ReplayToken::Encode() const {
   w.Varint(trace_hash);
   // The schedule's own compact encoding (varints + run lengths), stored as bytes.
   std::string sched;
-  if (!schedule.choices.empty()) {
-    auto bytes = harness::Base64UrlDecode(schedule.Encode());
+  if (schedule != nullptr && !schedule->choices.empty()) {
+    auto bytes = harness::Base64UrlDecode(schedule->Encode());
     if (bytes.ok()) sched = *bytes;
   }
   w.Str(sched);
@@ -183,7 +184,7 @@ absl::StatusOr<ReplayToken> ReplayToken::Decode(std::string_view text) {
   if (!sched.empty()) {
     auto s = harness::Schedule::Decode(harness::Base64UrlEncode(sched));
     if (!s.ok()) return Bad("malformed schedule");
-    t.schedule = *s;
+    t.schedule = std::make_shared<const harness::Schedule>(std::move(*s));
   }
   return t;
 }

@@ -39,7 +39,7 @@ struct ReplayToken {
   uint64_t max_steps = 0;             // EngineOptions::max_steps
   std::string invariant;              // the finding's invariant id
   uint64_t trace_hash = 0;            // RunResult::trace_hash of the recorded run
-  harness::Schedule schedule;         // when strategy == "replay"
+  harness::SharedSchedule schedule;   // when strategy == "replay" (null: none)
 
   std::string Encode() const;
   // kInvalidArgument when malformed, truncated, of another format version or with a bad checksum.

@@ -53,7 +53,7 @@ TEST(TokenTest, RoundTrip) {
   EXPECT_EQ(d->invariant, t.invariant);
   EXPECT_EQ(d->trace_hash, t.trace_hash);
   EXPECT_EQ(d->time_scale, t.time_scale);
-  EXPECT_TRUE(d->schedule.choices.empty());
+  EXPECT_EQ(d->schedule, nullptr);
   EXPECT_EQ(ReplayCommandLine(t), "probestorm replay --token=" + text);
 }
 
@@ -61,11 +61,13 @@ TEST(TokenTest, CarriesScheduleAndDisabledNodes) {
   ReplayToken t = Sample();
   t.strategy = "replay";
   t.disabled = {"/soc@0/decon@13800000", "/soc@0/sysmmu@13a00000"};
-  t.schedule.choices = {0, 1, 1, 1, 2, 0, 0, 7, 300};
+  t.schedule = std::make_shared<const harness::Schedule>(
+      harness::Schedule{{0, 1, 1, 1, 2, 0, 0, 7, 300}});
   auto d = ReplayToken::Decode(t.Encode());
   ASSERT_TRUE(d.ok()) << d.status();
   EXPECT_EQ(d->disabled, t.disabled);
-  EXPECT_EQ(d->schedule, t.schedule);
+  ASSERT_NE(d->schedule, nullptr);
+  EXPECT_EQ(*d->schedule, *t.schedule);
 }
 
 TEST(TokenTest, RejectsDamagedTokens) {

@@ -283,7 +283,7 @@ void ExpectReplays(const Outcome& found, uint64_t seed, const Model& model, std:
   auto decoded = Schedule::Decode(token);
   ASSERT_TRUE(decoded.ok()) << decoded.status();
   EXPECT_EQ(*decoded, found.schedule);
-  ReplayScheduler replay(*decoded);
+  ReplayScheduler replay(std::make_shared<const Schedule>(*decoded));
   Outcome again = RunModel(replay, seed, model);
   EXPECT_FALSE(replay.Diverged());
   EXPECT_EQ(again.result.trace_hash, found.result.trace_hash);

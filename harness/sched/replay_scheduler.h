@@ -11,29 +11,30 @@ namespace probestorm::harness {
 
 class ReplayScheduler final : public Strategy {
  public:
-  explicit ReplayScheduler(Schedule s) : schedule_(std::move(s)) {}
+  explicit ReplayScheduler(SharedSchedule s)
+      : schedule_(s ? std::move(s) : std::make_shared<const Schedule>()) {}
 
   void Begin(uint64_t seed) override {
     pos_ = 0;
     diverged_ = false;
   }
   size_t Pick(const SchedView& view) override {
-    if (pos_ >= schedule_.choices.size()) {
+    if (pos_ >= schedule_->choices.size()) {
       diverged_ = true;
       return 0;
     }
-    const uint32_t c = schedule_.choices[pos_++];
+    const uint32_t c = schedule_->choices[pos_++];
     if (c >= view.runnable.size()) {
       diverged_ = true;
       return 0;
     }
     return c;
   }
-  bool Diverged() const override { return diverged_ || pos_ != schedule_.choices.size(); }
+  bool Diverged() const override { return diverged_ || pos_ != schedule_->choices.size(); }
   std::string Name() const override { return "replay"; }
 
  private:
-  Schedule schedule_;
+  SharedSchedule schedule_;  // never null
   size_t pos_ = 0;
   bool diverged_ = false;
 };

@@ -6,6 +6,7 @@
 #define PROBESTORM_HARNESS_SCHED_SCHEDULE_H_
 
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -23,6 +24,10 @@ struct Schedule {
   static absl::StatusOr<Schedule> FromFileText(std::string_view text);
   bool operator==(const Schedule&) const = default;
 };
+
+// A recorded schedule shared by the tokens and specs that replay it: a run's choices can be
+// millions long, and every finding of the run replays the same ones.
+using SharedSchedule = std::shared_ptr<const Schedule>;
 
 // base64url without padding, used for tokens.
 std::string Base64UrlEncode(std::string_view bytes);

@@ -80,7 +80,7 @@ absl::StatusOr<StrategySpec> StrategySpec::Parse(std::string_view text) {
   return bad("unknown strategy");
 }
 
-StrategySpec StrategySpec::Replay(Schedule schedule) {
+StrategySpec StrategySpec::Replay(SharedSchedule schedule) {
   StrategySpec s;
   s.kind = Kind::kReplay;
   s.schedule = std::move(schedule);

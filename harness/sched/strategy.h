@@ -99,12 +99,12 @@ struct StrategySpec {
   std::optional<int> pct_depth;       // pct:D, 1..64
   std::optional<uint64_t> pct_steps;  // pct:D:K, K >= 1
   std::optional<int> dfs_bound;       // dfs:P, 0..16
-  Schedule schedule;                  // kReplay: the recorded choices to follow
+  SharedSchedule schedule;            // kReplay: the recorded choices to follow
 
   // "random", "pct:D[:K]", "dfs:P", "pos", "surw", "conflict", "auto". "replay" is refused: it is
   // made from a recorded schedule (Replay()). Errors name the text and list the strategies.
   static absl::StatusOr<StrategySpec> Parse(std::string_view text);
-  static StrategySpec Replay(Schedule schedule);
+  static StrategySpec Replay(SharedSchedule schedule);
   // The text Parse read ("replay" for a replay spec; its schedule travels separately).
   std::string Format() const;
   bool Is(Kind k) const { return kind == k; }

@@ -59,10 +59,10 @@ TEST(StrategySpec, RefusesBadText) {
 TEST(StrategySpec, ReplayCarriesItsSchedule) {
   Schedule sched;
   sched.choices = {1, 0, 2};
-  StrategySpec r = StrategySpec::Replay(sched);
+  StrategySpec r = StrategySpec::Replay(std::make_shared<const Schedule>(sched));
   EXPECT_TRUE(r.Is(Kind::kReplay));
   EXPECT_EQ(r.Format(), "replay");
-  EXPECT_EQ(r.schedule.choices, sched.choices);
+  EXPECT_EQ(r.schedule->choices, sched.choices);
   EXPECT_EQ(MakeStrategy(r)->Name(), "replay");
 }
 
