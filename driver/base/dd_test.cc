@@ -13,6 +13,7 @@
 #include "driver/base/init.h"
 #include "driver/base/pm_runtime.h"
 #include "driver/base/test_util.h"
+#include "driver/invariants/deferred_lists.h"
 #include "driver/of/property.h"
 #include "absl/base/thread_annotations.h"
 #include "gmock/gmock.h"
@@ -329,13 +330,15 @@ TEST(DeferredProbeTimeout, NeverWithTimeoutDisabled) {
 
 // ---------------------------------------------------------------- lost trigger (S8)
 
-// Supplier S and consumer C probe asynchronously at the same time; C's probe looks the provider
-// up (no fw_devlink link: fw_devlink=off) and defers when S is not bound yet. Without the
-// trigger-count recheck, S's trigger can fall between C's snapshot and driver_deferred_probe_add.
+// Supplier S and consumer C probe asynchronously at the same time; C's probe looks its clock
+// provider up (no fw_devlink link: fw_devlink=off) and defers, recording that lookup, when S is
+// not bound yet. Without the trigger-count recheck, S's trigger can fall between C's snapshot and
+// driver_deferred_probe_add.
 harness::RunResult RunLostTrigger(bool recheck, uint64_t seed, bool* consumer_bound) {
   BoardBuilder bb;
   const int s = bb.Add("clk", "test,clk");
   const int c = bb.Add("uart", "test,uart");
+  bb.board().nodes[static_cast<size_t>(c)].clocks = {{s, {}}};
   Knobs knobs;
   knobs.fw_devlink = FwDevlinkMode::kOff;
   knobs.trigger_recheck = recheck;
@@ -347,7 +350,7 @@ harness::RunResult RunLostTrigger(bool recheck, uint64_t seed, bool* consumer_bo
       [&k, s](Device* dev) {
         Device* sdev = k.DeviceForNode(s);
         if (!sdev->bound.Get()) {
-          deferred_probe_set_ready_check(dev, [sdev] { return sdev->bound.Peek(); });
+          invariants::DeferralWaitsForProviders(dev, dev->np->clocks, "clock");
           return -EPROBE_DEFER;
         }
         return 0;
@@ -370,8 +373,9 @@ TEST(LostTrigger, FoundWithoutRecheck) {
   for (uint64_t seed = 1; seed <= 300; ++seed) {
     bool bound = false;
     auto r = RunLostTrigger(false, seed, &bound);
-    if (CountFindings(r, "deferred-lists", "lost deferred probe trigger: uart left on "
-                                           "deferred_probe_pending_list") > 0) {
+    if (CountFindings(r, "deferred-lists",
+                      "lost deferred probe trigger: uart left on deferred_probe_pending_list "
+                      "although what it waited for (clock provider /clk) is ready") > 0) {
       EXPECT_FALSE(bound);
       if (!found) first = seed;
       ++found;
