@@ -41,6 +41,7 @@
 #include "driver/base/driver_core.h"
 #include "harness/sync/mutex.h"
 #include "driver/base/pm_runtime.h"
+#include "driver/invariants/deferred_lists.h"
 #include "driver/kernel.h"
 #include "driver/of/property.h"
 #include "harness/trace/trace.h"
@@ -580,12 +581,7 @@ int device_links_check_suppliers(Device* dev) {
         device_set_deferred_probe_reason(dev, absl::StrCat("wait for supplier ", sup));
         TraceLog(dev->name, "device_links_check_suppliers",
                  absl::StrCat("error -EPROBE_DEFER: wait for supplier ", sup));
-        Kernel* k = dev->kernel;
-        const int node = dev->of_node;
-        // Evaluated after the run, when no task runs.
-        deferred_probe_set_ready_check(dev, [k, node]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
-          return k->core->fwnodes[static_cast<size_t>(node)].suppliers.empty();
-        });
+        invariants::DeferralWaitsForSuppliers(dev, sup);
         return -EPROBE_DEFER;
       }
     }
@@ -611,8 +607,7 @@ int device_links_check_suppliers(Device* dev) {
         TraceLog(dev->name, "device_links_check_suppliers",
                  absl::StrCat("error -EPROBE_DEFER: supplier ", link->supplier->name,
                               " not ready (", DlStateName(link->status), ")"));
-        Kernel* k = dev->kernel;
-        deferred_probe_set_ready_check(dev, [k, dev] { return device_links_suppliers_ready(*k, dev); });
+        invariants::DeferralWaitsForSuppliers(dev, link->supplier->name);
         ret = -EPROBE_DEFER;
         break;
       }

@@ -307,10 +307,6 @@ void device_set_deferred_probe_reason(Device* dev, std::string reason) {
   dev->deferred_probe_reason = std::move(reason);
 }
 
-void deferred_probe_set_ready_check(Device* dev, std::function<bool()> ready) {
-  invariants::SetDeferralReady(dev, std::move(ready));
-}
-
 void driver_deferred_probe_add(Device* dev) {
   if (!dev->can_match.Get()) return;
   DriverCore& c = C(dev);
@@ -481,13 +477,14 @@ int driver_probe_device(DeviceDriver* drv, Device* dev) {
   const int ret = __driver_probe_device(drv, dev);
   if (ret == -EPROBE_DEFER || ret == EPROBE_DEFER) {
     driver_deferred_probe_add(dev);
+    invariants::OnProbeDeferred(dev, trigger_count);
     if (trigger_count != c.deferred_trigger_count.Peek()) {
       dev->kernel->probes.Hit(ProbeId::kTriggerDuringProbe);
     }
     // If the trigger count moved during this probe, a trigger may have missed this device, so
     // trigger once more. (S8, KERNEL.md §8(c): a supplier that bound and triggered between the
     // snapshot above and driver_deferred_probe_add spliced a pending list this device was not
-    // on yet. Test: DdTest.LostTriggerFoundWithoutRecheck.)
+    // on yet. Tests: LostTrigger.*, DeferredListsControls.*.)
     if (dev->kernel->knobs.trigger_recheck) {
       if (trigger_count != c.deferred_trigger_count.Load() && !c.defer_all_probes.Get()) {
         TraceLog(dev->name, "driver_probe_device", "trigger occurred while probing: re-trigger");
@@ -518,12 +515,13 @@ int really_probe(Device* dev, DeviceDriver* drv) {
   DriverCore& c = C(dev);
   TraceSpan span(dev->name, "really_probe");
   invariants::ProbeExclusiveScope exclusive(dev);
-  invariants::ClearDeferralReady(dev);
+  invariants::ClearDeferralWait(dev);
   int ret;
   int link_ret;
 
   if (c.defer_all_probes.Get()) {
     TraceLog(dev->name, "really_probe", absl::StrCat("Driver ", drv->name, " force probe deferral"));
+    invariants::DeferralWaitsForProbingUnblocked(dev);
     ret = -EPROBE_DEFER;
     RecordProbeResult(c, dev, drv, ret);
     return ret;
@@ -556,7 +554,10 @@ int really_probe(Device* dev, DeviceDriver* drv) {
   if (ret) {
     // -EAGAIN from the supplier check means fw_devlink is in best-effort mode: a probe failure
     // may just reflect suppliers that have not bound yet, so it is reported as a deferral.
-    if (link_ret == -EAGAIN) ret = -EPROBE_DEFER;
+    if (link_ret == -EAGAIN) {
+      if (ret != -EPROBE_DEFER) invariants::DeferralWaitsForSuppliers(dev, "missing (best effort)");
+      ret = -EPROBE_DEFER;
+    }
     // The driver's error is negated: callers tell a failed ->probe (positive) apart from the
     // core's own errors (negative).
     ret = -ret;

@@ -8,7 +8,6 @@
 #ifndef PROBESTORM_DRIVER_BASE_DD_H_
 #define PROBESTORM_DRIVER_BASE_DD_H_
 
-#include <functional>
 #include <string>
 #include <string_view>
 
@@ -41,12 +40,6 @@ int deferred_probe_initcall(Kernel& k);
 // The bodies of deferred_probe_work and deferred_probe_timeout_work.
 void deferred_probe_work_func(Kernel& k);
 void deferred_probe_timeout_work_func(Kernel& k);
-// Model-only: tells the end-of-run "lost trigger" check (invariant deferred-lists) when a retry of
-// this deferred device would get past the dependency it deferred on (e.g. "the clock provider is
-// bound"). device_links_check_suppliers sets it itself; drivers and the IOMMU model may set it
-// when they return -EPROBE_DEFER. Reset at each really_probe. `ready` must not block and must use
-// Peek()-style reads only (it runs after the engine stopped).
-void deferred_probe_set_ready_check(Device* dev, std::function<bool()> ready);
 // dev_err_probe-style reason for /sys/kernel/debug/devices_deferred.
 void device_set_deferred_probe_reason(Device* dev, std::string reason);
 // debugfs devices_deferred: one "name\treason" line per pending device; also emitted as a trace

@@ -13,6 +13,7 @@
 #include "driver/base/init.h"
 #include "driver/base/pm_runtime.h"
 #include "driver/base/test_util.h"
+#include "driver/invariants/deferred_lists.h"
 #include "driver/of/property.h"
 #include "absl/base/thread_annotations.h"
 #include "gmock/gmock.h"
@@ -329,25 +330,38 @@ TEST(DeferredProbeTimeout, NeverWithTimeoutDisabled) {
 
 // ---------------------------------------------------------------- lost trigger (S8)
 
-// Supplier S and consumer C probe asynchronously at the same time; C's probe looks the provider
-// up (no fw_devlink link: fw_devlink=off) and defers when S is not bound yet. Without the
-// trigger-count recheck, S's trigger can fall between C's snapshot and driver_deferred_probe_add.
-harness::RunResult RunLostTrigger(bool recheck, uint64_t seed, bool* consumer_bound) {
+// Supplier S and consumer C probe asynchronously at the same time; C's probe looks its clock
+// provider up (no fw_devlink link: fw_devlink=off) and defers, recording that lookup, when S is
+// not bound yet. Without the trigger-count recheck, S's trigger can fall between C's snapshot and
+// driver_deferred_probe_add. With `provider_binds` false, S has no driver and an unrelated device
+// binds (and triggers) instead.
+struct LostTriggerRun {
+  harness::RunResult result;
+  bool consumer_bound = false;
+  bool consumer_pending = false;
+  bool trigger_during_probe = false;  // a deferring probe saw the trigger count move
+};
+
+LostTriggerRun RunLostTrigger(bool recheck, uint64_t seed, bool provider_binds = true) {
   BoardBuilder bb;
   const int s = bb.Add("clk", "test,clk");
   const int c = bb.Add("uart", "test,uart");
+  bb.Add("misc", "test,misc");
+  bb.board().nodes[static_cast<size_t>(c)].clocks = {{s, {}}};
   Knobs knobs;
   knobs.fw_devlink = FwDevlinkMode::kOff;
   knobs.trigger_recheck = recheck;
   TestWorld w(bb.board(), knobs, seed);
   Kernel& k = w.k();
-  DeviceDriver* sd = w.Driver("clk", "test,clk", nullptr, ProbeType::kPreferAsynchronous);
+  DeviceDriver* other = provider_binds
+                            ? w.Driver("clk", "test,clk", nullptr, ProbeType::kPreferAsynchronous)
+                            : w.Driver("misc", "test,misc", nullptr, ProbeType::kPreferAsynchronous);
   DeviceDriver* cd = w.Driver(
       "uart", "test,uart",
       [&k, s](Device* dev) {
         Device* sdev = k.DeviceForNode(s);
         if (!sdev->bound.Get()) {
-          deferred_probe_set_ready_check(dev, [sdev] { return sdev->bound.Peek(); });
+          invariants::DeferralWaitsForProviders(dev, dev->np->clocks, "clock");
           return -EPROBE_DEFER;
         }
         return 0;
@@ -357,22 +371,25 @@ harness::RunResult RunLostTrigger(bool recheck, uint64_t seed, bool* consumer_bo
   w.engine().Spawn("init", [&] {
     Populate(k);
     driver_register(k, cd);
-    driver_register(k, sd);
+    driver_register(k, other);
   });
-  auto r = w.Run();
-  *consumer_bound = k.DeviceForNode(c)->bound.Peek();
-  return r;
+  LostTriggerRun out;
+  out.result = w.Run();
+  out.consumer_bound = k.DeviceForNode(c)->bound.Peek();
+  out.consumer_pending = deferred_probe_pending(k, k.DeviceForNode(c));
+  out.trigger_during_probe = k.probes.Count(ProbeId::kTriggerDuringProbe) > 0;
+  return out;
 }
 
 TEST(LostTrigger, FoundWithoutRecheck) {
   int found = 0;
   uint64_t first = 0;
   for (uint64_t seed = 1; seed <= 300; ++seed) {
-    bool bound = false;
-    auto r = RunLostTrigger(false, seed, &bound);
-    if (CountFindings(r, "deferred-lists", "lost deferred probe trigger: uart left on "
-                                           "deferred_probe_pending_list") > 0) {
-      EXPECT_FALSE(bound);
+    LostTriggerRun r = RunLostTrigger(false, seed);
+    if (CountFindings(r.result, "deferred-lists",
+                      "lost deferred probe trigger: uart left on deferred_probe_pending_list "
+                      "although what it waited for (clock provider /clk) is ready") > 0) {
+      EXPECT_FALSE(r.consumer_bound);
       if (!found) first = seed;
       ++found;
     }
@@ -383,11 +400,26 @@ TEST(LostTrigger, FoundWithoutRecheck) {
 
 TEST(LostTrigger, NeverWithRecheckOver1000Seeds) {
   for (uint64_t seed = 1; seed <= 1000; ++seed) {
-    bool bound = false;
-    auto r = RunLostTrigger(true, seed, &bound);
-    ASSERT_TRUE(r.findings.empty()) << "seed " << seed << ": " << r.findings[0].message;
-    ASSERT_TRUE(bound) << "seed " << seed;
+    LostTriggerRun r = RunLostTrigger(true, seed);
+    const auto& findings = r.result.findings;
+    ASSERT_TRUE(findings.empty()) << "seed " << seed << ": " << findings[0].message;
+    ASSERT_TRUE(r.consumer_bound) << "seed " << seed;
   }
+}
+
+// Negative control of the same check: C waits for a clock provider whose driver never registers
+// while another device binds (and triggers) during C's probes. Without the recheck C misses those
+// triggers, but what it waits for never becomes ready: it stays deferred legitimately, silently.
+TEST(LostTrigger, SilentWhileTheProviderNeverBinds) {
+  int missed = 0;
+  for (uint64_t seed = 1; seed <= 300; ++seed) {
+    LostTriggerRun r = RunLostTrigger(false, seed, /*provider_binds=*/false);
+    const auto& findings = r.result.findings;
+    ASSERT_TRUE(findings.empty()) << "seed " << seed << ": " << findings[0].message;
+    ASSERT_TRUE(r.consumer_pending) << "seed " << seed;
+    if (r.trigger_during_probe) ++missed;
+  }
+  EXPECT_GT(missed, 0);  // the situation the check must not misjudge did occur
 }
 
 // ---------------------------------------------------------------- deferred work item

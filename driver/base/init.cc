@@ -53,15 +53,6 @@ SupplierClass ClassOf(const std::string& property) {
   return kGeneric;
 }
 
-// The device node a supplier reference resolves to: the node itself if it becomes a device, else
-// its nearest ancestor that does; kNoNode if none.
-int ResolveDeviceNode(const hwmodel::Board& b, int node) {
-  for (int n = node; n != hwmodel::kNoNode; n = b.node(n).parent) {
-    if (b.node(n).is_device) return n;
-  }
-  return hwmodel::kNoNode;
-}
-
 // The OF_DECLARE tables (v6.1) for the early providers the modelled boards use:
 // CLK_OF_DECLARE(fixed_clk / fixed_factor_clk) in drivers/clk/clk-fixed-{rate,factor}.c, run by
 // of_clk_init() from time_init(); IRQCHIP_DECLARE(gic_400, ...) and friends in
@@ -120,6 +111,13 @@ int RunLevel(Kernel& k, InitLevel level) {
 }
 
 }  // namespace
+
+int ResolveDeviceNode(const hwmodel::Board& b, int node) {
+  for (int n = node; n != hwmodel::kNoNode; n = b.node(n).parent) {
+    if (b.node(n).is_device) return n;
+  }
+  return hwmodel::kNoNode;
+}
 
 std::vector<DeviceDriver*> RegisterBuiltinSupplierDrivers(Kernel& k) {
   DriverCore& c = core(k);

@@ -32,6 +32,8 @@
 #include <string>
 #include <vector>
 
+#include "hwmodel/dt/board.h"
+
 namespace probestorm::kernel {
 
 class Kernel;
@@ -45,6 +47,9 @@ void of_declare_init(Kernel& k);
 // of_platform_default_populate: device_add for every available Board::devices node, in order,
 // except nodes an early driver claimed (OF_POPULATED).
 void of_platform_default_populate(Kernel& k);
+// The device node a supplier or provider reference resolves to: the node itself if it becomes a
+// device, else its nearest ancestor that does; kNoNode if none.
+int ResolveDeviceNode(const hwmodel::Board& b, int node);
 // Registers the built-in supplier drivers as initcalls (idempotent). Returns them.
 std::vector<DeviceDriver*> RegisterBuiltinSupplierDrivers(Kernel& k);
 

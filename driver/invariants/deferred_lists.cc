@@ -2,11 +2,16 @@
 
 #include <string>
 #include <utility>
+#include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "absl/strings/str_cat.h"
+#include "driver/base/core.h"
 #include "driver/base/dd.h"
 #include "driver/base/driver_core.h"
+#include "driver/base/init.h"
 #include "driver/invariants/checker.h"
+#include "driver/iommu/iommu.h"
 #include "driver/kernel.h"
 #include "harness/engine.h"
 
@@ -18,8 +23,9 @@ const harness::InvariantDef kDeferredLists{
         "a device is on at most one deferred list, only if it can match, on none once bound; no lost trigger",
     .explanation =
         "The deferred-probe lists broke their rules (S8): a device on both lists, on a list without "
-        "can_match, still on a list once bound, or stranded on the pending list because a supplier "
-        "bound between its trigger_count read and its deferral (the lost trigger that "
+        "can_match, still on a list once bound, or stranded on the pending list because what it "
+        "waited for (a supplier, an IOMMU registration, a provider) became ready and triggered "
+        "between its trigger_count read and its deferral (the lost trigger that "
         "driver_probe_device()'s re-check in dd.c prevents).",
     .severity = harness::Severity::kViolation,
     .detector = false,
@@ -36,6 +42,34 @@ harness::Finding EndFinding(std::string message, const Device* dev) {
   f.message = std::move(message);
   f.devices = {dev->name};
   return f;
+}
+
+size_t Node(const Device* dev) { return static_cast<size_t>(dev->of_node); }
+
+DeferralWait& Wait(Device* dev) { return checker(*dev->kernel).deferred_lists.wait[Node(dev)]; }
+
+// End of run (no task runs): every available IOMMU of `master` has registered its instance.
+bool IommusRegistered(Kernel& k, const hwmodel::DtNode& master) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+  for (const hwmodel::PhandleRef& spec : master.iommus) {
+    if (!k.board.node(spec.node).available) continue;  // of_iommu_xlate: NO_IOMMU, no deferral
+    bool found = false;
+    for (void* o : iommu_state(k).iommu_device_list.Owners()) {
+      found = found || static_cast<const IommuDevice*>(o)->fwnode == spec.node;
+    }
+    if (!found) return false;
+  }
+  return true;
+}
+
+// End of run: the provider at `node` is there: an early init marked its node (or the device
+// node it belongs to) initialised, or that device is bound.
+bool ProviderReady(Kernel& k, int node) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+  const int dev_node = ResolveDeviceNode(k.board, node);
+  for (int n : {node, dev_node}) {
+    if (n != hwmodel::kNoNode && k.core->fwnodes[static_cast<size_t>(n)].initialized) return true;
+  }
+  const Device* dev = dev_node == hwmodel::kNoNode ? nullptr : k.DeviceForNode(dev_node);
+  return dev != nullptr && dev->bound.Peek();
 }
 
 }  // namespace
@@ -79,13 +113,45 @@ void OnDriverBoundDelisted(Device* dev, const DeviceDriver* drv) {
   }
 }
 
-void SetDeferralReady(Device* dev, std::function<bool()> ready) {
-  checker(*dev->kernel).deferred_lists.deferral_ready[static_cast<size_t>(dev->of_node)] =
-      std::move(ready);
+void DeferralWaitsForSuppliers(Device* dev, const std::string& what) {
+  Kernel* k = dev->kernel;
+  Wait(dev) = {absl::StrCat("supplier ", what),
+               [k, dev] { return device_links_suppliers_ready(*k, dev); }};
 }
 
-void ClearDeferralReady(Device* dev) {
-  checker(*dev->kernel).deferred_lists.deferral_ready[static_cast<size_t>(dev->of_node)] = nullptr;
+void DeferralWaitsForIommu(Device* dev, int iommu_node) {
+  Kernel* k = dev->kernel;
+  Wait(dev) = {absl::StrCat("registration of IOMMU ", k->board.node(iommu_node).device_name),
+               [k, dev] { return IommusRegistered(*k, *dev->np); }};
+}
+
+void DeferralWaitsForProviders(Device* dev, std::span<const hwmodel::PhandleRef> refs,
+                               const std::string& kind) {
+  Kernel* k = dev->kernel;
+  std::vector<int> nodes;
+  std::string names;
+  for (const hwmodel::PhandleRef& ref : refs) {
+    nodes.push_back(ref.node);
+    absl::StrAppend(&names, names.empty() ? "" : ", ", k->board.node(ref.node).path);
+  }
+  Wait(dev) = {absl::StrCat(kind, " provider ", names.empty() ? "(none named)" : names),
+               [k, nodes = std::move(nodes)] {
+                 for (int n : nodes) {
+                   if (!ProviderReady(*k, n)) return false;
+                 }
+                 return true;
+               }};
+}
+
+void DeferralWaitsForProbingUnblocked(Device* dev) {
+  Kernel* k = dev->kernel;
+  Wait(dev) = {"device_unblock_probing", [k] { return !k->core->defer_all_probes.Peek(); }};
+}
+
+void ClearDeferralWait(Device* dev) { Wait(dev) = {}; }
+
+void OnProbeDeferred(Device* dev, int trigger_count) {
+  checker(*dev->kernel).deferred_lists.trigger_count_before_probe[Node(dev)] = trigger_count;
 }
 
 bool CheckDeferredListsAtEnd(Kernel& k, Device* dev, const DeviceDriver* drv,
@@ -98,14 +164,20 @@ bool CheckDeferredListsAtEnd(Kernel& k, Device* dev, const DeviceDriver* drv,
     return true;
   }
   if (drv == nullptr) return true;
-  // A retry would get past the dependency it last deferred on (rule 4).
-  const auto& ready = checker(k).deferred_lists.deferral_ready[static_cast<size_t>(dev->of_node)];
-  if (ready && ready() && k.core->driver_deferred_probe_enable.Peek()) {
+  // Rule 4. On the pending list, the device has seen no trigger since it was added there; if the
+  // count moved after driver_probe_device() read it, a trigger ran during its probe and missed it.
+  const DeferredListsState& s = checker(k).deferred_lists;
+  const DeferralWait& wait = s.wait[Node(dev)];
+  const int before = s.trigger_count_before_probe[Node(dev)];
+  const int now = k.core->deferred_trigger_count.Peek();
+  if (deferred_probe_pending(k, dev) && k.core->driver_deferred_probe_enable.Peek() &&
+      before != now && wait.ready && wait.ready() && device_links_suppliers_ready(k, dev)) {
     out.push_back(EndFinding(
         absl::StrCat("lost deferred probe trigger: ", dev->name,
-                     " left on deferred_probe_pending_list although what it deferred on is "
-                     "ready and driver ",
-                     drv->name, " is registered (a retry would get past it); last result ",
+                     " left on deferred_probe_pending_list although what it waited for (",
+                     wait.what, ") is ready and driver ", drv->name,
+                     " is registered: a trigger ran during its probe (deferred_trigger_count ",
+                     before, " -> ", now, ") and none since; last result ",
                      ErrName(dev->last_probe_ret)),
         dev));
   }

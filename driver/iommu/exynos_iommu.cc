@@ -24,6 +24,7 @@
 #include "driver/base/driver.h"
 #include "driver/base/pm_runtime.h"
 #include "driver/invariants/controllers_list.h"
+#include "driver/invariants/deferred_lists.h"
 #include "driver/invariants/dev_iommu_freed_in_use.h"
 #include "driver/invariants/domain_alloc_uninit.h"
 #include "driver/invariants/double_iommu_probe.h"
@@ -572,6 +573,7 @@ int exynos_sysmmu_probe(Device* dev) {
   if (ns.attempts == 1 && Injected(k, "clk_get_defer", dev, 2)) {
     data->sfrbase->SetIrqHandler({});
     Step(data, SysmmuProbeStep::kFailed, "devm_clk_get: -EPROBE_DEFER (injected)");
+    invariants::DeferralWaitsForProviders(dev, dev->np->clocks, "clock");
     data->freed = true;
     return -EPROBE_DEFER;
   }

@@ -15,6 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "driver/arch/fault.h"
 #include "driver/base/dd.h"
+#include "driver/invariants/deferred_lists.h"
 #include "driver/invariants/dev_iommu_freed_in_use.h"
 #include "driver/kernel.h"
 #include "harness/trace/trace.h"
@@ -49,6 +50,7 @@ int of_iommu_xlate_impl(Device* dev, const hwmodel::PhandleRef& spec, XlateOutco
     // IOMMU this master waits for; the deferral decision is the driver core's.
     ret = driver_deferred_probe_check_state(dev);
     if (ret != -EPROBE_DEFER) out->explicit_decision = true;
+    if (ret == -EPROBE_DEFER) invariants::DeferralWaitsForIommu(dev, spec.node);
     TraceLog(dev->name, "of_iommu_xlate",
              absl::StrCat(np.device_name, " not registered: ", ErrName(ret)));
     return ret;
