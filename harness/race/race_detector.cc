@@ -9,11 +9,6 @@
 
 namespace probestorm::harness {
 
-RaceDetector::TaskState& RaceDetector::StateOf(uint32_t task) {
-  if (task >= tasks_.size()) tasks_.resize(task + 1);
-  return tasks_[task];
-}
-
 uint32_t RaceDetector::SlotOf(uint32_t task) {
   if (StateOf(task).slot == kNoSlot) TakeSlot(task);
   return tasks_[task].slot;
@@ -47,27 +42,27 @@ void RaceDetector::TakeSlot(uint32_t task) {
     // Every slot belongs to a live task (not this one: it has none); take the next in turn.
     s = hand_;
     hand_ = (hand_ + 1) % static_cast<uint32_t>(owner_.size());
-    tasks_[owner_[s]].slot = kNoSlot;
+    TaskState& loser = tasks_[owner_[s]];
+    loser.clock.Set(s, epoch_[s]);  // its own component, kept in epoch_ while it owned the slot
+    loser.slot = kNoSlot;
     exact = false;
   }
   if (!exact) ++inexact_handovers_;
   final_clock_[s] = VectorClock();
   owner_[s] = task;
   base_[s] = ++epoch_[s];  // one past the slot's last epoch
-  t.clock.Set(s, epoch_[s]);
   t.slot = s;
   t.last_slot = s;
 }
 
 void RaceDetector::Tick(uint32_t task) {
-  const uint32_t s = SlotOf(task);
-  tasks_[task].clock.Set(s, ++epoch_[s]);
+  ++epoch_[SlotOf(task)];
 }
 
 void RaceDetector::OnSpawn(uint32_t parent, uint32_t child, const SyncClock* start) {
   VectorClock c;
-  if (parent != 0) c = ClockOf(parent);
-  if (start != nullptr) c.Join(start->vc);
+  if (parent != 0) c = FullClock(parent);
+  if (start != nullptr) JoinSync(c, kNoSlot, *start);
   StateOf(child).clock = std::move(c);  // the child takes a slot at its first event
   if (parent != 0) Tick(parent);
 }
@@ -75,6 +70,7 @@ void RaceDetector::OnSpawn(uint32_t parent, uint32_t child, const SyncClock* sta
 void RaceDetector::OnExit(uint32_t task) {
   TaskState& t = StateOf(task);
   t.ended = true;
+  if (t.slot != kNoSlot) t.clock.Set(t.slot, epoch_[t.slot]);
   if (t.last_slot != kNoSlot) t.final_epoch = t.clock.Get(t.last_slot);
   if (t.slot != kNoSlot) {
     free_.push_back(t.slot);
@@ -88,7 +84,7 @@ void RaceDetector::OnJoin(uint32_t joiner, uint32_t exited) {
   const TaskState& x = StateOf(exited);
   VectorClock e;
   if (!x.ended) {
-    e = x.clock;
+    e = FullClock(exited);
   } else if (x.last_slot == kNoSlot) {
     return;  // it never needed a slot: nothing of it to know
   } else if (owner_[x.last_slot] == exited && x.slot != kNoSlot) {
@@ -99,29 +95,47 @@ void RaceDetector::OnJoin(uint32_t joiner, uint32_t exited) {
   ClockOf(joiner).Join(e);
 }
 
-bool RaceDetector::Known(const VectorClock& c, const SyncClock& s) const {
+VectorClock RaceDetector::FullClock(uint32_t task) {
+  const TaskState& t = StateOf(task);
+  VectorClock c = t.clock;
+  if (t.slot != kNoSlot) c.Set(t.slot, epoch_[t.slot]);
+  return c;
+}
+
+void RaceDetector::JoinSync(VectorClock& c, uint32_t own_slot, const SyncClock& s) {
+  c.Join(s.vc);
+  if (s.epoch != 0 && s.slot != own_slot && c.Get(s.slot) < s.epoch) c.Set(s.slot, s.epoch);
+}
+
+bool RaceDetector::Known(const TaskState& t, const SyncClock& s) const {
   // Epochs from base_ on belong to the slot's current owner only.
-  return s.epoch != 0 && s.epoch >= base_[s.slot] && c.Get(s.slot) >= s.epoch;
+  return s.epoch != 0 && s.epoch >= base_[s.slot] && Get(t, s.slot) >= s.epoch;
 }
 
 void RaceDetector::Acquire(uint32_t task, const SyncClock& s) {
   if (task == 0) return;
-  VectorClock& c = ClockOf(task);
-  if (Known(c, s)) return;
-  c.Join(s.vc);
+  TaskState& t = StateOf(task);
+  if (!Known(t, s)) JoinSync(t.clock, t.slot, s);
+  s.covered_by = task;
 }
 
 void RaceDetector::Release(uint32_t task, SyncClock& s) {
   if (task == 0) return;
   const uint32_t slot = SlotOf(task);
-  VectorClock& c = tasks_[task].clock;
-  if (s.vc.Empty() || Known(c, s)) {
-    s.vc = c;  // s is covered by c: the join is c itself
+  TaskState& t = tasks_[task];
+  if (s.vc.Empty() || s.covered_by == task || Known(t, s)) {
+    // s is covered by the task's clock: the join is that clock, shared, with the task's own
+    // component as s's epoch.
+    s.vc = t.clock;
     s.slot = slot;
-    s.epoch = c.Get(slot);
+    s.epoch = epoch_[slot];
+    s.covered_by = task;
   } else {
-    s.vc.Join(c);
+    if (s.epoch != 0 && s.vc.Get(s.slot) < s.epoch) s.vc.Set(s.slot, s.epoch);
+    s.vc.Join(t.clock);
+    s.vc.Set(slot, epoch_[slot]);
     s.epoch = 0;
+    s.covered_by = 0;
   }
   Tick(task);
 }
@@ -129,12 +143,12 @@ void RaceDetector::Release(uint32_t task, SyncClock& s) {
 void RaceDetector::OnRead(uint32_t task, Shadow& sh, const FieldLabel& label, const char* func) {
   if (task == 0) return;
   const uint32_t slot = SlotOf(task);
-  const VectorClock& c = tasks_[task].clock;
-  if (sh.write.task != 0 && sh.write.task != task && c.Get(sh.write.slot) < sh.write.clock) {
+  const TaskState& t = tasks_[task];
+  if (sh.write.task != 0 && sh.write.task != task && Get(t, sh.write.slot) < sh.write.clock) {
     ReportRace(label, sh.write, true, task, func, false);
   }
-  last_access_[slot] = c.Get(slot);
-  const AccessEpoch me{task, slot, c.Get(slot), func};
+  last_access_[slot] = epoch_[slot];
+  const AccessEpoch me{task, slot, epoch_[slot], func};
   for (auto& r : sh.reads) {
     if (r.task == task) {
       r = me;
@@ -147,20 +161,20 @@ void RaceDetector::OnRead(uint32_t task, Shadow& sh, const FieldLabel& label, co
 void RaceDetector::OnWrite(uint32_t task, Shadow& sh, const FieldLabel& label, const char* func) {
   if (task == 0) return;
   const uint32_t slot = SlotOf(task);
-  const VectorClock& c = tasks_[task].clock;
-  if (sh.write.task != 0 && sh.write.task != task && c.Get(sh.write.slot) < sh.write.clock) {
+  const TaskState& t = tasks_[task];
+  if (sh.write.task != 0 && sh.write.task != task && Get(t, sh.write.slot) < sh.write.clock) {
     ReportRace(label, sh.write, true, task, func, true);
   } else {
     for (const auto& r : sh.reads) {
-      if (r.task != task && c.Get(r.slot) < r.clock) {
+      if (r.task != task && Get(t, r.slot) < r.clock) {
         ReportRace(label, r, false, task, func, true);
         break;
       }
     }
   }
   sh.reads.clear();
-  last_access_[slot] = c.Get(slot);
-  sh.write = {task, slot, c.Get(slot), func};
+  last_access_[slot] = epoch_[slot];
+  sh.write = {task, slot, epoch_[slot], func};
 }
 
 void RaceDetector::ReportRace(const FieldLabel& field, const AccessEpoch& earlier,

@@ -69,20 +69,34 @@ class RaceDetector {
   // How many free slots a task examines, oldest first, for one it can take exactly.
   static constexpr size_t kFreeScan = 64;
   struct TaskState {
-    VectorClock clock;             // emptied when the task ends
+    // Emptied when the task ends. While the task owns a slot, the clock's component of that slot
+    // is stale: its value is epoch_[slot] (only the owner ticks it), so a tick writes no chunk and
+    // a clock shared with a sync object by a release is not copied at the next tick.
+    VectorClock clock;
     uint32_t slot = kNoSlot;       // its slot now; kNoSlot: none (yet, or taken by another task)
     uint32_t last_slot = kNoSlot;  // the last slot it had
     uint32_t final_epoch = 0;      // its epoch in last_slot when it ended
     bool ended = false;
   };
-  TaskState& StateOf(uint32_t task);
+  TaskState& StateOf(uint32_t task) {
+    if (task >= tasks_.size()) [[unlikely]] tasks_.resize(task + 1);
+    return tasks_[task];
+  }
   // The task's slot, taking one if it has none; its clock's component of that slot is its epoch.
   uint32_t SlotOf(uint32_t task);
   VectorClock& ClockOf(uint32_t task) { return StateOf(task).clock; }
   void TakeSlot(uint32_t task);
   void Tick(uint32_t task);  // the task's next epoch (after it published its clock)
-  // `c` already covers all of `s` (s is one release's clock whose epoch c knows).
-  bool Known(const VectorClock& c, const SyncClock& s) const;
+  // The task's component of `slot`.
+  uint32_t Get(const TaskState& t, uint32_t slot) const {
+    return slot == t.slot ? epoch_[slot] : t.clock.Get(slot);
+  }
+  // The task's whole clock, its own component included (a copy).
+  VectorClock FullClock(uint32_t task);
+  // c |= s, for a clock whose component `own_slot` is kept in epoch_ (kNoSlot: none).
+  static void JoinSync(VectorClock& c, uint32_t own_slot, const SyncClock& s);
+  // The task already covers all of `s` (s is one release's clock whose epoch it knows).
+  bool Known(const TaskState& t, const SyncClock& s) const;
   void ReportRace(const FieldLabel& label, const AccessEpoch& earlier, bool earlier_write,
                   uint32_t task, const char* func, bool write);
 

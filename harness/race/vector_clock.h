@@ -13,7 +13,6 @@
 
 #include <algorithm>
 #include <cstdint>
-#include <vector>
 
 #include "absl/container/inlined_vector.h"
 
@@ -118,15 +117,23 @@ class VectorClock {
     return k;
   }
 
-  std::vector<Chunk*> c_;  // by slot / kChunk; nullptr: all zero
+  // By slot / kChunk; nullptr: all zero. Two chunks inline: a clock of up to 64 slots (every run
+  // of a real board) is copied without a heap allocation.
+  absl::InlinedVector<Chunk*, 2> c_;
 };
 
 struct SyncClock {
   VectorClock vc;
-  // epoch != 0: vc is exactly the clock one release published at `epoch` of `slot`, so an acquirer
-  // that already knows that epoch (of the slot's same owner) has nothing to join.
+  // epoch != 0: the clock is exactly the one a release published at `epoch` of `slot`, so an
+  // acquirer that already knows that epoch (of the slot's same owner) has nothing to join. vc's
+  // own component of `slot` may lag behind: the clock is vc with `slot` raised to `epoch`.
+  // epoch == 0: the clock is vc.
   uint32_t slot = 0;
   uint32_t epoch = 0;
+  // A task whose clock covers vc (it acquired or released vc since vc last grew), 0 = none known.
+  // Task clocks only grow, so its release publishes its own clock instead of joining: a mutex's
+  // unlock after its lock, an atomic read-modify-write.
+  mutable uint32_t covered_by = 0;  // set by an acquire, which does not change the clock
 };
 
 struct AccessEpoch {
