@@ -240,6 +240,8 @@ inline Engine& Current() { return Engine::Current(); }
 inline Nanos Now() { return Engine::Current().Now(); }
 inline void Msleep(int64_t ms) { Engine::Current().Sleep(ms * kMsec); }
 inline void Yield() { Engine::Current().Point(PointKind::kLocal); }
+// The calling task's name ("modprobe/exynos-iommu"), for findings and traces.
+inline std::string SelfName() { return Engine::Current().TaskName(Engine::Current().Self()); }
 inline TaskId Spawn(std::string name, std::function<void()> body, TaskOptions o = {}) {
   return Engine::Current().Spawn(std::move(name), std::move(body), o);
 }

@@ -10,7 +10,8 @@
 //  * CONFIG_DEBUG_TEST_DRIVER_REMOVE is not modelled;
 //  * __driver_attach schedules the async helper while holding the device lock (as the v6.1 code),
 //    the spawned task then waits for that lock;
-//  * the invariants deferred-lists and probe-exclusive are checked inline (harness::Violation).
+//  * invariant hooks (driver/invariants/): deferred-lists, probe-exclusive, stall, and the
+//    remove/unbind points of dma-ops-on-bound.
 #include "driver/base/dd.h"
 
 #include <string>
@@ -25,6 +26,7 @@
 #include "driver/base/platform.h"
 #include "driver/base/pm_runtime.h"
 #include "driver/invariants/deferred_lists.h"
+#include "driver/invariants/dma_ops_on_bound.h"
 #include "driver/invariants/probe_exclusive.h"
 #include "driver/invariants/stall.h"
 #include "driver/kernel.h"
@@ -92,7 +94,7 @@ void device_remove(Device* dev) {
   if (DeviceDriver* drv = dev->driver.Get()) {
     TraceSpan span(dev->name, "device_remove");
     platform_remove(dev);
-    dev->driver_removed = true;
+    invariants::OnDriverRemoved(dev);
     (void)drv;
   }
 }
@@ -661,7 +663,7 @@ void __device_release_driver(Device* dev, Device* parent) {
     }
   }
   dev->bound.Set(false);
-  dev->driver_removed = false;
+  invariants::OnDriverUnbound(dev);
   bus_notify(dev, BusNotify::kUnboundDriver);
   (void)parent;
 }

@@ -5,17 +5,12 @@
 // Defines: sysmmu_drvdata, exynos_iommu_owner, exynos_iommu_domain (kernel names), the probe
 // progress SysmmuProbeStep (P0..P12 of §8(a).6) and ExynosIommuState (Kernel::exynos).
 //
-// Invariants checked here:
-//   xlate-uninit-controller  of_xlate / probe_device / attach_dev only see a SysMMU whose probe has
-//                            passed P10 (drvdata, PG_ENT_SHIFT, dma_dev, runtime PM).
-//   domain-alloc-uninit      exynos_iommu_domain_alloc before zero_lv2_table, the lv2 cache,
-//                            dma_dev and PG_ENT_SHIFT exist (BUG_ON part as an oops).
-//   controllers-list         owner->controllers: ListHead (DEBUG_LIST) corruption / freed entry
-//                            oopses, a SysMMU on two owners' lists, data->master inconsistent.
-//   double-iommu-probe       probe_device overwriting data->link with a different link.
-//   dev-iommu-freed-in-use   dev_iommu_priv_set on a NULL/freed dev->iommu (the S3 oops).
-//   sysmmu-fault             the fault IRQ nobody handles: show_fault_information() and
-//                            BUG_ON(ret != 0) in hard-IRQ context, a panic that ends the run.
+// Invariant hooks (driver/invariants/, hwmodel/invariants/): xlate-uninit-controller (of_xlate,
+// probe_device, attach_dev use a controller), domain-alloc-uninit (domain_alloc; its BUG_ON is the
+// driver's own oops), controllers-list (owner->controllers: ListHead (DEBUG_LIST) oopses, a SysMMU
+// on two owners' lists, data->master inconsistent), double-iommu-probe (data->link overwritten),
+// dev-iommu-freed-in-use (the runtime-PM oops on a freed owner), sysmmu-fault (the fault IRQ
+// nobody handles: show_fault_information() and BUG_ON(ret != 0) in hard-IRQ context, a panic).
 //
 // Thread-safety (as the kernel): the globals are unlocked (Tracked); owner->controllers and
 // data->owner_node are unlocked; domain->clients under domain->lock; data's hardware state under

@@ -5,6 +5,7 @@
 // tasks of a fresh world on a small synthetic board.
 #include <string>
 
+#include "driver/invariants/checker.h"
 #include "driver/invariants/dev_iommu_freed_in_use.h"
 #include "driver/invariants/dma_ops_on_bound.h"
 #include "driver/invariants/double_iommu_probe.h"
@@ -99,7 +100,9 @@ TEST(IommuCore, ProbeDeviceCreatesOneGroupPerDeviceWithDefaultDomainAttached) {
     attaches = fake.attach_calls;
     allocs = fake.domain_allocs;
     probes = fake.probe_calls;
-    probe_ok = iommu_book(f.m1).probe_ok;
+    probe_ok = invariants::checker(*f.m1->kernel)
+                   .double_iommu_probe.by_node[static_cast<size_t>(f.m1->of_node)]
+                   .probe_ok;
     EXPECT_EQ(iommu_get_domain_for_dev(f.m1), g1->default_domain.Get());
     EXPECT_EQ(f.m1->iommu.Get()->iommu_dev.Get(), &fake.idev);
   });
@@ -310,16 +313,17 @@ TEST(IommuCore, Arm32HasNoDmaDomainButTheDriverAllocatedOne) {
   }
 }
 
+
 // dma-ops-on-bound, unit controls: a change is reported only inside the driver's DMA window.
 TEST(IommuCore, DmaChangeReportedOnlyWhileDriverActive) {
   Knobs knobs;
   auto r = WithFake(knobs, false, [&](Kernel&, FakeIommu&, Fixture& f) {
-    iommu_note_dma_change(f.m1, "quiet change");
-    iommu_dma_user_begin(f.m1);
-    EXPECT_TRUE(iommu_dma_user_active(f.m1));
-    iommu_note_dma_change(f.m1, "loud change");
-    iommu_dma_user_end(f.m1);
-    iommu_note_dma_change(f.m1, "quiet again");
+    invariants::OnDmaSetupChange(f.m1, "quiet change");
+    invariants::OnDriverDmaBegin(f.m1);
+    EXPECT_TRUE(invariants::DriverDmaActive(f.m1));
+    invariants::OnDmaSetupChange(f.m1, "loud change");
+    invariants::OnDriverDmaEnd(f.m1);
+    invariants::OnDmaSetupChange(f.m1, "quiet again");
   });
   ASSERT_EQ(Count(r, invariants::kDmaOpsOnBound), 1);
   EXPECT_THAT(r.findings[0].message, HasSubstr("loud change changed the DMA setup of bound master"));
@@ -330,18 +334,19 @@ TEST(IommuCore, DmaChangeReportedOnlyWhileDriverActive) {
 TEST(IommuCore, CheckBypassSeverities) {
   Knobs knobs;
   auto r = WithFake(knobs, false, [&](Kernel&, FakeIommu&, Fixture& f) {
-    iommu_note_bypass(f.m1, BypassKind::kExplicitTimeout, "timeout why");
-    iommu_check_bypass(f.m1);
-    iommu_note_bypass(f.m2, BypassKind::kSwallowedError, "swallowed why");
-    iommu_check_bypass(f.m2);
-    iommu_clear_bypass(f.m1);
-    iommu_check_bypass(f.m1);
+    invariants::OnIommuConfigureFailed(f.m1, -ETIMEDOUT, true, f.s->of_node, false);
+    invariants::OnMasterBind(f.m1);
+    invariants::OnIommuConfigureFailed(f.m2, -ENODEV, false, f.s->of_node, false);
+    invariants::OnMasterBind(f.m2);
+    invariants::OnIommuConfigure(f.m1);
+    invariants::OnMasterBind(f.m1);
   });
   ASSERT_EQ(Count(r, invariants::kIommuBypass), 2);
   EXPECT_EQ(r.findings[0].severity, harness::Severity::kWarning);
-  EXPECT_THAT(r.findings[0].message, HasSubstr("binds without IOMMU after an explicit decision: timeout why"));
+  EXPECT_THAT(r.findings[0].message, HasSubstr("binds without IOMMU after an explicit decision: "
+                                               "driver_deferred_probe_check_state returned -ETIMEDOUT waiting for "));
   EXPECT_EQ(r.findings[1].severity, harness::Severity::kViolation);
-  EXPECT_THAT(r.findings[1].message, HasSubstr("binds without IOMMU: swallowed why"));
+  EXPECT_THAT(r.findings[1].message, HasSubstr("binds without IOMMU: of_iommu_configure swallowed -ENODEV from of_iommu_xlate("));
 }
 
 }  // namespace
