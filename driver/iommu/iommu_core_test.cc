@@ -1,15 +1,13 @@
 // Unit tests of the IOMMU core model (driver/iommu/iommu.cc): registration, __iommu_probe_device
 // and iommu_probe_device paths (groups, default domains, error paths freeing dev->iommu), and the
-// unit-level positive/negative controls of the invariants the core reports (double-iommu-probe,
-// dev-iommu-freed-in-use, dma-ops-on-bound, iommu-bypass). Each test drives the functions from
+// unit-level controls of the core paths that reach the double-iommu-probe and
+// dev-iommu-freed-in-use hooks. Each test drives the functions from
 // tasks of a fresh world on a small synthetic board.
 #include <string>
 
 #include "driver/invariants/checker.h"
 #include "driver/invariants/dev_iommu_freed_in_use.h"
-#include "driver/invariants/dma_ops_on_bound.h"
 #include "driver/invariants/double_iommu_probe.h"
-#include "driver/invariants/iommu_bypass.h"
 #include "driver/iommu/iommu_test_util.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -313,41 +311,6 @@ TEST(IommuCore, Arm32HasNoDmaDomainButTheDriverAllocatedOne) {
   }
 }
 
-
-// dma-ops-on-bound, unit controls: a change is reported only inside the driver's DMA window.
-TEST(IommuCore, DmaChangeReportedOnlyWhileDriverActive) {
-  Knobs knobs;
-  auto r = WithFake(knobs, false, [&](Kernel&, FakeIommu&, Fixture& f) {
-    invariants::OnDmaSetupChange(f.m1, "quiet change");
-    invariants::OnDriverDmaBegin(f.m1);
-    EXPECT_TRUE(invariants::DriverDmaActive(f.m1));
-    invariants::OnDmaSetupChange(f.m1, "loud change");
-    invariants::OnDriverDmaEnd(f.m1);
-    invariants::OnDmaSetupChange(f.m1, "quiet again");
-  });
-  ASSERT_EQ(Count(r, invariants::kDmaOpsOnBound), 1);
-  EXPECT_THAT(r.findings[0].message, HasSubstr("loud change changed the DMA setup of bound master"));
-}
-
-// iommu-bypass, unit controls: warning after an explicit decision, violation for a swallowed
-// error, nothing when cleared.
-TEST(IommuCore, CheckBypassSeverities) {
-  Knobs knobs;
-  auto r = WithFake(knobs, false, [&](Kernel&, FakeIommu&, Fixture& f) {
-    invariants::OnIommuConfigureFailed(f.m1, -ETIMEDOUT, true, f.s->of_node, false);
-    invariants::OnMasterBind(f.m1);
-    invariants::OnIommuConfigureFailed(f.m2, -ENODEV, false, f.s->of_node, false);
-    invariants::OnMasterBind(f.m2);
-    invariants::OnIommuConfigure(f.m1);
-    invariants::OnMasterBind(f.m1);
-  });
-  ASSERT_EQ(Count(r, invariants::kIommuBypass), 2);
-  EXPECT_EQ(r.findings[0].severity, harness::Severity::kWarning);
-  EXPECT_THAT(r.findings[0].message, HasSubstr("binds without IOMMU after an explicit decision: "
-                                               "driver_deferred_probe_check_state returned -ETIMEDOUT waiting for "));
-  EXPECT_EQ(r.findings[1].severity, harness::Severity::kViolation);
-  EXPECT_THAT(r.findings[1].message, HasSubstr("binds without IOMMU: of_iommu_configure swallowed -ENODEV from of_iommu_xlate("));
-}
 
 }  // namespace
 }  // namespace probestorm::kernel
