@@ -245,14 +245,11 @@ inline std::string SelfName() { return Engine::Current().TaskName(Engine::Curren
 inline TaskId Spawn(std::string name, std::function<void()> body, TaskOptions o = {}) {
   return Engine::Current().Spawn(std::move(name), std::move(body), o);
 }
-inline bool Violation(InvariantId id, std::string message, std::vector<std::string> devices = {},
-                      std::string detail = {}) {
-  return Engine::Current().Report(id, Severity::kViolation, std::move(message), std::move(devices),
-                                  std::move(detail));
-}
-inline bool Warning(InvariantId id, std::string message, std::vector<std::string> devices = {},
-                    std::string detail = {}) {
-  return Engine::Current().Report(id, Severity::kWarning, std::move(message), std::move(devices),
+// A finding of `id` with the severity its definition carries (InvariantDef::severity). A check
+// that grades one invariant's findings differently passes the severity to Engine::Report.
+inline bool Report(InvariantId id, std::string message, std::vector<std::string> devices = {},
+                   std::string detail = {}) {
+  return Engine::Current().Report(id, id.severity(), std::move(message), std::move(devices),
                                   std::move(detail));
 }
 [[noreturn]] void Oops(InvariantId id, std::string message, std::vector<std::string> devices = {},

@@ -22,19 +22,19 @@ const harness::InvariantDef kControllersList{
 void OnOfXlateAddController(Device* dev, const sysmmu_drvdata* data) {
   Device* other = data->master.Peek();
   if (other == nullptr || other == dev) return;
-  harness::Violation(kControllersList,
-                     absl::StrCat("exynos_iommu_of_xlate(", dev->name, "): ", data->sysmmu->name,
-                                  " is already a controller of ", other->name),
-                     {dev->name, data->sysmmu->name, other->name});
+  harness::Report(kControllersList,
+                  absl::StrCat("exynos_iommu_of_xlate(", dev->name, "): ", data->sysmmu->name,
+                               " is already a controller of ", other->name),
+                  {dev->name, data->sysmmu->name, other->name});
 }
 
 void OnProbeDeviceController(Device* dev, const sysmmu_drvdata* data) {
   Device* master = data->master.Peek();
   if (master == dev) return;
-  harness::Violation(kControllersList,
-                     absl::StrCat("exynos_iommu_probe_device(", dev->name, "): ", data->sysmmu->name,
-                                  "->master is ", master ? master->name : "NULL"),
-                     {dev->name, data->sysmmu->name});
+  harness::Report(kControllersList,
+                  absl::StrCat("exynos_iommu_probe_device(", dev->name, "): ", data->sysmmu->name,
+                               "->master is ", master ? master->name : "NULL"),
+                  {dev->name, data->sysmmu->name});
 }
 
 }  // namespace probestorm::kernel::invariants

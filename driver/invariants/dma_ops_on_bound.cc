@@ -48,12 +48,12 @@ bool DriverDmaActive(Device* dev) {
 
 void OnDmaSetupChange(Device* dev, const std::string& what) {
   if (!DriverDmaActive(dev)) return;
-  harness::Violation(kDmaOpsOnBound,
-                     absl::StrCat(what, " changed the DMA setup of bound master ", dev->name,
-                                  " (task ", harness::SelfName(), ")"),
-                     {dev->name},
-                     "the driver already holds DMA addresses from its previous dma_ops/domain "
-                     "(bus_iommu_probe attaches the default domain to every device of the group)");
+  harness::Report(kDmaOpsOnBound,
+                  absl::StrCat(what, " changed the DMA setup of bound master ", dev->name,
+                               " (task ", harness::SelfName(), ")"),
+                  {dev->name},
+                  "the driver already holds DMA addresses from its previous dma_ops/domain "
+                  "(bus_iommu_probe attaches the default domain to every device of the group)");
 }
 
 }  // namespace probestorm::kernel::invariants

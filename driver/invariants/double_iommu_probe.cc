@@ -43,10 +43,10 @@ void OnIommuReleaseDevice(Device* dev) {
   DoubleIommuProbeState::Counts& c = CountsOf(dev);
   ++c.release_device_calls;
   if (c.release_device_calls > c.probe_device_calls) {
-    harness::Violation(kDoubleIommuProbe,
-                       absl::StrCat("iommu_release_device(", dev->name,
-                                    "): release_device without a matching probe_device"),
-                       {dev->name});
+    harness::Report(kDoubleIommuProbe,
+                    absl::StrCat("iommu_release_device(", dev->name,
+                                 "): release_device without a matching probe_device"),
+                    {dev->name});
   }
   if (c.probe_ok > 0) --c.probe_ok;
 }
@@ -54,32 +54,32 @@ void OnIommuReleaseDevice(Device* dev) {
 void OnIommuGroupAddDevice(Device* dev, IommuGroup* group) {
   IommuGroup* old = dev->iommu_group.Get();
   if (old != nullptr && old != group) {
-    harness::Violation(kDoubleIommuProbe,
-                       absl::StrCat("iommu_group_add_device(", dev->name, "): already in ", old->name,
-                                    ", now added to ", group->name,
-                                    " (two concurrent __iommu_probe_device)"),
-                       {dev->name});
+    harness::Report(kDoubleIommuProbe,
+                    absl::StrCat("iommu_group_add_device(", dev->name, "): already in ", old->name,
+                                 ", now added to ", group->name,
+                                 " (two concurrent __iommu_probe_device)"),
+                    {dev->name});
   } else if (old == nullptr && CountsOf(dev).probe_ok > 0) {
-    harness::Violation(kDoubleIommuProbe,
-                       absl::StrCat("__iommu_probe_device(", dev->name,
-                                    ") succeeded twice without iommu_release_device"),
-                       {dev->name});
+    harness::Report(kDoubleIommuProbe,
+                    absl::StrCat("__iommu_probe_device(", dev->name,
+                                 ") succeeded twice without iommu_release_device"),
+                    {dev->name});
   }
 }
 
 void OnGroupDevicesAdd(Device* dev, const IommuGroup* group) {
   if (std::find(group->devices.begin(), group->devices.end(), dev) != group->devices.end()) {
-    harness::Violation(kDoubleIommuProbe, absl::StrCat(dev->name, " added twice to ", group->name),
-                       {dev->name});
+    harness::Report(kDoubleIommuProbe, absl::StrCat(dev->name, " added twice to ", group->name),
+                    {dev->name});
   }
 }
 
 void OnSysmmuLinkAdd(Device* dev, const sysmmu_drvdata* data, const DeviceLink* link) {
   if (data->link != nullptr && link != data->link && !data->link->deleted) {
-    harness::Violation(kDoubleIommuProbe,
-                       absl::StrCat("exynos_iommu_probe_device(", dev->name, "): data->link of ",
-                                    data->sysmmu->name, " overwritten by a second device link"),
-                       {dev->name, data->sysmmu->name});
+    harness::Report(kDoubleIommuProbe,
+                    absl::StrCat("exynos_iommu_probe_device(", dev->name, "): data->link of ",
+                                 data->sysmmu->name, " overwritten by a second device link"),
+                    {dev->name, data->sysmmu->name});
   }
 }
 

@@ -17,12 +17,12 @@ const harness::InvariantDef kLateIommuProbe{
 };
 
 void OnLateIommuProbe(Device* dev, const DeviceDriver* drv) {
-  harness::Warning(kLateIommuProbe,
-                   absl::StrCat(dev->name, ": late IOMMU probe at driver bind, something fishy "
-                                "here! (__iommu_probe_device accepted it while ", drv->name,
-                                " is its driver: of_iommu_configure ran before this IOMMU was "
-                                "ready, the master may already be bound without it, S9)"),
-                   {dev->name});
+  harness::Report(kLateIommuProbe,
+                  absl::StrCat(dev->name, ": late IOMMU probe at driver bind, something fishy "
+                               "here! (__iommu_probe_device accepted it while ", drv->name,
+                               " is its driver: of_iommu_configure ran before this IOMMU was "
+                               "ready, the master may already be bound without it, S9)"),
+                  {dev->name});
 }
 
 }  // namespace probestorm::kernel::invariants

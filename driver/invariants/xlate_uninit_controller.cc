@@ -40,12 +40,12 @@ void OnControllerUse(Kernel& k, const char* func, Device* master, int node) {
   if (s >= SysmmuProbeStep::kP10PmRuntime && s != SysmmuProbeStep::kFailed) return;
   Device* sysmmu = k.DeviceForNode(node);
   const std::string name = sysmmu ? sysmmu->name : k.board.node(node).device_name;
-  harness::Violation(kXlateUninitController,
-                     absl::StrCat(func, "(", master->name, ") saw ", name, " at step ",
-                                  SysmmuProbeStepName(s), " (", MissingAt(s), ")"),
-                     {master->name, name},
-                     "the SysMMU is visible through iommu_device_register() before its probe "
-                     "finished (v6.1 exynos_sysmmu_probe registers before platform_set_drvdata; S2)");
+  harness::Report(kXlateUninitController,
+                  absl::StrCat(func, "(", master->name, ") saw ", name, " at step ",
+                               SysmmuProbeStepName(s), " (", MissingAt(s), ")"),
+                  {master->name, name},
+                  "the SysMMU is visible through iommu_device_register() before its probe "
+                  "finished (v6.1 exynos_sysmmu_probe registers before platform_set_drvdata; S2)");
 }
 
 }  // namespace probestorm::kernel::invariants
