@@ -1,4 +1,4 @@
-// Models drivers/base/dd.c of Linux v6.1 (KERNEL.md §1.2–§1.9): __device_attach, __driver_attach,
+// Models drivers/base/dd.c of Linux v6.1: __device_attach, __driver_attach,
 // driver_probe_device, really_probe, driver_bound, the deferred-probe lists, worker, late_initcall
 // and timeout, unbind.
 //
@@ -487,7 +487,7 @@ int driver_probe_device(DeviceDriver* drv, Device* dev) {
       dev->kernel->probes.Hit(ProbeId::kTriggerDuringProbe);
     }
     // If the trigger count moved during this probe, a trigger may have missed this device, so
-    // trigger once more. (S8, KERNEL.md §8(c): a supplier that bound and triggered between the
+    // trigger once more. (S8 of docs/model.md: a supplier that bound and triggered between the
     // snapshot above and driver_deferred_probe_add spliced a pending list this device was not
     // on yet. Test: DdTest.LostTriggerFoundWithoutRecheck.)
     if (dev->kernel->knobs.trigger_recheck) {

@@ -1,4 +1,4 @@
-// Models drivers/iommu/exynos-iommu.c of Linux v6.1 (KERNEL.md §5; the v6.3 copy read directly,
+// Models drivers/iommu/exynos-iommu.c of Linux v6.1 (the v6.3 copy read directly,
 // v6.1 differences from the diffs of bbc4d205d93f and "Clean up bus_set_iommu()"), with:
 //   knob exynos_init_fixed    bbc4d205d93f part 1: zero_lv2_table allocated before
 //                             platform_driver_register (v6.1: after).

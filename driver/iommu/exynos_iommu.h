@@ -1,9 +1,9 @@
-// exynos-iommu (drivers/iommu/exynos-iommu.c, v6.1 with the bbc4d205d93f variants by knob;
-// KERNEL.md §5, §6, §8(a).6–8): the SysMMU platform driver, its iommu_ops and the driver's
-// globals, plus the registration entry point used by the world builder.
+// exynos-iommu (drivers/iommu/exynos-iommu.c, v6.1 with the bbc4d205d93f variants by knob): the
+// SysMMU platform driver, its iommu_ops and the driver's globals, plus the registration entry
+// point used by the world builder.
 //
 // Defines: sysmmu_drvdata, exynos_iommu_owner, exynos_iommu_domain (kernel names), the probe
-// progress SysmmuProbeStep (P0..P12 of §8(a).6) and ExynosIommuState (Kernel::exynos).
+// progress SysmmuProbeStep (P0..P12: the steps of exynos_sysmmu_probe()) and ExynosIommuState (Kernel::exynos).
 //
 // Invariant hooks (driver/invariants/, hwmodel/invariants/): xlate-uninit-controller (of_xlate,
 // probe_device, attach_dev use a controller), domain-alloc-uninit (domain_alloc; its BUG_ON is the
@@ -34,7 +34,7 @@
 
 namespace probestorm::kernel {
 
-// exynos_sysmmu_probe progress (KERNEL.md §8(a).6). kP5Registered is the v6.1 position of
+// exynos_sysmmu_probe() progress (drivers/iommu/exynos-iommu.c, v6.1). kP5Registered is the v6.1 position of
 // iommu_device_register, kP11Registered the bbc4d205d93f one.
 enum class SysmmuProbeStep : uint8_t {
   kNotProbed,

@@ -1,4 +1,4 @@
-// Models drivers/iommu/iommu.c of Linux v6.1 (KERNEL.md §4), with the generation differences of
+// Models drivers/iommu/iommu.c of Linux v6.1, with the generation differences of
 // knob iommu_core:
 //   6.0  iommu_device_register only lists the instance; bus_set_iommu() does the bus probe.
 //   6.1  iommu_device_register: -EBUSY on different ops, list add, bus->iommu_ops, bus_iommu_probe

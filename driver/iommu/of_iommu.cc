@@ -1,5 +1,5 @@
 // Models drivers/iommu/of_iommu.c: of_iommu_configure() and of_iommu_xlate() as in v6.1 (identical
-// logic in the ≤v5.13 and late-2023 copies, KERNEL.md §3.2–§3.3), plus by knob iommu_core:
+// logic in the ≤v5.13 and late-2023 copies), plus by knob iommu_core:
 //   6.7+  a2e7e59a9426: iommu_probe_device_lock held around the fwspec lookup/free and every
 //         of_xlate, dropped before the replay.
 //   6.15  bcb81ac6ae3c: the replay runs only when dev->iommu was absent on entry.
