@@ -240,17 +240,16 @@ inline Engine& Current() { return Engine::Current(); }
 inline Nanos Now() { return Engine::Current().Now(); }
 inline void Msleep(int64_t ms) { Engine::Current().Sleep(ms * kMsec); }
 inline void Yield() { Engine::Current().Point(PointKind::kLocal); }
+// The calling task's name ("modprobe/exynos-iommu"), for findings and traces.
+inline std::string SelfName() { return Engine::Current().TaskName(Engine::Current().Self()); }
 inline TaskId Spawn(std::string name, std::function<void()> body, TaskOptions o = {}) {
   return Engine::Current().Spawn(std::move(name), std::move(body), o);
 }
-inline bool Violation(InvariantId id, std::string message, std::vector<std::string> devices = {},
-                      std::string detail = {}) {
-  return Engine::Current().Report(id, Severity::kViolation, std::move(message), std::move(devices),
-                                  std::move(detail));
-}
-inline bool Warning(InvariantId id, std::string message, std::vector<std::string> devices = {},
-                    std::string detail = {}) {
-  return Engine::Current().Report(id, Severity::kWarning, std::move(message), std::move(devices),
+// A finding of `id` with the severity its definition carries (InvariantDef::severity). A check
+// that grades one invariant's findings differently passes the severity to Engine::Report.
+inline bool Report(InvariantId id, std::string message, std::vector<std::string> devices = {},
+                   std::string detail = {}) {
+  return Engine::Current().Report(id, id.severity(), std::move(message), std::move(devices),
                                   std::move(detail));
 }
 [[noreturn]] void Oops(InvariantId id, std::string message, std::vector<std::string> devices = {},

@@ -5,7 +5,7 @@
 // order, in one explicit list (driver/invariants/all.cc builds the program's registry). Only the
 // harness's own detectors (stall, lock-order, data-race) are defined here, beside their state.
 //
-// Ids are stable (shared/CONTRACTS.md): reports, `--invariants`, JUnit test names and bisect use
+// Ids are stable: reports, `--invariants`, JUnit test names and bisect use
 // the name; the registry's order is the order of `probestorm list invariants`, the report and JUnit.
 //
 // Thread-safety: definitions are immutable constants; a registry is immutable once built.

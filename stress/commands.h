@@ -1,4 +1,4 @@
-// The subcommands of `probestorm` (CONTRACTS.md "Binary and subcommands"). Each returns the
+// The subcommands of `probestorm` (README "Command line"). Each returns the
 // process exit code (exit_codes.h) and prints its own one-line errors.
 //
 // Thread-safety: call from main() only.

@@ -1,7 +1,7 @@
-// Campaign reports: the JSON schema `probestorm-report/1` of CONTRACTS.md (plus campaign_id, seed,
-// requested runs, invariants, per-ending run counts, model errors, the `incomplete` count of runs
-// that stopped before quiescence with each such finding marked, and each finding's token), its
-// reader, and the merge of shard reports.
+// Campaign reports: the JSON schema `probestorm-report/2` (README "Command line"), with
+// campaign_id, seed, requested runs, invariants, per-ending run counts, model errors, the
+// `incomplete` count of runs that stopped before quiescence with each such finding marked, and
+// each finding's token; its reader, and the merge of shard reports.
 //
 // A campaign id is a hash of what defines a campaign: boards, profiles (name and knobs), engine,
 // strategy, perturbation, seed, requested runs, invariants and shard count. Shards of one campaign

@@ -12,6 +12,7 @@
 #include "driver/arch/dma_mapping.h"
 
 #include "absl/strings/str_cat.h"
+#include "driver/invariants/dma_ops_on_bound.h"
 #include "driver/iommu/dma_iommu.h"
 #include "driver/iommu/iommu.h"
 #include "driver/kernel.h"
@@ -36,7 +37,7 @@ DmaIommuMapping* to_dma_iommu_mapping(Device* dev) {
 void SetDmaOps(Device* dev, const DmaMapOps* ops, const char* via) {
   const DmaMapOps* old = dev->dma_ops.Peek();
   if (old != ops) {
-    iommu_note_dma_change(dev, absl::StrCat(via, ": dma_ops ", DmaOpsName(old), " -> ", DmaOpsName(ops)));
+    invariants::OnDmaSetupChange(dev, absl::StrCat(via, ": dma_ops ", DmaOpsName(old), " -> ", DmaOpsName(ops)));
   }
   dev->dma_ops.Set(ops);
 }

@@ -59,7 +59,7 @@ TEST(DmaMapping, Arm64OverwritesExistingOpsWithDmaDomain) {
 TEST(DmaMapping, Arm64OverwriteUnderActiveDriverIsReported) {
   Knobs knobs;
   auto r = WithMaster(knobs, true, [&](FakeIommu& fake, Device* m) {
-    iommu_dma_user_begin(m);
+    invariants::OnDriverDmaBegin(m);
     arch_setup_dma_ops(m, 0, k4G, &fake.ops, false);
   });
   ASSERT_EQ(Count(r, invariants::kDmaOpsOnBound), 1);

@@ -1,4 +1,4 @@
-// Models drivers/base/dd.c of Linux v6.1 (KERNEL.md §1.2–§1.9): __device_attach, __driver_attach,
+// Models drivers/base/dd.c of Linux v6.1: __device_attach, __driver_attach,
 // driver_probe_device, really_probe, driver_bound, the deferred-probe lists, worker, late_initcall
 // and timeout, unbind.
 //
@@ -10,7 +10,8 @@
 //  * CONFIG_DEBUG_TEST_DRIVER_REMOVE is not modelled;
 //  * __driver_attach schedules the async helper while holding the device lock (as the v6.1 code),
 //    the spawned task then waits for that lock;
-//  * the invariants deferred-lists and probe-exclusive are checked inline (harness::Violation).
+//  * invariant hooks (driver/invariants/): deferred-lists, probe-exclusive, stall, and the
+//    remove/unbind points of dma-ops-on-bound.
 #include "driver/base/dd.h"
 
 #include <string>
@@ -25,6 +26,7 @@
 #include "driver/base/platform.h"
 #include "driver/base/pm_runtime.h"
 #include "driver/invariants/deferred_lists.h"
+#include "driver/invariants/dma_ops_on_bound.h"
 #include "driver/invariants/probe_exclusive.h"
 #include "driver/invariants/stall.h"
 #include "driver/kernel.h"
@@ -92,7 +94,7 @@ void device_remove(Device* dev) {
   if (DeviceDriver* drv = dev->driver.Get()) {
     TraceSpan span(dev->name, "device_remove");
     platform_remove(dev);
-    dev->driver_removed = true;
+    invariants::OnDriverRemoved(dev);
     (void)drv;
   }
 }
@@ -482,7 +484,7 @@ int driver_probe_device(DeviceDriver* drv, Device* dev) {
       dev->kernel->probes.Hit(ProbeId::kTriggerDuringProbe);
     }
     // If the trigger count moved during this probe, a trigger may have missed this device, so
-    // trigger once more. (S8, KERNEL.md §8(c): a supplier that bound and triggered between the
+    // trigger once more. (S8 of docs/model.md: a supplier that bound and triggered between the
     // snapshot above and driver_deferred_probe_add spliced a pending list this device was not
     // on yet. Tests: LostTrigger.*, DeferredListsControls.*.)
     if (dev->kernel->knobs.trigger_recheck) {
@@ -662,7 +664,7 @@ void __device_release_driver(Device* dev, Device* parent) {
     }
   }
   dev->bound.Set(false);
-  dev->driver_removed = false;
+  invariants::OnDriverUnbound(dev);
   bus_notify(dev, BusNotify::kUnboundDriver);
   (void)parent;
 }

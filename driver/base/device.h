@@ -121,10 +121,6 @@ struct Device {
   harness::ListNode deferred_probe;        // on deferred_probe_{pending,active}_list
   std::string deferred_probe_reason;       // guarded by deferred_probe_mutex
   harness::Tracked<bool> bound{false};     // knode_driver attached: device_is_bound()
-  // Model bookkeeping, not a kernel field: the bound driver's remove() has run and the unbind has
-  // not finished yet (the device is still on knode_driver, but its driver holds no DMA addresses
-  // any more). Read by the IOMMU invariants from other tasks, hence atomic.
-  std::atomic<bool> driver_removed{false};
   bool registered = false;                 // device_add() finished
   // Last result of really_probe() on this device (0 never probed or bound), under device_lock;
   // the stall check reads it to tell "given up with an error" from "never probed".

@@ -1,6 +1,6 @@
 // The driver core's per-run globals (drivers/base/dd.c, core.c, bus.c statics, v6.1).
 //
-// Deliberate divergences: the statics are members of one per-run object (STYLE.md). The end-of-run
+// Deliberate divergences: the statics are members of one per-run object (Kernel::core). The end-of-run
 // checks of `deferred-lists` and `stall` are the checker's (driver/invariants/stall.h).
 #include "driver/base/driver_core.h"
 

@@ -54,7 +54,8 @@ struct DriverCore {
 
   Kernel& kernel;
 
-  // ---- dd.c: deferred probe (KERNEL.md §1.7, §1.8)
+  // ---- dd.c: deferred probe (driver_deferred_probe_add/del, deferred_probe_work_func,
+  //      driver_deferred_probe_trigger, deferred_probe_timeout_work_func; v6.1)
   harness::Mutex deferred_probe_mutex{"deferred_probe_mutex"};
   // Guarded by deferred_probe_mutex (ListHead itself is lock-free; the model locks as dd.c does).
   harness::ListHead deferred_probe_pending_list;
@@ -82,7 +83,8 @@ struct DriverCore {
   // bus->p->bus_notifier (the IOMMU core registers here). Registered before the run starts.
   std::vector<std::function<void(int action, Device* dev)>> bus_notifiers;
 
-  // ---- core.c: device links and fw_devlink (KERNEL.md §2)
+  // ---- core.c: device links and fw_devlink (device_link_add, fw_devlink_link_device,
+  //      fwnode_link_add; v6.1)
   harness::Mutex device_links_lock{"device_links_lock"};  // device_links_write_lock()
   std::vector<DeviceLink*> links ABSL_GUARDED_BY(device_links_lock);  // the devlink class
   harness::Mutex fwnode_link_lock{"fwnode_link_lock"};

@@ -8,6 +8,10 @@
 #define PROBESTORM_DRIVER_INVARIANTS_CHECKER_H_
 
 #include "driver/invariants/deferred_lists.h"
+#include "driver/invariants/dev_iommu_freed_in_use.h"
+#include "driver/invariants/dma_ops_on_bound.h"
+#include "driver/invariants/double_iommu_probe.h"
+#include "driver/invariants/iommu_bypass.h"
 #include "driver/invariants/probe_exclusive.h"
 #include "driver/invariants/stall.h"
 
@@ -23,6 +27,10 @@ struct Checker {
   Checker& operator=(const Checker&) = delete;
 
   DeferredListsState deferred_lists;
+  DevIommuFreedInUseState dev_iommu_freed_in_use;
+  DmaOpsOnBoundState dma_ops_on_bound;
+  DoubleIommuProbeState double_iommu_probe;
+  IommuBypassState iommu_bypass;
   ProbeExclusiveState probe_exclusive;
   StallState stall;
 };

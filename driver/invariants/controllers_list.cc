@@ -1,5 +1,9 @@
 #include "driver/invariants/controllers_list.h"
 
+#include "absl/strings/str_cat.h"
+#include "driver/iommu/exynos_iommu.h"
+#include "harness/engine.h"
+
 namespace probestorm::kernel::invariants {
 
 const harness::InvariantDef kControllersList{
@@ -14,5 +18,23 @@ const harness::InvariantDef kControllersList{
     .severity = harness::Severity::kViolation,
     .detector = false,
 };
+
+void OnOfXlateAddController(Device* dev, const sysmmu_drvdata* data) {
+  Device* other = data->master.Peek();
+  if (other == nullptr || other == dev) return;
+  harness::Report(kControllersList,
+                  absl::StrCat("exynos_iommu_of_xlate(", dev->name, "): ", data->sysmmu->name,
+                               " is already a controller of ", other->name),
+                  {dev->name, data->sysmmu->name, other->name});
+}
+
+void OnProbeDeviceController(Device* dev, const sysmmu_drvdata* data) {
+  Device* master = data->master.Peek();
+  if (master == dev) return;
+  harness::Report(kControllersList,
+                  absl::StrCat("exynos_iommu_probe_device(", dev->name, "): ", data->sysmmu->name,
+                               "->master is ", master ? master->name : "NULL"),
+                  {dev->name, data->sysmmu->name});
+}
 
 }  // namespace probestorm::kernel::invariants

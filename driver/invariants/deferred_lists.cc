@@ -77,39 +77,39 @@ bool ProviderReady(Kernel& k, int node) ABSL_NO_THREAD_SAFETY_ANALYSIS {
 void OnDeferredListMove(Device* dev, DeferredList from, DeferredList to) {
   const bool linked = OnList(dev);
   if (linked != (to != DeferredList::kNone)) {
-    harness::Violation(kDeferredLists,
-                       absl::StrCat(dev->name, ": deferred_probe node ",
-                                    linked ? "still linked" : "not linked", " after moving it to ",
-                                    DeferredListName(to)),
-                       {dev->name});
+    harness::Report(kDeferredLists,
+                    absl::StrCat(dev->name, ": deferred_probe node ",
+                                 linked ? "still linked" : "not linked", " after moving it to ",
+                                 DeferredListName(to)),
+                    {dev->name});
   }
   if (to != DeferredList::kNone && from != DeferredList::kNone && to == from) {
-    harness::Violation(kDeferredLists,
-                       absl::StrCat(dev->name, " added twice to ", DeferredListName(to)), {dev->name});
+    harness::Report(kDeferredLists,
+                    absl::StrCat(dev->name, " added twice to ", DeferredListName(to)), {dev->name});
   }
   if (to != DeferredList::kNone && !dev->can_match.Peek()) {
-    harness::Violation(kDeferredLists,
-                       absl::StrCat(dev->name, " put on ", DeferredListName(to),
-                                    " although no driver can match it (can_match false)"),
-                       {dev->name});
+    harness::Report(kDeferredLists,
+                    absl::StrCat(dev->name, " put on ", DeferredListName(to),
+                                 " although no driver can match it (can_match false)"),
+                    {dev->name});
   }
   // Only a new insertion is checked against "bound": driver_bound sets the klist node before it
   // removes the device from the lists, so a trigger in between legitimately splices a bound
   // device from pending to active (found by DeferredWork.SingleInstanceAndNoLostTrigger).
   if (from == DeferredList::kNone && to != DeferredList::kNone && dev->bound.Peek()) {
-    harness::Violation(kDeferredLists,
-                       absl::StrCat(dev->name, " put on ", DeferredListName(to), " while bound to ",
-                                    dev->driver.Peek() ? dev->driver.Peek()->name : "?"),
-                       {dev->name});
+    harness::Report(kDeferredLists,
+                    absl::StrCat(dev->name, " put on ", DeferredListName(to), " while bound to ",
+                                 dev->driver.Peek() ? dev->driver.Peek()->name : "?"),
+                    {dev->name});
   }
 }
 
 void OnDriverBoundDelisted(Device* dev, const DeviceDriver* drv) {
   if (OnList(dev)) {
-    harness::Violation(kDeferredLists,
-                       absl::StrCat(dev->name, " is on a deferred probe list after driver_bound "
-                                               "removed it (bound to ", drv->name, ")"),
-                       {dev->name});
+    harness::Report(kDeferredLists,
+                    absl::StrCat(dev->name, " is on a deferred probe list after driver_bound "
+                                            "removed it (bound to ", drv->name, ")"),
+                    {dev->name});
   }
 }
 

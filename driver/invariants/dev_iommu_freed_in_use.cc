@@ -1,5 +1,11 @@
 #include "driver/invariants/dev_iommu_freed_in_use.h"
 
+#include "absl/strings/str_cat.h"
+#include "driver/arch/fault.h"
+#include "driver/invariants/checker.h"
+#include "driver/kernel.h"
+#include "harness/engine.h"
+
 namespace probestorm::kernel::invariants {
 
 const harness::InvariantDef kDevIommuFreedInUse{
@@ -21,5 +27,57 @@ const harness::InvariantDef kDevIommuFreedInUse{
     .severity = harness::Severity::kViolation,
     .detector = false,
 };
+
+namespace {
+
+std::string& FreedBy(Device* dev) {
+  return checker(*dev->kernel).dev_iommu_freed_in_use.freed_by[static_cast<size_t>(dev->of_node)];
+}
+
+}  // namespace
+
+void OnDevIommuFree(Device* dev) { FreedBy(dev) = harness::SelfName(); }
+
+void DevIommuNullDeref(Device* dev, const char* func, const KernelField& field, bool write) {
+  const std::string& freer = FreedBy(dev);
+  const std::string self = harness::SelfName();
+  const std::string why =
+      freer.empty() ? absl::StrCat("dev->iommu of ", dev->name, " was never allocated")
+      : freer == self
+          ? absl::StrCat("dev->iommu of ", dev->name, " was freed earlier by this task")
+          : absl::StrCat("dev->iommu of ", dev->name, " was freed by ", freer,
+                         " (dev_iommu_free(), e.g. on the error path of __iommu_probe_device) while this "
+                         "task was using it");
+  NullDerefOops(dev->kernel->knobs.arch, Context::kTask, kDevIommuFreedInUse, func, field, write,
+                absl::StrCat(dev->name, ": dev->iommu is NULL",
+                             freer.empty() || freer == self ? "" : absl::StrCat(", freed by ", freer)),
+                {dev->name}, why);
+}
+
+void DevIommuUseAfterFree(Device* dev, const char* func) {
+  harness::Oops(kDevIommuFreedInUse,
+                absl::StrCat("BUG: KASAN: use-after-free in ", func, " (", dev->name,
+                             "): dev->iommu freed by ", FreedBy(dev)),
+                {dev->name});
+}
+
+void FwspecNullDeref(Device* dev) {
+  const std::string& freer = FreedBy(dev);
+  NullDerefOops(dev->kernel->knobs.arch, Context::kTask, kDevIommuFreedInUse, "of_iommu_configure",
+                kFwspecOps, false,
+                absl::StrCat(dev->name, ": fwspec is NULL, dev->iommu freed by ", freer), {dev->name},
+                absl::StrCat("dev_iommu_fwspec_get() returned NULL: ", freer,
+                             " freed dev->iommu (dev_iommu_free()) after this task's of_xlate"));
+}
+
+void OwnerNullDeref(Device* dev, Device* master, const char* func) {
+  // mutex_lock(&owner->rpm_lock) with owner NULL: the fault is in mutex_lock, called from `func`.
+  NullDerefOops(dev->kernel->knobs.arch, Context::kTask, kDevIommuFreedInUse, "mutex_lock",
+                kOwnerRpmLock, true,
+                absl::StrCat(func, "(", dev->name, "): owner of ", master->name, " is NULL"),
+                {dev->name, master->name},
+                absl::StrCat("lr : ", func, "\ndev_iommu_priv_get(", master->name,
+                             ") returned NULL: its dev->iommu was freed by ", FreedBy(master)));
+}
 
 }  // namespace probestorm::kernel::invariants

@@ -1,5 +1,9 @@
 #include "driver/invariants/domain_alloc_uninit.h"
 
+#include "absl/strings/str_cat.h"
+#include "driver/iommu/exynos_iommu.h"
+#include "harness/engine.h"
+
 namespace probestorm::kernel::invariants {
 
 const harness::InvariantDef kDomainAllocUninit{
@@ -15,5 +19,17 @@ const harness::InvariantDef kDomainAllocUninit{
     .severity = harness::Severity::kViolation,
     .detector = false,
 };
+
+void OnExynosDomainAlloc(Kernel& k, bool cache, uint64_t zero) {
+  if (cache && zero != 0) return;
+  harness::Report(kDomainAllocUninit,
+                  absl::StrCat("exynos_iommu_domain_alloc by ", harness::SelfName(),
+                               " before exynos_iommu_init finished: ",
+                               !cache ? "lv2table_kmem_cache is NULL" : "zero_lv2_table is NULL",
+                               ": lv1 filled with ZERO_LV2LINK = 0x",
+                               absl::Hex(exynos_zero_lv2link(k)), " (phys of NULL)"),
+                  {}, "S1: exynos_iommu_init registers the driver before zero_lv2_table exists; "
+                  "fixed by bbc4d205d93f");
+}
 
 }  // namespace probestorm::kernel::invariants

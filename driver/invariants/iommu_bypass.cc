@@ -1,7 +1,8 @@
 #include "driver/invariants/iommu_bypass.h"
 
 #include "absl/strings/str_cat.h"
-#include "driver/base/device.h"
+#include "driver/invariants/checker.h"
+#include "driver/kernel.h"
 #include "harness/engine.h"
 
 namespace probestorm::kernel::invariants {
@@ -18,14 +19,45 @@ const harness::InvariantDef kIommuBypass{
     .detector = false,
 };
 
-void OnBindWithoutIommu(Device* dev, bool explicit_timeout, const std::string& why) {
+namespace {
+
+IommuBypassState::Reason& ReasonOf(Device* dev) {
+  return checker(*dev->kernel).iommu_bypass.by_node[static_cast<size_t>(dev->of_node)];
+}
+
+}  // namespace
+
+void OnIommuConfigure(Device* dev) { ReasonOf(dev) = {}; }
+
+void OnIommuConfigureFailed(Device* dev, int err, bool explicit_decision, int failed_node,
+                            bool replay_failed) {
+  const Kernel& k = *dev->kernel;
+  const std::string where =
+      failed_node != hwmodel::kNoNode ? k.board.node(failed_node).device_name : "";
+  IommuBypassState::Reason& r = ReasonOf(dev);
+  if (explicit_decision) {
+    r.kind = IommuBypassState::Kind::kExplicitTimeout;
+    r.why = absl::StrCat("driver_deferred_probe_check_state returned ", ErrName(err),
+                         " waiting for ", where);
+  } else {
+    r.kind = IommuBypassState::Kind::kSwallowedError;
+    r.why = absl::StrCat("of_iommu_configure swallowed ", ErrName(err), " from ",
+                         replay_failed ? "the iommu_probe_device replay"
+                                       : absl::StrCat("of_iommu_xlate(", where, ")"));
+  }
+}
+
+void OnMasterBind(Device* dev) {
+  const IommuBypassState::Reason& r = ReasonOf(dev);
+  if (r.kind == IommuBypassState::Kind::kNone) return;
   // The same finding either way; the severity (and the explanation of the swallowed error) is
   // what differs.
+  const bool explicit_timeout = r.kind == IommuBypassState::Kind::kExplicitTimeout;
   harness::Current().Report(
       kIommuBypass, explicit_timeout ? harness::Severity::kWarning : harness::Severity::kViolation,
       explicit_timeout
-          ? absl::StrCat(dev->name, " binds without IOMMU after an explicit decision: ", why)
-          : absl::StrCat(dev->name, " binds without IOMMU: ", why),
+          ? absl::StrCat(dev->name, " binds without IOMMU after an explicit decision: ", r.why)
+          : absl::StrCat(dev->name, " binds without IOMMU: ", r.why),
       {dev->name},
       explicit_timeout ? std::string()
                        : "of_iommu_configure: \"Adding to IOMMU failed\" is a dev_dbg; the error is "

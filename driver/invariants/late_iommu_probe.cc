@@ -1,5 +1,9 @@
 #include "driver/invariants/late_iommu_probe.h"
 
+#include "absl/strings/str_cat.h"
+#include "driver/base/device.h"
+#include "harness/engine.h"
+
 namespace probestorm::kernel::invariants {
 
 const harness::InvariantDef kLateIommuProbe{
@@ -11,5 +15,14 @@ const harness::InvariantDef kLateIommuProbe{
     .severity = harness::Severity::kWarning,
     .detector = false,
 };
+
+void OnLateIommuProbe(Device* dev, const DeviceDriver* drv) {
+  harness::Report(kLateIommuProbe,
+                  absl::StrCat(dev->name, ": late IOMMU probe at driver bind, something fishy "
+                               "here! (__iommu_probe_device accepted it while ", drv->name,
+                               " is its driver: of_iommu_configure ran before this IOMMU was "
+                               "ready, the master may already be bound without it, S9)"),
+                  {dev->name});
+}
 
 }  // namespace probestorm::kernel::invariants

@@ -29,17 +29,17 @@ ProbeExclusiveScope::ProbeExclusiveScope(Device* dev)
   self_ = e.Self();
   const uint32_t prev = slot_.exchange(self_);
   if (prev != 0 && prev != self_) {
-    harness::Violation(
-        kProbeExclusive,
-        absl::StrCat("really_probe(", dev->name, ") entered by task ", e.TaskName(self_),
-                     " while task ", e.TaskName(prev), " is still in really_probe for it"),
-        {dev->name});
+    harness::Report(
+     kProbeExclusive,
+     absl::StrCat("really_probe(", dev->name, ") entered by task ", e.TaskName(self_),
+                  " while task ", e.TaskName(prev), " is still in really_probe for it"),
+     {dev->name});
   }
   if (!dev->lock.HeldBySelf()) {
-    harness::Violation(kProbeExclusive,
-                       absl::StrCat("really_probe(", dev->name, ") called without device_lock(",
-                                    dev->name, ") held by task ", e.TaskName(self_)),
-                       {dev->name});
+    harness::Report(kProbeExclusive,
+                    absl::StrCat("really_probe(", dev->name, ") called without device_lock(",
+                                 dev->name, ") held by task ", e.TaskName(self_)),
+                    {dev->name});
   }
 }
 

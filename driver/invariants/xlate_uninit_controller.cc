@@ -1,5 +1,10 @@
 #include "driver/invariants/xlate_uninit_controller.h"
 
+#include "absl/strings/str_cat.h"
+#include "driver/iommu/exynos_iommu.h"
+#include "driver/kernel.h"
+#include "harness/engine.h"
+
 namespace probestorm::kernel::invariants {
 
 const harness::InvariantDef kXlateUninitController{
@@ -16,5 +21,31 @@ const harness::InvariantDef kXlateUninitController{
     .severity = harness::Severity::kViolation,
     .detector = false,
 };
+
+namespace {
+
+const char* MissingAt(SysmmuProbeStep s) {
+  if (s < SysmmuProbeStep::kP6Drvdata) return "drvdata not set";
+  if (s < SysmmuProbeStep::kP7PgEntShift) return "PG_ENT_SHIFT not set";
+  if (s < SysmmuProbeStep::kP9DmaDev) return "dma_dev not set";
+  if (s < SysmmuProbeStep::kP10PmRuntime) return "runtime PM not enabled";
+  if (s == SysmmuProbeStep::kFailed) return "its probe failed";
+  return "";
+}
+
+}  // namespace
+
+void OnControllerUse(Kernel& k, const char* func, Device* master, int node) {
+  const SysmmuProbeStep s = exynos_state(k).nodes[static_cast<size_t>(node)].step;
+  if (s >= SysmmuProbeStep::kP10PmRuntime && s != SysmmuProbeStep::kFailed) return;
+  Device* sysmmu = k.DeviceForNode(node);
+  const std::string name = sysmmu ? sysmmu->name : k.board.node(node).device_name;
+  harness::Report(kXlateUninitController,
+                  absl::StrCat(func, "(", master->name, ") saw ", name, " at step ",
+                               SysmmuProbeStepName(s), " (", MissingAt(s), ")"),
+                  {master->name, name},
+                  "the SysMMU is visible through iommu_device_register() before its probe "
+                  "finished (v6.1 exynos_sysmmu_probe registers before platform_set_drvdata; S2)");
+}
 
 }  // namespace probestorm::kernel::invariants

@@ -8,6 +8,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "driver/arch/dma_mapping.h"
+#include "driver/invariants/dma_ops_on_bound.h"
 #include "driver/kernel.h"
 #include "harness/trace/trace.h"
 
@@ -81,7 +82,7 @@ void iommu_setup_dma_ops(Device* dev, uint64_t dma_base, uint64_t dma_limit) {
   }
   // Unconditional: no check of the current dma_ops or of dev->driver (§3.4).
   if (dev->dma_ops.Peek() != &iommu_dma_ops) {
-    iommu_note_dma_change(dev, absl::StrCat("iommu_setup_dma_ops: dma_ops ",
+    invariants::OnDmaSetupChange(dev, absl::StrCat("iommu_setup_dma_ops: dma_ops ",
                                             DmaOpsName(dev->dma_ops.Peek()), " -> iommu_dma_ops"));
   }
   dev->dma_ops.Set(&iommu_dma_ops);

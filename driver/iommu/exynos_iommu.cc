@@ -1,4 +1,4 @@
-// Models drivers/iommu/exynos-iommu.c of Linux v6.1 (KERNEL.md §5; the v6.3 copy read directly,
+// Models drivers/iommu/exynos-iommu.c of Linux v6.1 (the v6.3 copy read directly,
 // v6.1 differences from the diffs of bbc4d205d93f and "Clean up bus_set_iommu()"), with:
 //   knob exynos_init_fixed    bbc4d205d93f part 1: zero_lv2_table allocated before
 //                             platform_driver_register (v6.1: after).
@@ -60,11 +60,6 @@ constexpr uint32_t SYSMMU_V5_LV2_PROT[] = {0u << 2, 1u << 2, 2u << 2, 3u << 2};
 
 int MMU_MAJ_VER(int version) { return version >> 7; }
 
-std::string Who() {
-  harness::Engine& e = harness::Current();
-  return e.TaskName(e.Self());
-}
-
 exynos_iommu_domain* to_exynos_domain(IommuDomain* d) { return static_cast<exynos_iommu_domain*>(d); }
 
 hwmodel::PhysMemory& Mem(Kernel& k) { return k.hw->memory(); }
@@ -74,29 +69,6 @@ void Step(sysmmu_drvdata* data, SysmmuProbeStep s, std::string_view detail = {})
   exynos_state(k).nodes[static_cast<size_t>(data->sysmmu->of_node)].step = s;
   TraceLog(data->sysmmu->name, "exynos_sysmmu_probe",
            absl::StrCat(SysmmuProbeStepName(s), detail.empty() ? "" : ": ", Av(detail)));
-}
-
-const char* MissingAt(SysmmuProbeStep s) {
-  if (s < SysmmuProbeStep::kP6Drvdata) return "drvdata not set";
-  if (s < SysmmuProbeStep::kP7PgEntShift) return "PG_ENT_SHIFT not set";
-  if (s < SysmmuProbeStep::kP9DmaDev) return "dma_dev not set";
-  if (s < SysmmuProbeStep::kP10PmRuntime) return "runtime PM not enabled";
-  if (s == SysmmuProbeStep::kFailed) return "its probe failed";
-  return "";
-}
-
-// xlate-uninit-controller: `func` is about to use controller `node` for master `master`.
-void CheckControllerReady(Kernel& k, const char* func, Device* master, int node) {
-  const SysmmuProbeStep s = exynos_state(k).nodes[static_cast<size_t>(node)].step;
-  if (s >= SysmmuProbeStep::kP10PmRuntime && s != SysmmuProbeStep::kFailed) return;
-  Device* sysmmu = k.DeviceForNode(node);
-  const std::string name = sysmmu ? sysmmu->name : k.board.node(node).device_name;
-  harness::Violation(invariants::kXlateUninitController,
-                     absl::StrCat(func, "(", master->name, ") saw ", name, " at step ",
-                                  SysmmuProbeStepName(s), " (", MissingAt(s), ")"),
-                     {master->name, name},
-                     "the SysMMU is visible through iommu_device_register() before its probe "
-                     "finished (v6.1 exynos_sysmmu_probe registers before platform_set_drvdata; S2)");
 }
 
 std::vector<sysmmu_drvdata*> Controllers(exynos_iommu_owner* owner) {
@@ -665,7 +637,7 @@ int exynos_iommu_of_xlate(Device* dev, const hwmodel::PhandleRef& spec) {
   if (exynos_state(k).nodes[static_cast<size_t>(spec.node)].step == SysmmuProbeStep::kP5Registered) {
     k.probes.Hit(ProbeId::kXlateBeforeDrvdata);
   }
-  CheckControllerReady(k, "exynos_iommu_of_xlate", dev, spec.node);
+  invariants::OnControllerUse(k, "exynos_iommu_of_xlate", dev, spec.node);
   auto* data = static_cast<sysmmu_drvdata*>(dev_get_drvdata(sysmmu));
   if (data == nullptr) {
     TraceLog(dev->name, "exynos_iommu_of_xlate", absl::StrCat(sysmmu->name, ": drvdata NULL: -ENODEV"));
@@ -677,19 +649,13 @@ int exynos_iommu_of_xlate(Device* dev, const hwmodel::PhandleRef& spec) {
     // the error path dev_iommu_free()s the dev->iommu this translation set up. The store below is
     // then the seed report's NULL dereference in exynos_iommu_of_xlate (dev_iommu_priv_set is
     // inline, so the pc is here), and it needs no second SysMMU (S3; test:
-    // InvariantControls.DevIommuFreedInUseFiresInOfXlateOnV61Modular).
+    // InvariantControls.DevIommuFreedInUseFiresInOfXlateOnSingleSysmmuMasters).
     might_sleep();
     owner = k.Alloc<exynos_iommu_owner>(dev);
     dev_iommu_priv_set(dev, owner, "exynos_iommu_of_xlate");
   }
   if (owner->controllers.Contains(&data->owner_node)) return 0;
-  Device* other = data->master.Peek();
-  if (other != nullptr && other != dev) {
-    harness::Violation(invariants::kControllersList,
-                       absl::StrCat("exynos_iommu_of_xlate(", dev->name, "): ", sysmmu->name,
-                                    " is already a controller of ", other->name),
-                       {dev->name, sysmmu->name, other->name});
-  }
+  invariants::OnOfXlateAddController(dev, data);
   // No lock protects owner->controllers or data->owner_node (S5).
   owner->controllers.AddTail(&data->owner_node);
   data->master.Set(dev);
@@ -707,22 +673,12 @@ IommuDevice* exynos_iommu_probe_device(Device* dev, int* err) {
   }
   std::vector<sysmmu_drvdata*> ctrls = Controllers(owner);
   for (sysmmu_drvdata* data : ctrls) {
-    CheckControllerReady(k, "exynos_iommu_probe_device", dev, data->sysmmu->of_node);
-    if (data->master.Peek() != dev) {
-      harness::Violation(invariants::kControllersList,
-                         absl::StrCat("exynos_iommu_probe_device(", dev->name, "): ", data->sysmmu->name,
-                                      "->master is ", data->master.Peek() ? data->master.Peek()->name : "NULL"),
-                         {dev->name, data->sysmmu->name});
-    }
+    invariants::OnControllerUse(k, "exynos_iommu_probe_device", dev, data->sysmmu->of_node);
+    invariants::OnProbeDeviceController(dev, data);
     // The driver never calls pm_runtime_get/put on the SysMMU itself: this runtime-PM link makes
     // it follow its master.
     DeviceLink* link = device_link_add(dev, data->sysmmu, DL_FLAG_STATELESS | DL_FLAG_PM_RUNTIME);
-    if (data->link != nullptr && link != data->link && !data->link->deleted) {
-      harness::Violation(invariants::kDoubleIommuProbe,
-                         absl::StrCat("exynos_iommu_probe_device(", dev->name, "): data->link of ",
-                                      data->sysmmu->name, " overwritten by a second device link"),
-                         {dev->name, data->sysmmu->name});
-    }
+    invariants::OnSysmmuLinkAdd(dev, data, link);
     data->link = link;
   }
   if (ctrls.empty()) {
@@ -761,15 +717,7 @@ IommuDomain* exynos_iommu_domain_alloc(Kernel& k, IommuDomainType type) {
   if (type != IommuDomainType::kDma && type != IommuDomainType::kUnmanaged) return nullptr;
   const bool cache = s.lv2table_kmem_cache.Get();
   const uint64_t zero = s.zero_lv2_table.Get();
-  if (!cache || zero == 0) {
-    harness::Violation(invariants::kDomainAllocUninit,
-                       absl::StrCat("exynos_iommu_domain_alloc by ", Who(), " before exynos_iommu_init finished: ",
-                                    !cache ? "lv2table_kmem_cache is NULL" : "zero_lv2_table is NULL",
-                                    ": lv1 filled with ZERO_LV2LINK = 0x", absl::Hex(exynos_zero_lv2link(k)),
-                                    " (phys of NULL)"),
-                       {}, "S1: exynos_iommu_init registers the driver before zero_lv2_table exists; "
-                       "fixed by bbc4d205d93f");
-  }
+  invariants::OnExynosDomainAlloc(k, cache, zero);
   auto* domain = k.Alloc<exynos_iommu_domain>(k, "domain->clients");
   hwmodel::PhysMemory& mem = Mem(k);
   domain->pgtable = mem.AllocPages(2, "pgtable:lv1");
@@ -797,7 +745,7 @@ int exynos_iommu_attach_device(IommuDomain* iommu_domain, Device* dev) {
   domain->lock.lock();
   std::vector<sysmmu_drvdata*> ctrls = Controllers(owner);
   for (sysmmu_drvdata* data : ctrls) {
-    CheckControllerReady(k, "exynos_iommu_attach_device", dev, data->sysmmu->of_node);
+    invariants::OnControllerUse(k, "exynos_iommu_attach_device", dev, data->sysmmu->of_node);
     data->lock.lock();
     data->pgtable = domain->pgtable;
     data->domain.Set(domain);
@@ -851,18 +799,11 @@ namespace {
 // hardware switch against attach/detach. NULL when the SysMMU serves no master yet.
 exynos_iommu_owner* RpmOwner(Device* dev, sysmmu_drvdata* data, const char* func) {
   if (data == nullptr) return nullptr;
-  Kernel& k = *dev->kernel;
   Device* master = data->master.Get();
   if (master == nullptr) return nullptr;
   auto* owner = static_cast<exynos_iommu_owner*>(dev_iommu_priv_get(master));
-  if (owner == nullptr) {
-    // mutex_lock(&owner->rpm_lock) with owner NULL: the fault is in mutex_lock, called from `func`.
-    NullDerefOops(k.knobs.arch, Context::kTask, invariants::kDevIommuFreedInUse, "mutex_lock", kOwnerRpmLock, true,
-                  absl::StrCat(func, "(", dev->name, "): owner of ", master->name, " is NULL"),
-                  {dev->name, master->name},
-                  absl::StrCat("lr : ", func, "\ndev_iommu_priv_get(", master->name,
-                               ") returned NULL: its dev->iommu was freed by ", iommu_book(master).freed_by));
-  }
+  // mutex_lock(&owner->rpm_lock) with owner NULL: the oops in mutex_lock, called from `func`.
+  if (owner == nullptr) invariants::OwnerNullDeref(dev, master, func);
   return owner;
 }
 

@@ -1,21 +1,16 @@
-// exynos-iommu (drivers/iommu/exynos-iommu.c, v6.1 with the bbc4d205d93f variants by knob;
-// KERNEL.md §5, §6, §8(a).6–8): the SysMMU platform driver, its iommu_ops and the driver's
-// globals, plus the registration entry point used by the world builder.
+// exynos-iommu (drivers/iommu/exynos-iommu.c, v6.1 with the bbc4d205d93f variants by knob): the
+// SysMMU platform driver, its iommu_ops and the driver's globals, plus the registration entry
+// point used by the world builder.
 //
 // Defines: sysmmu_drvdata, exynos_iommu_owner, exynos_iommu_domain (kernel names), the probe
-// progress SysmmuProbeStep (P0..P12 of §8(a).6) and ExynosIommuState (Kernel::exynos).
+// progress SysmmuProbeStep (P0..P12: the steps of exynos_sysmmu_probe()) and ExynosIommuState (Kernel::exynos).
 //
-// Invariants checked here:
-//   xlate-uninit-controller  of_xlate / probe_device / attach_dev only see a SysMMU whose probe has
-//                            passed P10 (drvdata, PG_ENT_SHIFT, dma_dev, runtime PM).
-//   domain-alloc-uninit      exynos_iommu_domain_alloc before zero_lv2_table, the lv2 cache,
-//                            dma_dev and PG_ENT_SHIFT exist (BUG_ON part as an oops).
-//   controllers-list         owner->controllers: ListHead (DEBUG_LIST) corruption / freed entry
-//                            oopses, a SysMMU on two owners' lists, data->master inconsistent.
-//   double-iommu-probe       probe_device overwriting data->link with a different link.
-//   dev-iommu-freed-in-use   dev_iommu_priv_set on a NULL/freed dev->iommu (the S3 oops).
-//   sysmmu-fault             the fault IRQ nobody handles: show_fault_information() and
-//                            BUG_ON(ret != 0) in hard-IRQ context, a panic that ends the run.
+// Invariant hooks (driver/invariants/, hwmodel/invariants/): xlate-uninit-controller (of_xlate,
+// probe_device, attach_dev use a controller), domain-alloc-uninit (domain_alloc; its BUG_ON is the
+// driver's own oops), controllers-list (owner->controllers: ListHead (DEBUG_LIST) oopses, a SysMMU
+// on two owners' lists, data->master inconsistent), double-iommu-probe (data->link overwritten),
+// dev-iommu-freed-in-use (the runtime-PM oops on a freed owner), sysmmu-fault (the fault IRQ
+// nobody handles: show_fault_information() and BUG_ON(ret != 0) in hard-IRQ context, a panic).
 //
 // Thread-safety (as the kernel): the globals are unlocked (Tracked); owner->controllers and
 // data->owner_node are unlocked; domain->clients under domain->lock; data's hardware state under
@@ -39,7 +34,7 @@
 
 namespace probestorm::kernel {
 
-// exynos_sysmmu_probe progress (KERNEL.md §8(a).6). kP5Registered is the v6.1 position of
+// exynos_sysmmu_probe() progress (drivers/iommu/exynos-iommu.c, v6.1). kP5Registered is the v6.1 position of
 // iommu_device_register, kP11Registered the bbc4d205d93f one.
 enum class SysmmuProbeStep : uint8_t {
   kNotProbed,

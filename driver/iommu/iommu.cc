@@ -1,4 +1,4 @@
-// Models drivers/iommu/iommu.c of Linux v6.1 (KERNEL.md §4), with the generation differences of
+// Models drivers/iommu/iommu.c of Linux v6.1, with the generation differences of
 // knob iommu_core:
 //   6.0  iommu_device_register only lists the instance; bus_set_iommu() does the bus probe.
 //   6.1  iommu_device_register: -EBUSY on different ops, list add, bus->iommu_ops, bus_iommu_probe
@@ -32,7 +32,6 @@
 #include "driver/invariants/dev_iommu_freed_in_use.h"
 #include "driver/invariants/dma_ops_on_bound.h"
 #include "driver/invariants/double_iommu_probe.h"
-#include "driver/invariants/iommu_bypass.h"
 #include "driver/invariants/late_iommu_probe.h"
 #include "driver/iommu/dma_iommu.h"
 #include "driver/iommu/of_iommu.h"
@@ -67,7 +66,6 @@ constexpr size_t kDevIommuQuarantine = size_t{1} << 14;
 IommuState::IommuState(Kernel& k)
     : kernel(k),
       iommu_device_list("iommu_device_list", invariants::kDoubleIommuProbe),
-      book(k.board.nodes.size()),
       configurers(k.board.nodes.size()),
       dev_iommu_cache(kDevIommuQuarantine, [](const DevIommu& p) {
         // Reused only when no task holds its lock.
@@ -95,19 +93,10 @@ IommuState& iommu_state(Kernel& k) {
   return *k.iommu;
 }
 
-IommuDevBook& iommu_book(Device* dev) {
-  return iommu_state(*dev->kernel).book[static_cast<size_t>(dev->of_node)];
-}
-
 namespace {
 
 IommuCoreGen Gen(Kernel& k) { return k.knobs.iommu_core; }
 bool ProbeLockInProbe(Kernel& k) { return Gen(k) >= IommuCoreGen::k6_2; }
-
-std::string Who() {
-  harness::Engine& e = harness::Current();
-  return e.TaskName(e.Self());
-}
 
 // True when a task other than the caller is inside of_iommu_configure for `dev`.
 bool OtherTaskConfiguring(Device* dev) {
@@ -120,35 +109,10 @@ bool OtherTaskConfiguring(Device* dev) {
   return false;
 }
 
-// dev->iommu->field as the kernel dereferences it, with dev->iommu NULL: the oops at the field's
-// offset. A dev->iommu freed by another task is the S3 race; the detail names that task.
-[[noreturn]] void DevIommuOops(Device* dev, const char* func, const KernelField& field, bool write) {
-  const std::string& freer = iommu_book(dev).freed_by;
-  const std::string why =
-      freer.empty() ? absl::StrCat("dev->iommu of ", dev->name, " was never allocated")
-      : freer == Who()
-          ? absl::StrCat("dev->iommu of ", dev->name, " was freed earlier by this task")
-          : absl::StrCat("dev->iommu of ", dev->name, " was freed by ", freer,
-                         " (dev_iommu_free(), e.g. on the error path of __iommu_probe_device) while this "
-                         "task was using it");
-  NullDerefOops(dev->kernel->knobs.arch, Context::kTask, invariants::kDevIommuFreedInUse, func, field, write,
-                absl::StrCat(dev->name, ": dev->iommu is NULL",
-                             freer.empty() || freer == Who() ? "" : absl::StrCat(", freed by ", freer)),
-                {dev->name}, why);
-}
-
-// A dev->iommu that is still marked freed (a stale pointer): KASAN's use-after-free report.
-[[noreturn]] void DevIommuUseAfterFree(Device* dev, const char* func) {
-  harness::Oops(invariants::kDevIommuFreedInUse,
-                absl::StrCat("BUG: KASAN: use-after-free in ", func, " (", dev->name, "): dev->iommu freed by ",
-                             iommu_book(dev).freed_by),
-                {dev->name});
-}
-
 DevIommu* DerefDevIommu(Device* dev, const char* func, const KernelField& field, bool write) {
   DevIommu* param = dev->iommu.Get();
-  if (param == nullptr) DevIommuOops(dev, func, field, write);
-  if (param->freed) DevIommuUseAfterFree(dev, func);
+  if (param == nullptr) invariants::DevIommuNullDeref(dev, func, field, write);
+  if (param->freed) invariants::DevIommuUseAfterFree(dev, func);
   return param;
 }
 
@@ -156,7 +120,7 @@ DevIommu* DerefDevIommu(Device* dev, const char* func, const KernelField& field,
 const IommuOps* dev_iommu_ops(Device* dev, const char* func) {
   DevIommu* param = DerefDevIommu(dev, func, kDevIommuIommuDev, false);
   IommuDevice* iommu_dev = param->iommu_dev.Get();
-  if (iommu_dev == nullptr) DevIommuOops(dev, func, kIommuDeviceOps, false);
+  if (iommu_dev == nullptr) invariants::DevIommuNullDeref(dev, func, kIommuDeviceOps, false);
   return iommu_dev->ops;
 }
 
@@ -175,7 +139,7 @@ IommuGroup* iommu_group_alloc(Kernel& k) {
 
 int __iommu_attach_device(IommuDomain* domain, Device* dev, const char* via) {
   if (!domain->ops || !domain->ops->attach_dev) return -ENODEV;
-  iommu_note_dma_change(dev, absl::StrCat("attach of ", domain->name, " by ", via));
+  invariants::OnDmaSetupChange(dev, absl::StrCat("attach of ", domain->name, " by ", via));
   const int ret = domain->ops->attach_dev(domain, dev);
   TraceLog(dev->name, "__iommu_attach_device", absl::StrCat(domain->name, " ret=", ErrName(ret)));
   return ret;
@@ -184,27 +148,11 @@ int __iommu_attach_device(IommuDomain* domain, Device* dev, const char* via) {
 // iommu_group_add_device: dev->iommu_group, the group's device list and, if the group already has
 // a domain, an attach — the third attach site of §4.5.
 int iommu_group_add_device(IommuGroup* group, Device* dev) {
-  IommuDevBook& b = iommu_book(dev);
-  IommuGroup* old = dev->iommu_group.Get();
-  if (old != nullptr && old != group) {
-    harness::Violation(invariants::kDoubleIommuProbe,
-                       absl::StrCat("iommu_group_add_device(", dev->name, "): already in ", old->name,
-                                    ", now added to ", group->name,
-                                    " (two concurrent __iommu_probe_device)"),
-                       {dev->name});
-  } else if (old == nullptr && b.probe_ok > 0) {
-    harness::Violation(invariants::kDoubleIommuProbe,
-                       absl::StrCat("__iommu_probe_device(", dev->name,
-                                    ") succeeded twice without iommu_release_device"),
-                       {dev->name});
-  }
+  invariants::OnIommuGroupAddDevice(dev, group);
   dev->iommu_group.Set(group);
   int ret = 0;
   group->mutex.lock();
-  if (std::find(group->devices.begin(), group->devices.end(), dev) != group->devices.end()) {
-    harness::Violation(invariants::kDoubleIommuProbe,
-                       absl::StrCat(dev->name, " added twice to ", group->name), {dev->name});
-  }
+  invariants::OnGroupDevicesAdd(dev, group);
   group->devices.push_back(dev);
   IommuDomain* domain = group->domain.Get();
   if (domain != nullptr) ret = __iommu_attach_device(domain, dev, "iommu_group_add_device");
@@ -348,13 +296,13 @@ void dev_iommu_free(Device* dev) {
   Kernel& k = *dev->kernel;
   DevIommu* param = dev->iommu.Get();
   // param->fwspec is read before anything is checked: a second free dereferences NULL.
-  if (param == nullptr) DevIommuOops(dev, "dev_iommu_free", kDevIommuFwspec, false);
+  if (param == nullptr) invariants::DevIommuNullDeref(dev, "dev_iommu_free", kDevIommuFwspec, false);
   dev->iommu.Set(nullptr);
   IommuFwspec* fwspec = param->fwspec.Get();
   if (fwspec != nullptr) fwspec->freed = true;
   param->freed = true;
   iommu_state(k).dev_iommu_cache.Free(param);
-  iommu_book(dev).freed_by = Who();
+  invariants::OnDevIommuFree(dev);
   TraceLog(dev->name, "dev_iommu_free", "dev->iommu = NULL, fwspec and dev_iommu kfree'd");
   if (OtherTaskConfiguring(dev)) k.probes.Hit(ProbeId::kDevIommuFreeWhileHeld);
 }
@@ -362,14 +310,14 @@ void dev_iommu_free(Device* dev) {
 IommuFwspec* dev_iommu_fwspec_get(Device* dev) {
   DevIommu* param = dev->iommu.Get();
   if (param == nullptr) return nullptr;
-  if (param->freed) DevIommuUseAfterFree(dev, "dev_iommu_fwspec_get");
+  if (param->freed) invariants::DevIommuUseAfterFree(dev, "dev_iommu_fwspec_get");
   return param->fwspec.Get();
 }
 
 void* dev_iommu_priv_get(Device* dev) {
   DevIommu* param = dev->iommu.Get();
   if (param == nullptr) return nullptr;
-  if (param->freed) DevIommuUseAfterFree(dev, "dev_iommu_priv_get");
+  if (param->freed) invariants::DevIommuUseAfterFree(dev, "dev_iommu_priv_get");
   return param->priv.Get();
 }
 
@@ -453,7 +401,7 @@ int __iommu_probe_device(Device* dev, harness::ListHead* group_list) ABSL_NO_THR
     if (Gen(k) < IommuCoreGen::k6_15 || dev_iommu_fwspec_get(dev) == nullptr) dev_iommu_free(dev);
     return err;
   }
-  ++iommu_book(dev).probe_device_calls;
+  invariants::OnIommuProbeDevice(dev);
   // dev->iommu->iommu_dev = iommu_dev: dereferences dev->iommu again, which a concurrent
   // failed probe may just have freed.
   DerefDevIommu(dev, "__iommu_probe_device", kDevIommuIommuDev, true)->iommu_dev.Set(iommu_dev);
@@ -461,7 +409,7 @@ int __iommu_probe_device(Device* dev, harness::ListHead* group_list) ABSL_NO_THR
   IommuGroup* group = iommu_group_get_for_dev(dev);
   if (group == nullptr) {
     if (ops->release_device) ops->release_device(dev);
-    ++iommu_book(dev).release_device_calls;
+    invariants::OnIommuProbeUndone(dev);
     dev_iommu_free(dev);
     return -EINVAL;
   }
@@ -477,16 +425,9 @@ int __iommu_probe_device(Device* dev, harness::ListHead* group_list) ABSL_NO_THR
   // 6.15: after iommu_init_device succeeded, i.e. after probe_device accepted the device (73d2f10957f5
   // moved it there so that devices the IOMMU driver rejects do not warn).
   if (Gen(k) >= IommuCoreGen::k6_15) {
-    if (const DeviceDriver* drv = dev->driver.Get()) {
-      harness::Warning(invariants::kLateIommuProbe,
-                       absl::StrCat(dev->name, ": late IOMMU probe at driver bind, something fishy "
-                                    "here! (__iommu_probe_device accepted it while ", drv->name,
-                                    " is its driver: of_iommu_configure ran before this IOMMU was "
-                                    "ready, the master may already be bound without it, S9)"),
-                       {dev->name});
-    }
+    if (const DeviceDriver* drv = dev->driver.Get()) invariants::OnLateIommuProbe(dev, drv);
   }
-  ++iommu_book(dev).probe_ok;
+  invariants::OnIommuProbeOk(dev);
   TraceLog(dev->name, "__iommu_probe_device", absl::StrCat("ok: ", group->name));
   return 0;
 }
@@ -534,15 +475,7 @@ void iommu_release_device(Device* dev) {
   if (dev->iommu.Get() == nullptr) return;
   const IommuOps* ops = dev_iommu_ops(dev, "iommu_release_device");
   if (ops->release_device) ops->release_device(dev);
-  IommuDevBook& b = iommu_book(dev);
-  ++b.release_device_calls;
-  if (b.release_device_calls > b.probe_device_calls) {
-    harness::Violation(invariants::kDoubleIommuProbe,
-                       absl::StrCat("iommu_release_device(", dev->name,
-                                    "): release_device without a matching probe_device"),
-                       {dev->name});
-  }
-  if (b.probe_ok > 0) --b.probe_ok;
+  invariants::OnIommuReleaseDevice(dev);
   iommu_group_remove_device(dev);
   dev_iommu_free(dev);
 }
@@ -552,7 +485,7 @@ int bus_iommu_probe(Kernel& k) {
   TraceSpan span("", "bus_iommu_probe");
   ++s.bus_probes;
   // LIST_HEAD(group_list) on this task's stack; a group on two tasks' lists is a DEBUG_LIST bug.
-  auto* group_list = k.Alloc<harness::ListHead>(absl::StrCat("bus_iommu_probe group_list of ", Who()),
+  auto* group_list = k.Alloc<harness::ListHead>(absl::StrCat("bus_iommu_probe group_list of ", harness::SelfName()),
                                                 invariants::kDoubleIommuProbe);
   int ret = bus_for_each_dev(k, [&](Device* dev) -> int {
     // probe_iommu_group: a device that already has a group has been probed; skip it.
@@ -686,44 +619,6 @@ int report_iommu_fault(IommuDomain* domain, Device* dev, uint64_t iova, int flag
            absl::StrCat(domain ? domain->name : "no domain", " iova=0x", absl::Hex(iova),
                         flags ? " write" : " read", ": no handler"));
   return -ENOSYS;
-}
-
-// ---------------------------------------------------------------- invariant helpers
-
-void iommu_dma_user_begin(Device* dev) { iommu_book(dev).driver_dma_active = true; }
-void iommu_dma_user_end(Device* dev) { iommu_book(dev).driver_dma_active = false; }
-bool iommu_dma_user_active(Device* dev) {
-  // A device being unbound stays on knode_driver until after arch_teardown_dma_ops, but its
-  // driver's remove() has already given up its DMA addresses.
-  return iommu_book(dev).driver_dma_active || (dev->bound.Peek() && !dev->driver_removed);
-}
-
-void iommu_note_dma_change(Device* dev, const std::string& what) {
-  if (!iommu_dma_user_active(dev)) return;
-  harness::Violation(invariants::kDmaOpsOnBound,
-                     absl::StrCat(what, " changed the DMA setup of bound master ", dev->name,
-                                  " (task ", Who(), ")"),
-                     {dev->name},
-                     "the driver already holds DMA addresses from its previous dma_ops/domain "
-                     "(bus_iommu_probe attaches the default domain to every device of the group)");
-}
-
-void iommu_note_bypass(Device* dev, BypassKind kind, std::string why) {
-  IommuDevBook& b = iommu_book(dev);
-  b.bypass = kind;
-  b.bypass_why = std::move(why);
-}
-
-void iommu_clear_bypass(Device* dev) {
-  IommuDevBook& b = iommu_book(dev);
-  b.bypass = BypassKind::kNone;
-  b.bypass_why.clear();
-}
-
-void iommu_check_bypass(Device* dev) {
-  IommuDevBook& b = iommu_book(dev);
-  if (b.bypass == BypassKind::kNone) return;
-  invariants::OnBindWithoutIommu(dev, b.bypass == BypassKind::kExplicitTimeout, b.bypass_why);
 }
 
 }  // namespace probestorm::kernel

@@ -7,17 +7,9 @@
 // (struct iommu_device), IommuFwspec, DevIommu (struct dev_iommu), IommuDomain, IommuGroup and
 // IommuState, the run's IOMMU-core globals hung on Kernel::iommu.
 //
-// Invariants checked here (harness ids):
-//   double-iommu-probe  1. __iommu_probe_device succeeds at most once per device until released;
-//                       2. a device joins at most one group (dev->iommu_group never replaced);
-//                       3. probe_device/release_device calls are balanced.
-//   dev-iommu-freed-in-use  a dereference of dev->iommu that a concurrent dev_iommu_free()
-//                       cleared: the oops the kernel takes, at the offset of the field (driver/arch/
-//                       fault.h), naming the function and the task that freed it.
-//   dma-ops-on-bound    the attached domain of a device whose driver's probe has begun changes
-//                       (iommu_note_dma_change(), also used by driver/arch and dma_iommu).
-//   iommu-bypass        iommu_note_bypass() records why a master was configured without its IOMMU;
-//                       iommu_check_bypass() reports it when the master's driver binds.
+// Invariant hooks (driver/invariants/): double-iommu-probe (probe_device / release_device /
+// group add), dev-iommu-freed-in-use (dev_iommu_free and the oopses of dereferencing a cleared
+// dev->iommu), dma-ops-on-bound (every attach), late-iommu-probe (the v6.15 dev_WARN).
 //
 // Thread-safety (by generation, as the kernel): iommu_device_list under iommu_device_lock;
 // group->devices and group->domain under group->mutex (v6.1 adds groups to a bus probe's
@@ -138,20 +130,6 @@ struct IommuGroup {
   std::string name;                   // "iommu_group 3"
 };
 
-// Why a master was configured without IOMMU (iommu-bypass).
-enum class BypassKind { kNone, kExplicitTimeout, kSwallowedError };
-
-// Per-device bookkeeping of the invariant checks (no schedule points).
-struct IommuDevBook {
-  int probe_ok = 0;                   // successful __iommu_probe_device not yet released
-  int probe_device_calls = 0;         // ops->probe_device successes
-  int release_device_calls = 0;
-  bool driver_dma_active = false;     // the master's driver probe has begun (dma-ops-on-bound)
-  BypassKind bypass = BypassKind::kNone;
-  std::string bypass_why;
-  std::string freed_by;               // task of the last dev_iommu_free (named by a later oops)
-};
-
 // Marks the calling task as inside of_iommu_configure for `dev` for its lifetime (bookkeeping for
 // the dev-iommu-free-while-held probe; no schedule points).
 class ConfiguringScope {
@@ -177,7 +155,6 @@ struct IommuState {
   int next_group_id = 0;                          // ida; guarded by iommu_device_lock in the model
   int next_domain_id = 0;
   std::vector<IommuGroup*> groups;
-  std::vector<IommuDevBook> book;                 // by DT node
   // Tasks inside of_iommu_configure, per device (the dev-iommu-free-while-held probe).
   // Bookkeeping, no schedule points; guarded by configurers_lock.
   harness::RawLock configurers_lock;
@@ -189,7 +166,6 @@ struct IommuState {
 
 // The run's IommuState, created on first use.
 IommuState& iommu_state(Kernel& k);
-IommuDevBook& iommu_book(Device* dev);
 
 // ---- registration (§4.1)
 // iommu_device_sysfs_add: a no-op apart from the flag (sysfs is not modelled).
@@ -238,18 +214,6 @@ uint64_t iommu_unmap(IommuDomain* domain, uint64_t iova, uint64_t size);
 uint64_t iommu_iova_to_phys(IommuDomain* domain, uint64_t iova);
 // report_iommu_fault: -ENOSYS when nobody handles it (no fault handler is ever installed here).
 int report_iommu_fault(IommuDomain* domain, Device* dev, uint64_t iova, int flags);
-
-// ---- invariant helpers shared with of_iommu, dma_iommu, arch and the masters
-// The master's driver probe has begun / ended (dma-ops-on-bound window).
-void iommu_dma_user_begin(Device* dev);
-void iommu_dma_user_end(Device* dev);
-bool iommu_dma_user_active(Device* dev);
-// Reports dma-ops-on-bound when `dev`'s driver is active; `what` says what changed.
-void iommu_note_dma_change(Device* dev, const std::string& what);
-void iommu_note_bypass(Device* dev, BypassKind kind, std::string why);
-void iommu_clear_bypass(Device* dev);
-// At driver bind of a master: Warning (explicit timeout) or Violation (swallowed error).
-void iommu_check_bypass(Device* dev);
 
 }  // namespace probestorm::kernel
 

@@ -1,14 +1,13 @@
 // Unit tests of the IOMMU core model (driver/iommu/iommu.cc): registration, __iommu_probe_device
 // and iommu_probe_device paths (groups, default domains, error paths freeing dev->iommu), and the
-// unit-level positive/negative controls of the invariants the core reports (double-iommu-probe,
-// dev-iommu-freed-in-use, dma-ops-on-bound, iommu-bypass). Each test drives the functions from
+// unit-level controls of the core paths that reach the double-iommu-probe and
+// dev-iommu-freed-in-use hooks. Each test drives the functions from
 // tasks of a fresh world on a small synthetic board.
 #include <string>
 
+#include "driver/invariants/checker.h"
 #include "driver/invariants/dev_iommu_freed_in_use.h"
-#include "driver/invariants/dma_ops_on_bound.h"
 #include "driver/invariants/double_iommu_probe.h"
-#include "driver/invariants/iommu_bypass.h"
 #include "driver/iommu/iommu_test_util.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
@@ -99,7 +98,9 @@ TEST(IommuCore, ProbeDeviceCreatesOneGroupPerDeviceWithDefaultDomainAttached) {
     attaches = fake.attach_calls;
     allocs = fake.domain_allocs;
     probes = fake.probe_calls;
-    probe_ok = iommu_book(f.m1).probe_ok;
+    probe_ok = invariants::checker(*f.m1->kernel)
+                   .double_iommu_probe.by_node[static_cast<size_t>(f.m1->of_node)]
+                   .probe_ok;
     EXPECT_EQ(iommu_get_domain_for_dev(f.m1), g1->default_domain.Get());
     EXPECT_EQ(f.m1->iommu.Get()->iommu_dev.Get(), &fake.idev);
   });
@@ -310,39 +311,6 @@ TEST(IommuCore, Arm32HasNoDmaDomainButTheDriverAllocatedOne) {
   }
 }
 
-// dma-ops-on-bound, unit controls: a change is reported only inside the driver's DMA window.
-TEST(IommuCore, DmaChangeReportedOnlyWhileDriverActive) {
-  Knobs knobs;
-  auto r = WithFake(knobs, false, [&](Kernel&, FakeIommu&, Fixture& f) {
-    iommu_note_dma_change(f.m1, "quiet change");
-    iommu_dma_user_begin(f.m1);
-    EXPECT_TRUE(iommu_dma_user_active(f.m1));
-    iommu_note_dma_change(f.m1, "loud change");
-    iommu_dma_user_end(f.m1);
-    iommu_note_dma_change(f.m1, "quiet again");
-  });
-  ASSERT_EQ(Count(r, invariants::kDmaOpsOnBound), 1);
-  EXPECT_THAT(r.findings[0].message, HasSubstr("loud change changed the DMA setup of bound master"));
-}
-
-// iommu-bypass, unit controls: warning after an explicit decision, violation for a swallowed
-// error, nothing when cleared.
-TEST(IommuCore, CheckBypassSeverities) {
-  Knobs knobs;
-  auto r = WithFake(knobs, false, [&](Kernel&, FakeIommu&, Fixture& f) {
-    iommu_note_bypass(f.m1, BypassKind::kExplicitTimeout, "timeout why");
-    iommu_check_bypass(f.m1);
-    iommu_note_bypass(f.m2, BypassKind::kSwallowedError, "swallowed why");
-    iommu_check_bypass(f.m2);
-    iommu_clear_bypass(f.m1);
-    iommu_check_bypass(f.m1);
-  });
-  ASSERT_EQ(Count(r, invariants::kIommuBypass), 2);
-  EXPECT_EQ(r.findings[0].severity, harness::Severity::kWarning);
-  EXPECT_THAT(r.findings[0].message, HasSubstr("binds without IOMMU after an explicit decision: timeout why"));
-  EXPECT_EQ(r.findings[1].severity, harness::Severity::kViolation);
-  EXPECT_THAT(r.findings[1].message, HasSubstr("binds without IOMMU: swallowed why"));
-}
 
 }  // namespace
 }  // namespace probestorm::kernel

@@ -1,4 +1,4 @@
-// Whole-boot scenarios on the embedded TM2E board (KERNEL.md §8(c)): the seed profiles run
+// Whole-boot scenarios on the embedded TM2E board (S1-S9 of docs/model.md): the seed profiles run
 // through the lead's RunControlled with the random strategy. Each invariant this engineer owns
 // has its positive control (a profile where the kernel's own ordering makes it fire; id and
 // message checked) and a negative control (the fixed profile, where it must stay silent).
@@ -107,8 +107,8 @@ TEST(IommuScenario, BuiltinV61IsCleanOfTheSeedFindings) {
 // Marek's two changes + initfix keep every controller complete before any master sees it (S1,
 // S2 gone). They do NOT remove S3/S4: SysMMUs of other masters still register later and run an
 // unlocked 6.1 bus_iommu_probe over the whole bus while a master whose own SysMMUs are bound is in
-// really_probe (see the report: KERNEL.md §8(c) S3 "avoided entirely by mandatory iommus" does not
-// hold). Those are checked with the 6.7 core below.
+// really_probe (so S3 is not "avoided entirely by mandatory iommus"). Those are checked with the
+// 6.7 core below.
 // Acceptance (issue 5): v6.1-modular+marek with loads in 2-25 s finds none of the four seed
 // invariants with the default (random) strategy. The unlocked bus_iommu_probe of later SysMMUs
 // still meets a master inside of_iommu_configure, though: PCT finds it (below).

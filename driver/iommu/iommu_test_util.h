@@ -1,6 +1,7 @@
-// Test helpers for the IOMMU model tests (driver/iommu, driver/arch, driver/masters): cached
-// boards, profiles with --set overrides, whole-boot runs over seed ranges, and a one-run world with
-// hardware for driving the model's functions directly from a task.
+// Test helpers for the IOMMU model tests (driver/iommu, driver/arch, driver/masters) and the
+// invariants' controls (driver/invariants): cached boards, profiles with --set overrides,
+// whole-boot runs over seed ranges with positive / negative control checks, and a one-run world
+// with hardware for driving the model's functions directly from a task.
 //
 // Thread-safety: used by one test on one OS thread.
 #ifndef PROBESTORM_DRIVER_IOMMU_IOMMU_TEST_UTIL_H_
@@ -8,6 +9,7 @@
 
 #include <cstdint>
 #include <functional>
+#include <initializer_list>
 #include <map>
 #include <memory>
 #include <string>
@@ -111,6 +113,40 @@ inline void ExpectSilent(const hwmodel::Board& board, const Profile& p, harness:
       ADD_FAILURE() << p.name << " seed " << seed << ": " << f.invariant << ": " << f.message;
     }
   }
+}
+
+// Positive control: the first seed in [1, hi] reporting `id` has severity `sev` and a message
+// containing every one of `texts`.
+inline void ExpectFires(const hwmodel::Board& b, const Profile& p, harness::InvariantId id,
+                        uint64_t hi, std::initializer_list<const char*> texts,
+                        harness::Severity sev = harness::Severity::kViolation) {
+  harness::Finding f;
+  const uint64_t seed = FirstSeed(b, p, id, 1, hi, &f);
+  ASSERT_NE(seed, 0u) << Name(id) << " never fired on " << p.name << " over seeds 1.." << hi;
+  EXPECT_EQ(f.invariant, Name(id));
+  EXPECT_EQ(f.severity, sev);
+  for (const char* t : texts) {
+    EXPECT_NE(f.message.find(t), std::string::npos) << f.message << " lacks " << t;
+  }
+}
+
+// The same, for an invariant with several manifestations: the message contains every text of at
+// least one of `alternatives`.
+inline void ExpectFiresAs(const hwmodel::Board& b, const Profile& p, harness::InvariantId id,
+                          uint64_t hi,
+                          std::initializer_list<std::initializer_list<const char*>> alternatives) {
+  harness::Finding f;
+  const uint64_t seed = FirstSeed(b, p, id, 1, hi, &f);
+  ASSERT_NE(seed, 0u) << Name(id) << " never fired on " << p.name << " over seeds 1.." << hi;
+  EXPECT_EQ(f.invariant, Name(id));
+  EXPECT_EQ(f.severity, harness::Severity::kViolation);
+  bool matched = false;
+  for (const auto& texts : alternatives) {
+    bool all = true;
+    for (const char* t : texts) all = all && f.message.find(t) != std::string::npos;
+    matched = matched || all;
+  }
+  EXPECT_TRUE(matched) << f.message << " matches none of the expected manifestations";
 }
 
 // One run with hardware, for driving model functions directly from tasks: the kernel is built as
@@ -225,6 +261,21 @@ struct FakeIommu {
   int attach_calls = 0;
   IommuDomain* last_attached = nullptr;
 };
+
+// Runs `body(m1, m2)` on one task of a fresh world (default knobs, all invariants) of a small
+// synthetic board, with its two masters created (not on the bus): the unit controls of the
+// invariants' hooks.
+inline harness::RunResult WithTwoMasters(const std::function<void(Device*, Device*)>& body) {
+  const hwmodel::Board& b = GetBoard("sysmmus=2,masters=2,per_master=1");
+  Knobs knobs;
+  IommuWorld w(b, knobs, 1, harness::InvariantSet::All(), false);
+  w.Spawn("t", [&] {
+    Device* m1 = w.k().AddDevice(b.masters[0]);
+    Device* m2 = w.k().AddDevice(b.masters[1]);
+    body(m1, m2);
+  });
+  return w.Run();
+}
 
 inline int Count(const harness::RunResult& r, harness::InvariantId id, const std::string& text = "") {
   int n = 0;

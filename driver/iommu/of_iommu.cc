@@ -1,15 +1,13 @@
 // Models drivers/iommu/of_iommu.c: of_iommu_configure() and of_iommu_xlate() as in v6.1 (identical
-// logic in the ≤v5.13 and late-2023 copies, KERNEL.md §3.2–§3.3), plus by knob iommu_core:
+// logic in the ≤v5.13 and late-2023 copies), plus by knob iommu_core:
 //   6.7+  a2e7e59a9426: iommu_probe_device_lock held around the fwspec lookup/free and every
 //         of_xlate, dropped before the replay.
 //   6.15  bcb81ac6ae3c: the replay runs only when dev->iommu was absent on entry.
 // Deliberate divergences: no PCI / iommu-map / ACPI; the `iommus` cells are passed to of_xlate as
 // parsed by the board loader; try_module_get(ops->owner) always succeeds (see iommu.cc).
-// Invariant bookkeeping: iommu-bypass reasons (explicit timeout vs swallowed error) are recorded
-// here and reported when the master binds (iommu_check_bypass). dev-iommu-freed-in-use is the oops
-// of whichever dereference of dev->iommu a concurrent dev_iommu_free() pulls the rug from under:
-// iommu_fwspec_init/free, the driver's of_xlate (exynos: dev_iommu_priv_set) or the fwspec->ops
-// read at the end of the translation.
+// Invariant hooks (driver/invariants/): iommu-bypass (why a master goes without its IOMMU),
+// dev-iommu-freed-in-use (the oops of the final fwspec->ops read, one of the dereferences of
+// dev->iommu a concurrent dev_iommu_free() pulls the rug from under).
 #include "driver/iommu/of_iommu.h"
 
 #include "absl/strings/str_cat.h"
@@ -17,6 +15,7 @@
 #include "driver/base/dd.h"
 #include "driver/invariants/deferred_lists.h"
 #include "driver/invariants/dev_iommu_freed_in_use.h"
+#include "driver/invariants/iommu_bypass.h"
 #include "driver/kernel.h"
 #include "harness/trace/trace.h"
 
@@ -90,13 +89,7 @@ int ConfigureFwspec(Device* dev, const IommuOps** ops, XlateOutcome* out, bool* 
     // of_iommu_xlate installed a new fwspec, so it is fetched again before fwspec->ops is read;
     // that read dereferences what a concurrent dev_iommu_free may have cleared.
     fwspec = dev_iommu_fwspec_get(dev);
-    if (fwspec == nullptr) {
-      const std::string& freer = iommu_book(dev).freed_by;
-      NullDerefOops(k.knobs.arch, Context::kTask, invariants::kDevIommuFreedInUse, "of_iommu_configure", kFwspecOps,
-                    false, absl::StrCat(dev->name, ": fwspec is NULL, dev->iommu freed by ", freer), {dev->name},
-                    absl::StrCat("dev_iommu_fwspec_get() returned NULL: ", freer,
-                                 " freed dev->iommu (dev_iommu_free()) after this task's of_xlate"));
-    }
+    if (fwspec == nullptr) invariants::FwspecNullDeref(dev);
     *ops = fwspec->ops;
   }
   return err;
@@ -130,7 +123,7 @@ const IommuOps* of_iommu_configure(Device* dev, int master_np, int* err_out)
   Kernel& k = *dev->kernel;
   IommuState& s = iommu_state(k);
   TraceSpan span(dev->name, "of_iommu_configure");
-  iommu_clear_bypass(dev);
+  invariants::OnIommuConfigure(dev);
   const bool locked = LockedFwspec(k);
   if (locked) s.iommu_probe_device_lock.lock();
   const bool dev_iommu_present = dev->iommu.Get() != nullptr;
@@ -161,19 +154,8 @@ const IommuOps* of_iommu_configure(Device* dev, int master_np, int* err_out)
   }
   if (err < 0) {
     TraceLog(dev->name, "of_iommu_configure", absl::StrCat("Adding to IOMMU failed: ", err));
-    const std::string where =
-        out.failed_node != hwmodel::kNoNode ? k.board.node(out.failed_node).device_name : "";
-    if (out.explicit_decision) {
-      iommu_note_bypass(dev, BypassKind::kExplicitTimeout,
-                        absl::StrCat("driver_deferred_probe_check_state returned ", ErrName(err),
-                                     " waiting for ", where));
-    } else {
-      iommu_note_bypass(
-          dev, BypassKind::kSwallowedError,
-          absl::StrCat("of_iommu_configure swallowed ", ErrName(err), " from ",
-                       replay_failed ? "the iommu_probe_device replay"
-                                     : absl::StrCat("of_iommu_xlate(", where, ")")));
-    }
+    invariants::OnIommuConfigureFailed(dev, err, out.explicit_decision, out.failed_node,
+                                       replay_failed);
     return nullptr;
   }
   return err == 0 ? ops : nullptr;

@@ -6,6 +6,7 @@
 #include <string>
 
 #include "driver/base/driver_core.h"
+#include "driver/invariants/checker.h"
 #include "driver/iommu/iommu_test_util.h"
 #include "driver/iommu/of_iommu.h"
 #include "gmock/gmock.h"
@@ -18,6 +19,12 @@ using iommu_testing::FakeIommu;
 using iommu_testing::GetBoard;
 using iommu_testing::IommuWorld;
 using ::testing::HasSubstr;
+using Kind = invariants::IommuBypassState::Kind;
+
+// What the iommu-bypass checker recorded for `m` (its reason for a master without IOMMU).
+invariants::IommuBypassState::Reason BypassOf(Device* m) {
+  return invariants::checker(*m->kernel).iommu_bypass.by_node[static_cast<size_t>(m->of_node)];
+}
 
 const hwmodel::Board& OneMaster() { return GetBoard("sysmmus=1,masters=1,per_master=1"); }
 int MasterNode() { return OneMaster().masters[0]; }
@@ -156,68 +163,68 @@ TEST(OfIommu, ConfigureDefersWhileInstanceMissing) {
   Knobs knobs;
   const IommuOps* ops = reinterpret_cast<const IommuOps*>(1);
   int err = 0;
-  BypassKind bypass = BypassKind::kExplicitTimeout;
+  Kind bypass = Kind::kExplicitTimeout;
   auto r = WithFake(knobs, false, [&](Kernel&, FakeIommu&, Device* m, Device*) {
     ops = of_iommu_configure(m, MasterNode(), &err);
-    bypass = iommu_book(m).bypass;
+    bypass = BypassOf(m).kind;
   });
   EXPECT_TRUE(r.findings.empty());
   EXPECT_EQ(ops, nullptr);
   EXPECT_EQ(err, -EPROBE_DEFER);
-  EXPECT_EQ(bypass, BypassKind::kNone);
+  EXPECT_EQ(bypass, Kind::kNone);
 }
 
 TEST(OfIommu, ConfigureAfterTimeoutIsNoIommuWithExplicitDecision) {
   Knobs knobs;
   const IommuOps* ops = reinterpret_cast<const IommuOps*>(1);
   int err = 1;
-  IommuDevBook book;
+  invariants::IommuBypassState::Reason reason;
   auto r = WithFake(knobs, false, [&](Kernel& k, FakeIommu&, Device* m, Device*) {
     SetProbeState(k, true, 0);
     ops = of_iommu_configure(m, MasterNode(), &err);
-    book = iommu_book(m);
+    reason = BypassOf(m);
   });
   EXPECT_TRUE(r.findings.empty());
   EXPECT_EQ(ops, nullptr);
   EXPECT_EQ(err, 0);
-  EXPECT_EQ(book.bypass, BypassKind::kExplicitTimeout);
-  EXPECT_THAT(book.bypass_why, HasSubstr("driver_deferred_probe_check_state returned -ETIMEDOUT"));
+  EXPECT_EQ(reason.kind, Kind::kExplicitTimeout);
+  EXPECT_THAT(reason.why, HasSubstr("driver_deferred_probe_check_state returned -ETIMEDOUT"));
 }
 
 TEST(OfIommu, ConfigureSwallowsXlateError) {
   Knobs knobs;
   const IommuOps* ops = reinterpret_cast<const IommuOps*>(1);
   int err = 1;
-  IommuDevBook book;
+  invariants::IommuBypassState::Reason reason;
   auto r = WithFake(knobs, true, [&](Kernel&, FakeIommu& fake, Device* m, Device*) {
     fake.xlate_ret = -ENODEV;
     ops = of_iommu_configure(m, MasterNode(), &err);
-    book = iommu_book(m);
+    reason = BypassOf(m);
   });
   EXPECT_TRUE(r.findings.empty());
   EXPECT_EQ(ops, nullptr);
   EXPECT_EQ(err, 0);
-  EXPECT_EQ(book.bypass, BypassKind::kSwallowedError);
-  EXPECT_THAT(book.bypass_why, HasSubstr("swallowed -ENODEV from of_iommu_xlate("));
+  EXPECT_EQ(reason.kind, Kind::kSwallowedError);
+  EXPECT_THAT(reason.why, HasSubstr("swallowed -ENODEV from of_iommu_xlate("));
 }
 
 TEST(OfIommu, ConfigureSwallowsReplayError) {
   Knobs knobs;
   const IommuOps* ops = reinterpret_cast<const IommuOps*>(1);
   int err = 1;
-  IommuDevBook book;
+  invariants::IommuBypassState::Reason reason;
   bool dev_iommu_gone = false;
   auto r = WithFake(knobs, true, [&](Kernel&, FakeIommu& fake, Device* m, Device*) {
     fake.probe_err = -ENOMEM;
     ops = of_iommu_configure(m, MasterNode(), &err);
-    book = iommu_book(m);
+    reason = BypassOf(m);
     dev_iommu_gone = m->iommu.Get() == nullptr;
   });
   EXPECT_TRUE(r.findings.empty());
   EXPECT_EQ(ops, nullptr);
   EXPECT_EQ(err, 0);
-  EXPECT_EQ(book.bypass, BypassKind::kSwallowedError);
-  EXPECT_THAT(book.bypass_why, HasSubstr("the iommu_probe_device replay"));
+  EXPECT_EQ(reason.kind, Kind::kSwallowedError);
+  EXPECT_THAT(reason.why, HasSubstr("the iommu_probe_device replay"));
   EXPECT_TRUE(dev_iommu_gone);  // __iommu_probe_device's error path freed it
 }
 

@@ -9,6 +9,8 @@
 #include "absl/strings/str_cat.h"
 #include "driver/base/driver.h"
 #include "driver/base/pm_runtime.h"
+#include "driver/invariants/dma_ops_on_bound.h"
+#include "driver/invariants/iommu_bypass.h"
 #include "driver/iommu/iommu.h"
 #include "harness/trace/trace.h"
 #include "hwmodel/hw/hardware.h"
@@ -133,8 +135,8 @@ int dma_master_probe(Device* dev) {
   ++ms.probes;
   // From here the driver may hand DMA addresses to its device: a later change of dma_ops or of
   // the attached domain by another path is a dma-ops-on-bound finding.
-  iommu_dma_user_begin(dev);
-  if (dev->np->IsMaster()) iommu_check_bypass(dev);
+  invariants::OnDriverDmaBegin(dev);
+  if (dev->np->IsMaster()) invariants::OnMasterBind(dev);
   auto* m = k.Alloc<DmaMasterData>();
   m->dev = dev;
   m->params = ParamsFor(dev, &m->family);
@@ -160,7 +162,7 @@ int dma_master_probe(Device* dev) {
         pm_runtime_put(dev);
         pm_runtime_disable(dev);
         for (hwmodel::ClockGate* c : clocks) c->disable_unprepare();
-        iommu_dma_user_end(dev);
+        invariants::OnDriverDmaEnd(dev);
         return -ENOMEM;
       }
       TraceLog(dev->name, "dma_master_probe",
@@ -190,7 +192,7 @@ void dma_master_remove(Device* dev) {
     for (const hwmodel::PhandleRef& ref : dev->np->clocks) k.hw->clock(ref)->disable_unprepare();
   }
   masters_state(k).by_node[static_cast<size_t>(dev->of_node)] = nullptr;
-  iommu_dma_user_end(dev);
+  invariants::OnDriverDmaEnd(dev);
 }
 
 void dma_masters_register(Kernel& k) {

@@ -90,8 +90,8 @@ void LockDep::Acquire(uint32_t task, const char* lock_class) {
     held.push_back(b);
   }
   if (!cycle_msg.empty()) {
-    engine_->Report(invariants::kLockOrder, Severity::kViolation, std::move(cycle_msg), {},
-                    std::move(detail));
+    engine_->Report(invariants::kLockOrder, invariants::kLockOrder.severity, std::move(cycle_msg),
+                    {}, std::move(detail));
   }
 }
 

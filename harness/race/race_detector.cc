@@ -193,8 +193,8 @@ void RaceDetector::ReportRace(const FieldLabel& field, const AccessEpoch& earlie
       absl::StrCat("access 1: T", earlier.task, " ", other, " ", earlier_write ? "write" : "read",
                    " in ", earlier.func ? earlier.func : "?", "\naccess 2: T", task, " ", me, " ",
                    write ? "write" : "read", " in ", func ? func : "?", "\n");
-  engine_->Report(invariants::kDataRace, Severity::kViolation, std::move(msg), {}, std::move(detail),
-                  {other});
+  engine_->Report(invariants::kDataRace, invariants::kDataRace.severity, std::move(msg), {},
+                  std::move(detail), {other});
 }
 
 }  // namespace probestorm::harness

@@ -92,7 +92,7 @@ Model LostUpdate(bool locked, Gap gap) {
     e.Spawn("check", [st, incs] {
       for (TaskId t : incs) Current().Join(t);
       const int v = st->value.Get();
-      if (v != 2) Violation(test_invariants::kDeferredLists, "lost update: counter is " + std::to_string(v) + ", expected 2");
+      if (v != 2) Report(test_invariants::kDeferredLists, "lost update: counter is " + std::to_string(v) + ", expected 2");
     });
     return st;
   };
@@ -157,7 +157,7 @@ Model OrderingBug() {
     e.Spawn("consumer", [st] {
       for (int k = 0; k < 12; ++k) st->busy.Set(k);
       if (st->ready.Get() == 1 && st->data.Get() != 42) {
-        Violation(test_invariants::kDomainAllocUninit, "consumer saw ready before data was initialised");
+        Report(test_invariants::kDomainAllocUninit, "consumer saw ready before data was initialised");
       }
     });
     return st;

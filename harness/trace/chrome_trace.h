@@ -1,5 +1,6 @@
 // ChromeTraceJson: a run's trace as Chrome trace-event JSON ("JSON Object Format"), which
-// Perfetto (ui.perfetto.dev) and chrome://tracing open (DESIGN.md "Outputs").
+// Perfetto (ui.perfetto.dev) and chrome://tracing open (the `trace-<invariant>.json` files of
+// `probestorm run`).
 //
 // Layout: one process (pid 1, "probestorm"); one track per task (tid = task id, named by a
 // thread_name metadata event "T<id> <name>"); TraceSpan begin/end become 'B'/'E' slices; TraceLog

@@ -4,7 +4,7 @@
 //   `iommus` order) and the fw_devlink supplier links of masters and SysMMUs, optional ones marked.
 // * text: also `arch:` and `sysmmu-version:` with their source in parentheses (dt, set or
 //   default), and a `note:` line when a default was used.
-// * json: the CONTRACTS.md `describe --format=json` object; every field the contract shows as a
+// * json: the `describe --format=json` object (README "Command line"); every field the contract shows as a
 //   string is a string. `status` is the node's effective availability ("okay" or "disabled");
 //   `name` is the device name, "" for a node that became no device; `power_domain` is "" without
 //   one. Added at the top level: `arch` ("arm64" | "arm32"), `arch_source`,

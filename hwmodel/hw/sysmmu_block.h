@@ -34,7 +34,7 @@
 //   INT_CLEAR: write-1-to-clear of INT_STATUS bits.
 //
 // Gating: every readl/writel checks that all clocks of the SysMMU node and its power domain are
-// on. If not, it reports harness::Violation(kGatedRegisterAccess, "<dev>: readl of MMU_CTRL
+// on. If not, it reports harness::Report(kGatedRegisterAccess, "<dev>: readl of MMU_CTRL
 // (0x000) with clock aclk gated") (or "with power domain <name> off"), reads return 0, writes are
 // ignored. A power-off of the domain resets the block (registers, TLB, FLPD cache, pending
 // interrupt) on its next access (test SysmmuGating.PowerOffResetsTheBlock).

@@ -16,7 +16,7 @@ const harness::InvariantDef kGatedRegisterAccess{
 };
 
 void OnGatedRegisterAccess(const std::string& block, const std::string& what) {
-  harness::Violation(kGatedRegisterAccess, what, {block});
+  harness::Report(kGatedRegisterAccess, what, {block});
 }
 
 }  // namespace probestorm::hwmodel::invariants

@@ -21,7 +21,7 @@ const harness::InvariantDef kSysmmuFault{
 };
 
 bool OnDmaMiss(std::string message, std::vector<std::string> devices, std::string detail) {
-  return harness::Violation(kSysmmuFault, std::move(message), std::move(devices), std::move(detail));
+  return harness::Report(kSysmmuFault, std::move(message), std::move(devices), std::move(detail));
 }
 
 }  // namespace probestorm::hwmodel::invariants
