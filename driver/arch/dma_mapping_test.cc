@@ -19,7 +19,7 @@ using iommu_testing::GetBoard;
 using iommu_testing::IommuWorld;
 using ::testing::HasSubstr;
 
-const hwmodel::Board& OneMaster() { return GetBoard("sysmmus=1,masters=1,per_master=1"); }
+using iommu_testing::OneMaster;
 constexpr uint64_t k4G = 1ULL << 32;
 
 // Runs `body(fake, master)` in a task with the fake IOMMU registered and, when `probe`, the master

@@ -21,7 +21,7 @@ using iommu_testing::GetBoard;
 using iommu_testing::IommuWorld;
 using ::testing::ElementsAre;
 
-const hwmodel::Board& OneMaster() { return GetBoard("sysmmus=1,masters=1,per_master=1"); }
+using iommu_testing::OneMaster;
 constexpr uint64_t k4K = 4096;
 constexpr uint64_t k64K = 64 * 1024;
 constexpr uint64_t k1M = 1 << 20;

@@ -267,14 +267,19 @@ uint64_t alloc_lv2entry(exynos_iommu_domain* domain, uint64_t sent, uint64_t iov
   return lv2table_base(shift, mem.Read32(sent)) + ((iova >> 12) & 0xff) * 4;
 }
 
+// LV1_PROT[prot] / LV2_PROT[prot], read when the entry is built as the kernel does; NULL is the oops.
+uint32_t ProtBits(Kernel& k, const harness::Tracked<const uint32_t*>& table, const char* name, int prot) {
+  const uint32_t* bits = table.Get();
+  if (bits == nullptr) invariants::ExynosProtTableNull(k, name, prot);
+  return bits[prot];
+}
+
 int exynos_iommu_map(IommuDomain* iommu_domain, uint64_t iova, uint64_t paddr, uint64_t size, int prot) {
   exynos_iommu_domain* domain = to_exynos_domain(iommu_domain);
   Kernel& k = domain->kernel;
   ExynosIommuState& s = exynos_state(k);
   hwmodel::PhysMemory& mem = Mem(k);
   const int shift = s.PG_ENT_SHIFT.Get();
-  const uint32_t* lv1_prot = s.LV1_PROT.Get();
-  const uint32_t* lv2_prot = s.LV2_PROT.Get();
   prot &= IOMMU_READ | IOMMU_WRITE;
   domain->pgtablelock.lock();
   const uint64_t sent = domain->pgtable + ((iova >> 20) & 0xfff) * 4;
@@ -284,7 +289,7 @@ int exynos_iommu_map(IommuDomain* iommu_domain, uint64_t iova, uint64_t paddr, u
     if (!(ent == exynos_zero_lv2link(k) || (ent & 3) == 0 || (ent & 3) == 3)) {
       ret = -kEADDRINUSE;
     } else {
-      mem.Write32(sent, mk_lv1ent_sect(shift, paddr, lv1_prot[prot]));
+      mem.Write32(sent, mk_lv1ent_sect(shift, paddr, ProtBits(k, s.LV1_PROT, "LV1_PROT", prot)));
     }
   } else {
     int err = 0;
@@ -295,7 +300,7 @@ int exynos_iommu_map(IommuDomain* iommu_domain, uint64_t iova, uint64_t paddr, u
       if ((mem.Read32(pent) & 3) != 0) {
         ret = -kEADDRINUSE;
       } else {
-        mem.Write32(pent, mk_lv2ent_spage(shift, paddr) | lv2_prot[prot]);
+        mem.Write32(pent, mk_lv2ent_spage(shift, paddr) | ProtBits(k, s.LV2_PROT, "LV2_PROT", prot));
         domain->lv2entcnt[(iova >> 20) & 0xfff] -= 1;
       }
     } else {
@@ -306,7 +311,8 @@ int exynos_iommu_map(IommuDomain* iommu_domain, uint64_t iova, uint64_t paddr, u
         }
       }
       if (ret == 0) {
-        for (int i = 0; i < 16; ++i) mem.Write32(pent + i * 4, mk_lv2ent_lpage(shift, paddr) | lv2_prot[prot]);
+        const uint32_t bits = ProtBits(k, s.LV2_PROT, "LV2_PROT", prot);
+        for (int i = 0; i < 16; ++i) mem.Write32(pent + i * 4, mk_lv2ent_lpage(shift, paddr) | bits);
         domain->lv2entcnt[(iova >> 20) & 0xfff] -= 16;
       }
     }

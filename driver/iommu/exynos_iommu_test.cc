@@ -24,11 +24,11 @@ using iommu_testing::Boot;
 using iommu_testing::Count;
 using iommu_testing::GetBoard;
 using iommu_testing::IommuWorld;
+using iommu_testing::OneMaster;
 using iommu_testing::Only;
 using iommu_testing::P;
 using ::testing::HasSubstr;
 
-const hwmodel::Board& OneMaster() { return GetBoard("sysmmus=1,masters=1,per_master=1"); }
 
 // Index of the first trace event of `device` with `func` whose detail starts with `detail`
 // (followed by the end or ':'), or -1.

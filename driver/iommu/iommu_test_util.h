@@ -48,6 +48,8 @@ inline const hwmodel::Board& GetBoard(const std::string& spec) {
 }
 
 inline const hwmodel::Board& Tm2e() { return GetBoard("embedded:tm2e"); }
+// One master behind one SysMMU.
+inline const hwmodel::Board& OneMaster() { return GetBoard("sysmmus=1,masters=1,per_master=1"); }
 // The Exynos4412 ODROID-U3 (arm32 from its root compatible), from hwmodel/testdata/.
 inline const hwmodel::Board& OdroidU3() { return GetBoard(hwmodel::testing::OdroidU3DtbPath()); }
 

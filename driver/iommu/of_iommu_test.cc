@@ -26,7 +26,7 @@ invariants::IommuBypassState::Reason BypassOf(Device* m) {
   return invariants::checker(*m->kernel).iommu_bypass.by_node[static_cast<size_t>(m->of_node)];
 }
 
-const hwmodel::Board& OneMaster() { return GetBoard("sysmmus=1,masters=1,per_master=1"); }
+using iommu_testing::OneMaster;
 int MasterNode() { return OneMaster().masters[0]; }
 int SysmmuNode() { return OneMaster().sysmmus[0]; }
 const hwmodel::PhandleRef& Spec() { return OneMaster().node(MasterNode()).iommus[0]; }

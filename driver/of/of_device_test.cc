@@ -16,7 +16,7 @@ using iommu_testing::FakeIommu;
 using iommu_testing::GetBoard;
 using iommu_testing::IommuWorld;
 
-const hwmodel::Board& OneMaster() { return GetBoard("sysmmus=1,masters=1,per_master=1"); }
+using iommu_testing::OneMaster;
 
 struct Outcome {
   int ret = 12345;
