@@ -6,6 +6,8 @@
 #include <utility>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "stress/boards.h"
 #include "stress/campaign.h"
@@ -15,46 +17,87 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// A schedule as the switches it made. At each choice point the task that was running (or, if it
+// blocked, the last task picked) is at its n-th choice point; a switch says "there, run `to`". A
+// preemption is a switch away from a task that could have gone on. Keyed by the progress of the
+// task, a schedule with one preemption removed still lines up with the rest: the preempted task
+// goes on, and every later switch happens at the same point of the same task. (Following the
+// recorded indices instead shifts every later choice and trades one preemption for another.)
+struct SwitchKey {
+  harness::TaskId from;
+  uint64_t at;
+  bool operator==(const SwitchKey&) const = default;
+  template <typename H>
+  friend H AbslHashValue(H h, const SwitchKey& k) {
+    return H::combine(std::move(h), k.from, k.at);
+  }
+};
+struct Switch {
+  SwitchKey key;
+  harness::TaskId to;
+  bool preemption;
+};
 
-using Clock = std::chrono::steady_clock;
-
-// Follows `base` choice by choice (clamped to the runnable set), except at the choice points in
-// `keep`, where it keeps the current task running if it can; records where it preempted.
-class ShrinkStrategy final : public harness::Strategy {
+// Follows either the recorded choices of a run (to translate them into switches) or a plan of
+// switches, keeping the running task where the plan has none; records the switches it made.
+class SwitchStrategy final : public harness::Strategy {
  public:
-  ShrinkStrategy(std::vector<uint32_t> base, std::vector<bool> keep)
-      : base_(std::move(base)), keep_(std::move(keep)) {}
+  explicit SwitchStrategy(const harness::Schedule* choices) : choices_(choices) {}
+  SwitchStrategy(const std::vector<Switch>& plan, const absl::flat_hash_set<size_t>& drop) {
+    for (size_t i = 0; i < plan.size(); ++i) {
+      if (!drop.contains(i)) plan_[plan[i].key] = plan[i];
+    }
+  }
   void Begin(uint64_t) override {
     pos_ = 0;
-    preemptions_.clear();
+    last_ = harness::kNoTask;
+    progress_.clear();
+    made_.clear();
+    preemptions_ = 0;
   }
   size_t Pick(const harness::SchedView& v) override {
-    const size_t i = pos_++;
-    int cur = -1;
-    for (size_t k = 0; k < v.runnable.size(); ++k) {
-      if (v.runnable[k] == v.current) cur = static_cast<int>(k);
-    }
+    const SwitchKey key{v.current != harness::kNoTask ? v.current : last_, 0};
+    SwitchKey k = key;
+    k.at = progress_[key.from]++;
+    const int cur = IndexOf(v, v.current);
     size_t c = 0;
-    if (i < keep_.size() && keep_[i] && cur >= 0) {
-      c = static_cast<size_t>(cur);
-    } else if (i < base_.size()) {
-      c = base_[i] % v.runnable.size();
+    if (choices_ != nullptr) {
+      c = pos_ < choices_->choices.size() ? choices_->choices[pos_] % v.runnable.size()
+                                          : static_cast<size_t>(std::max(cur, 0));
+    } else if (auto it = plan_.find(k);
+               it != plan_.end() && (it->second.preemption || cur < 0) && IndexOf(v, it->second.to) >= 0) {
+      // A switch the plan made because its task blocked is no preemption to make here.
+      c = static_cast<size_t>(IndexOf(v, it->second.to));
     } else {
-      c = cur >= 0 ? static_cast<size_t>(cur) : 0;
+      c = static_cast<size_t>(std::max(cur, 0));
     }
-    if (cur >= 0 && c != static_cast<size_t>(cur)) preemptions_.push_back(i);
+    ++pos_;
+    last_ = v.runnable[c];
+    if (last_ != k.from) {
+      const bool preemption = cur >= 0;
+      made_.push_back({k, last_, preemption});
+      preemptions_ += preemption ? 1 : 0;
+    }
     return c;
   }
   std::string Name() const override { return "shrink"; }
-  const std::vector<size_t>& preemptions() const { return preemptions_; }
+  const std::vector<Switch>& switches() const { return made_; }
+  size_t preemptions() const { return preemptions_; }
 
  private:
-  std::vector<uint32_t> base_;
-  std::vector<bool> keep_;
-  size_t pos_ = 0;
-  std::vector<size_t> preemptions_;
-};
+  static int IndexOf(const harness::SchedView& v, harness::TaskId t) {
+    const auto it = std::lower_bound(v.runnable.begin(), v.runnable.end(), t);
+    return it != v.runnable.end() && *it == t ? static_cast<int>(it - v.runnable.begin()) : -1;
+  }
 
+  const harness::Schedule* choices_ = nullptr;
+  absl::flat_hash_map<SwitchKey, Switch> plan_;
+  size_t pos_ = 0;
+  harness::TaskId last_ = harness::kNoTask;
+  absl::flat_hash_map<harness::TaskId, uint64_t> progress_;
+  std::vector<Switch> made_;
+  size_t preemptions_ = 0;
+};
 
 size_t AvailableOf(const hwmodel::Board& b, const std::vector<int>& nodes) {
   size_t n = 0;
@@ -94,9 +137,9 @@ absl::StatusOr<ShrinkResult> Shrink(const TokenRun& start, Clock::time_point dea
   // Count the original preemptions by following the recorded schedule.
   size_t preemptions = 0;
   {
-    ShrinkStrategy follow(orig->schedule->choices, {});
+    SwitchStrategy follow(orig->schedule.get());
     auto m = ExecuteRun(*cur.board, cur.profile, cur.spec, cur.token.seed, &follow);
-    if (m.ok()) preemptions = follow.preemptions().size();
+    if (m.ok()) preemptions = follow.preemptions();
   }
   const ShrinkSize before = Measure(*cur.board, cur.profile, *orig, preemptions);
   kernel::ModelRun best = std::move(*orig);
@@ -173,28 +216,37 @@ absl::StatusOr<ShrinkResult> Shrink(const TokenRun& start, Clock::time_point dea
     try_config(board, p, cur.token.disabled);
   }
 
-  // 3. Preemptions.
-  std::vector<size_t> pre;
+  // 3. Preemptions: drop chunks of them, halving the chunk when none can go (delta debugging).
+  std::vector<Switch> switches;
   {
-    ShrinkStrategy follow(best.schedule->choices, {});
+    SwitchStrategy follow(best.schedule.get());
     ++attempts;
     auto m = ExecuteRun(*cur.board, cur.profile, cur.spec, cur.token.seed, &follow);
     if (m.ok() && HasViolation(*m, id)) {
-      pre = follow.preemptions();
+      switches = follow.switches();
       best = std::move(*m);
     }
   }
+  const auto preemptions_of = [](const std::vector<Switch>& sw) {
+    std::vector<size_t> pre;
+    for (size_t i = 0; i < sw.size(); ++i) {
+      if (sw[i].preemption) pre.push_back(i);
+    }
+    return pre;
+  };
+  std::vector<size_t> pre = preemptions_of(switches);
   size_t chunk = std::max<size_t>(1, pre.size() / 2);
   while (!pre.empty() && time_left()) {
     bool progress = false;
     for (size_t start = 0; start < pre.size() && time_left(); start += chunk) {
-      std::vector<bool> keep(best.schedule->choices.size(), false);
-      for (size_t i = start; i < std::min(pre.size(), start + chunk); ++i) keep[pre[i]] = true;
-      ShrinkStrategy s(best.schedule->choices, keep);
+      absl::flat_hash_set<size_t> drop;
+      for (size_t i = start; i < std::min(pre.size(), start + chunk); ++i) drop.insert(pre[i]);
+      SwitchStrategy s(switches, drop);
       ++attempts;
       auto m = ExecuteRun(*cur.board, cur.profile, cur.spec, cur.token.seed, &s);
-      if (m.ok() && HasViolation(*m, id) && s.preemptions().size() < pre.size()) {
-        pre = s.preemptions();
+      if (m.ok() && HasViolation(*m, id) && s.preemptions() < pre.size()) {
+        switches = s.switches();
+        pre = preemptions_of(switches);
         best = std::move(*m);
         progress = true;
         break;
@@ -215,7 +267,7 @@ absl::StatusOr<ShrinkResult> Shrink(const TokenRun& start, Clock::time_point dea
     if (cut < cur.spec.options.max_virtual_time) {
       EngineSpec spec = cur.spec;
       spec.options.max_virtual_time = cut;
-      ShrinkStrategy follow(best.schedule->choices, {});
+      SwitchStrategy follow(best.schedule.get());
       ++attempts;
       auto m = ExecuteRun(*cur.board, cur.profile, spec, cur.token.seed, &follow);
       if (m.ok() && HasViolation(*m, id)) {
@@ -238,9 +290,9 @@ absl::StatusOr<ShrinkResult> Shrink(const TokenRun& start, Clock::time_point dea
   cur.token.trace_hash = fin->result.trace_hash;
   size_t final_pre = 0;
   {
-    ShrinkStrategy follow(fin->schedule->choices, {});
+    SwitchStrategy follow(fin->schedule.get());
     auto m = ExecuteRun(*cur.board, cur.profile, cur.spec, cur.token.seed, &follow);
-    if (m.ok()) final_pre = follow.preemptions().size();
+    if (m.ok()) final_pre = follow.preemptions();
   }
   const ShrinkSize after = Measure(*cur.board, cur.profile, *fin, final_pre);
 
