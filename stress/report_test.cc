@@ -148,11 +148,11 @@ TEST(ReportTest, JunitIsWellFormed) {
   auto suites = root.All("testsuite");
   ASSERT_EQ(suites.size(), 1u);
   auto cases = suites[0]->All("testcase");
-  // 15 invariants x 2 profiles x 1 board.
-  ASSERT_EQ(cases.size(), 30u);
-  EXPECT_EQ(suites[0]->attrs.at("tests"), "30");
+  // 16 invariants x 2 profiles x 1 board.
+  ASSERT_EQ(cases.size(), 32u);
+  EXPECT_EQ(suites[0]->attrs.at("tests"), "32");
   EXPECT_EQ(suites[0]->attrs.at("failures"), "1");
-  EXPECT_EQ(suites[0]->attrs.at("skipped"), std::to_string(2 * 12));
+  EXPECT_EQ(suites[0]->attrs.at("skipped"), std::to_string(2 * 13));
   int failures = 0;
   for (const auto* c : cases) {
     EXPECT_THAT(c->attrs.at("classname"), ::testing::StartsWith("probestorm.embedded:tm2e."));

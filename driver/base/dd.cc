@@ -6,7 +6,6 @@
 //  * no devres, no sysfs, no uevents, no kobject refcounts (get_device/put_device are no-ops);
 //    notifier points (BUS_NOTIFY_*) are trace events only;
 //  * pinctrl_bind_pins, driver_sysfs_add, pm_domain activate/sync are trace steps that succeed;
-//  * the bus's dma_cleanup (iommu_device_unuse_default_domain) is not modelled;
 //  * CONFIG_DEBUG_TEST_DRIVER_REMOVE is not modelled;
 //  * __driver_attach schedules the async helper while holding the device lock (as the v6.1 code),
 //    the spawned task then waits for that lock;
@@ -577,6 +576,7 @@ probe_failed:
   driver_sysfs_remove(dev);
 sysfs_failed:
   bus_notify(dev, BusNotify::kDriverNotBound);
+  platform_dma_cleanup(dev);  // bus->dma_cleanup
 pinctrl_bind_failed:
   device_links_no_driver(dev);
   device_unbind_cleanup(dev);
@@ -650,6 +650,7 @@ void __device_release_driver(Device* dev, Device* parent) {
   bus_notify(dev, BusNotify::kUnbindDriver);
   pm_runtime_put_sync(dev);
   device_remove(dev);
+  platform_dma_cleanup(dev);  // bus->dma_cleanup
   device_links_driver_cleanup(dev);
   device_unbind_cleanup(dev);
   {

@@ -1,13 +1,15 @@
 // Models the platform bus type callbacks of drivers/base/platform.c, Linux v6.1: platform_match
-// (of_driver_match_device), platform_dma_configure, platform_probe, platform_remove.
+// (of_driver_match_device), platform_dma_configure (with the DMA-ownership claim of v5.19+,
+// 512881eacfa7), platform_dma_cleanup, platform_probe, platform_remove.
 //
-// Deliberate divergences: no driver_override, id tables or ACPI; platform_dma_configure does not
-// call iommu_device_use_default_domain (the DMA-ownership claim of v5.19+), and the bus has no
-// dma_cleanup.
+// Deliberate divergences: no driver_override, id tables or ACPI; no modelled driver sets
+// driver_managed_dma (none of the Exynos masters does), so every bound driver claims.
 #include "driver/base/platform.h"
 
 #include <string>
 
+#include "driver/arch/dma_mapping.h"
+#include "driver/iommu/iommu.h"
 #include "driver/of/of_device.h"
 #include "harness/trace/trace.h"
 
@@ -27,7 +29,18 @@ int platform_match(Device* dev, DeviceDriver* drv) {
 
 int platform_dma_configure(Device* dev) {
   harness::TraceSpan span(dev->name, "platform_dma_configure");
-  return of_dma_configure(dev, /*force_dma=*/true);
+  int ret = of_dma_configure(dev, /*force_dma=*/true);
+  if (ret == 0) {
+    // A device without an IOMMU group (yet) claims nothing.
+    ret = iommu_device_use_default_domain(dev);
+    if (ret != 0) arch_teardown_dma_ops(dev);
+  }
+  return ret;
+}
+
+void platform_dma_cleanup(Device* dev) {
+  harness::TraceSpan span(dev->name, "platform_dma_cleanup");
+  iommu_device_unuse_default_domain(dev);
 }
 
 int platform_probe(Device* dev) {

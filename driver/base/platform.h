@@ -14,6 +14,8 @@ namespace probestorm::kernel {
 int platform_match(Device* dev, DeviceDriver* drv);
 // bus->dma_configure: of_dma_configure(dev, true).
 int platform_dma_configure(Device* dev);
+// bus->dma_cleanup: drops the claim platform_dma_configure made, after a failed probe and at unbind.
+void platform_dma_cleanup(Device* dev);
 // bus->probe: drv->probe(dev) (0 when the driver has no probe).
 int platform_probe(Device* dev);
 // bus->remove.

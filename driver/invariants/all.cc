@@ -1,6 +1,7 @@
 #include "driver/invariants/all.h"
 
 #include "driver/invariants/controllers_list.h"
+#include "driver/invariants/default_domain_owner.h"
 #include "driver/invariants/deferred_lists.h"
 #include "driver/invariants/dev_iommu_freed_in_use.h"
 #include "driver/invariants/dma_ops_on_bound.h"
@@ -35,6 +36,7 @@ const harness::InvariantRegistry& Registry() {
       harness::invariants::kLockOrder,
       harness::invariants::kDataRace,
       kLateIommuProbe,
+      kDefaultDomainOwner,
   });
   return registry;
 }

@@ -29,6 +29,7 @@
 #include "driver/arch/fault.h"
 #include "driver/base/bus.h"
 #include "driver/base/dd.h"
+#include "driver/invariants/default_domain_owner.h"
 #include "driver/invariants/dev_iommu_freed_in_use.h"
 #include "driver/invariants/dma_ops_on_bound.h"
 #include "driver/invariants/double_iommu_probe.h"
@@ -297,12 +298,14 @@ void dev_iommu_free(Device* dev) {
   DevIommu* param = dev->iommu.Get();
   // param->fwspec is read before anything is checked: a second free dereferences NULL.
   if (param == nullptr) invariants::DevIommuNullDeref(dev, "dev_iommu_free", kDevIommuFwspec, false);
+  // Recorded before the store: the store is a schedule point, and a task that runs right after it
+  // and finds NULL must learn who cleared it.
+  invariants::OnDevIommuFree(dev);
   dev->iommu.Set(nullptr);
   IommuFwspec* fwspec = param->fwspec.Get();
   if (fwspec != nullptr) fwspec->freed = true;
   param->freed = true;
   iommu_state(k).dev_iommu_cache.Free(param);
-  invariants::OnDevIommuFree(dev);
   TraceLog(dev->name, "dev_iommu_free", "dev->iommu = NULL, fwspec and dev_iommu kfree'd");
   if (OtherTaskConfiguring(dev)) k.probes.Hit(ProbeId::kDevIommuFreeWhileHeld);
 }
@@ -559,6 +562,34 @@ int iommu_attach_device(IommuDomain* domain, Device* dev) {
   if (ret == 0) group->domain.Set(domain);
   group->mutex.unlock();
   return ret;
+}
+
+int iommu_device_use_default_domain(Device* dev) {
+  IommuGroup* group = iommu_group_get(dev);
+  if (group == nullptr) return 0;
+  int ret = 0;
+  group->mutex.lock();
+  if (group->owner_cnt != 0 && group->domain.Get() != group->default_domain.Get()) {
+    ret = -EBUSY;
+  } else {
+    ++group->owner_cnt;
+  }
+  group->mutex.unlock();
+  TraceLog(dev->name, "iommu_device_use_default_domain",
+           absl::StrCat(group->name, " owner_cnt=", group->owner_cnt, " ret=", ErrName(ret)));
+  return ret;
+}
+
+void iommu_device_unuse_default_domain(Device* dev) {
+  IommuGroup* group = iommu_group_get(dev);
+  if (group == nullptr) return;
+  group->mutex.lock();
+  if (group->owner_cnt == 0) {
+    invariants::OnDefaultDomainUnuseWithoutUse(dev, group);  // WARN_ON(!group->owner_cnt)
+  } else {
+    --group->owner_cnt;
+  }
+  group->mutex.unlock();
 }
 
 void iommu_detach_device(IommuDomain* domain, Device* dev) {

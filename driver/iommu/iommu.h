@@ -127,6 +127,9 @@ struct IommuGroup {
   harness::Tracked<IommuDomain*> default_domain{nullptr};
   harness::Tracked<IommuDomain*> domain{nullptr};
   harness::ListNode entry;            // on a bus_iommu_probe group_list (v6.1: outside mutex)
+  // Drivers using the default domain through the DMA API (iommu_device_use_default_domain);
+  // guarded by mutex. No user-space owner (group->owner) exists here: nothing claims a group.
+  int owner_cnt = 0;
   std::string name;                   // "iommu_group 3"
 };
 
@@ -207,6 +210,11 @@ IommuGroup* iommu_group_get(Device* dev);
 IommuDomain* iommu_get_domain_for_dev(Device* dev);
 IommuDomain* iommu_domain_alloc_type(Kernel& k, const IommuOps* ops, IommuDomainType type);
 int iommu_attach_device(IommuDomain* domain, Device* dev);
+// The DMA-ownership claim of a bound driver (v5.19+): use counts the group's kernel DMA users
+// (-EBUSY if the group is not on its default domain while it has users), unuse drops the count
+// with the kernel's WARN_ON(!group->owner_cnt). Both do nothing for a device without a group.
+int iommu_device_use_default_domain(Device* dev);
+void iommu_device_unuse_default_domain(Device* dev);
 void iommu_detach_device(IommuDomain* domain, Device* dev);
 // iommu_map / iommu_unmap: split by the domain's pgsize_bitmap into ops->map/unmap calls.
 int iommu_map(IommuDomain* domain, uint64_t iova, uint64_t paddr, uint64_t size, int prot);

@@ -33,7 +33,9 @@ class VectorClock {
   VectorClock(const VectorClock& o) : c_(o.c_) {
     for (Chunk* k : c_) Ref(k);
   }
-  VectorClock(VectorClock&& o) noexcept : c_(std::move(o.c_)) { o.c_.clear(); }
+  // Swap, not InlinedVector's move constructor: GCC 12 at -O2 reports the moved-from inline
+  // storage as used uninitialized (-Wuninitialized, a false positive in absl's MemcpyFrom).
+  VectorClock(VectorClock&& o) noexcept { c_.swap(o.c_); }
   VectorClock& operator=(const VectorClock& o) {
     if (this != &o) {
       VectorClock copy(o);
