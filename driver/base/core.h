@@ -55,7 +55,7 @@ struct DeviceLink {
   bool deleted = false;      // device_link_del ran (the object stays: kfree marks only)
 };
 
-// device_add (§1.1 order): bus klist insertion, BUS_NOTIFY_ADD_DEVICE (trace), fwnode->dev,
+// device_add, in the kernel's order: bus klist insertion, BUS_NOTIFY_ADD_DEVICE (trace), fwnode->dev,
 // fw_devlink_link_device, bus_probe_device, fw_devlink_unblock_consumers. Returns 0.
 int device_add(Device* dev);
 
@@ -63,8 +63,8 @@ int device_add(Device* dev);
 DeviceLink* device_link_add(Device* consumer, Device* supplier, uint32_t flags);
 void device_link_del(DeviceLink* link);
 
-// §2.2. REQUIRES: device_lock(dev). 0, -EPROBE_DEFER, or -EAGAIN when the device is best effort
-// (dev_is_best_effort) and only fwnode links or INFERRED links to suppliers with !can_match are
+// device_links_check_suppliers. REQUIRES: device_lock(dev). 0, -EPROBE_DEFER, or -EAGAIN when the
+// device is best effort (dev_is_best_effort) and only fwnode links or INFERRED links to suppliers with !can_match are
 // missing: really_probe then probes and turns a probe failure into -EPROBE_DEFER.
 int device_links_check_suppliers(Device* dev);
 // wait_for_init_devices_probe (core.c, v6.0+): waits for probing, then retries every deferred
@@ -84,7 +84,7 @@ void device_links_no_driver(Device* dev);
 void device_links_driver_cleanup(Device* dev);
 // Unbinds every consumer bound through a managed link to `dev` (device_links_unbind_consumers).
 void device_links_unbind_consumers(Device* dev);
-// fw_devlink_drivers_done (§2.2): relax INFERRED links to suppliers with !can_match.
+// fw_devlink_drivers_done: relax INFERRED links to suppliers with !can_match.
 void fw_devlink_drivers_done(Kernel& k);
 // "Retry would pass device_links_check_suppliers" (no schedule points; end-of-run checks).
 bool device_links_suppliers_ready(Kernel& k, const Device* dev);

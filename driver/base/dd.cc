@@ -98,7 +98,7 @@ void device_remove(Device* dev) {
   }
 }
 
-// driver_bound (§1.6).
+// driver_bound.
 void driver_bound(Device* dev) {
   DriverCore& c = C(dev);
   TraceSpan span(dev->name, "driver_bound");

@@ -35,7 +35,7 @@ void driver_deferred_probe_del(Device* dev);
 void driver_deferred_probe_trigger(Kernel& k);
 // deferred_probe_extend_timeout (driver.c, v6.0): re-arms the timeout if it was still pending.
 void deferred_probe_extend_timeout(Kernel& k);
-// The late_initcall (§1.8); run by kernel_init as the last late initcall.
+// deferred_probe_initcall, the late_initcall; run by kernel_init as the last late initcall.
 int deferred_probe_initcall(Kernel& k);
 // The bodies of deferred_probe_work and deferred_probe_timeout_work.
 void deferred_probe_work_func(Kernel& k);
@@ -58,7 +58,7 @@ int device_driver_attach(DeviceDriver* drv, Device* dev);
 int device_bind_driver(Device* dev);
 
 bool device_is_bound(Device* dev);
-// device_release_driver: takes device_lock(dev), __device_release_driver (§1.9).
+// device_release_driver: takes device_lock(dev), __device_release_driver.
 void device_release_driver(Device* dev);
 // REQUIRES: device_lock(dev).
 void __device_release_driver(Device* dev, Device* parent) ABSL_EXCLUSIVE_LOCKS_REQUIRED(dev->lock);

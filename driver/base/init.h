@@ -4,7 +4,7 @@
 // StartBoot (call from setup code or a task, before/while the engine runs) spawns "init", which:
 //   1. runs Kernel::initcalls level by level in registration order: core, postcore, arch;
 //   2. at arch_initcall_sync populates the platform bus: device_add() for every available node of
-//      Board::devices, in order, creating fw_devlink links (§2.1);
+//      Board::devices, in order, creating fw_devlink links (of_fwnode_add_links);
 //   3. subsys, fs, device, late initcalls; deferred_probe_initcall is the last late initcall;
 //   4. then spawns one "modprobe/<name>" task per Kernel::modules entry, each sleeping until a load
 //      time drawn from the module's LoadTime with model_rng().Fork("modprobe/<name>"), then running

@@ -80,7 +80,7 @@ void iommu_setup_dma_ops(Device* dev, uint64_t dma_base, uint64_t dma_limit) {
                           "; retaining platform DMA ops"));
     return;
   }
-  // Unconditional: no check of the current dma_ops or of dev->driver (§3.4).
+  // Unconditional: no check of the current dma_ops or of dev->driver (v6.1 iommu_setup_dma_ops).
   if (dev->dma_ops.Peek() != &iommu_dma_ops) {
     invariants::OnDmaSetupChange(dev, absl::StrCat("iommu_setup_dma_ops: dma_ops ",
                                             DmaOpsName(dev->dma_ops.Peek()), " -> iommu_dma_ops"));

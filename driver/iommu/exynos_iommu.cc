@@ -77,7 +77,7 @@ std::vector<sysmmu_drvdata*> Controllers(exynos_iommu_owner* owner) {
   return out;
 }
 
-// ---- hardware helpers (§5.6)
+// ---- hardware helpers
 
 void __sysmmu_enable_clocks(sysmmu_drvdata* data) {
   if (data->clk_master) data->clk_master->prepare_enable();
@@ -532,7 +532,7 @@ void exynos_iommu_register(Kernel& k) {
   }
 }
 
-// ---------------------------------------------------------------- probe (§5.3)
+// ---------------------------------------------------------------- probe (exynos_sysmmu_probe)
 
 int exynos_sysmmu_probe(Device* dev) {
   Kernel& k = *dev->kernel;
@@ -632,7 +632,7 @@ int exynos_sysmmu_probe(Device* dev) {
   return 0;
 }
 
-// ---------------------------------------------------------------- iommu_ops (§5.4, §5.5)
+// ---------------------------------------------------------------- iommu_ops (exynos_iommu_ops)
 
 int exynos_iommu_of_xlate(Device* dev, const hwmodel::PhandleRef& spec) {
   Kernel& k = *dev->kernel;

@@ -108,7 +108,7 @@ struct SysmmuNodeState {
 struct ExynosIommuState {
   explicit ExynosIommuState(Kernel& k);
   Kernel& kernel;
-  // ---- the driver's static globals (§5.1), unlocked as in the kernel
+  // ---- the driver's static globals of exynos-iommu.c, unlocked as in the kernel
   harness::Tracked<Device*> dma_dev{nullptr};
   harness::Tracked<bool> lv2table_kmem_cache{false};
   harness::Tracked<uint64_t> zero_lv2_table{0};     // phys; 0 = NULL
@@ -127,7 +127,7 @@ struct ExynosIommuState {
 
 ExynosIommuState& exynos_state(Kernel& k);
 
-// exynos_iommu_init (§5.2): v6.1 order or the fixed one (knob exynos_init_fixed); ≤6.0 core ends
+// exynos_iommu_init: v6.1 order or the fixed one (knob exynos_init_fixed); ≤6.0 core ends
 // with bus_set_iommu.
 int exynos_iommu_init(Kernel& k);
 // Built in: core_initcall(exynos_iommu_init); module "exynos-iommu" loaded at knobs.exynos_load_time.

@@ -147,7 +147,8 @@ int __iommu_attach_device(IommuDomain* domain, Device* dev, const char* via) {
 }
 
 // iommu_group_add_device: dev->iommu_group, the group's device list and, if the group already has
-// a domain, an attach — the third attach site of §4.5.
+// a domain, an attach — the third attach site (after bus_iommu_probe's
+// __iommu_group_dma_attach and iommu_probe_device's replay).
 int iommu_group_add_device(IommuGroup* group, Device* dev) {
   invariants::OnIommuGroupAddDevice(dev, group);
   dev->iommu_group.Set(group);
@@ -333,7 +334,7 @@ int iommu_fwspec_init(Device* dev, int iommu_fwnode, const IommuOps* ops) {
   IommuFwspec* fwspec = dev_iommu_fwspec_get(dev);
   // v6.1 compares the ops, not the fwnode: a second `iommus` entry whose instance is not
   // registered yet (ops NULL) after a first one that is gives -EINVAL, which of_iommu_configure
-  // swallows (the multi-IOMMU readiness hole of §7, 2026).
+  // swallows (the multi-IOMMU readiness hole the 2026 report describes).
   if (fwspec != nullptr) return ops == fwspec->ops ? 0 : -EINVAL;
   DevIommu* param = dev_iommu_get(dev);
   might_sleep();  // kzalloc(GFP_KERNEL)
@@ -516,7 +517,7 @@ int bus_iommu_probe(Kernel& k) {
       group->mutex.unlock();
       continue;
     }
-    // __iommu_group_dma_attach: every device of the group, bound to a driver or not (§4.2).
+    // __iommu_group_dma_attach: every device of the group, bound to a driver or not.
     for (Device* dev : devs) {
       ret = __iommu_attach_device(def, dev, "bus_iommu_probe");
       if (ret != 0) break;

@@ -170,7 +170,7 @@ struct IommuState {
 // The run's IommuState, created on first use.
 IommuState& iommu_state(Kernel& k);
 
-// ---- registration (§4.1)
+// ---- registration (iommu_device_register and the bus walk)
 // iommu_device_sysfs_add: a no-op apart from the flag (sysfs is not modelled).
 int iommu_device_sysfs_add(IommuDevice* iommu, Device* parent);
 void iommu_device_sysfs_remove(IommuDevice* iommu);
@@ -197,7 +197,7 @@ int iommu_fwspec_init(Device* dev, int iommu_fwnode, const IommuOps* ops);
 void iommu_fwspec_free(Device* dev);
 int iommu_fwspec_add_ids(Device* dev, const std::vector<uint32_t>& ids);
 
-// ---- probe (§4.2, §4.3)
+// ---- probe (bus_iommu_probe, iommu_probe_device)
 int __iommu_probe_device(Device* dev, harness::ListHead* group_list);
 int iommu_probe_device(Device* dev);
 void iommu_release_device(Device* dev);

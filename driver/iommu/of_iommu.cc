@@ -61,7 +61,8 @@ int of_iommu_xlate_impl(Device* dev, const hwmodel::PhandleRef& spec, XlateOutco
 
 bool LockedFwspec(Kernel& k) { return k.knobs.iommu_core >= IommuCoreGen::k6_7; }
 
-// Steps 2–5 of §3.2 up to (not including) the replay. Returns err and sets *ops.
+// of_iommu_configure up to (not including) the replay: the fwspec, then of_iommu_xlate per
+// `iommus` entry. Returns err and sets *ops.
 int ConfigureFwspec(Device* dev, const IommuOps** ops, XlateOutcome* out, bool* had_ops) {
   Kernel& k = *dev->kernel;
   *ops = nullptr;
