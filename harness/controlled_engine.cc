@@ -150,10 +150,13 @@ void ControlledEngine::Decide(PointKind kind) {
     stop_requested_ = true;
     ending_ = Ending::kMaxSteps;
   }
-  if (options_.wall_deadline_seconds > 0 && (steps_ & 4095) == 0 && !stop_requested_) {
-    const double elapsed =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start_).count();
-    if (elapsed > options_.wall_deadline_seconds) {
+  if ((steps_ & 4095) == 0 && !stop_requested_) {
+    if (options_.interrupt != nullptr && options_.interrupt->load(std::memory_order_relaxed) != 0) {
+      stop_requested_ = true;
+      ending_ = Ending::kInterrupted;
+    } else if (options_.wall_deadline_seconds > 0 &&
+               std::chrono::duration<double>(std::chrono::steady_clock::now() - wall_start_).count() >
+                   options_.wall_deadline_seconds) {
       stop_requested_ = true;
       ending_ = Ending::kWallDeadline;
     }

@@ -379,3 +379,47 @@ TEST(ControlledEngine, ThousandsOfTasks) {
 
 }  // namespace
 }  // namespace probestorm::harness
+
+namespace probestorm::harness {
+namespace {
+
+// EngineOptions::interrupt: a run that would take a million schedule points stops within one check
+// interval (4 096 points) of the flag becoming non-zero, as Ending::kInterrupted (incomplete); a
+// run whose flag stays 0 goes on to quiescence.
+RunResult SpinWithInterrupt(int raise_at, uint64_t* iterations) {
+  std::atomic<int> interrupt{0};
+  EngineOptions o;
+  o.interrupt = &interrupt;
+  RandomScheduler s;
+  ControlledEngine e(o, &s);
+  Engine::Scope scope(e);
+  *iterations = 0;
+  e.Spawn("spinner", [&] {
+    for (int i = 0; i < 1'000'000; ++i) {
+      if (i == raise_at) interrupt.store(2);  // SIGINT
+      ++*iterations;
+      Yield();
+    }
+  });
+  e.Spawn("other", [] { Yield(); });
+  return e.Run();
+}
+
+TEST(ControlledEngine, InterruptStopsTheRunAtTheNextCheck) {
+  uint64_t n = 0;
+  RunResult r = SpinWithInterrupt(10'000, &n);
+  EXPECT_EQ(r.ending, Ending::kInterrupted);
+  EXPECT_TRUE(Incomplete(r.ending));
+  EXPECT_STREQ(EndingName(r.ending), "interrupted");
+  EXPECT_GE(n, 10'001u);
+  EXPECT_LT(n, 10'000u + 2 * 4096u);
+}
+TEST(ControlledEngine, UnraisedInterruptLeavesTheRunAlone) {
+  uint64_t n = 0;
+  RunResult r = SpinWithInterrupt(-1, &n);
+  EXPECT_EQ(r.ending, Ending::kQuiescent);
+  EXPECT_EQ(n, 1'000'000u);
+}
+
+}  // namespace
+}  // namespace probestorm::harness

@@ -39,12 +39,14 @@ const char* EndingName(Ending e) {
     case Ending::kMaxVirtualTime: return "max-virtual-time";
     case Ending::kMaxSteps: return "max-steps";
     case Ending::kWallDeadline: return "wall-deadline";
+    case Ending::kInterrupted: return "interrupted";
   }
   return "?";
 }
 
 bool Incomplete(Ending e) {
-  return e == Ending::kMaxVirtualTime || e == Ending::kMaxSteps || e == Ending::kWallDeadline;
+  return e == Ending::kMaxVirtualTime || e == Ending::kMaxSteps || e == Ending::kWallDeadline ||
+         e == Ending::kInterrupted;
 }
 
 bool RunResult::Violated() const {

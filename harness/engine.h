@@ -62,10 +62,12 @@ enum class Ending : uint8_t {
   kMaxVirtualTime,  // the next event lies beyond max_virtual_time
   kMaxSteps,
   kWallDeadline,
+  kInterrupted,     // EngineOptions::interrupt became non-zero (a signal): stopped where it was
 };
 const char* EndingName(Ending e);
 // True for the endings that stop a run before it reached quiescence or a verdict of its own
-// (max-virtual-time, max-steps, wall-deadline): such a run is `incomplete`, never clean.
+// (max-virtual-time, max-steps, wall-deadline, interrupted): such a run is `incomplete`, never
+// clean.
 bool Incomplete(Ending e);
 
 struct EngineOptions {
@@ -76,6 +78,9 @@ struct EngineOptions {
   Nanos max_virtual_time = 600 * kSec;
   uint64_t max_steps = 200'000'000;
   double wall_deadline_seconds = 0;        // 0: none
+  // When it becomes non-zero (a signal number), the run stops at its next check (every 4 096
+  // schedule points in the controlled engine, every 2 ms in the free engine): Ending::kInterrupted.
+  const std::atomic<int>* interrupt = nullptr;
   bool race_detection = true;              // vector clocks over Tracked<T> (controlled engine)
   uint32_t race_clock_slots = 1024;        // components of a race-detector clock (harness/race)
   bool lockdep = true;                     // lock-order checker

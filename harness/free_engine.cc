@@ -639,6 +639,10 @@ RunResult FreeEngine::Run() {
         ending = Ending::kMaxVirtualTime;
         break;
       }
+      if (options_.interrupt != nullptr && options_.interrupt->load(std::memory_order_relaxed) != 0) {
+        ending = Ending::kInterrupted;
+        break;
+      }
       if (options_.wall_deadline_seconds > 0 &&
           std::chrono::duration<double>(Clock::now() - wall_start).count() >
               options_.wall_deadline_seconds) {

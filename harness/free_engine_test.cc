@@ -489,3 +489,25 @@ TEST(FreeEngine, MaxVirtualTimeEndingWithoutRealTime) {
 
 }  // namespace
 }  // namespace probestorm::harness
+
+namespace probestorm::harness {
+namespace {
+
+// EngineOptions::interrupt stops a free run whose task would otherwise spin forever: the engine's
+// 2 ms check ends it as Ending::kInterrupted.
+TEST(FreeEngine, InterruptStopsTheRun) {
+  std::atomic<int> interrupt{0};
+  EngineOptions o = Opts();
+  o.interrupt = &interrupt;  // Opts' 30 s deadline ends the run as wall-deadline if this fails
+  FreeEngine e(o, Perturb::kNone, 0);
+  Engine::Scope scope(e);
+  e.Spawn("spinner", [] {
+    for (;;) Yield();
+  });
+  e.Spawn("raiser", [&interrupt] { interrupt.store(15); });  // SIGTERM
+  RunResult r = e.Run();
+  EXPECT_EQ(r.ending, Ending::kInterrupted);
+}
+
+}  // namespace
+}  // namespace probestorm::harness

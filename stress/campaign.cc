@@ -208,6 +208,7 @@ class Campaign {
       spec.options.wall_deadline_seconds =
           std::max(0.001, std::chrono::duration<double>(until - Clock::now()).count());
     }
+    spec.options.interrupt = o_.interrupt;
     const uint64_t seed = RunSeed(o_.seed, run);
     const bool keep_trace = o_.keep_free_traces && o_.engine.free();
     auto m = ExecuteRun(b, prof, spec, seed, strategy, keep_trace);
@@ -222,7 +223,8 @@ class Campaign {
       return;
     }
     const harness::RunResult& r = m->result;
-    if (r.ending == harness::Ending::kWallDeadline) {  // cut by the budget: not counted
+    if (r.ending == harness::Ending::kWallDeadline || r.ending == harness::Ending::kInterrupted) {
+      // cut by the budget or a signal: not counted
       ++result_.cut_by_budget;
       return;
     }

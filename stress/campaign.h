@@ -101,7 +101,8 @@ struct CampaignOptions {
   // trace the way a controlled one is: the OS schedule does not repeat.
   bool keep_free_traces = false;
   // When it becomes non-zero (a signal number, stress/interrupt.h), no new run starts; runs in
-  // flight finish and CampaignResult::interrupted records the signal.
+  // flight stop at their engine's next check and are not counted (as runs cut by the budget), and
+  // CampaignResult::interrupted records the signal.
   const std::atomic<int>* interrupt = nullptr;
 };
 
@@ -145,7 +146,8 @@ struct CampaignResult {
   uint64_t runs = 0;              // finished runs (counted)
   uint64_t incomplete = 0;        // of those, runs that stopped before quiescence (max virtual
                                   // time, max steps): never clean, whatever they found
-  uint64_t cut_by_budget = 0;     // runs cut by the wall deadline: not counted, findings dropped
+  uint64_t cut_by_budget = 0;     // runs cut by the wall deadline or a signal: not counted,
+                                  // findings dropped
   uint64_t schedule_points = 0;
   uint32_t max_live_tasks = 0;
   double wall_seconds = 0;

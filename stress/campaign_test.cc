@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <set>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
@@ -347,6 +348,34 @@ TEST(CampaignTest, FindingsOfOneRunShareItsSchedule) {
     if (findings_of_run[run] > 1) ++shared_runs;
   }
   EXPECT_GT(shared_runs, 0u);  // some run had more than one finding
+}
+
+// A signal reaches runs in flight: a run of a 1 000-master board (minutes of work) stops at its
+// engine's next check once the campaign's interrupt flag is set, and is not counted.
+TEST(CampaignTest, InterruptStopsTheRunInFlight) {
+  CampaignOptions o = SmallCampaign();
+  auto b = LoadBoardSpec("synthetic:sysmmus=1000,masters=1000,per_master=1");
+  ASSERT_TRUE(b.ok()) << b.status();
+  o.boards[0].spec = "synthetic:sysmmus=1000,masters=1000,per_master=1";
+  o.boards[0].fingerprint = BoardFingerprint(*b);
+  o.boards[0].board = std::make_shared<const hwmodel::Board>(std::move(*b));
+  auto clean = kernel::LoadProfile("v6.1");  // no finding ends the run early
+  ASSERT_TRUE(clean.ok());
+  o.profiles = {*clean};
+  o.runs = 1;
+  o.jobs = 1;
+  std::atomic<int> interrupt{0};
+  o.interrupt = &interrupt;
+  std::thread raiser([&interrupt] {
+    std::this_thread::sleep_for(std::chrono::milliseconds(300));
+    interrupt.store(2);
+  });
+  const CampaignResult r = RunCampaign(o);
+  raiser.join();
+  EXPECT_EQ(r.interrupted, 2);
+  EXPECT_EQ(r.runs, 0u);
+  EXPECT_EQ(r.cut_by_budget, 1u);
+  EXPECT_TRUE(r.findings.empty());
 }
 
 }  // namespace

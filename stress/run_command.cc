@@ -182,7 +182,10 @@ int RunCommand(const SubcommandArgs& args) {
   std::string endings;
   for (const auto& [k, v] : res.endings) absl::StrAppend(&endings, endings.empty() ? "" : ", ", k, " ", v);
   std::string cut;
-  if (res.cut_by_budget > 0) absl::StrAppend(&cut, " (+", res.cut_by_budget, " cut by the budget, not counted)");
+  if (res.cut_by_budget > 0) {
+    absl::StrAppend(&cut, " (+", res.cut_by_budget, " cut by ", res.interrupted != 0 ? "the signal" : "the budget",
+                    ", not counted)");
+  }
   std::printf("summary: %llu runs in %.1f s (%.1f runs/s, %llu schedule points, max %u live tasks, "
               "peak RSS %.0f MiB); incomplete %llu%s%s%s\n",
               static_cast<unsigned long long>(res.runs), res.wall_seconds,
