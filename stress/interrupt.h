@@ -1,5 +1,6 @@
 // SIGINT and SIGTERM during a campaign (`run`, `bisect`): the first signal asks the campaign to
-// stop: no new run starts, runs in flight finish, the partial report and JUnit are written
+// stop: no new run starts, runs in flight stop at their engine's next check
+// (EngineOptions::interrupt) and are not counted, the partial report and JUnit are written
 // ("partial": true) and the command exits 128 + the signal (130 for SIGINT, 143 for SIGTERM).
 // The handler resets itself, so a second signal ends the process at once.
 //
