@@ -41,14 +41,18 @@ void bus_notify(Device* dev, BusNotify action) {
   for (const auto& nb : core(*dev->kernel).bus_notifiers) nb(static_cast<int>(action), dev);
 }
 
-int bus_for_each_dev(Kernel& k, const std::function<int(Device*)>& fn) {
+const char* BusName(BusType bus) { return bus == BusType::kAmba ? "amba" : "platform"; }
+
+BusType BusOf(const Device* dev) { return dev->np->is_amba ? BusType::kAmba : BusType::kPlatform; }
+
+int bus_for_each_dev(Kernel& k, BusType bus, const std::function<int(Device*)>& fn) {
   DriverCore& c = core(k);
   std::vector<Device*> devs;
   {
     harness::MutexLock l(c.bus_klist_lock);
     devs.reserve(k.devices.size());
     for (Device* d : k.devices) {
-      if (d->registered) devs.push_back(d);
+      if (d->registered && BusOf(d) == bus) devs.push_back(d);
     }
   }
   for (Device* d : devs) {

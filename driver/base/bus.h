@@ -32,8 +32,15 @@ using BusNotifier = std::function<void(BusNotify action, Device* dev)>;
 void bus_register_notifier(Kernel& k, BusNotifier nb);
 void bus_notify(Device* dev, BusNotify action);
 
-// Walks the devices in klist order; stops at and returns the first non-zero result.
-int bus_for_each_dev(Kernel& k, const std::function<int(Device*)>& fn);
+// The buses devices sit on: platform, or AMBA for "arm,primecell" nodes (of_amba_device_create;
+// hwmodel's DtNode::is_amba). No AMBA driver is modelled: AMBA devices are only walked by
+// bus_iommu_probe.
+enum class BusType { kPlatform, kAmba };
+const char* BusName(BusType bus);
+BusType BusOf(const Device* dev);
+
+// Walks the devices of `bus` in klist order; stops at and returns the first non-zero result.
+int bus_for_each_dev(Kernel& k, BusType bus, const std::function<int(Device*)>& fn);
 // bus_find_device_by_of_node(&platform_bus_type, np), i.e. of_find_device_by_node(): the registered
 // device of DT node `node`, or NULL. A klist walk under the klist lock (a schedule point).
 Device* bus_find_device_by_of_node(Kernel& k, int node);

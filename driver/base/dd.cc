@@ -63,7 +63,10 @@ bool CmdlineRequestedAsyncProbing(const Kernel& k, const std::string& name) {
   return false;
 }
 
-int driver_match_device(DeviceDriver* drv, Device* dev) { return platform_match(dev, drv); }
+// Every modelled driver is a platform driver: an AMBA device matches none (amba_match).
+int driver_match_device(DeviceDriver* drv, Device* dev) {
+  return BusOf(dev) == BusType::kPlatform ? platform_match(dev, drv) : 0;
+}
 
 // driver_sysfs_add: BUS_NOTIFY_BIND_DRIVER, then the driver/ and device links in sysfs.
 int driver_sysfs_add(Device* dev) {
@@ -601,7 +604,8 @@ void device_initial_probe(Device* dev) { __device_attach(dev, true); }
 
 int driver_attach(DeviceDriver* drv) {
   TraceSpan span("", absl::StrCat("driver_attach ", drv->name));
-  return bus_for_each_dev(*drv->kernel, [drv](Device* dev) { return __driver_attach(dev, drv); });
+  return bus_for_each_dev(*drv->kernel, BusType::kPlatform,
+                          [drv](Device* dev) { return __driver_attach(dev, drv); });
 }
 
 int device_driver_attach(DeviceDriver* drv, Device* dev) {

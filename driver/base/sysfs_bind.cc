@@ -46,7 +46,7 @@ DeviceDriver* MatchingDriver(Kernel& k, const hwmodel::DtNode& n) {
 // bus_find_device_by_name: the node's device once device_add has put it on the bus.
 Device* FindDeviceOnBus(Kernel& k, int node) {
   Device* found = nullptr;
-  bus_for_each_dev(k, [&](Device* d) {
+  bus_for_each_dev(k, BusType::kPlatform, [&](Device* d) {
     if (d->of_node != node) return 0;
     found = d;
     return 1;

@@ -259,8 +259,12 @@ int iommu_device_register(IommuDevice* iommu, const IommuOps* ops, Device* hwdev
   // run several bus_iommu_probe() concurrently (S4); a SysMMU registering before its own probe is
   // complete exposes it to every master (S2) and may allocate domains before the exynos globals
   // exist (S1).
+  // iommu_buses[] in order: platform, pci (no PCI device on the modelled boards), amba.
   s.bus_iommu_ops.Set(ops);
-  const int err = bus_iommu_probe(k);
+  int err = 0;
+  for (BusType bus : {BusType::kPlatform, BusType::kAmba}) {
+    if (err == 0) err = bus_iommu_probe(k, bus);
+  }
   if (err != 0) iommu_device_unregister(iommu);
   return err;
 }
@@ -278,7 +282,7 @@ int bus_set_iommu(Kernel& k, const IommuOps* ops) {
   TraceSpan span("", "bus_set_iommu");
   if (s.bus_iommu_ops.Get() != nullptr) return -EBUSY;
   s.bus_iommu_ops.Set(ops);
-  return bus_iommu_probe(k);
+  return bus_iommu_probe(k, BusType::kPlatform);  // exynos_iommu_init sets the platform bus only
 }
 
 // ---------------------------------------------------------------- dev->iommu, fwspec
@@ -484,14 +488,14 @@ void iommu_release_device(Device* dev) {
   dev_iommu_free(dev);
 }
 
-int bus_iommu_probe(Kernel& k) {
+int bus_iommu_probe(Kernel& k, BusType bus) {
   IommuState& s = iommu_state(k);
-  TraceSpan span("", "bus_iommu_probe");
+  TraceSpan span("", absl::StrCat("bus_iommu_probe ", BusName(bus)));
   ++s.bus_probes;
   // LIST_HEAD(group_list) on this task's stack; a group on two tasks' lists is a DEBUG_LIST bug.
   auto* group_list = k.Alloc<harness::ListHead>(absl::StrCat("bus_iommu_probe group_list of ", harness::SelfName()),
                                                 invariants::kDoubleIommuProbe);
-  int ret = bus_for_each_dev(k, [&](Device* dev) -> int {
+  int ret = bus_for_each_dev(k, bus, [&](Device* dev) -> int {
     // probe_iommu_group: a device that already has a group has been probed; skip it.
     if (iommu_group_get(dev) != nullptr) return 0;
     if (dev->np->IsMaster() && dev->driver.Peek() != nullptr) {

@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "driver/base/bus.h"
 #include "driver/base/device.h"
 #include "driver/kernel.h"
 #include "driver/kmem_cache.h"
@@ -201,7 +202,8 @@ int iommu_fwspec_add_ids(Device* dev, const std::vector<uint32_t>& ids);
 int __iommu_probe_device(Device* dev, harness::ListHead* group_list);
 int iommu_probe_device(Device* dev);
 void iommu_release_device(Device* dev);
-int bus_iommu_probe(Kernel& k);
+// Probes every device of `bus` without a group, then attaches the new groups' default domains.
+int bus_iommu_probe(Kernel& k, BusType bus);
 bool device_iommu_mapped(Device* dev);
 
 // ---- groups and domains

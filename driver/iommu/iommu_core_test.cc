@@ -3,6 +3,8 @@
 // unit-level controls of the core paths that reach the double-iommu-probe and
 // dev-iommu-freed-in-use hooks. Each test drives the functions from
 // tasks of a fresh world on a small synthetic board.
+#include <map>
+#include <set>
 #include <string>
 
 #include "driver/invariants/checker.h"
@@ -311,6 +313,62 @@ TEST(IommuCore, Arm32HasNoDmaDomainButTheDriverAllocatedOne) {
   }
 }
 
+
+}  // namespace
+}  // namespace probestorm::kernel
+
+namespace probestorm::kernel {
+namespace {
+
+// Every bus of iommu_buses[]: each SysMMU registration walks the platform bus, then the AMBA bus,
+// whose devices are TM2E's PL330 DMA controllers ("arm,primecell"). Returns, per task, the bus
+// walks in order, and the walk each PL330 IOMMU probe ran in.
+struct Walks {
+  std::vector<std::string> first_task_walks;  // the first walking task's spans, in order
+  std::set<std::string> pl330_walks;          // the bus walk enclosing each PL330 probe
+  bool pl330_bound = false;
+};
+Walks BusWalksOnTm2e(const std::string& core) {
+  const hwmodel::Board& b = iommu_testing::Tm2e();
+  ModelRun r = iommu_testing::Boot(b, iommu_testing::P("v6.1", {"iommu_core=" + core}), 1,
+                                   harness::InvariantSet::None(), /*keep_trace=*/true);
+  Walks w;
+  std::map<uint32_t, std::string> open;  // task -> innermost bus walk
+  uint32_t first = 0;
+  for (const harness::TraceEvent& e : r.trace) {
+    if (e.func.rfind("bus_iommu_probe", 0) == 0) {
+      if (e.phase == harness::Phase::kBegin) {
+        open[e.task] = e.func;
+        if (first == 0) first = e.task;
+        if (e.task == first) w.first_task_walks.push_back(e.func);
+      } else if (e.phase == harness::Phase::kEnd) {
+        open.erase(e.task);
+      }
+    }
+    if (e.func == "__iommu_probe_device" && e.phase == harness::Phase::kBegin &&
+        e.device.find("dma-controller") != std::string::npos) {
+      w.pl330_walks.insert(open.count(e.task) ? open[e.task] : "outside a bus walk");
+    }
+    if (e.func == "driver_bound" && e.device.find("dma-controller") != std::string::npos) w.pl330_bound = true;
+  }
+  return w;
+}
+
+TEST(IommuCore, RegistrationWalksThePlatformThenTheAmbaBus) {
+  const Walks w = BusWalksOnTm2e("6.1");
+  ASSERT_GE(w.first_task_walks.size(), 2u);
+  EXPECT_EQ(w.first_task_walks[0], "bus_iommu_probe platform");
+  EXPECT_EQ(w.first_task_walks[1], "bus_iommu_probe amba");
+  EXPECT_EQ(w.pl330_walks, std::set<std::string>{"bus_iommu_probe amba"});
+  EXPECT_FALSE(w.pl330_bound);  // no platform driver binds an AMBA device
+}
+// v6.0: exynos_iommu_init's bus_set_iommu(&platform_bus_type) walks the platform bus only.
+TEST(IommuCore, BusSetIommuOn60WalksThePlatformBusOnly) {
+  const Walks w = BusWalksOnTm2e("6.0");
+  ASSERT_FALSE(w.first_task_walks.empty());
+  for (const std::string& walk : w.first_task_walks) EXPECT_EQ(walk, "bus_iommu_probe platform");
+  EXPECT_TRUE(w.pl330_walks.empty());
+}
 
 }  // namespace
 }  // namespace probestorm::kernel
