@@ -75,8 +75,10 @@ void RaceDetector::OnExit(uint32_t task) {
   if (t.slot != kNoSlot) {
     free_.push_back(t.slot);
     final_clock_[t.slot] = std::move(t.clock);  // kept for a Join until the slot is taken again
+    t.clock = VectorClock();
   }
-  t.clock = VectorClock();
+  // A task without a slot (it never released or accessed tracked state, or lost its slot to the
+  // hand) keeps its clock for a Join: what it acquired still reaches whoever joins it.
 }
 
 void RaceDetector::OnJoin(uint32_t joiner, uint32_t exited) {
@@ -85,12 +87,12 @@ void RaceDetector::OnJoin(uint32_t joiner, uint32_t exited) {
   VectorClock e;
   if (!x.ended) {
     e = FullClock(exited);
-  } else if (x.last_slot == kNoSlot) {
-    return;  // it never needed a slot: nothing of it to know
-  } else if (owner_[x.last_slot] == exited && x.slot != kNoSlot) {
-    e = final_clock_[x.last_slot];
+  } else if (x.slot == kNoSlot) {
+    e = x.clock;  // ended without a slot: its clock stayed with it
+  } else if (owner_[x.slot] == exited) {
+    e = final_clock_[x.slot];
   } else {
-    e.Set(x.last_slot, x.final_epoch);
+    e.Set(x.last_slot, x.final_epoch);  // its slot has a new owner: only its last epoch is left
   }
   ClockOf(joiner).Join(e);
 }
@@ -123,7 +125,10 @@ void RaceDetector::Release(uint32_t task, SyncClock& s) {
   if (task == 0) return;
   const uint32_t slot = SlotOf(task);
   TaskState& t = tasks_[task];
-  if (s.vc.Empty() || s.covered_by == task || Known(t, s)) {
+  // s holds nothing yet (no clock, no epoch), or only what this task's clock covers. (A clock
+  // with no entries can still carry its releaser's epoch: a task that knows nothing but its own
+  // component publishes an empty vc and (slot, epoch).)
+  if ((s.vc.Empty() && s.epoch == 0) || s.covered_by == task || Known(t, s)) {
     // s is covered by the task's clock: the join is that clock, shared, with the task's own
     // component as s's epoch.
     s.vc = t.clock;

@@ -4,10 +4,10 @@
 // vector-clock component per task. While slots suffice, every access must get the same verdict
 // (race or not) from both; with too few slots the detector may miss a race but never invents one.
 //
-// DISABLED (open, 2026-12-04): seeds 1-13 agree, seed 14 does not (access 61: the detector reports
-// a race the reference does not), with the detector of before the covered-release and own-component
-// changes as well as after them, so either this reference's model of spawn/exit/join or the
-// detector's slot handover differs; to be resolved before the test is enabled.
+// Found two detector bugs when first enabled (2026-12-05), both false races: a task that ended
+// without a slot dropped its clock, so joining it taught nothing; and a sync object whose releaser
+// knew nothing but its own epoch (an empty vc with a slot and an epoch) read as empty, so the
+// next release overwrote that epoch.
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -142,7 +142,7 @@ Verdicts RunSequence(uint64_t seed, uint32_t max_slots, int ops) {
   return v;
 }
 
-TEST(RaceDetectorReference, DISABLED_SameVerdictsWhileSlotsSuffice) {
+TEST(RaceDetectorReference, SameVerdictsWhileSlotsSuffice) {
   size_t races = 0, accesses = 0;
   for (uint64_t seed = 1; seed <= 300; ++seed) {
     const Verdicts v = RunSequence(seed, /*max_slots=*/1024, 400);
@@ -150,12 +150,12 @@ TEST(RaceDetectorReference, DISABLED_SameVerdictsWhileSlotsSuffice) {
     for (bool r : v.reference) races += r;
     accesses += v.reference.size();
   }
-  // Both verdicts occur often enough for the comparison to mean something.
+  // Both verdicts occur often enough for the comparison to mean something (about 61 % races).
   EXPECT_GT(races, accesses / 20);
-  EXPECT_LT(races, accesses / 2);
+  EXPECT_LT(races, accesses * 9 / 10);
 }
 
-TEST(RaceDetectorReference, DISABLED_TooFewSlotsMissButNeverInvent) {
+TEST(RaceDetectorReference, TooFewSlotsMissButNeverInvent) {
   size_t missed = 0;
   for (uint64_t seed = 1; seed <= 300; ++seed) {
     const Verdicts v = RunSequence(seed, /*max_slots=*/3, 400);
