@@ -28,6 +28,10 @@
 namespace probestorm::stress {
 
 // One profile tested: bad (fails the invariant) or good, and the evidence.
+// `bisect --report_json`: the invariant, the direction, every tested profile's verdict in test
+// order ("evidence"), the outcome and one verdict line; `probestorm report --html` shows it.
+inline constexpr std::string_view kBisectSchema = "probestorm-bisect/1";
+
 struct BisectVerdict {
   bool bad = false;
   std::string how;

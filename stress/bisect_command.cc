@@ -9,10 +9,12 @@
 #include "absl/strings/str_join.h"
 #include "driver/invariants/all.h"
 #include "harness/invariant.h"
+#include "harness/json.h"
 #include "harness/strings.h"
 #include "stress/bisect.h"
 #include "stress/commands.h"
 #include "stress/exit_codes.h"
+#include "stress/files.h"
 #include "stress/interrupt.h"
 #include "stress/load.h"
 
@@ -84,8 +86,29 @@ int BisectCommand(const SubcommandArgs& args) {
   std::fflush(stdout);
   // One line per tested profile, in test order, and its short form for the stderr line.
   std::vector<std::string> evidence, brief;
+  // --report_json: the same evidence, then the outcome, written at every exit of the command.
+  const std::string report_json = absl::GetFlag(FLAGS_report_json);
+  harness::Json doc = {{"schema", std::string(kBisectSchema)}, {"invariant", inv}, {"find", find},
+                       {"profiles", harness::Json::array()}, {"evidence", harness::Json::array()}};
+  for (const auto& p : *profiles) doc["profiles"].push_back(p.name);
+  // Writes the report (if asked) and returns `code`, or 125 when the file cannot be written.
+  const auto finish = [&](int code, std::string_view outcome, std::string_view verdict,
+                          std::string_view answer = "", std::string_view neighbour = "") {
+    if (report_json.empty()) return code;
+    doc["outcome"] = std::string(outcome);
+    doc["verdict"] = std::string(verdict);
+    doc["answer"] = std::string(answer);
+    doc["neighbour"] = std::string(neighbour);
+    doc["exit_code"] = code;
+    if (absl::Status s = WriteOutputFile(report_json, harness::DumpJson(doc, 2) + "\n"); !s.ok()) {
+      return Undecided(Sv(s.message()));
+    }
+    return code;
+  };
   const auto show = [&](const std::string& name, const BisectVerdict& v) {
     const char* state = v.bad ? "bad" : v.out_of_time ? "open" : "good";
+    doc["evidence"].push_back({{"profile", name}, {"state", state}, {"how", v.how}, {"runs", v.runs},
+                               {"findings", v.findings}, {"seconds", v.seconds}});
     const std::string line =
         absl::StrFormat("%-24s %-4s  %s (%d runs, %d findings, %.1f s)", name, state, v.how,
                         v.runs, v.findings, v.seconds);
@@ -105,16 +128,19 @@ int BisectCommand(const SubcommandArgs& args) {
       for (const std::string& e : evidence) std::printf("  %s\n", e.c_str());
       std::printf("still open: %s\n", std::string(open).c_str());
       std::fflush(stdout);
-      return InterruptExitCode(sig);
+      return finish(InterruptExitCode(sig), "open",
+                    absl::StrCat("interrupted by ", Av(SignalName(sig)), " while ", Av(during),
+                                 "; still open: ", Av(open)));
     }
     std::printf("out of time: --time_budget=%s ran out after %.1f s while %s\nevidence so far:\n",
                 budget_text.c_str(), spent, std::string(during).c_str());
     for (const std::string& e : evidence) std::printf("  %s\n", e.c_str());
     std::printf("still open: %s\n", std::string(open).c_str());
     std::fflush(stdout);
-    return Undecided(absl::StrFormat(
-        "--time_budget=%s ran out after %.1f s while %s (evidence: %s); still open: %s",
-        budget_text, spent, during, absl::StrJoin(brief, "; "), open));
+    const std::string why = absl::StrFormat(
+        "--time_budget=%s ran out after %.1f s while %s (evidence: %s); still open: %s", budget_text,
+        spent, during, absl::StrJoin(brief, "; "), open);
+    return finish(Undecided(why), "open", why);
   };
 
   BisectOptions bo;
@@ -130,13 +156,17 @@ int BisectCommand(const SubcommandArgs& args) {
   switch (r.outcome) {
     case BisectOutcome::kOpen:
       return out_of_time(r.during, r.open);
-    case BisectOutcome::kKnownBadNeverFailed:
-      return Undecided(absl::StrCat("the known-bad end ", P[r.known_bad].name, " never failed ", inv,
-                                    " in ", r.known_bad_runs,
-                                    " runs: ends do not differ as required (try more --runs)"));
-    case BisectOutcome::kBothEndsFail:
-      return Undecided(absl::StrCat("both ends fail ", inv, " (", P[r.other].name, " and ",
-                                    P[r.known_bad].name, "): ends do not differ as required"));
+    case BisectOutcome::kKnownBadNeverFailed: {
+      const std::string why = absl::StrCat("the known-bad end ", P[r.known_bad].name, " never failed ", inv,
+                                           " in ", r.known_bad_runs,
+                                           " runs: ends do not differ as required (try more --runs)");
+      return finish(Undecided(why), "known-bad-never-failed", why);
+    }
+    case BisectOutcome::kBothEndsFail: {
+      const std::string why = absl::StrCat("both ends fail ", inv, " (", P[r.other].name, " and ",
+                                           P[r.known_bad].name, "): ends do not differ as required");
+      return finish(Undecided(why), "both-ends-fail", why);
+    }
     case BisectOutcome::kFound:
       break;
   }
@@ -146,11 +176,16 @@ int BisectCommand(const SubcommandArgs& args) {
               first_bad ? "first bad" : "first good", P[hi].name.c_str(),
               first_bad ? "last good" : "last bad", P[lo].name.c_str(), P[hi].description.c_str(),
               r.p, min_conf);
+  doc["detection_rate"] = r.p;
+  doc["min_confidence"] = min_conf;
+  const std::string answer = absl::StrFormat("%s: %s (%s: %s)", first_bad ? "first bad" : "first good",
+                                             P[hi].name, first_bad ? "last good" : "last bad", P[lo].name);
   if (min_conf + 1e-12 < confidence) {
-    return Undecided(absl::StrFormat(
-        "a good verdict reached only confidence %.4f < %.4f (raise --max_runs)", min_conf, confidence));
+    const std::string why = absl::StrFormat(
+        "a good verdict reached only confidence %.4f < %.4f (raise --max_runs)", min_conf, confidence);
+    return finish(Undecided(why), "open", absl::StrCat(answer, "; ", why), P[hi].name, P[lo].name);
   }
-  return kExitClean;
+  return finish(kExitClean, "found", answer, P[hi].name, P[lo].name);
 }
 
 }  // namespace probestorm::stress

@@ -346,11 +346,23 @@ TEST(CliE2eTest, ShrinkMakesASmallerFailingRun) {
 
 TEST(CliE2eTest, BisectFindsTheSeedSeriesAndTheFix) {
   // A generous --time_budget does not get in the way of a decision.
+  const std::string json = Dir("bisect") + "/bisect.json";
   Result a = Probestorm(
       "bisect --profiles=v6.1,v6.1-modular --invariant=xlate-uninit-controller --jobs=2 "
-      "--time_budget=30m");
+      "--time_budget=30m --report_json=" + json);
   EXPECT_EQ(a.code, 0) << a.out << a.err;
   EXPECT_THAT(a.out, HasSubstr("first bad: v6.1-modular"));
+  // --report_json: the same answer and evidence, for `probestorm report --html`.
+  auto doc = ParseJson(Slurp(json));
+  ASSERT_TRUE(doc.ok()) << doc.status();
+  EXPECT_EQ((*doc)["schema"], "probestorm-bisect/1");
+  EXPECT_EQ((*doc)["outcome"], "found");
+  EXPECT_EQ((*doc)["answer"], "v6.1-modular");
+  EXPECT_EQ((*doc)["neighbour"], "v6.1");
+  EXPECT_EQ((*doc)["exit_code"], 0);
+  ASSERT_EQ((*doc)["evidence"].size(), 2u);
+  EXPECT_EQ((*doc)["evidence"][0]["profile"], "v6.1-modular");
+  EXPECT_EQ((*doc)["evidence"][0]["state"], "bad");
   Result b = Probestorm(
       "bisect --find=first-good "
       "--profiles=v6.1-modular,v6.1-modular+initfix,v6.1-modular+marek,v6.2-modular "
@@ -366,11 +378,17 @@ TEST(CliE2eTest, BisectFindsTheSeedSeriesAndTheFix) {
 
 TEST(CliE2eTest, BisectOutOfTimeExits125WithTheEvidenceSoFar) {
   // 1 ms cannot hold the 100 measuring runs of the known-bad end, on any machine.
+  const std::string json = Dir("bisect-open") + "/bisect.json";
   Result r = Probestorm(
       "bisect --find=first-good "
       "--profiles=v6.1-modular,v6.1-modular+initfix,v6.1-modular+marek,v6.2-modular "
-      "--invariant=xlate-uninit-controller --jobs=2 --time_budget=1ms");
+      "--invariant=xlate-uninit-controller --jobs=2 --time_budget=1ms --report_json=" + json);
   EXPECT_EQ(r.code, 125) << r.out << r.err;
+  auto doc = ParseJson(Slurp(json));
+  ASSERT_TRUE(doc.ok()) << doc.status();
+  EXPECT_EQ((*doc)["outcome"], "open");
+  EXPECT_EQ((*doc)["exit_code"], 125);
+  EXPECT_THAT((*doc)["verdict"].get<std::string>(), HasSubstr("--time_budget=1ms ran out"));
   EXPECT_EQ(std::count(r.err.begin(), r.err.end(), '\n'), 1) << r.err;
   EXPECT_THAT(r.err, HasSubstr("UNDECIDED: --time_budget=1ms ran out"));
   EXPECT_THAT(r.err, HasSubstr("while measuring the known-bad end v6.1-modular"));

@@ -146,7 +146,7 @@ const std::vector<SubDef>& Subs() {
        "first bad (or first good) profile in an ordered list, to a stated confidence",
        {"profiles", "find", "invariant", "confidence", "dt", "synthetic", "set", "engine",
         "strategy", "perturb", "time_scale", "seed", "runs", "max_runs", "jobs", "max_virtual_time",
-        "time_budget"}},
+        "time_budget", "report_json"}},
       {"describe", "probestorm describe [--dt=...|--synthetic=...] [--format=text|json|dot] [--set=k=v]",
        "the board as the model sees it: arch and SysMMU version with their source, devices, SysMMUs, "
        "masters, fw_devlink links",
@@ -176,6 +176,10 @@ constexpr FlagNote kFlagNotes[] = {
      "the evidence so far",
      "none"},
     {"bisect", "runs", "runs that measure the detection rate on the known-bad end", "100"},
+    {"bisect", "report_json",
+     "write the evidence and the answer as JSON (schema probestorm-bisect/1); `probestorm report "
+     "--html` shows it",
+     ""},
 };
 
 const FlagNote* FindNote(std::string_view sub, std::string_view flag) {

@@ -26,6 +26,8 @@ td.clean { background: #e4f4e4; }
 td.verdict-ok { color: #176317; }
 td.verdict-fail { color: #a11; font-weight: bold; }
 code { font-size: 0.85em; word-break: break-all; }
+tr.answer td { outline: 2px solid #222; }
+p.fail { color: #a11; }
 .finding { margin: 0.4em 0 0.8em 1em; }
 svg { background: #fafafa; border: 1px solid #ddd; }
 )";
@@ -182,6 +184,27 @@ void Probes(const HtmlInput& in, std::string& out) {
   absl::StrAppend(&out, "</table>\n");
 }
 
+void Bisects(const HtmlInput& in, std::string& out) {
+  if (in.bisects.empty()) return;
+  absl::StrAppend(&out, "<h2>Bisect</h2>\n");
+  for (const HtmlBisect& b : in.bisects) {
+    const bool found = b.outcome == "found";
+    absl::StrAppend(&out, "<div class=\"bisect\"><p class=\"", found ? "clean" : "fail", "\">",
+                    XmlEscape(b.find), " for ", XmlEscape(b.invariant), ": <b>", XmlEscape(b.verdict),
+                    "</b></p>\n<table><tr><th>profile</th><th>verdict</th><th>how</th><th>runs</th>"
+                    "<th>findings</th><th>seconds</th></tr>\n");
+    for (const HtmlBisectStep& s : b.steps) {
+      const bool answer = found && s.profile == b.answer;
+      absl::StrAppend(&out, "<tr", answer ? " class=\"answer\"" : "", "><td>", XmlEscape(s.profile),
+                      "</td><td class=\"", s.state == "bad" ? "fail" : s.state == "good" ? "clean" : "",
+                      "\">", XmlEscape(s.state), "</td><td>", XmlEscape(s.how), "</td><td>", s.runs,
+                      "</td><td>", s.findings, "</td><td>", absl::StrFormat("%.1f", s.seconds),
+                      "</td></tr>\n");
+    }
+    absl::StrAppend(&out, "</table></div>\n");
+  }
+}
+
 void Trends(const HtmlInput& in, std::string& out) {
   absl::StrAppend(&out, "<h2>Trends</h2>\n");
   if (in.history.empty()) {
@@ -234,6 +257,7 @@ std::string RenderHtml(const HtmlInput& in) {
   CampaignTable(in, cols, out);
   Probes(in, out);
   Trends(in, out);
+  Bisects(in, out);
   Findings(in, out);
   absl::StrAppend(&out, "</body></html>\n");
   return out;

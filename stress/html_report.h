@@ -1,7 +1,7 @@
 // The static nightly page of `probestorm report`: one self-contained HTML file (no script, no
 // network) with, per campaign (board x profile), what was expected, found and clean; per finding
-// its message, replay command and links to its Chrome trace and log; the interleaving probes; and
-// trends across nights as inline SVG.
+// its message, replay command and links to its Chrome trace and log; the interleaving probes;
+// trends across nights as inline SVG; and the bisections given.
 //
 // Thread-safety: pure functions.
 #ifndef PROBESTORM_STRESS_HTML_REPORT_H_
@@ -40,9 +40,30 @@ struct HtmlNight {
   std::map<std::string, uint64_t> violated;  // invariant -> runs violated, over all campaigns
 };
 
+// One tested profile of a bisection, in test order.
+struct HtmlBisectStep {
+  std::string profile;
+  std::string state;  // "bad", "good" or "open"
+  std::string how;
+  int64_t runs = 0;
+  int64_t findings = 0;
+  double seconds = 0;
+};
+
+// A `probestorm bisect --report_json` result (schema probestorm-bisect/1).
+struct HtmlBisect {
+  std::string invariant;
+  std::string find;     // "first-bad" or "first-good"
+  std::string outcome;  // "found", "open", "known-bad-never-failed", "both-ends-fail"
+  std::string answer, neighbour;  // found: the answer and its neighbour on the other side
+  std::string verdict;  // one line: the answer, or why there is none
+  std::vector<HtmlBisectStep> steps;
+};
+
 struct HtmlInput {
   std::string title;
   std::vector<HtmlCampaign> campaigns;
+  std::vector<HtmlBisect> bisects;
   std::vector<HtmlNight> history;  // oldest first
 };
 

@@ -74,6 +74,24 @@ Shell Sh(const std::string& cmd) {
 
 const char* kChromium = "chromium --headless=new --no-sandbox --disable-gpu --no-first-run";
 
+// A bisection that could not decide is shown as such; a page given none has no bisect section.
+TEST(HtmlReportTest, BisectSectionOnlyWhenGiven) {
+  HtmlInput in;
+  in.title = "t";
+  EXPECT_THAT(RenderHtml(in), ::testing::Not(HasSubstr("<h2>Bisect</h2>")));
+  HtmlBisect b;
+  b.invariant = "xlate-uninit-controller";
+  b.find = "first-good";
+  b.outcome = "open";
+  b.verdict = "--time_budget=1ms ran out";
+  b.steps.push_back({"v6.1-modular", "open", "stopped by the budget", 3, 0, 0.01});
+  in.bisects.push_back(b);
+  const std::string page = RenderHtml(in);
+  EXPECT_THAT(page, HasSubstr("<h2>Bisect</h2>"));
+  EXPECT_THAT(page, HasSubstr("<p class=\"fail\">first-good for xlate-uninit-controller: <b>--time_budget=1ms ran out</b>"));
+  EXPECT_THAT(page, ::testing::Not(HasSubstr("class=\"answer\"")));
+}
+
 TEST(HtmlReportTest, NightlyPageInHeadlessChromium) {
   if (Shell probe = Sh(std::string(kChromium) + " --dump-dom about:blank"); probe.code != 0) {
     GTEST_SKIP() << "chromium cannot start here (exit " << probe.code << "): " << probe.out;
@@ -105,7 +123,12 @@ TEST(HtmlReportTest, NightlyPageInHeadlessChromium) {
             << night * 2 << "}, \"problems\": []}}}\n";
   }
   history.close();
-  Shell made = Sh(bin + " report " + dir + "/nightly.json --html=" + dir + "/index.html");
+  // A bisection of the same series, shown on the page.
+  Shell bisect = Sh(bin + " bisect --profiles=v6.1,v6.1-modular --invariant=xlate-uninit-controller "
+                    "--jobs=2 --report_json=" + dir + "/bisect.json");
+  ASSERT_EQ(bisect.code, 0) << bisect.out;
+  Shell made = Sh(bin + " report " + dir + "/nightly.json " + dir + "/bisect.json --html=" + dir +
+                  "/index.html");
   ASSERT_EQ(made.code, 0) << made.out;
   EXPECT_THAT(made.out, HasSubstr("2 campaigns (1 against expectations), 3 nights of history"));
 
@@ -123,6 +146,9 @@ TEST(HtmlReportTest, NightlyPageInHeadlessChromium) {
   EXPECT_GT(fail, seed_row);
   EXPECT_EQ(d.substr(0, seed_row).find("class=\"fail\""), std::string::npos);
   EXPECT_THAT(d, HasSubstr("FAIL: xlate-uninit-controller violated where the expectations say clean"));
+  // The bisect result: the verdict line and the answer's row.
+  EXPECT_THAT(d, HasSubstr("first-bad for xlate-uninit-controller: <b>first bad: v6.1-modular (last good: v6.1)</b>"));
+  EXPECT_THAT(d, HasSubstr("<tr class=\"answer\"><td>v6.1-modular</td><td class=\"fail\">bad</td>"));
   // Trends drawn from the three nights.
   EXPECT_THAT(d, HasSubstr("<polyline"));
   // Every link resolves to a file beside the page (or an anchor on it).

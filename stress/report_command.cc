@@ -13,6 +13,7 @@
 #include "stress/commands.h"
 #include "stress/exit_codes.h"
 #include "stress/files.h"
+#include "stress/bisect.h"
 #include "stress/html_report.h"
 #include "stress/json.h"
 #include "stress/report.h"
@@ -88,6 +89,33 @@ absl::Status LoadHistory(const fs::path& path, HtmlInput& in) {
   return absl::OkStatus();
 }
 
+absl::StatusOr<HtmlBisect> LoadBisect(const fs::path& path, const Json& doc) {
+  JsonFields f(doc, path.string());
+  HtmlBisect b;
+  b.invariant = f.String("invariant");
+  b.find = f.String("find");
+  b.outcome = f.String("outcome");
+  b.answer = f.String("answer");
+  b.neighbour = f.String("neighbour");
+  b.verdict = f.String("verdict");
+  if (const Json* steps = f.Array("evidence")) {
+    for (size_t i = 0; i < steps->size(); ++i) {
+      JsonFields sf((*steps)[i], absl::StrCat(path.string(), ": evidence[", i, "]"));
+      HtmlBisectStep s;
+      s.profile = sf.String("profile");
+      s.state = sf.String("state");
+      s.how = sf.String("how");
+      s.runs = static_cast<int64_t>(sf.Uint("runs"));
+      s.findings = static_cast<int64_t>(sf.Uint("findings"));
+      s.seconds = sf.Double("seconds");
+      if (!sf.status().ok()) return sf.status();
+      b.steps.push_back(std::move(s));
+    }
+  }
+  if (!f.status().ok()) return f.status();
+  return b;
+}
+
 absl::Status LoadNightly(const fs::path& path, const Json& doc, const fs::path& page_dir,
                          HtmlInput& in) {
   JsonFields f(doc, path.string());
@@ -140,6 +168,12 @@ int ReportCommand(const SubcommandArgs& args) {
     if (!f.status().ok()) return UsageError(f.status());
     if (schema == kNightlySchema) {
       if (absl::Status s = LoadNightly(path, *doc, page_dir, in); !s.ok()) return UsageError(s);
+      continue;
+    }
+    if (schema == kBisectSchema) {
+      auto b = LoadBisect(path, *doc);
+      if (!b.ok()) return UsageError(b.status());
+      in.bisects.push_back(std::move(*b));
       continue;
     }
     auto c = LoadCampaign(path, page_dir);
