@@ -52,19 +52,8 @@ std::string FormatFinding(size_t index, const harness::Finding& f, std::string_v
   return out;
 }
 
-namespace {
 
-// True when the finding's token replays a recorded schedule (strategy "replay").
-bool CarriesSchedule(const ReportFinding& rf) {
-  auto t = ReplayToken::Decode(rf.token);
-  if (!t.ok()) return false;
-  auto spec = EngineSpecFromToken(*t);
-  return spec.ok() && spec->replays();
-}
-
-}  // namespace
-
-std::string CampaignFindingsText(const Report& report, std::string_view report_path, bool verbose) {
+std::string CampaignFindingsText(const Report& report, bool verbose) {
   std::vector<size_t> order;
   for (int pass = 0; pass < 2; ++pass) {
     for (size_t i = 0; i < report.findings.size(); ++i) {
@@ -80,10 +69,8 @@ std::string CampaignFindingsText(const Report& report, std::string_view report_p
     const bool first = explained.insert(std::string(rf.finding.invariant.name())).second;
     if (!verbose && !first) continue;
     const harness::Finding& f = rf.finding;
-    std::string replay = rf.replay;
-    if (!verbose && !report_path.empty() && CarriesSchedule(rf)) {
-      replay = absl::StrCat("probestorm replay --report=", Av(report_path), " --finding=", i);
-    }
+    // The report's own line (ReferReplaysToReport) or, verbose, the whole token.
+    const std::string replay = verbose ? absl::StrCat("probestorm replay --token=", rf.token) : rf.replay;
     absl::StrAppend(&text, FormatFinding(i, f, rf.board, rf.profile, rf.run, rf.seed, replay, first));
     if (!rf.incomplete_run.empty()) {
       absl::StrAppend(&text, "    run stopped early (", rf.incomplete_run,

@@ -21,10 +21,10 @@ std::string FormatFinding(size_t index, const harness::Finding& f, std::string_v
                           std::string_view replay_command, bool explain = true);
 // The findings of a campaign, violations first, each numbered by its index in the report (as
 // `replay --report=R --finding=N` takes it) and each invariant explained once. By default only the
-// first finding of each invariant, followed by how many more the report holds; a replay token
-// that carries a whole schedule (several KB) is then shown as `probestorm replay --report=R
-// --finding=N` when `report_path` is not empty. `verbose`: every finding with its full command.
-std::string CampaignFindingsText(const Report& report, std::string_view report_path, bool verbose);
+// first finding of each invariant, followed by how many more the report holds, with its replay
+// line (ReferReplaysToReport makes that `--report=R --finding=N` for a token that carries a whole
+// schedule). `verbose`: every finding with its full token command.
+std::string CampaignFindingsText(const Report& report, bool verbose);
 // Wraps `text` at `width` columns with `indent` before each line.
 std::string Wrap(std::string_view text, size_t width, std::string_view indent);
 

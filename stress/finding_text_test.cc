@@ -1,5 +1,6 @@
 // The run printout: the first finding of each invariant, how many more the report holds, and a
-// --report command instead of a token that carries a whole schedule; --verbose prints them all.
+// --report command instead of a token that carries a whole schedule (ReferReplaysToReport);
+// --verbose prints them all with their tokens.
 #include "stress/finding_text.h"
 
 #include "gmock/gmock.h"
@@ -51,7 +52,7 @@ Report Sample(bool schedules) {
 }
 
 TEST(CampaignFindingsText, FirstOfEachInvariantThenHowManyMore) {
-  const std::string text = CampaignFindingsText(Sample(false), "out/report.json", false);
+  const std::string text = CampaignFindingsText(Sample(false), false);
   EXPECT_THAT(text, HasSubstr("[0] xlate-uninit-controller (violation)"));
   EXPECT_THAT(text, Not(HasSubstr("[1] xlate-uninit-controller")));
   EXPECT_THAT(text, HasSubstr("    ... and 2 more findings of xlate-uninit-controller in the report "
@@ -65,27 +66,42 @@ TEST(CampaignFindingsText, FirstOfEachInvariantThenHowManyMore) {
 }
 
 TEST(CampaignFindingsText, ScheduleTokensNameTheReport) {
-  const Report r = Sample(true);
+  Report r = Sample(true);
   ASSERT_TRUE(ReplayToken::Decode(r.findings[0].token).ok());
-  const std::string text = CampaignFindingsText(r, "out/report.json", false);
+  ReferReplaysToReport(r, "out/report.json");
+  const std::string text = CampaignFindingsText(r, false);
   EXPECT_THAT(text, HasSubstr("replay:  probestorm replay --report=out/report.json --finding=0\n"));
   EXPECT_THAT(text, HasSubstr("replay:  probestorm replay --report=out/report.json --finding=4\n"));
   EXPECT_THAT(text, Not(HasSubstr("--token=")));
   // No report written: the token is the only way back to the run.
-  const std::string no_report = CampaignFindingsText(Sample(true), "", false);
+  const std::string no_report = CampaignFindingsText(Sample(true), false);
   EXPECT_THAT(no_report, HasSubstr("replay:  probestorm replay --token="));
   EXPECT_THAT(no_report, Not(HasSubstr("--report=")));
 }
 
 TEST(CampaignFindingsText, VerboseListsEveryFindingWithItsToken) {
-  const Report r = Sample(true);
-  const std::string text = CampaignFindingsText(r, "out/report.json", true);
+  Report r = Sample(true);
+  ReferReplaysToReport(r, "out/report.json");
+  const std::string text = CampaignFindingsText(r, true);
   for (size_t i = 0; i < r.findings.size(); ++i) {
     EXPECT_THAT(text, HasSubstr("[" + std::to_string(i) + "] ")) << i;
-    EXPECT_THAT(text, HasSubstr("replay:  " + r.findings[i].replay + "\n")) << i;
+    EXPECT_THAT(text, HasSubstr("replay:  probestorm replay --token=" + r.findings[i].token + "\n")) << i;
   }
   EXPECT_THAT(text, Not(HasSubstr("more finding")));
   EXPECT_THAT(text, Not(HasSubstr("--report=")));
+}
+
+// The report itself: schedule-carrying findings name the report (the token stays in `token`),
+// the others keep their token command.
+TEST(ReferReplaysToReport, OnlyScheduleTokensNameTheReport) {
+  Report r = Sample(true);
+  r.findings.push_back(Finding("stall", 5, false));
+  const std::string short_line = r.findings.back().replay;
+  ReferReplaysToReport(r, "out/all.json");
+  EXPECT_EQ(r.findings[2].replay, "probestorm replay --report=out/all.json --finding=2");
+  EXPECT_FALSE(r.findings[2].token.empty());
+  EXPECT_EQ(r.findings.back().replay, short_line);
+  EXPECT_THAT(short_line, HasSubstr("probestorm replay --token="));
 }
 
 }  // namespace

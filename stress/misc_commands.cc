@@ -118,6 +118,7 @@ int MergeCommand(const SubcommandArgs& args) {
   }
   const std::string json = absl::GetFlag(FLAGS_report_json);
   const std::string junit = absl::GetFlag(FLAGS_junit);
+  ReferReplaysToReport(*merged, json);  // the shards' lines name the shards' reports
   if (!json.empty()) {
     if (auto s = WriteOutputFile(json, ReportJson(*merged)); !s.ok()) return Undecided(Sv(s.message()));
   }

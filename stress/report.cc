@@ -161,6 +161,22 @@ std::string ExplorationText(const ExplorationResult& e) {
   return out;
 }
 
+bool CarriesSchedule(const ReportFinding& rf) {
+  auto t = ReplayToken::Decode(rf.token);
+  if (!t.ok()) return false;
+  auto spec = EngineSpecFromToken(*t);
+  return spec.ok() && spec->replays();
+}
+
+void ReferReplaysToReport(Report& r, std::string_view report_path) {
+  for (size_t i = 0; i < r.findings.size(); ++i) {
+    ReportFinding& f = r.findings[i];
+    if (CarriesSchedule(f)) {
+      f.replay = absl::StrCat("probestorm replay --report=", Av(report_path), " --finding=", i);
+    }
+  }
+}
+
 std::string ReportJson(const Report& r) {
   Json j = Json::object();
   j["schema"] = r.schema;

@@ -93,6 +93,15 @@ struct Report {
 std::string CampaignId(const CampaignOptions& o);
 Report BuildReport(const CampaignOptions& o, const CampaignResult& r);
 std::string ReportJson(const Report& r);
+
+// True when the finding's token replays a recorded schedule (a learning strategy's run): such a
+// token holds every choice of the run, megabytes at scale, and every finding of the run has one.
+bool CarriesSchedule(const ReportFinding& rf);
+// For the report written to `report_path`: each finding whose token carries a schedule gets
+// `probestorm replay --report=<report_path> --finding=<its index>` as its replay line instead of
+// the token command (the token stays in `token`), so the report, the JUnit and the page hold each
+// schedule once per finding, not twice. The other findings keep their line.
+void ReferReplaysToReport(Report& r, std::string_view report_path);
 // The text summary of a campaign's exploration: coverage, curve, runs and findings per strategy.
 // Empty when the strategy does not learn.
 std::string ExplorationText(const ExplorationResult& e);

@@ -173,10 +173,11 @@ int RunCommand(const SubcommandArgs& args) {
 
   CampaignResult res = RunCampaign(o);
   Report report = BuildReport(o, res);
+  if (!report_path.empty()) ReferReplaysToReport(report, report_path);
 
   // The first finding of each invariant (--verbose: every finding), numbered as
   // `replay --report --finding=N` expects.
-  const std::string text = CampaignFindingsText(report, report_path, absl::GetFlag(FLAGS_verbose));
+  const std::string text = CampaignFindingsText(report, absl::GetFlag(FLAGS_verbose));
   std::fputs(text.c_str(), stdout);
 
   std::string endings;
