@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <cstddef>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "harness/engine.h"
 #include "harness/invariants/data_race.h"
@@ -154,19 +155,38 @@ void RaceDetector::OnRead(uint32_t task, Shadow& sh, const FieldLabel& label, co
   }
   last_access_[slot] = epoch_[slot];
   const AccessEpoch me{task, slot, epoch_[slot], func};
-  for (auto& r : sh.reads) {
-    if (r.task == task) {
-      r = me;
-      return;
+  if (sh.reads.size() < kScanReads) {
+    for (auto& r : sh.reads) {
+      if (r.task == task) {
+        r = me;
+        return;
+      }
     }
+    sh.reads.push_back(me);
+    return;
   }
   sh.reads.push_back(me);
+  if (sh.reads.size() >= sh.compact_at) CompactReads(sh);
+}
+
+void RaceDetector::CompactReads(Shadow& sh) {
+  auto& v = sh.reads;
+  absl::flat_hash_map<uint32_t, size_t> at;
+  at.reserve(v.size());
+  size_t n = 0;
+  for (size_t i = 0; i < v.size(); ++i) {
+    const auto [it, first] = at.try_emplace(v[i].task, n);
+    v[first ? n++ : it->second] = v[i];
+  }
+  v.resize(n);
+  sh.compact_at = static_cast<uint32_t>(2 * std::max(n, kScanReads));
 }
 
 void RaceDetector::OnWrite(uint32_t task, Shadow& sh, const FieldLabel& label, const char* func) {
   if (task == 0) return;
   const uint32_t slot = SlotOf(task);
   const TaskState& t = tasks_[task];
+  if (sh.reads.size() > kScanReads) CompactReads(sh);
   if (sh.write.task != 0 && sh.write.task != task && Get(t, sh.write.slot) < sh.write.clock) {
     ReportRace(label, sh.write, true, task, func, true);
   } else {
@@ -178,6 +198,7 @@ void RaceDetector::OnWrite(uint32_t task, Shadow& sh, const FieldLabel& label, c
     }
   }
   sh.reads.clear();
+  sh.compact_at = 0;
   last_access_[slot] = epoch_[slot];
   sh.write = {task, slot, epoch_[slot], func};
 }

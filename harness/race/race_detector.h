@@ -68,6 +68,11 @@ class RaceDetector {
   static constexpr uint32_t kNoSlot = UINT32_MAX;
   // How many free slots a task examines, oldest first, for one it can take exactly.
   static constexpr size_t kFreeScan = 64;
+  // Reads of one field since its last write that a read scans for its task's earlier entry. A
+  // field that thousands of unordered tasks read (a device's iommu_group in every bus walk) made
+  // that scan most of a large run's detector time: past this many, reads are appended and the
+  // list is compacted when it has doubled and before a write checks it (CompactReads).
+  static constexpr size_t kScanReads = 8;
   struct TaskState {
     // Emptied when the task ends. While the task owns a slot, the clock's component of that slot
     // is stale: its value is epoch_[slot] (only the owner ticks it), so a tick writes no chunk and
@@ -97,6 +102,8 @@ class RaceDetector {
   static void JoinSync(VectorClock& c, uint32_t own_slot, const SyncClock& s);
   // The task already covers all of `s` (s is one release's clock whose epoch it knows).
   bool Known(const TaskState& t, const SyncClock& s) const;
+  // Leaves one entry per task in `sh.reads`: at the place of its first read, holding its latest.
+  static void CompactReads(Shadow& sh);
   void ReportRace(const FieldLabel& label, const AccessEpoch& earlier, bool earlier_write,
                   uint32_t task, const char* func, bool write);
 

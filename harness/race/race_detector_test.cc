@@ -173,5 +173,59 @@ TEST(RaceDetectorSlots, MoreTasksThanSlotsStillCatchesAnUnlockedCounter) {
   }
 }
 
+// Many unordered readers of one field (more than RaceDetector::kScanReads), each reading twice,
+// then a writer that waited for every reader but `unsynchronised` (-1: for all of them). The
+// readers have finished before the write (the writer sleeps first).
+RunResult RunManyReaders(uint64_t seed, int unsynchronised) {
+  constexpr int kReaders = 24;
+  RandomScheduler s;
+  EngineOptions o;
+  o.seed = seed;
+  o.race_detection = true;
+  ControlledEngine e(o, &s);
+  Engine::Scope scope(e);
+  struct Field {
+    Tracked<int> x;
+    std::vector<std::unique_ptr<Completion>> done;
+  };
+  auto f = std::make_shared<Field>();
+  f->x.SetLabel("many-reader x");
+  for (int i = 0; i < kReaders; ++i) f->done.push_back(std::make_unique<Completion>("read_done"));
+  for (int i = 0; i < kReaders; ++i) {
+    e.Spawn("reader" + std::to_string(i), [f, i] {
+      (void)f->x.Get();
+      Yield();
+      (void)f->x.Get();
+      f->done[static_cast<size_t>(i)]->Complete();
+    });
+  }
+  e.Spawn("writer", [f, unsynchronised] {
+    for (int i = 0; i < kReaders; ++i) {
+      if (i != unsynchronised) f->done[static_cast<size_t>(i)]->Wait();
+    }
+    Msleep(100);
+    f->x.Set(1);
+  });
+  return e.Run();
+}
+
+TEST(RaceDetectorReads, WriteRacesWithTheOneUnorderedReaderAmongMany) {
+  for (uint64_t seed = 1; seed <= 30; ++seed) {
+    const RunResult r = RunManyReaders(seed, /*unsynchronised=*/17);
+    ASSERT_EQ(r.findings.size(), 1u) << seed;
+    EXPECT_EQ(r.findings[0].invariant, "data-race");
+    EXPECT_THAT(r.findings[0].message, HasSubstr("data race on many-reader x: write"));
+    EXPECT_THAT(r.findings[0].message, HasSubstr("(writer) vs earlier read"));
+    EXPECT_THAT(r.findings[0].message, HasSubstr("(reader17)"));
+  }
+}
+
+TEST(RaceDetectorReads, WriteAfterEveryReaderIsSilent) {
+  for (uint64_t seed = 1; seed <= 30; ++seed) {
+    const RunResult r = RunManyReaders(seed, /*unsynchronised=*/-1);
+    EXPECT_TRUE(r.findings.empty()) << seed << ": " << r.findings.front().message;
+  }
+}
+
 }  // namespace
 }  // namespace probestorm::harness

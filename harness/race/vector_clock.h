@@ -147,7 +147,11 @@ struct AccessEpoch {
 
 struct Shadow {
   AccessEpoch write;
-  absl::InlinedVector<AccessEpoch, 2> reads;  // reads since the last write, one per task
+  // Reads since the last write, in the order of each task's first read, holding its latest. Up to
+  // RaceDetector::kScanReads entries a re-read replaces in place; past that a read is appended and
+  // the list may hold older reads of the same task until it is compacted (RaceDetector::OnRead).
+  absl::InlinedVector<AccessEpoch, 2> reads;
+  uint32_t compact_at = 0;  // the length at which an appended read compacts `reads`
 };
 
 }  // namespace probestorm::harness
