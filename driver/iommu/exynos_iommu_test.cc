@@ -464,10 +464,29 @@ TEST(ExynosFault, MultiHitIsDecodedByNamePerVersion) {
     ASSERT_FALSE(r.findings.empty());
     EXPECT_EQ(r.findings[0].invariant, Name(hwmodel::invariants::kSysmmuFault));
     EXPECT_THAT(r.findings[0].message, HasSubstr(c.name + " FAULT occurred at " + c.address));
-    EXPECT_THAT(r.findings[0].message, HasSubstr("BUG_ON(ret != 0); Kernel panic - not syncing: Fatal exception in "
-                                                 "interrupt"));
+    EXPECT_THAT(r.findings[0].message,
+                HasSubstr("kernel BUG at drivers/iommu/exynos-iommu.c:510! exynos_sysmmu_irq: BUG_ON(ret != 0); "
+                          "Kernel panic - not syncing: Oops - BUG: Fatal exception in interrupt"));
     EXPECT_EQ(r.ending, harness::Ending::kFinding);
   }
+}
+
+// v6.1's exynos_sysmmu_probe requests the IRQ before __sysmmu_get_version sets data->variant: an
+// interrupt in between reads INT_STATUS through SYSMMU_REG(data, int_status), a load of
+// variant->int_status from a NULL variant, so the oops is at 0x18 (not at the offset of `variant`
+// inside sysmmu_drvdata), in hard-IRQ context: a panic.
+TEST(ExynosFault, IrqBeforeVersionFaultsAtVariantIntStatus) {
+  IommuWorld w(OneMaster(), Knobs{}, 1, Only({hwmodel::invariants::kSysmmuFault}), false);
+  w.Spawn("irq/sysmmu", [&] {
+    Device* dev = w.k().AddDevice(OneMaster().sysmmus[0]);
+    exynos_sysmmu_irq(w.k().Alloc<sysmmu_drvdata>(dev));
+  });
+  harness::RunResult r = w.Run();
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_THAT(r.findings[0].message,
+              HasSubstr("NULL pointer dereference at virtual address 0000000000000018; pc : exynos_sysmmu_irq; "));
+  EXPECT_THAT(r.findings[0].message,
+              HasSubstr("(data->variant->int_status); Kernel panic - not syncing: Oops: Fatal exception in interrupt"));
 }
 
 TEST(ExynosFault, UnmapThroughTheDriverFlushesSoNoMultiHit) {
