@@ -66,6 +66,7 @@ constexpr char kExynosIommuFile[] = "drivers/iommu/exynos-iommu.c";
 constexpr int kLineBugUnknownFault = 500;  // exynos_sysmmu_irq: BUG_ON(i == n)
 constexpr int kLineBugUnrecovered = 510;   // exynos_sysmmu_irq: BUG_ON(ret != 0)
 constexpr int kLineBugDomainAlloc = 828;   // exynos_iommu_domain_alloc: BUG_ON(PG_ENT_SHIFT < 0 || !dma_dev)
+constexpr int kLineWarnIrqInactive = 481;  // exynos_sysmmu_irq: WARN_ON(!data->active)
 
 exynos_iommu_domain* to_exynos_domain(IommuDomain* d) { return static_cast<exynos_iommu_domain*>(d); }
 
@@ -901,6 +902,16 @@ void exynos_sysmmu_irq(sysmmu_drvdata* data) {
   TraceSpan span(data->sysmmu->name, "exynos_sysmmu_irq");
   Kernel& k = *data->sysmmu->kernel;
   // Hard-IRQ context: every oops below is "Fatal exception in interrupt", a panic that ends the run.
+  // v6.1 only warns when the handler starts on a SysMMU that is not enabled, and goes on: the
+  // interrupt is not ordered against runtime suspend (exynos_sysmmu_suspend -> __sysmmu_disable
+  // clears `active` and gates the clocks; nothing disables or synchronises the IRQ), so a fault
+  // interrupt handled after the suspend reads INT_STATUS from a gated block (gated-register-access,
+  // ExynosFault.IrqAfterRuntimeSuspendReadsAGatedBlock).
+  if (!data->active) {
+    TraceLog(data->sysmmu->name, "exynos_sysmmu_irq",
+             absl::StrCat("WARNING: at ", kExynosIommuFile, ":", kLineWarnIrqInactive,
+                          " exynos_sysmmu_irq: WARN_ON(!data->active)"));
+  }
   if (data->variant == nullptr) {
     // readl(SYSMMU_REG(data, int_status)) loads data->variant->int_status from a NULL variant.
     NullDerefOops(k.knobs.arch, Context::kHardIrq, hwmodel::invariants::kSysmmuFault, "exynos_sysmmu_irq",
