@@ -1,9 +1,15 @@
 // Models the oops text of arch/arm64/mm/fault.c and arch/arm/mm/fault.c (v6.1); see fault.h.
-// Deliberate divergences: no register dump, no call trace, no "CPU:" and "Hardware name:" lines;
-// the pc has no +offset/size (the model has no object code). arm64 prints the abort of a kernel
-// thread whose TTBR0 points at the reserved (empty) tables of a 4-level, 48-bit VA kernel: a level
-// 0 translation fault. arm32 (2-level tables, exynos_defconfig) takes a section translation fault
-// (fsr_info[5] in arch/arm/mm/fsr-2level.c); its "when read/write" suffix is not in v6.1.
+// Deliberate divergences: no register dump, no call trace, no "Modules linked in:" line; the
+// "CPU: n PID: n Comm: name ..." line of show_regs is shortened to "Comm: <task>"; the pc has no
+// +offset/size (the model has no object code).
+// arm64: every task is printed as a kernel thread running on init_mm, whose TTBR0 holds the
+// reserved (empty) tables of a 4-level, 48-bit VA kernel: a level 0 translation fault, and
+// show_pte's "user address but active_mm is swapper" line. A task that stands for a user process
+// (modprobe) or a kernel thread that lazily borrowed one's mm would instead print its own table
+// walk ("user pgtable: ...", "[addr] pgd=...").
+// arm32 (2-level tables): a section translation fault (fsr_info[5] in arch/arm/mm/fsr-2level.c);
+// show_pte walks init_mm (a kernel thread has no mm) and finds an empty first-level entry. v6.1
+// prints no decoding of the FSR: the model adds one line after the oops, marked "note:".
 #include "driver/arch/fault.h"
 
 #include <cinttypes>
@@ -34,13 +40,22 @@ constexpr uint64_t kEsrWnR = 1u << 6;
 constexpr uint32_t kFsrSectionTrans = 0x5;
 constexpr uint32_t kFsrWrite = 1u << 11;
 
-constexpr char kPanicInIrq[] = "Kernel panic - not syncing: Fatal exception in interrupt";
+// report_bug's separator before a BUG_ON (lib/bug.c, CUT_HERE).
+constexpr char kCutHere[] = "------------[ cut here ]------------";
 
-[[noreturn]] void Die(Context ctx, harness::InvariantId id, std::string message, std::vector<std::string> devices,
-                      const std::string& oops, const std::string& why) {
+// die(str) in hard-IRQ context panics: arm64 (arch/arm64/kernel/traps.c die) prefixes die()'s
+// string ("Oops", "Oops - BUG"), arm32 (arch/arm/kernel/traps.c oops_end) does not.
+std::string PanicInIrq(Arch arch, const char* die_str) {
+  return absl::StrCat("Kernel panic - not syncing: ", arch == Arch::kArm64 ? absl::StrCat(die_str, ": ") : "",
+                      "Fatal exception in interrupt");
+}
+
+[[noreturn]] void Die(Arch arch, Context ctx, const char* die_str, harness::InvariantId id, std::string message,
+                      std::vector<std::string> devices, const std::string& oops, const std::string& why) {
   if (ctx == Context::kHardIrq) {
-    harness::Panic(id, absl::StrCat(message, "; ", kPanicInIrq), std::move(devices),
-                   absl::StrCat(oops, "\n", kPanicInIrq, "\n", why));
+    const std::string panic = PanicInIrq(arch, die_str);
+    harness::Panic(id, absl::StrCat(message, "; ", panic), std::move(devices),
+                   absl::StrCat(oops, "\n", panic, "\n", why));
   }
   harness::Oops(id, std::move(message), std::move(devices), absl::StrCat(oops, "\n", why));
 }
@@ -61,36 +76,43 @@ void NullDerefOops(Arch arch, Context ctx, harness::InvariantId id, const char* 
   std::string oops;
   std::string pc;
   if (arch == Arch::kArm64) {
+    // die_kernel_fault: the line, mem_abort_decode (+ data_abort_decode), show_pte, die("Oops").
     const uint64_t esr = kEsrDabtCurEl | (write ? kEsrWnR : 0);
     pc = absl::StrCat("pc : ", func);
     oops = absl::StrCat(line, "\nMem abort info:\n  ESR = 0x", Hex(esr, 16),
                         "\n  EC = 0x25: DABT (current EL), IL = 32 bits\n  SET = 0, FnV = 0\n"
                         "  EA = 0, S1PTW = 0\n  FSC = 0x04: level 0 translation fault\n"
                         "Data abort info:\n  ISV = 0, ISS = 0x",
-                        Hex(esr & 0x1ffffff, 8), "\n  CM = 0, WnR = ", write ? 1 : 0,
-                        "\nInternal error: Oops: ", Hex(esr, 16), " [#1] PREEMPT SMP\nComm: ", TaskName(),
-                        "\n", pc);
+                        Hex(esr & 0x1ffffff, 8), "\n  CM = 0, WnR = ", write ? 1 : 0, "\n[", Hex(addr, 16),
+                        "] user address but active_mm is swapper\nInternal error: Oops: ", Hex(esr, 16),
+                        " [#1] PREEMPT SMP\nComm: ", TaskName(), "\n", pc);
   } else {
+    // die_kernel_fault: "cut here", the line, show_pte, die("Oops", fsr).
     const uint32_t fsr = kFsrSectionTrans | (write ? kFsrWrite : 0);
     pc = absl::StrCat("PC is at ", func);
     oops = absl::StrCat("8<--- cut here ---\n", line, "\n[", Hex(addr, 8), "] *pgd=00000000\n",
-                        "Internal error: Oops: ", absl::Hex(fsr), " [#1] PREEMPT SMP ARM\n",
-                        "(FSR 0x", Hex(fsr, 3), ": section translation fault, ", write ? "write" : "read",
-                        ")\nComm: ", TaskName(), "\n", pc);
+                        "Internal error: Oops: ", absl::Hex(fsr), " [#1] SMP ARM\nComm: ", TaskName(), "\n", pc,
+                        "\nnote: FSR 0x", Hex(fsr, 3), " is fsr_info[5] \"section translation fault\", ",
+                        write ? "write" : "read", " (v6.1 prints no FSR decoding)");
   }
-  Die(ctx, id, absl::StrCat(line, "; ", pc, "; ", what, " (", field.name, ")"), std::move(devices), oops, why);
+  Die(arch, ctx, "Oops", id, absl::StrCat(line, "; ", pc, "; ", what, " (", field.name, ")"), std::move(devices),
+      oops, why);
 }
 
-void BugOops(Arch arch, Context ctx, harness::InvariantId id, const char* file, const char* func,
+std::string KernelBugLine(const char* file, int line) { return absl::StrCat("kernel BUG at ", file, ":", line, "!"); }
+
+void BugOops(Arch arch, Context ctx, harness::InvariantId id, const char* file, int line, const char* func,
              std::string message, std::vector<std::string> devices, const std::string& why) {
-  // arm64 BUG() is BRK #0x800: ESR 0xf2000800, printed through die("Oops - BUG").
+  // arm64 BUG() is BRK #0x800 (ESR 0xf2000800): bug_handler -> report_bug -> die("Oops - BUG", esr).
+  // arm32 BUG() is an undefined instruction: do_undefinstr -> arm_notify_die(err 0) -> die(), whose
+  // report_bug renames the oops "Oops - BUG".
+  const std::string bug = absl::StrCat(kCutHere, "\n", KernelBugLine(file, line), "\n");
   const std::string oops =
       arch == Arch::kArm64
-          ? absl::StrCat("kernel BUG at ", file, "!\nInternal error: Oops - BUG: 00000000f2000800 [#1] "
-                         "PREEMPT SMP\nComm: ", TaskName(), "\npc : ", func)
-          : absl::StrCat("kernel BUG at ", file, "!\nInternal error: Oops - BUG: 0 [#1] PREEMPT SMP ARM\n"
-                         "Comm: ", TaskName(), "\nPC is at ", func);
-  Die(ctx, id, std::move(message), std::move(devices), oops, why);
+          ? absl::StrCat(bug, "Internal error: Oops - BUG: 00000000f2000800 [#1] PREEMPT SMP\nComm: ", TaskName(),
+                         "\npc : ", func)
+          : absl::StrCat(bug, "Internal error: Oops - BUG: 0 [#1] SMP ARM\nComm: ", TaskName(), "\nPC is at ", func);
+  Die(arch, ctx, "Oops - BUG", id, std::move(message), std::move(devices), oops, why);
 }
 
 }  // namespace probestorm::kernel

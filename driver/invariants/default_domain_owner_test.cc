@@ -5,6 +5,9 @@
 // (every group exists before any master probes) stays silent.
 #include "driver/invariants/default_domain_owner.h"
 
+#include "driver/base/driver.h"
+#include "driver/base/init.h"
+#include "driver/iommu/exynos_iommu.h"
 #include "driver/iommu/iommu.h"
 #include "driver/iommu/iommu_test_util.h"
 #include "gmock/gmock.h"
@@ -75,6 +78,41 @@ TEST(IommuOwnership, SecondUserOffTheDefaultDomainIsBusy) {
 }
 
 // Whole boots: unbinding a master that got its group after its probe (churn) warns.
+// KERNEL.md correction 6 on a failed probe: really_probe's platform_dma_configure claims the
+// master's group (iommu_device_use_default_domain), the driver's probe fails, and the probe_failed
+// path runs bus->dma_cleanup (iommu_device_unuse_default_domain): the claim is dropped without a
+// warning. (The unbind path is the churn boot below.) Built-in exynos-iommu gives the master its
+// group before the master probes.
+TEST(IommuOwnership, FailedProbeDropsItsClaimThroughDmaCleanup) {
+  Knobs knobs;
+  IommuWorld w(OneMaster(), knobs, 1, harness::InvariantSet::All(), /*register_drivers=*/false);
+  Kernel& k = w.k();
+  const int master_node = OneMaster().masters[0];
+  auto* drv = k.Alloc<DeviceDriver>();
+  drv->name = "failing-master";
+  drv->of_match = {OneMaster().nodes[master_node].compatible.at(0)};
+  int probes = 0, cnt_in_probe = -1;
+  drv->probe = [&](Device* m) {
+    ++probes;
+    IommuGroup* g = iommu_group_get(m);
+    cnt_in_probe = g != nullptr ? g->owner_cnt : -1;
+    return -ENODEV;
+  };
+  exynos_iommu_register(k);
+  k.initcalls.push_back({InitLevel::kDevice, "failing_master_init", [&k, drv] { return driver_register(k, drv); }});
+  w.Spawn("boot", [&] { StartBoot(k); });
+  auto r = w.Run();
+  for (const auto& f : r.findings) ADD_FAILURE() << f.invariant << ": " << f.message;
+  EXPECT_EQ(probes, 1);
+  EXPECT_EQ(cnt_in_probe, 1);  // platform_dma_configure claimed the group
+  Device* m = k.DeviceForNode(master_node);
+  ASSERT_NE(m, nullptr);
+  IommuGroup* g = m->iommu_group.Peek();
+  ASSERT_NE(g, nullptr);
+  EXPECT_EQ(g->owner_cnt, 0);  // dma_cleanup dropped it
+  EXPECT_EQ(m->driver.Peek(), nullptr);
+}
+
 TEST(InvariantControls, DefaultDomainOwnerWarnsOnV61ModularWithChurn) {
   ExpectFires(Tm2e(), P("v6.1-modular", {"churn=2"}), invariants::kDefaultDomainOwner, 300,
               {"WARNING in iommu_device_unuse_default_domain(", "WARN_ON(!group->owner_cnt)"},

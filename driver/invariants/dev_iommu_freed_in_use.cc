@@ -73,7 +73,7 @@ void FwspecNullDeref(Device* dev) {
 void OwnerNullDeref(Device* dev, Device* master, const char* func) {
   // mutex_lock(&owner->rpm_lock) with owner NULL: the fault is in mutex_lock, called from `func`.
   NullDerefOops(dev->kernel->knobs.arch, Context::kTask, kDevIommuFreedInUse, "mutex_lock",
-                kOwnerRpmLock, true,
+                kOwnerRpmLock, /*write=*/false,
                 absl::StrCat(func, "(", dev->name, "): owner of ", master->name, " is NULL"),
                 {dev->name, master->name},
                 absl::StrCat("lr : ", func, "\ndev_iommu_priv_get(", master->name,

@@ -60,6 +60,14 @@ constexpr uint32_t SYSMMU_V5_LV2_PROT[] = {0u << 2, 1u << 2, 2u << 2, 3u << 2};
 
 int MMU_MAJ_VER(int version) { return version >> 7; }
 
+// Lines of the BUG_ONs in drivers/iommu/exynos-iommu.c of v6.1 (read in a v6.1-rc7 tree), which
+// report_bug prints as "kernel BUG at drivers/iommu/exynos-iommu.c:<line>!".
+constexpr char kExynosIommuFile[] = "drivers/iommu/exynos-iommu.c";
+constexpr int kLineBugUnknownFault = 500;  // exynos_sysmmu_irq: BUG_ON(i == n)
+constexpr int kLineBugUnrecovered = 510;   // exynos_sysmmu_irq: BUG_ON(ret != 0)
+constexpr int kLineBugDomainAlloc = 828;   // exynos_iommu_domain_alloc: BUG_ON(PG_ENT_SHIFT < 0 || !dma_dev)
+constexpr int kLineWarnIrqInactive = 481;  // exynos_sysmmu_irq: WARN_ON(!data->active)
+
 exynos_iommu_domain* to_exynos_domain(IommuDomain* d) { return static_cast<exynos_iommu_domain*>(d); }
 
 hwmodel::PhysMemory& Mem(Kernel& k) { return k.hw->memory(); }
@@ -713,9 +721,9 @@ IommuDomain* exynos_iommu_domain_alloc(Kernel& k, IommuDomainType type) {
   Device* dma_dev = s.dma_dev.Get();
   // A domain needs PG_ENT_SHIFT and dma_dev, both set by the first SysMMU probe (BUG_ON).
   if (shift < 0 || dma_dev == nullptr) {
-    BugOops(k.knobs.arch, Context::kTask, invariants::kDomainAllocUninit, "drivers/iommu/exynos-iommu.c",
+    BugOops(k.knobs.arch, Context::kTask, invariants::kDomainAllocUninit, kExynosIommuFile, kLineBugDomainAlloc,
             "exynos_iommu_domain_alloc",
-            absl::StrCat("kernel BUG at drivers/iommu/exynos-iommu.c: exynos_iommu_domain_alloc: "
+            absl::StrCat(KernelBugLine(kExynosIommuFile, kLineBugDomainAlloc), " exynos_iommu_domain_alloc: "
                          "BUG_ON(PG_ENT_SHIFT < 0 || !dma_dev) (PG_ENT_SHIFT=", shift,
                          ", dma_dev=", dma_dev ? dma_dev->name : "NULL", ")"),
             {}, "a domain is allocated inside the first SysMMU's iommu_device_register before P7/P9 (S1)");
@@ -894,9 +902,21 @@ void exynos_sysmmu_irq(sysmmu_drvdata* data) {
   TraceSpan span(data->sysmmu->name, "exynos_sysmmu_irq");
   Kernel& k = *data->sysmmu->kernel;
   // Hard-IRQ context: every oops below is "Fatal exception in interrupt", a panic that ends the run.
+  // v6.1 only warns when the handler starts on a SysMMU that is not enabled, and goes on: the
+  // interrupt is not ordered against runtime suspend (exynos_sysmmu_suspend -> __sysmmu_disable
+  // clears `active` and gates the clocks; nothing disables or synchronises the IRQ), so a fault
+  // interrupt handled after the suspend reads INT_STATUS from a gated block (gated-register-access,
+  // ExynosFault.IrqAfterRuntimeSuspendReadsAGatedBlock).
+  if (!data->active) {
+    TraceLog(data->sysmmu->name, "exynos_sysmmu_irq",
+             absl::StrCat("WARNING: at ", kExynosIommuFile, ":", kLineWarnIrqInactive,
+                          " exynos_sysmmu_irq: WARN_ON(!data->active)"));
+  }
   if (data->variant == nullptr) {
-    NullDerefOops(k.knobs.arch, Context::kHardIrq, hwmodel::invariants::kSysmmuFault, "exynos_sysmmu_irq", kSysmmuVariant,
-                  false, absl::StrCat(data->sysmmu->name, ": IRQ before __sysmmu_get_version set data->variant"),
+    // readl(SYSMMU_REG(data, int_status)) loads data->variant->int_status from a NULL variant.
+    NullDerefOops(k.knobs.arch, Context::kHardIrq, hwmodel::invariants::kSysmmuFault, "exynos_sysmmu_irq",
+                  kSysmmuVariantIntStatus, false,
+                  absl::StrCat(data->sysmmu->name, ": IRQ before __sysmmu_get_version set data->variant"),
                   {data->sysmmu->name}, "the SysMMU's IRQ is requested before its version is read");
   }
   data->lock.lock();
@@ -909,9 +929,10 @@ void exynos_sysmmu_irq(sysmmu_drvdata* data) {
   const std::string master_name = master ? master->name : "(null)";
   if (finfo == nullptr) {
     // No table entry for this INT_STATUS bit: BUG_ON(i == n).
-    BugOops(k.knobs.arch, Context::kHardIrq, hwmodel::invariants::kSysmmuFault, "drivers/iommu/exynos-iommu.c",
-            "exynos_sysmmu_irq",
-            absl::StrCat("kernel BUG at drivers/iommu/exynos-iommu.c: exynos_sysmmu_irq(", data->sysmmu->name,
+    BugOops(k.knobs.arch, Context::kHardIrq, hwmodel::invariants::kSysmmuFault, kExynosIommuFile,
+            kLineBugUnknownFault, "exynos_sysmmu_irq",
+            absl::StrCat(KernelBugLine(kExynosIommuFile, kLineBugUnknownFault), " exynos_sysmmu_irq(",
+                         data->sysmmu->name,
                          "): BUG_ON(i == n): no fault type for INT_STATUS 0x", absl::Hex(status)),
             {data->sysmmu->name, master ? master->name : ""}, "");
   }
@@ -925,10 +946,10 @@ void exynos_sysmmu_irq(sysmmu_drvdata* data) {
   if (domain != nullptr && master != nullptr) ret = report_iommu_fault(domain, master, fault_addr, finfo->write);
   if (ret != 0) {
     // No fault handler recovered it: BUG_ON(ret != 0).
-    BugOops(k.knobs.arch, Context::kHardIrq, hwmodel::invariants::kSysmmuFault, "drivers/iommu/exynos-iommu.c",
-            "exynos_sysmmu_irq",
-            absl::StrCat(data->sysmmu->name, ": ", shown, " (INT_STATUS 0x", absl::Hex(status),
-                         "); kernel BUG at drivers/iommu/exynos-iommu.c: exynos_sysmmu_irq: BUG_ON(ret != 0)"),
+    BugOops(k.knobs.arch, Context::kHardIrq, hwmodel::invariants::kSysmmuFault, kExynosIommuFile,
+            kLineBugUnrecovered, "exynos_sysmmu_irq",
+            absl::StrCat(data->sysmmu->name, ": ", shown, " (INT_STATUS 0x", absl::Hex(status), "); ",
+                         KernelBugLine(kExynosIommuFile, kLineBugUnrecovered), " exynos_sysmmu_irq: BUG_ON(ret != 0)"),
             {data->sysmmu->name, master ? master->name : ""},
             absl::StrCat(data->sysmmu->name, ": ", shown,
                          "\nreport_iommu_fault() found no handler that recovered the fault"));

@@ -14,7 +14,10 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "harness/trace/trace.h"
+#include "harness/sched/pct_scheduler.h"
+#include "harness/sched/strategy.h"
 #include "hwmodel/hw/sysmmu_block.h"
+#include "hwmodel/invariants/gated_register_access.h"
 #include "hwmodel/invariants/sysmmu_fault.h"
 
 namespace probestorm::kernel {
@@ -464,10 +467,68 @@ TEST(ExynosFault, MultiHitIsDecodedByNamePerVersion) {
     ASSERT_FALSE(r.findings.empty());
     EXPECT_EQ(r.findings[0].invariant, Name(hwmodel::invariants::kSysmmuFault));
     EXPECT_THAT(r.findings[0].message, HasSubstr(c.name + " FAULT occurred at " + c.address));
-    EXPECT_THAT(r.findings[0].message, HasSubstr("BUG_ON(ret != 0); Kernel panic - not syncing: Fatal exception in "
-                                                 "interrupt"));
+    EXPECT_THAT(r.findings[0].message,
+                HasSubstr("kernel BUG at drivers/iommu/exynos-iommu.c:510! exynos_sysmmu_irq: BUG_ON(ret != 0); "
+                          "Kernel panic - not syncing: Oops - BUG: Fatal exception in interrupt"));
     EXPECT_EQ(r.ending, harness::Ending::kFinding);
   }
+}
+
+// v6.1's exynos_sysmmu_probe requests the IRQ before __sysmmu_get_version sets data->variant: an
+// interrupt in between reads INT_STATUS through SYSMMU_REG(data, int_status), a load of
+// variant->int_status from a NULL variant, so the oops is at 0x18 (not at the offset of `variant`
+// inside sysmmu_drvdata), in hard-IRQ context: a panic.
+TEST(ExynosFault, IrqBeforeVersionFaultsAtVariantIntStatus) {
+  IommuWorld w(OneMaster(), Knobs{}, 1, Only({hwmodel::invariants::kSysmmuFault}), false);
+  w.Spawn("irq/sysmmu", [&] {
+    Device* dev = w.k().AddDevice(OneMaster().sysmmus[0]);
+    exynos_sysmmu_irq(w.k().Alloc<sysmmu_drvdata>(dev));
+  });
+  harness::RunResult r = w.Run();
+  ASSERT_EQ(r.findings.size(), 1u);
+  EXPECT_THAT(r.findings[0].message,
+              HasSubstr("NULL pointer dereference at virtual address 0000000000000018; pc : exynos_sysmmu_irq; "));
+  EXPECT_THAT(r.findings[0].message,
+              HasSubstr("(data->variant->int_status); Kernel panic - not syncing: Oops: Fatal exception in interrupt"));
+}
+
+// The fault interrupt is not ordered against runtime suspend (v6.1, unchanged through v6.8): a
+// master's DMA faults, and before exynos_sysmmu_irq runs the master idles and the SysMMU's
+// exynos_sysmmu_suspend -> __sysmmu_disable clears data->active and gates the clocks. The handler
+// then warns (WARN_ON(!data->active), exynos-iommu.c:481) and reads INT_STATUS from the gated
+// block. PCT depth 3 on TM2E v6.1-modular reaches it within a few hundred seeds; the trace shows
+// the suspend, then the warning, then the gated read.
+TEST(ExynosFault, IrqAfterRuntimeSuspendReadsAGatedBlock) {
+  harness::Finding found;
+  for (uint64_t seed = 1; seed <= 1000 && found.message.empty(); ++seed) {
+    harness::EngineOptions o;
+    o.seed = seed;
+    o.invariants = Only({hwmodel::invariants::kGatedRegisterAccess});
+    o.race_detection = false;
+    o.trace_tail = 400;
+    harness::PctScheduler pct(3, harness::StrategySpec::kPctDefaultSteps);
+    ModelRun r = RunControlled(iommu_testing::Tm2e(), P("v6.1-modular"), o, pct);
+    for (const harness::Finding& f : r.result.findings) {
+      if (f.message.find("readl of INT_STATUS") != std::string::npos) found = f;
+    }
+  }
+  ASSERT_FALSE(found.message.empty()) << "no gated INT_STATUS read in seeds 1..1000";
+  EXPECT_THAT(found.tasks, ::testing::Contains(::testing::StartsWith("irq/")));
+  const std::string sysmmu = found.devices.at(0);
+  // Indices in the trace tail of the suspend's disable, the handler's warning and the read.
+  auto first = [&](const std::string& a, const std::string& b, size_t from) {
+    for (size_t i = from; i < found.trace_tail.size(); ++i) {
+      const std::string& l = found.trace_tail[i];
+      if (l.find(a) != std::string::npos && l.find(b) != std::string::npos) return i;
+    }
+    return found.trace_tail.size();
+  };
+  const size_t disable = first(sysmmu, "writel: MMU_CTRL = 0x0", 0);
+  const size_t warn = first(sysmmu, "exynos-iommu.c:481 exynos_sysmmu_irq: WARN_ON(!data->active)", disable);
+  const size_t read = first(sysmmu, "readl of INT_STATUS", warn);
+  EXPECT_LT(disable, found.trace_tail.size());
+  EXPECT_LT(warn, found.trace_tail.size());
+  EXPECT_LT(read, found.trace_tail.size());
 }
 
 TEST(ExynosFault, UnmapThroughTheDriverFlushesSoNoMultiHit) {

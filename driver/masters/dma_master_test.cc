@@ -128,7 +128,8 @@ TEST(DmaMaster, SysmmuFaultPanicEndsTheRunBeforeAnyStall) {
     bool fault = false;
     for (const auto& f : r.result.findings) {
       fault = fault || (f.invariant == "sysmmu-fault" &&
-                        f.message.find("Kernel panic - not syncing: Fatal exception in interrupt") != std::string::npos);
+                        f.message.find("Kernel panic - not syncing: Oops - BUG: Fatal exception in interrupt") !=
+                            std::string::npos);
     }
     if (!fault) continue;
     ++faults;

@@ -2,8 +2,9 @@
 // SysMMU hardware generation, from the root `compatible` (e.g. "samsung,exynos4412").
 //
 // The exynos-iommu driver reads the SysMMU version from its VERSION register
-// (__sysmmu_get_version); the DT names no version. The table below is what the kernel sources and
-// commit texts say each SoC's SysMMUs are; the model's hardware then reports that version.
+// (__sysmmu_get_version); the DT names no version. The table gives each SoC's SysMMU version as a
+// kernel text states it or, where none does, as an assumption that `source` marks "assumed"
+// (soc.cc lists which); the model's hardware then reports that version.
 // Unknown SoCs have no entry: the caller falls back to arm64 / SysMMU v5 and says so.
 //
 // Thread-safety: constant data.
@@ -24,7 +25,7 @@ struct SocFacts {
   const char* compatible;  // root compatible entry, "samsung,exynos5433"
   CpuArch arch;
   int sysmmu_version;      // major version as the model knows it: 1, 3, 5 or 7
-  const char* source;      // where the fact comes from (kernel file, commit title)
+  const char* source;      // where the fact comes from (v6.1 dts path, commit), or "... assumed"
 };
 
 // The first root compatible entry with a known SoC, or nullptr.

@@ -35,6 +35,30 @@ TEST(SocTest, EveryListedSocHasItsArchitectureAndVersion) {
   EXPECT_EQ(FindSocFacts({"samsung,exynos4"}), nullptr);  // a family, not a SoC
 }
 
+// Each entry says where its version comes from: the two stated by kernel texts (Exynos850's v7.4
+// in the v7 patch, Exynos5433's v5) cite them; the rest are marked as assumptions. Paths are those
+// of v6.1 (arch/arm/boot/dts/ without the samsung/ folder of v6.5+).
+TEST(SocTest, EverySourceCitesAV61PathAndSaysWhetherTheVersionIsAssumed) {
+  const std::pair<const char*, const char*> stated[] = {
+      {"samsung,exynos850", "E850-96 has SysMMU v7.4"},
+      {"samsung,exynos5433", "SysMMU v5 support"},
+  };
+  for (const auto& [compatible, text] : stated) {
+    const SocFacts* f = FindSocFacts({compatible});
+    ASSERT_NE(f, nullptr) << compatible;
+    EXPECT_THAT(f->source, HasSubstr(text)) << compatible;
+    EXPECT_THAT(f->source, ::testing::Not(HasSubstr("assumed"))) << compatible;
+  }
+  for (const char* compatible : {"samsung,exynos3250", "samsung,exynos4210", "samsung,exynos4412",
+                                 "samsung,exynos5250", "samsung,exynos5420", "samsung,exynos5422",
+                                 "samsung,exynos5800", "samsung,exynos7870", "samsung,exynosautov9"}) {
+    const SocFacts* f = FindSocFacts({compatible});
+    ASSERT_NE(f, nullptr) << compatible;
+    EXPECT_THAT(f->source, HasSubstr("assumed")) << compatible;
+    EXPECT_THAT(f->source, ::testing::Not(HasSubstr("dts/samsung/"))) << compatible;
+  }
+}
+
 TEST(SocTest, OdroidU3IsArm32WithPreV5SysmmusFromItsDtb) {
   absl::StatusOr<Board> b = LoadBoard(testing::OdroidU3DtbPath());
   ASSERT_TRUE(b.ok()) << b.status();

@@ -15,7 +15,8 @@ const harness::InvariantDef kSysmmuFault{
         "another path, typically dma-direct physical addresses after a late attach. v6.1 prints "
         "\"<master>: <type> FAULT occurred at <address>\" (show_fault_information()) and, with no "
         "handler recovering it, hits BUG_ON(ret != 0) in exynos_sysmmu_irq(): in hard-IRQ context that "
-        "is \"Kernel panic - not syncing: Fatal exception in interrupt\", and the run ends there.",
+        "is a panic, \"Kernel panic - not syncing: Oops - BUG: Fatal exception in interrupt\" on arm64 "
+        "(arm32 prints no \"Oops - BUG: \"), and the run ends there.",
     .severity = harness::Severity::kViolation,
     .detector = false,
 };
