@@ -17,6 +17,7 @@ Device* Kernel::AddDevice(int node) {
   device_storage_.push_back(std::make_unique<Device>(this, board, node));
   Device* d = device_storage_.back().get();
   by_node_[static_cast<size_t>(node)] = d;
+  d->population_index = static_cast<uint32_t>(devices.size());
   devices.push_back(d);
   return d;
 }

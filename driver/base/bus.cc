@@ -7,6 +7,7 @@
 // already on klist_drivers, so no match is lost); the notifier chain is a vector, not an rwsem.
 #include "driver/base/bus.h"
 
+#include <algorithm>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -50,10 +51,7 @@ int bus_for_each_dev(Kernel& k, BusType bus, const std::function<int(Device*)>& 
   std::vector<Device*> devs;
   {
     harness::MutexLock l(c.bus_klist_lock);
-    devs.reserve(k.devices.size());
-    for (Device* d : k.devices) {
-      if (d->registered && BusOf(d) == bus) devs.push_back(d);
-    }
+    devs = c.bus_devices[static_cast<size_t>(bus)];
   }
   for (Device* d : devs) {
     if (int ret = fn(d)) return ret;
@@ -83,8 +81,14 @@ int bus_for_each_drv(Kernel& k, const std::function<int(DeviceDriver*)>& fn) {
 int bus_add_device(Device* dev) {
   DriverCore& c = core(*dev->kernel);
   harness::MutexLock l(c.bus_klist_lock);
-  // Stands for the kernel's klist_add_tail onto the bus's device klist: Kernel::devices already
-  // holds the device in population order; it becomes visible to walks now.
+  // The kernel's klist_add_tail onto the bus's device klist, kept in population order (devices
+  // register in that order except the few an early driver created first).
+  std::vector<Device*>& klist = c.bus_devices[static_cast<size_t>(BusOf(dev))];
+  klist.insert(std::upper_bound(klist.begin(), klist.end(), dev,
+                                [](const Device* a, const Device* b) {
+                                  return a->population_index < b->population_index;
+                                }),
+               dev);
   dev->registered = true;
   return 0;
 }

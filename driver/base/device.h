@@ -122,6 +122,7 @@ struct Device {
   std::string deferred_probe_reason;       // guarded by deferred_probe_mutex
   harness::Tracked<bool> bound{false};     // knode_driver attached: device_is_bound()
   bool registered = false;                 // device_add() finished
+  uint32_t population_index = 0;           // its place in Kernel::devices (set by AddDevice)
   // Last result of really_probe() on this device (0 never probed or bound), under device_lock;
   // the stall check reads it to tell "given up with an error" from "never probed".
   int last_probe_ret = 0;
