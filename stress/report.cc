@@ -153,6 +153,10 @@ std::string ExplorationText(const ExplorationResult& e) {
                                  " reads-from edges; new pairs per 100 runs:");
   for (uint64_t n : e.curve) absl::StrAppend(&out, " ", n);
   absl::StrAppend(&out, "\n");
+  if (e.merged_shards > 0) {
+    out = absl::StrCat("coverage: at least ", e.pairs, " conflict pairs, ", e.reads_from,
+                       " reads-from edges (the largest of ", e.merged_shards, " shards)\n");
+  }
   for (const auto& [arm, a] : e.arms) {
     absl::StrAppend(&out, "  strategy ", arm, ": ", a.runs, " runs, ", a.new_pairs, " new pairs");
     for (const auto& [id, n] : a.violations) absl::StrAppend(&out, ", ", id, " in ", n, " runs");
@@ -215,6 +219,7 @@ std::string ReportJson(const Report& r) {
                         {"reads_from_edges", e.reads_from},
                         {"new_pairs_per_100_runs", e.curve},
                         {"strategies", std::move(arms)}};
+    if (e.merged_shards > 0) j["exploration"]["merged_shards"] = e.merged_shards;
   }
   Json findings = Json::array();
   for (const ReportFinding& rf : r.findings) {
@@ -262,6 +267,51 @@ std::string ReportJson(const Report& r) {
   return harness::DumpJson(j, 2) + "\n";
 }
 
+namespace {
+
+absl::Status ParseExploration(const Json& x, const std::string& where, ExplorationResult& e) {
+  JsonFields xf(x, where);
+  e.recorded = true;
+  e.pairs = xf.Uint("conflict_pairs");
+  e.reads_from = xf.Uint("reads_from_edges");
+  e.merged_shards = static_cast<int>(xf.Int("merged_shards"));
+  if (const Json* c = xf.Array("new_pairs_per_100_runs")) {
+    for (const Json& n : *c) {
+      if (!n.is_number_unsigned()) {
+        return absl::InvalidArgumentError(
+            absl::StrCat(where, ": new_pairs_per_100_runs: not an unsigned count"));
+      }
+      e.curve.push_back(n.get<uint64_t>());
+    }
+  }
+  if (const Json* arms = xf.Object("strategies")) {
+    for (const auto& [name, v] : arms->items()) {
+      JsonFields af(v, absl::StrCat(where, ": strategies.", name));
+      ArmRecord& a = e.arms[name];
+      a.runs = af.Uint("runs");
+      a.new_pairs = af.Uint("new_pairs");
+      a.violations = af.UintMap("violations");
+      if (!af.status().ok()) return af.status();
+    }
+  }
+  return xf.status();
+}
+
+void MergeExploration(const ExplorationResult& from, ExplorationResult& into) {
+  if (!from.recorded) return;
+  into.recorded = true;
+  into.pairs = std::max(into.pairs, from.pairs);
+  into.reads_from = std::max(into.reads_from, from.reads_from);
+  for (const auto& [name, a] : from.arms) {
+    ArmRecord& m = into.arms[name];
+    m.runs += a.runs;
+    m.new_pairs += a.new_pairs;
+    for (const auto& [id, n] : a.violations) m.violations[id] += n;
+  }
+}
+
+}  // namespace
+
 absl::StatusOr<Report> ParseReport(std::string_view json, std::string_view where) {
   auto doc = ParseJson(json);
   if (!doc.ok()) {
@@ -308,6 +358,12 @@ absl::StatusOr<Report> ParseReport(std::string_view json, std::string_view where
   r.probes = top.UintMap("probes");
   r.partial = top.Bool("partial");
   r.interrupted_by = top.String("interrupted_by");
+  if (const Json* x = top.Object("exploration")) {
+    if (absl::Status st = ParseExploration(*x, absl::StrCat(Av(where), ": exploration"), r.exploration);
+        !st.ok()) {
+      return st;
+    }
+  }
   const Json* fs = top.Array("findings");
   if (!top.status().ok()) return top.status();
   if (fs == nullptr) {
@@ -375,6 +431,7 @@ absl::StatusOr<Report> MergeReports(const std::vector<Report>& reports,
   m.summary.clear();
   m.endings.clear();
   m.probes.clear();
+  m.exploration = ExplorationResult();
   m.schema = std::string(kReportSchema);
   m.runs = m.incomplete = m.cut_by_budget = 0;
   m.schedule_points = m.max_live_tasks = m.peak_rss_bytes = m.model_errors = 0;
@@ -395,6 +452,7 @@ absl::StatusOr<Report> MergeReports(const std::vector<Report>& reports,
     m.runs += r.runs;
     m.partial = m.partial || r.partial;
     for (const auto& [k, v] : r.probes) m.probes[k] += v;
+    MergeExploration(r.exploration, m.exploration);
     if (m.interrupted_by.empty()) m.interrupted_by = r.interrupted_by;
     m.incomplete += r.incomplete;
     m.cut_by_budget += r.cut_by_budget;
@@ -430,6 +488,7 @@ absl::StatusOr<Report> MergeReports(const std::vector<Report>& reports,
   }
   m.shard_index = 0;
   m.merged_shards = static_cast<int>(reports.size());
+  if (m.exploration.recorded) m.exploration.merged_shards = m.merged_shards;
   SortAndCap(m);
   return m;
 }

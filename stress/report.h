@@ -83,7 +83,7 @@ struct Report {
   std::map<std::string, uint64_t> probes;
   std::vector<ReportFinding> findings;
   std::map<std::string, ReportSummary> summary;  // every enabled invariant
-  // Learning strategies only (`exploration` in the JSON); not read back, and merge drops it.
+  // Learning strategies only (`exploration` in the JSON); merge sums it (ExplorationResult).
   ExplorationResult exploration;
 
   bool Violated() const;

@@ -184,6 +184,65 @@ TEST(ReportTest, MergeSumsAndUnions) {
   EXPECT_EQ(m->merged_shards, 2);
 }
 
+// A learning strategy's exploration: written, read back, and summed by a merge.
+ExplorationResult SampleExploration(uint64_t pairs, uint64_t arm_runs) {
+  ExplorationResult e;
+  e.recorded = true;
+  e.pairs = pairs;
+  e.reads_from = pairs / 2;
+  e.curve = {pairs, 0};
+  e.arms["random"] = {arm_runs, 3, {{"xlate-uninit-controller", 2}}};
+  e.arms["conflict"] = {arm_runs + 1, 5, {}};
+  return e;
+}
+
+TEST(ReportTest, ExplorationReadsBack) {
+  Report r = Sample(0, 1);
+  r.exploration = SampleExploration(40, 6);
+  const std::string json = ReportJson(r);
+  auto back = ParseReport(json, "r.json");
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(ReportJson(*back), json);
+  EXPECT_EQ(back->exploration.curve, (std::vector<uint64_t>{40, 0}));
+  EXPECT_EQ(back->exploration.arms.at("random").violations.at("xlate-uninit-controller"), 2u);
+  // A report without exploration (a fixed strategy) reads back without one.
+  auto plain = ParseReport(ReportJson(Sample(0, 1)), "p.json");
+  ASSERT_TRUE(plain.ok()) << plain.status();
+  EXPECT_FALSE(plain->exploration.recorded);
+  // A wrongly typed member is refused, naming where.
+  auto doc = ParseJson(json);
+  ASSERT_TRUE(doc.ok());
+  (*doc)["exploration"]["new_pairs_per_100_runs"][0] = -40;
+  auto refused = ParseReport(doc->dump(), "bad.json");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_THAT(refused.status().message(), HasSubstr("bad.json: exploration: new_pairs_per_100_runs"));
+}
+
+TEST(ReportTest, MergeSumsExplorationPerStrategy) {
+  std::vector<Report> shards = {Sample(0, 2), Sample(1, 2)};
+  shards[0].exploration = SampleExploration(40, 6);
+  shards[1].exploration = SampleExploration(55, 4);
+  auto m = MergeReports(shards, {"a.json", "b.json"});
+  ASSERT_TRUE(m.ok()) << m.status();
+  const ExplorationResult& e = m->exploration;
+  ASSERT_TRUE(e.recorded);
+  EXPECT_EQ(e.merged_shards, 2);
+  EXPECT_EQ(e.pairs, 55u);  // the largest shard's: the pair sets are not in the reports
+  EXPECT_TRUE(e.curve.empty());
+  EXPECT_EQ(e.arms.at("random").runs, 10u);
+  EXPECT_EQ(e.arms.at("conflict").runs, 12u);
+  EXPECT_EQ(e.arms.at("random").new_pairs, 6u);
+  EXPECT_EQ(e.arms.at("random").violations.at("xlate-uninit-controller"), 4u);
+  EXPECT_THAT(ExplorationText(e), HasSubstr("at least 55 conflict pairs, 27 reads-from edges (the largest of 2 shards)"));
+  EXPECT_THAT(ExplorationText(e), HasSubstr("strategy random: 10 runs"));
+  // The merged report says so in its JSON, and reads back the same.
+  const std::string json = ReportJson(*m);
+  EXPECT_THAT(json, HasSubstr("\"merged_shards\": 2"));
+  auto back = ParseReport(json, "m.json");
+  ASSERT_TRUE(back.ok()) << back.status();
+  EXPECT_EQ(ReportJson(*back), json);
+}
+
 TEST(ReportTest, MergeRefusesOtherCampaignsAndDuplicateShards) {
   Report other = Sample(1, 2);
   other.campaign_id = "ffffffffffffffff";
