@@ -148,6 +148,29 @@ TEST(CliE2eTest, DefaultCampaignFindsTheSeedInvariantAndExits1) {
   EXPECT_THAT(Slurp(dir + "/log-xlate-uninit-controller.txt"), HasSubstr("exynos_sysmmu_probe"));
 }
 
+// Invariants found in the same run share that run's trace: it is re-run and rendered once, and
+// every invariant's trace and log name the same bytes (a hard link on one file system).
+TEST(CliE2eTest, InvariantsOfOneRunShareItsTrace) {
+  const std::string dir = Dir("shared_traces");
+  Result a = Probestorm("run --runs=1 --jobs=1 --seed=1 --strategy=random --set=async_probe=* --out=" + dir);
+  ASSERT_EQ(a.code, 1) << a.out << a.err;
+  const Report r = LoadReport(dir + "/report.json");
+  std::set<std::string> ids;
+  for (const auto& f : r.findings) ids.emplace(f.finding.invariant.name());
+  ASSERT_GE(ids.size(), 2u) << a.out;
+  const std::string first = *ids.begin();
+  struct stat one {};
+  ASSERT_EQ(stat((dir + "/trace-" + first + ".json").c_str(), &one), 0);
+  for (const std::string& id : ids) {
+    EXPECT_EQ(Slurp(dir + "/trace-" + id + ".json"), Slurp(dir + "/trace-" + first + ".json")) << id;
+    EXPECT_EQ(Slurp(dir + "/log-" + id + ".txt"), Slurp(dir + "/log-" + first + ".txt")) << id;
+    struct stat st {};
+    ASSERT_EQ(stat((dir + "/trace-" + id + ".json").c_str(), &st), 0) << id;
+    EXPECT_EQ(st.st_ino, one.st_ino) << id;
+  }
+  EXPECT_THAT(Slurp(dir + "/log-" + first + ".txt"), HasSubstr("exynos_sysmmu_probe"));
+}
+
 // A free run cannot be re-run for its trace: the first finding of each invariant keeps the trace
 // recorded during the campaign. Which invariants fire depends on the OS schedule; on v6.1-modular
 // every run reports something (explicit bypass warnings when modprobe comes after the timeout,

@@ -46,6 +46,19 @@ absl::Status WriteAll(int fd, std::string_view path, const OutputPieces& produce
   return s;
 }
 
+// True when `st` is the file our stdout or stderr is open on (/dev/stdout, /proc/self/fd/2, a
+// terminal, a file they are redirected to).
+bool IsOwnStream(const struct stat& st, int* fd_out) {
+  for (int fd : {STDOUT_FILENO, STDERR_FILENO}) {
+    struct stat open_st {};
+    if (::fstat(fd, &open_st) == 0 && open_st.st_dev == st.st_dev && open_st.st_ino == st.st_ino) {
+      if (fd_out != nullptr) *fd_out = fd;
+      return true;
+    }
+  }
+  return false;
+}
+
 // Opens what already exists at `path` (following symlinks) and writes into it.
 absl::Status WriteThrough(std::string_view path, const OutputPieces& contents) {
   const std::string p(path);
@@ -129,14 +142,10 @@ absl::Status WriteOutputFile(std::string_view path, const OutputPieces& contents
     }
     return WriteByRename(path, contents);
   }
-  // Our own stdout or stderr (/dev/stdout, /proc/self/fd/2, a terminal, a redirected file):
-  // append to the open stream, after what was printed there.
-  for (int fd : {STDOUT_FILENO, STDERR_FILENO}) {
-    struct stat open_st {};
-    if (::fstat(fd, &open_st) == 0 && open_st.st_dev == st.st_dev && open_st.st_ino == st.st_ino) {
-      std::fflush(nullptr);
-      return WriteAll(fd, path, contents);
-    }
+  // Our own stdout or stderr: append to the open stream, after what was printed there.
+  if (int fd = -1; IsOwnStream(st, &fd)) {
+    std::fflush(nullptr);
+    return WriteAll(fd, path, contents);
   }
   if (S_ISREG(st.st_mode)) {
     // A regular file, or a symlink to one: replace the file, keep the link.
@@ -145,6 +154,33 @@ absl::Status WriteOutputFile(std::string_view path, const OutputPieces& contents
     return WriteByRename(ec ? p : target.string(), contents);
   }
   return WriteThrough(path, contents);
+}
+
+absl::Status CopyOutputFile(std::string_view from, std::string_view to) {
+  if (absl::Status s = CheckOutputPath(to); !s.ok()) return s;
+  const std::string f(from);
+  const std::string t(to);
+  struct stat st {};
+  const bool absent = ::lstat(t.c_str(), &st) != 0;
+  if (absent || (S_ISREG(st.st_mode) && !IsOwnStream(st, nullptr))) {
+    // A second name for the same bytes, put in place by rename like any new report.
+    const std::string tmp = absl::StrCat(t, ".tmp.", getpid());
+    if (::link(f.c_str(), tmp.c_str()) == 0) {
+      if (::rename(tmp.c_str(), t.c_str()) == 0) return absl::OkStatus();
+      ::unlink(tmp.c_str());
+    }
+  }
+  // Another file system, a symlink, a device, our own stream: the bytes, as WriteOutputFile does.
+  std::ifstream in(f, std::ios::binary);
+  if (!in) {
+    return absl::UnavailableError(absl::StrCat(Av(from), ": cannot read: ", std::strerror(errno)));
+  }
+  return WriteOutputFile(to, [&in](const std::function<void(std::string_view)>& put) {
+    std::string buf(1 << 16, '\0');
+    while (in.read(buf.data(), static_cast<std::streamsize>(buf.size())) || in.gcount() > 0) {
+      put(std::string_view(buf.data(), static_cast<size_t>(in.gcount())));
+    }
+  });
 }
 
 absl::Status MakeOutputFolder(std::string_view dir) {

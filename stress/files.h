@@ -32,6 +32,10 @@ absl::Status WriteOutputFile(std::string_view path, std::string_view contents);
 // order, and the file never has to be one string.
 using OutputPieces = std::function<void(const std::function<void(std::string_view)>&)>;
 absl::Status WriteOutputFile(std::string_view path, const OutputPieces& produce);
+// Puts a copy of the file at `from` (one this process wrote) at `to`, with WriteOutputFile's rules.
+// A new path or a regular file becomes a second hard link to `from` where the file system allows,
+// so no byte is copied; elsewhere the bytes are written.
+absl::Status CopyOutputFile(std::string_view from, std::string_view to);
 // Creates `dir` and its parents if missing (the documented behaviour of --out).
 absl::Status MakeOutputFolder(std::string_view dir);
 // `dir/name`, without doubling the slash.

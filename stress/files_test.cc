@@ -110,6 +110,28 @@ TEST(FilesTest, AFolderOrADanglingLinkIsNotAnOutput) {
   EXPECT_TRUE(S_ISLNK(Lstat(d + "/dangling").st_mode));
 }
 
+TEST(FilesTest, CopyLinksANewPathOrARegularFileAndWritesThroughADevice) {
+  const std::string d = Dir("copy");
+  ASSERT_TRUE(WriteOutputFile(d + "/trace-a.json", "one run's trace").ok());
+  ASSERT_TRUE(CopyOutputFile(d + "/trace-a.json", d + "/trace-b.json").ok());
+  EXPECT_EQ(*ReadFile(d + "/trace-b.json"), "one run's trace");
+  EXPECT_EQ(Lstat(d + "/trace-b.json").st_ino, Lstat(d + "/trace-a.json").st_ino)
+      << "same file system: a second name, no bytes copied";
+  ASSERT_TRUE(WriteOutputFile(d + "/old.json", "an older report").ok());
+  ASSERT_TRUE(CopyOutputFile(d + "/trace-a.json", d + "/old.json").ok());
+  EXPECT_EQ(*ReadFile(d + "/old.json"), "one run's trace");
+  EXPECT_EQ(std::system(("test -z \"$(ls '" + d + "' | grep tmp)\"").c_str()), 0);
+  const struct stat before = Lstat("/dev/null");
+  ASSERT_TRUE(CopyOutputFile(d + "/trace-a.json", "/dev/null").ok());
+  EXPECT_TRUE(S_ISCHR(Lstat("/dev/null").st_mode));
+  EXPECT_EQ(Lstat("/dev/null").st_rdev, before.st_rdev);
+  absl::Status full = CopyOutputFile(d + "/trace-a.json", "/dev/full");
+  EXPECT_EQ(full.code(), absl::StatusCode::kUnavailable);
+  EXPECT_TRUE(S_ISCHR(Lstat("/dev/full").st_mode));
+  absl::Status missing = CopyOutputFile(d + "/none.json", d + "/c.json");
+  EXPECT_THAT(std::string(missing.message()), HasSubstr("none.json: cannot read"));
+}
+
 TEST(FilesTest, MakeOutputFolderCreatesParentsButNotOverAFile) {
   const std::string d = Dir("out");
   ASSERT_TRUE(MakeOutputFolder(d + "/a/b").ok());

@@ -1,6 +1,7 @@
 // `probestorm run`: one campaign, its human summary and its artifacts.
 #include <cstdio>
 #include <cstdlib>
+#include <map>
 #include <set>
 #include <thread>
 
@@ -223,8 +224,32 @@ int RunCommand(const SubcommandArgs& args) {
   };
   write(report_path, ReportJson(report));
   write(junit_path, JunitXml(report));
-  // First finding per invariant (campaign order: lowest run) gets a trace and a log.
+  // First finding per invariant (campaign order: lowest run) gets a trace and a log. Invariants
+  // found in the same run share its trace: the run is re-run and rendered once, the other names
+  // are copies (hard links where the file system allows).
   std::set<std::string> traced;
+  std::map<uint64_t, std::pair<std::string, std::string>> run_files;  // run -> its trace, log
+  const auto trace_run = [&](const FoundRecord& rec, const std::string& chrome,
+                             const std::string& log) {
+    auto done = run_files.find(rec.run);
+    if (done == run_files.end() || (!chrome.empty() && done->second.first.empty()) ||
+        (!log.empty() && done->second.second.empty())) {
+      const size_t before = written.size();
+      if (!WriteFindingTrace(o, res, rec, chrome, log, written)) return false;
+      if (written.size() > before) run_files[rec.run] = {chrome, log};
+      return true;
+    }
+    for (const auto& [from, to] : {std::pair(done->second.first, chrome),
+                                   std::pair(done->second.second, log)}) {
+      if (to.empty()) continue;
+      if (absl::Status s = CopyOutputFile(from, to); !s.ok()) {
+        std::fprintf(stderr, "probestorm: %s\n", std::string(s.message()).c_str());
+        return false;
+      }
+      written.push_back(to);
+    }
+    return true;
+  };
   const std::string trace_flag = absl::GetFlag(FLAGS_trace);
   const std::string log_flag = absl::GetFlag(FLAGS_log);
   bool first = true;
@@ -233,9 +258,9 @@ int RunCommand(const SubcommandArgs& args) {
     if (!traced.insert(id).second) continue;
     std::string chrome = out_dir.empty() ? "" : JoinPath(out_dir, absl::StrCat("trace-", id, ".json"));
     std::string log = out_dir.empty() ? "" : JoinPath(out_dir, absl::StrCat("log-", id, ".txt"));
-    if (!WriteFindingTrace(o, res, rec, chrome, log, written)) write_failed = true;
+    if (!trace_run(rec, chrome, log)) write_failed = true;
     if (first && (!trace_flag.empty() || !log_flag.empty()) &&
-        !WriteFindingTrace(o, res, rec, trace_flag, log_flag, written)) {
+        !trace_run(rec, trace_flag, log_flag)) {
       write_failed = true;
     }
     first = false;
