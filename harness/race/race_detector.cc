@@ -10,11 +10,6 @@
 
 namespace probestorm::harness {
 
-uint32_t RaceDetector::SlotOf(uint32_t task) {
-  if (StateOf(task).slot == kNoSlot) TakeSlot(task);
-  return tasks_[task].slot;
-}
-
 void RaceDetector::TakeSlot(uint32_t task) {
   TaskState& t = tasks_[task];
   uint32_t s = kNoSlot;
@@ -153,8 +148,17 @@ void RaceDetector::OnRead(uint32_t task, Shadow& sh, const FieldLabel& label, co
   if (sh.write.task != 0 && sh.write.task != task && Get(t, sh.write.slot) < sh.write.clock) {
     ReportRace(label, sh.write, true, task, func, false);
   }
-  last_access_[slot] = epoch_[slot];
-  const AccessEpoch me{task, slot, epoch_[slot], func};
+  const uint32_t epoch = epoch_[slot];
+  if (!sh.reads.empty()) {
+    // Read again in the same epoch (no release since): the entry stands, only the place moves.
+    AccessEpoch& last = sh.reads.back();
+    if (last.task == task && last.clock == epoch && last.slot == slot) {
+      last.func = func;
+      return;
+    }
+  }
+  last_access_[slot] = epoch;
+  const AccessEpoch me{task, slot, epoch, func};
   if (sh.reads.size() < kScanReads) {
     for (auto& r : sh.reads) {
       if (r.task == task) {
@@ -171,12 +175,22 @@ void RaceDetector::OnRead(uint32_t task, Shadow& sh, const FieldLabel& label, co
 
 void RaceDetector::CompactReads(Shadow& sh) {
   auto& v = sh.reads;
-  absl::flat_hash_map<uint32_t, size_t> at;
-  at.reserve(v.size());
   size_t n = 0;
-  for (size_t i = 0; i < v.size(); ++i) {
-    const auto [it, first] = at.try_emplace(v[i].task, n);
-    v[first ? n++ : it->second] = v[i];
+  if (v.size() <= kCompactByScan) {
+    // Few entries: look each task up among the kept ones (no map to allocate).
+    for (size_t i = 0; i < v.size(); ++i) {
+      size_t j = 0;
+      while (j < n && v[j].task != v[i].task) ++j;
+      v[j] = v[i];
+      if (j == n) ++n;
+    }
+  } else {
+    absl::flat_hash_map<uint32_t, size_t> at;
+    at.reserve(v.size());
+    for (size_t i = 0; i < v.size(); ++i) {
+      const auto [it, first] = at.try_emplace(v[i].task, n);
+      v[first ? n++ : it->second] = v[i];
+    }
   }
   v.resize(n);
   sh.compact_at = static_cast<uint32_t>(2 * std::max(n, kScanReads));

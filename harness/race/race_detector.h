@@ -73,6 +73,8 @@ class RaceDetector {
   // that scan most of a large run's detector time: past this many, reads are appended and the
   // list is compacted when it has doubled and before a write checks it (CompactReads).
   static constexpr size_t kScanReads = 8;
+  // Up to this many entries CompactReads finds duplicates by scanning, past it with a hash map.
+  static constexpr size_t kCompactByScan = 64;
   struct TaskState {
     // Emptied when the task ends. While the task owns a slot, the clock's component of that slot
     // is stale: its value is epoch_[slot] (only the owner ticks it), so a tick writes no chunk and
@@ -88,7 +90,12 @@ class RaceDetector {
     return tasks_[task];
   }
   // The task's slot, taking one if it has none; its clock's component of that slot is its epoch.
-  uint32_t SlotOf(uint32_t task);
+  uint32_t SlotOf(uint32_t task) {
+    if (task < tasks_.size() && tasks_[task].slot != kNoSlot) [[likely]] return tasks_[task].slot;
+    StateOf(task);
+    TakeSlot(task);
+    return tasks_[task].slot;
+  }
   VectorClock& ClockOf(uint32_t task) { return StateOf(task).clock; }
   void TakeSlot(uint32_t task);
   void Tick(uint32_t task);  // the task's next epoch (after it published its clock)

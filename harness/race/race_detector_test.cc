@@ -7,6 +7,7 @@
 // invented (a locked counter stays silent), and an unlocked one is still caught.
 #include "harness/race/race_detector.h"
 
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -18,6 +19,7 @@
 #include "harness/sync/completion.h"
 #include "harness/sync/mutex.h"
 #include "harness/sync/tracked.h"
+#include "harness/trace/trace.h"
 
 namespace probestorm::harness {
 namespace {
@@ -173,40 +175,47 @@ TEST(RaceDetectorSlots, MoreTasksThanSlotsStillCatchesAnUnlockedCounter) {
   }
 }
 
-// Many unordered readers of one field (more than RaceDetector::kScanReads), each reading twice,
-// then a writer that waited for every reader but `unsynchronised` (-1: for all of them). The
-// readers have finished before the write (the writer sleeps first).
-RunResult RunManyReaders(uint64_t seed, int unsynchronised) {
-  constexpr int kReaders = 24;
+// A race-detecting controlled run of the tasks `spawn` starts, with the random strategy.
+RunResult RunDetected(uint64_t seed, const std::function<void(ControlledEngine&)>& spawn) {
   RandomScheduler s;
   EngineOptions o;
   o.seed = seed;
   o.race_detection = true;
   ControlledEngine e(o, &s);
   Engine::Scope scope(e);
-  struct Field {
-    Tracked<int> x;
-    std::vector<std::unique_ptr<Completion>> done;
-  };
-  auto f = std::make_shared<Field>();
-  f->x.SetLabel("many-reader x");
-  for (int i = 0; i < kReaders; ++i) f->done.push_back(std::make_unique<Completion>("read_done"));
-  for (int i = 0; i < kReaders; ++i) {
-    e.Spawn("reader" + std::to_string(i), [f, i] {
-      (void)f->x.Get();
-      Yield();
-      (void)f->x.Get();
-      f->done[static_cast<size_t>(i)]->Complete();
-    });
-  }
-  e.Spawn("writer", [f, unsynchronised] {
-    for (int i = 0; i < kReaders; ++i) {
-      if (i != unsynchronised) f->done[static_cast<size_t>(i)]->Wait();
-    }
-    Msleep(100);
-    f->x.Set(1);
-  });
+  spawn(e);
   return e.Run();
+}
+
+// Many unordered readers of one field (more than RaceDetector::kScanReads), each reading twice,
+// then a writer that waited for every reader but `unsynchronised` (-1: for all of them). The
+// readers have finished before the write (the writer sleeps first).
+RunResult RunManyReaders(uint64_t seed, int unsynchronised) {
+  static constexpr int kReaders = 24;
+  return RunDetected(seed, [&](ControlledEngine& e) {
+    struct Field {
+      Tracked<int> x;
+      std::vector<std::unique_ptr<Completion>> done;
+    };
+    auto f = std::make_shared<Field>();
+    f->x.SetLabel("many-reader x");
+    for (int i = 0; i < kReaders; ++i) f->done.push_back(std::make_unique<Completion>("read_done"));
+    for (int i = 0; i < kReaders; ++i) {
+      e.Spawn("reader" + std::to_string(i), [f, i] {
+        (void)f->x.Get();
+        Yield();
+        (void)f->x.Get();
+        f->done[static_cast<size_t>(i)]->Complete();
+      });
+    }
+    e.Spawn("writer", [f, unsynchronised] {
+      for (int i = 0; i < kReaders; ++i) {
+        if (i != unsynchronised) f->done[static_cast<size_t>(i)]->Wait();
+      }
+      Msleep(100);
+      f->x.Set(1);
+  });
+  });
 }
 
 TEST(RaceDetectorReads, WriteRacesWithTheOneUnorderedReaderAmongMany) {
@@ -224,6 +233,50 @@ TEST(RaceDetectorReads, WriteAfterEveryReaderIsSilent) {
   for (uint64_t seed = 1; seed <= 30; ++seed) {
     const RunResult r = RunManyReaders(seed, /*unsynchronised=*/-1);
     EXPECT_TRUE(r.findings.empty()) << seed << ": " << r.findings.front().message;
+  }
+}
+
+// A task that reads a field again before it releases anything keeps one entry for the field, and
+// the entry names the function of its latest read: an unordered writer's report cites it, and the
+// run stays silent when the writer is ordered after the reads.
+RunResult RunRereads(uint64_t seed, bool ordered) {
+  return RunDetected(seed, [&](ControlledEngine& e) {
+    struct Field {
+      Tracked<int> x;
+      Completion done{"reads_done"};
+    };
+    auto f = std::make_shared<Field>();
+    f->x.SetLabel("reread x");
+    e.Spawn("reader", [f] {
+      {
+        TraceSpan span("toy.0", "first_look");
+        (void)f->x.Get();
+      }
+      {
+        TraceSpan span("toy.0", "second_look");
+        (void)f->x.Get();
+        (void)f->x.Get();
+      }
+      f->done.Complete();
+  });
+  e.Spawn("writer", [f, ordered] {
+    if (ordered) f->done.Wait();
+    Msleep(100);
+    TraceSpan span("toy.1", "writer_fn");
+    f->x.Set(1);
+  });
+  });
+}
+
+TEST(RaceDetectorReads, RereadInOneEpochIsReportedAtItsLatestFunction) {
+  for (uint64_t seed = 1; seed <= 20; ++seed) {
+    const RunResult r = RunRereads(seed, /*ordered=*/false);
+    ASSERT_EQ(r.findings.size(), 1u) << seed;
+    EXPECT_EQ(r.findings[0].invariant, "data-race");
+    EXPECT_THAT(r.findings[0].message,
+                HasSubstr("write in writer_fn (writer) vs earlier read in second_look (reader)"));
+    const RunResult quiet = RunRereads(seed, /*ordered=*/true);
+    EXPECT_TRUE(quiet.findings.empty()) << seed << ": " << quiet.findings.front().message;
   }
 }
 

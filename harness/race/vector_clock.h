@@ -37,7 +37,8 @@ class VectorClock {
   // storage as used uninitialized (-Wuninitialized, a false positive in absl's MemcpyFrom).
   VectorClock(VectorClock&& o) noexcept { c_.swap(o.c_); }
   VectorClock& operator=(const VectorClock& o) {
-    if (this != &o) {
+    // The same chunks (a release republishing what it published last): nothing to do.
+    if (this != &o && c_ != o.c_) {
       VectorClock copy(o);
       c_.swap(copy.c_);
     }

@@ -61,13 +61,17 @@ void Trace::Record(uint64_t step, Nanos time, uint32_t task, Phase phase, NameId
   hash_ = Mix(hash_, detail.empty() ? 0 : HashText(detail));
   ++count_;
   if (phase == Phase::kBegin || phase == Phase::kEnd) {
-    if (spans_.size() <= task) spans_.resize(task + 1);
+    if (spans_.size() <= task) {
+      spans_.resize(task + 1);
+      current_.resize(task + 1, "?");
+    }
     auto& st = spans_[task];
     if (phase == Phase::kBegin) {
       st.push_back(func);
     } else if (!st.empty()) {
       st.pop_back();
     }
+    current_[task] = st.empty() ? "?" : names_[st.back()].c_str();
   }
   if (keep_all_ || events_.size() < tail_) {
     events_.push_back({step, time, task, phase, device, func, std::string(detail)});
@@ -115,12 +119,6 @@ void Trace::SetTaskName(uint32_t task, std::string name) {
 std::string Trace::TaskName(uint32_t task) const {
   std::lock_guard<RunLock> g(mu_);
   return task < task_names_.size() ? task_names_[task] : std::string();
-}
-
-const char* Trace::CurrentFunction(uint32_t task) const {
-  std::lock_guard<RunLock> g(mu_);
-  if (task < spans_.size() && !spans_[task].empty()) return names_[spans_[task].back()].c_str();
-  return "?";
 }
 
 std::string FormatTraceLine(const TraceEvent& e, std::string_view task_name) {

@@ -61,7 +61,10 @@ class Trace {
 
   // Innermost open span of `task` (for race reports), or "?". The pointer stays valid for the
   // lifetime of the Trace.
-  const char* CurrentFunction(uint32_t task) const;
+  const char* CurrentFunction(uint32_t task) const {
+    std::lock_guard<RunLock> g(mu_);
+    return task < current_.size() ? current_[task] : "?";
+  }
 
  private:
   struct Stored {
@@ -97,6 +100,7 @@ class Trace {
   std::array<RecentName, kRecentNames> recent_{};
   std::vector<std::string> task_names_;
   std::vector<std::vector<NameId>> spans_;  // by task: open function names
+  std::vector<const char*> current_;        // by task: its innermost open span's name, or "?"
   uint64_t hash_ = 0xcbf29ce484222325ULL;
   uint64_t count_ = 0;
 };
