@@ -18,6 +18,32 @@
 
 namespace probestorm::stress {
 
+std::string CampaignSummaryText(const Report& r) {
+  std::string endings;
+  for (const auto& [k, v] : r.endings) absl::StrAppend(&endings, endings.empty() ? "" : ", ", k, " ", v);
+  std::string cut;
+  if (r.cut_by_budget > 0) {
+    absl::StrAppend(&cut, " (+", r.cut_by_budget, " cut by ",
+                    r.partial ? "the signal" : "the budget", ", not counted)");
+  }
+  std::string out = absl::StrFormat(
+      "summary: %d runs in %.1f s (%.1f runs/s, %d schedule points, max %d live tasks, peak RSS "
+      "%.0f MiB); incomplete %d%s%s%s\n",
+      r.runs, r.wall_seconds, r.wall_seconds > 0 ? static_cast<double>(r.runs) / r.wall_seconds : 0.0,
+      r.schedule_points, r.max_live_tasks, static_cast<double>(r.peak_rss_bytes) / (1024.0 * 1024.0),
+      r.incomplete, cut, endings.empty() ? "" : "; endings: ", endings);
+  bool any = false;
+  for (const auto& [id, s] : r.summary) {
+    if (s.violations == 0 && s.warnings == 0) continue;
+    if (!any) absl::StrAppendFormat(&out, "  %-26s %10s %10s %10s\n", "invariant", "violations", "warnings", "first run");
+    any = true;
+    absl::StrAppendFormat(&out, "  %-26s %10d %10d %10d\n", id, s.violations, s.warnings, s.first_run);
+  }
+  if (!any) absl::StrAppend(&out, "  no finding\n");
+  absl::StrAppend(&out, ExplorationText(r.exploration));
+  return out;
+}
+
 std::string Wrap(std::string_view text, size_t width, std::string_view indent) {
   std::string out, line;
   for (absl::string_view word : absl::StrSplit(Av(text), ' ', absl::SkipEmpty())) {

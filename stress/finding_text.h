@@ -25,6 +25,10 @@ std::string FormatFinding(size_t index, const harness::Finding& f, std::string_v
 // line (ReferReplaysToReport makes that `--report=R --finding=N` for a token that carries a whole
 // schedule). `verbose`: every finding with its full token command.
 std::string CampaignFindingsText(const Report& report, bool verbose);
+// The summary `probestorm run` prints after the findings: runs, time, schedule points, live tasks,
+// peak RSS, incomplete runs and endings on one line; a table of the invariants that fired (or
+// "no finding"); the learning strategies' coverage when recorded.
+std::string CampaignSummaryText(const Report& report);
 // Wraps `text` at `width` columns with `indent` before each line.
 std::string Wrap(std::string_view text, size_t width, std::string_view indent);
 

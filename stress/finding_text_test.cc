@@ -104,5 +104,34 @@ TEST(ReferReplaysToReport, OnlyScheduleTokensNameTheReport) {
   EXPECT_THAT(short_line, HasSubstr("probestorm replay --token="));
 }
 
+TEST(CampaignSummaryText, OneLineThenTheInvariantsThatFired) {
+  Report r;
+  r.runs = 40;
+  r.wall_seconds = 2.0;
+  r.schedule_points = 1234567;
+  r.max_live_tasks = 19;
+  r.peak_rss_bytes = 11 * 1024 * 1024;
+  r.incomplete = 1;
+  r.cut_by_budget = 2;
+  r.endings = {{"finding", 9}, {"quiescent", 30}, {"max-steps", 1}};
+  r.summary["xlate-uninit-controller"] = {3, 0, 4, 0.1, 3};
+  r.summary["stall"] = {};  // enabled, silent: not listed
+  r.summary["iommu-bypass"] = {0, 2, 7, 0.2, 0};
+  const std::string text = CampaignSummaryText(r);
+  EXPECT_THAT(text, HasSubstr("summary: 40 runs in 2.0 s (20.0 runs/s, 1234567 schedule points, "
+                              "max 19 live tasks, peak RSS 11 MiB); incomplete 1 (+2 cut by the "
+                              "budget, not counted); endings: finding 9, max-steps 1, quiescent 30\n"));
+  EXPECT_THAT(text, HasSubstr("  xlate-uninit-controller             3          0          4\n"));
+  EXPECT_THAT(text, HasSubstr("  iommu-bypass                        0          2          7\n"));
+  EXPECT_THAT(text, Not(HasSubstr("stall")));
+  EXPECT_THAT(text, Not(HasSubstr("no finding")));
+  r.summary.clear();
+  r.partial = true;
+  r.interrupted_by = "SIGINT";
+  const std::string quiet = CampaignSummaryText(r);
+  EXPECT_THAT(quiet, HasSubstr("(+2 cut by the signal, not counted)"));
+  EXPECT_THAT(quiet, HasSubstr("  no finding\n"));
+}
+
 }  // namespace
 }  // namespace probestorm::stress

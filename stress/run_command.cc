@@ -181,32 +181,7 @@ int RunCommand(const SubcommandArgs& args) {
   const std::string text = CampaignFindingsText(report, absl::GetFlag(FLAGS_verbose));
   std::fputs(text.c_str(), stdout);
 
-  std::string endings;
-  for (const auto& [k, v] : res.endings) absl::StrAppend(&endings, endings.empty() ? "" : ", ", k, " ", v);
-  std::string cut;
-  if (res.cut_by_budget > 0) {
-    absl::StrAppend(&cut, " (+", res.cut_by_budget, " cut by ", res.interrupted != 0 ? "the signal" : "the budget",
-                    ", not counted)");
-  }
-  std::printf("summary: %llu runs in %.1f s (%.1f runs/s, %llu schedule points, max %u live tasks, "
-              "peak RSS %.0f MiB); incomplete %llu%s%s%s\n",
-              static_cast<unsigned long long>(res.runs), res.wall_seconds,
-              res.wall_seconds > 0 ? static_cast<double>(res.runs) / res.wall_seconds : 0.0,
-              static_cast<unsigned long long>(res.schedule_points), res.max_live_tasks,
-              static_cast<double>(report.peak_rss_bytes) / (1024.0 * 1024.0),
-              static_cast<unsigned long long>(res.incomplete), cut.c_str(),
-              endings.empty() ? "" : "; endings: ", endings.c_str());
-  bool any = false;
-  for (const auto& [id, s] : report.summary) {
-    if (s.violations == 0 && s.warnings == 0) continue;
-    if (!any) std::printf("  %-26s %10s %10s %10s\n", "invariant", "violations", "warnings", "first run");
-    any = true;
-    std::printf("  %-26s %10llu %10llu %10lld\n", id.c_str(),
-                static_cast<unsigned long long>(s.violations),
-                static_cast<unsigned long long>(s.warnings), static_cast<long long>(s.first_run));
-  }
-  if (!any) std::printf("  no finding\n");
-  std::fputs(ExplorationText(res.exploration).c_str(), stdout);
+  std::fputs(CampaignSummaryText(report).c_str(), stdout);
   if (res.stopped_early) std::printf("  stopped at the first violation (--stop_on_first)\n");
 
   // Artifacts.
