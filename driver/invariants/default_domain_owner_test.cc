@@ -30,7 +30,7 @@ harness::RunResult ClaimThenDrop(bool group_first, int* use_ret, int* cnt_after)
     *use_ret = iommu_device_use_default_domain(m);
     if (!group_first) m->iommu_group.Set(g);  // as bus_iommu_probe would
     iommu_device_unuse_default_domain(m);
-    *cnt_after = g->owner_cnt;
+    *cnt_after = OwnerCount(g);
   });
   return w.Run();
 }
@@ -95,7 +95,7 @@ TEST(IommuOwnership, FailedProbeDropsItsClaimThroughDmaCleanup) {
   drv->probe = [&](Device* m) {
     ++probes;
     IommuGroup* g = iommu_group_get(m);
-    cnt_in_probe = g != nullptr ? g->owner_cnt : -1;
+    cnt_in_probe = g != nullptr ? OwnerCount(g) : -1;
     return -ENODEV;
   };
   exynos_iommu_register(k);
@@ -109,7 +109,7 @@ TEST(IommuOwnership, FailedProbeDropsItsClaimThroughDmaCleanup) {
   ASSERT_NE(m, nullptr);
   IommuGroup* g = m->iommu_group.Peek();
   ASSERT_NE(g, nullptr);
-  EXPECT_EQ(g->owner_cnt, 0);  // dma_cleanup dropped it
+  EXPECT_EQ(OwnerCount(g), 0);  // dma_cleanup dropped it
   EXPECT_EQ(m->driver.Peek(), nullptr);
 }
 

@@ -15,6 +15,7 @@
 #include <cstddef>
 #include <vector>
 
+#include "driver/iommu/iommu.h"
 #include "harness/invariant.h"
 
 namespace probestorm::kernel {
@@ -50,7 +51,8 @@ void OnIommuReleaseDevice(Device* dev);
 // iommu_group_add_device(group, dev), before dev->iommu_group is set (rules 1 and 2).
 void OnIommuGroupAddDevice(Device* dev, IommuGroup* group);
 // The same, under group->mutex, before `dev` joins group->devices (rule 2).
-void OnGroupDevicesAdd(Device* dev, const IommuGroup* group);
+void OnGroupDevicesAdd(Device* dev, const IommuGroup* group)
+    ABSL_EXCLUSIVE_LOCKS_REQUIRED(group->mutex);
 // exynos_iommu_probe_device(dev) made `link` to `data`'s SysMMU (rule 4).
 void OnSysmmuLinkAdd(Device* dev, const sysmmu_drvdata* data, const DeviceLink* link);
 

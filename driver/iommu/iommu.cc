@@ -579,9 +579,10 @@ int iommu_device_use_default_domain(Device* dev) {
   } else {
     ++group->owner_cnt;
   }
+  const int owner_cnt = group->owner_cnt;  // as this call left it
   group->mutex.unlock();
   TraceLog(dev->name, "iommu_device_use_default_domain",
-           absl::StrCat(group->name, " owner_cnt=", group->owner_cnt, " ret=", ErrName(ret)));
+           absl::StrCat(group->name, " owner_cnt=", owner_cnt, " ret=", ErrName(ret)));
   return ret;
 }
 

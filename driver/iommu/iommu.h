@@ -25,6 +25,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "driver/base/bus.h"
 #include "driver/base/device.h"
 #include "driver/kernel.h"
@@ -124,13 +125,13 @@ struct IommuGroup {
   IommuGroup() { entry.owner = this; }
   int id = 0;
   harness::Mutex mutex{"group->mutex"};
-  std::vector<Device*> devices;       // guarded by mutex
+  std::vector<Device*> devices ABSL_GUARDED_BY(mutex);
   harness::Tracked<IommuDomain*> default_domain{nullptr};
   harness::Tracked<IommuDomain*> domain{nullptr};
   harness::ListNode entry;            // on a bus_iommu_probe group_list (v6.1: outside mutex)
-  // Drivers using the default domain through the DMA API (iommu_device_use_default_domain);
-  // guarded by mutex. No user-space owner (group->owner) exists here: nothing claims a group.
-  int owner_cnt = 0;
+  // Drivers using the default domain through the DMA API (iommu_device_use_default_domain). No
+  // user-space owner (group->owner) exists here: nothing claims a group.
+  int owner_cnt ABSL_GUARDED_BY(mutex) = 0;
   std::string name;                   // "iommu_group 3"
 };
 

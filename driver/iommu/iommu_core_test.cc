@@ -20,6 +20,7 @@ namespace {
 using iommu_testing::Count;
 using iommu_testing::FakeIommu;
 using iommu_testing::GetBoard;
+using iommu_testing::GroupDeviceCount;
 using iommu_testing::IommuWorld;
 using iommu_testing::Name;
 using ::testing::HasSubstr;
@@ -112,8 +113,8 @@ TEST(IommuCore, ProbeDeviceCreatesOneGroupPerDeviceWithDefaultDomainAttached) {
   ASSERT_NE(g1, nullptr);
   ASSERT_NE(g2, nullptr);
   EXPECT_NE(g1, g2);
-  EXPECT_EQ(g1->devices.size(), 1u);
-  EXPECT_EQ(g2->devices.size(), 1u);
+  EXPECT_EQ(GroupDeviceCount(g1), 1u);
+  EXPECT_EQ(GroupDeviceCount(g2), 1u);
   ASSERT_NE(g1->default_domain.Peek(), nullptr);
   EXPECT_EQ(g1->default_domain.Peek()->type, IommuDomainType::kDma);
   EXPECT_NE(g1->default_domain.Peek()->iova_cookie, nullptr);  // iommu_get_dma_cookie

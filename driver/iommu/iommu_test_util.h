@@ -33,6 +33,13 @@
 
 namespace probestorm::kernel::iommu_testing {
 
+// A group's members and claim count, read by a test between steps of one task or after the run
+// (no other task runs then) without taking group->mutex.
+inline size_t GroupDeviceCount(const IommuGroup* g) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+  return g->devices.size();
+}
+inline int OwnerCount(const IommuGroup* g) ABSL_NO_THREAD_SAFETY_ANALYSIS { return g->owner_cnt; }
+
 // "embedded:tm2e" or a synthetic spec ("sysmmus=2,masters=1,per_master=2"), loaded once.
 inline const hwmodel::Board& GetBoard(const std::string& spec) {
   static auto* cache = new std::map<std::string, std::unique_ptr<hwmodel::Board>>();
