@@ -20,7 +20,9 @@ namespace probestorm::stress {
 
 std::string CampaignSummaryText(const Report& r) {
   std::string endings;
-  for (const auto& [k, v] : r.endings) absl::StrAppend(&endings, endings.empty() ? "" : ", ", k, " ", v);
+  for (const auto& [k, v] : r.endings) {
+    absl::StrAppend(&endings, endings.empty() ? "" : ", ", k, " ", v);
+  }
   std::string cut;
   if (r.cut_by_budget > 0) {
     absl::StrAppend(&cut, " (+", r.cut_by_budget, " cut by ",
@@ -29,15 +31,20 @@ std::string CampaignSummaryText(const Report& r) {
   std::string out = absl::StrFormat(
       "summary: %d runs in %.1f s (%.1f runs/s, %d schedule points, max %d live tasks, peak RSS "
       "%.0f MiB); incomplete %d%s%s%s\n",
-      r.runs, r.wall_seconds, r.wall_seconds > 0 ? static_cast<double>(r.runs) / r.wall_seconds : 0.0,
-      r.schedule_points, r.max_live_tasks, static_cast<double>(r.peak_rss_bytes) / (1024.0 * 1024.0),
+      r.runs, r.wall_seconds,
+      r.wall_seconds > 0 ? static_cast<double>(r.runs) / r.wall_seconds : 0.0, r.schedule_points,
+      r.max_live_tasks, static_cast<double>(r.peak_rss_bytes) / (1024.0 * 1024.0),
       r.incomplete, cut, endings.empty() ? "" : "; endings: ", endings);
   bool any = false;
   for (const auto& [id, s] : r.summary) {
     if (s.violations == 0 && s.warnings == 0) continue;
-    if (!any) absl::StrAppendFormat(&out, "  %-26s %10s %10s %10s\n", "invariant", "violations", "warnings", "first run");
+    if (!any) {
+      absl::StrAppendFormat(&out, "  %-26s %10s %10s %10s\n", "invariant", "violations",
+                            "warnings", "first run");
+    }
     any = true;
-    absl::StrAppendFormat(&out, "  %-26s %10d %10d %10d\n", id, s.violations, s.warnings, s.first_run);
+    absl::StrAppendFormat(&out, "  %-26s %10d %10d %10d\n", id, s.violations, s.warnings,
+                          s.first_run);
   }
   if (!any) absl::StrAppend(&out, "  no finding\n");
   absl::StrAppend(&out, ExplorationText(r.exploration));

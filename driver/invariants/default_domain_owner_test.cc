@@ -78,11 +78,11 @@ TEST(IommuOwnership, SecondUserOffTheDefaultDomainIsBusy) {
 }
 
 // Whole boots: unbinding a master that got its group after its probe (churn) warns.
-// KERNEL.md correction 6 on a failed probe: really_probe's platform_dma_configure claims the
-// master's group (iommu_device_use_default_domain), the driver's probe fails, and the probe_failed
-// path runs bus->dma_cleanup (iommu_device_unuse_default_domain): the claim is dropped without a
-// warning. (The unbind path is the churn boot below.) Built-in exynos-iommu gives the master its
-// group before the master probes.
+// A failed probe in v6.1 (drivers/base/dd.c really_probe, drivers/base/platform.c): really_probe's
+// platform_dma_configure claims the master's group (iommu_device_use_default_domain), the driver's
+// probe fails, and the probe_failed path runs bus->dma_cleanup (iommu_device_unuse_default_domain):
+// the claim is dropped without a warning. (The unbind path is the churn boot below.) Built-in
+// exynos-iommu gives the master its group before the master probes.
 TEST(IommuOwnership, FailedProbeDropsItsClaimThroughDmaCleanup) {
   Knobs knobs;
   IommuWorld w(OneMaster(), knobs, 1, harness::InvariantSet::All(), /*register_drivers=*/false);

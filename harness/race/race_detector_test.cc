@@ -214,7 +214,7 @@ RunResult RunManyReaders(uint64_t seed, int unsynchronised) {
       }
       Msleep(100);
       f->x.Set(1);
-  });
+    });
   });
 }
 
@@ -258,13 +258,13 @@ RunResult RunRereads(uint64_t seed, bool ordered) {
         (void)f->x.Get();
       }
       f->done.Complete();
-  });
-  e.Spawn("writer", [f, ordered] {
-    if (ordered) f->done.Wait();
-    Msleep(100);
-    TraceSpan span("toy.1", "writer_fn");
-    f->x.Set(1);
-  });
+    });
+    e.Spawn("writer", [f, ordered] {
+      if (ordered) f->done.Wait();
+      Msleep(100);
+      TraceSpan span("toy.1", "writer_fn");
+      f->x.Set(1);
+    });
   });
 }
 
