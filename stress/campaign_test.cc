@@ -282,9 +282,11 @@ TEST(CampaignTest, AutoFindsTheSeedOopsInExynosIommuOfXlate) {
     }
     return false;
   };
+  // As `probestorm run --seed=4 --runs=100 --jobs=1` does (seeds 3 to 6 find it within 1 000 runs,
+  // seeds 1 and 2 do not: README).
   CampaignOptions o = SmallCampaign();
-  o.seed = 1;
-  o.runs = 1000;
+  o.seed = 4;
+  o.runs = 100;
   o.jobs = 1;
   o.cap_per_key = 1000;  // every distinct oops, not the first few of the invariant
   o.engine.strategy.kind = harness::StrategySpec::Kind::kAuto;

@@ -11,16 +11,6 @@
 #include "stress/flags.h"
 
 namespace probestorm::stress {
-namespace {
-
-// A campaign run goes on after a violation (an oops still ends its task): the seed report is a
-// causal chain — a swallowed -ENODEV (xlate-uninit-controller) lets a master bind without its
-// IOMMU, and a later SysMMU's bus_iommu_probe then attaches a domain under it (dma-ops-on-bound)
-// — and every link of the chain should be reported, not only the first.
-constexpr bool kStopOnViolation = false;
-
-}  // namespace
-
 absl::StatusOr<EngineKind> ParseEngineKind(std::string_view text) {
   if (text == "controlled") return EngineKind::kControlled;
   if (text == "free") return EngineKind::kFree;
@@ -81,7 +71,6 @@ absl::StatusOr<EngineSpec> ParseEngineSpec(std::string_view engine, std::string_
         absl::StrCat("bad --max_virtual_time '", Av(max_virtual_time), "'"));
   }
   spec.options.max_virtual_time = *mvt;
-  spec.options.stop_on_violation = kStopOnViolation;
   return spec;
 }
 
@@ -112,7 +101,6 @@ absl::StatusOr<EngineSpec> EngineSpecFromToken(const ReplayToken& t) {
   spec.time_scale = t.time_scale;
   spec.options.max_virtual_time = t.max_virtual_time_ns;
   spec.options.max_steps = t.max_steps;
-  spec.options.stop_on_violation = kStopOnViolation;
   return spec;
 }
 

@@ -34,7 +34,17 @@ struct EngineSpec {
   harness::StrategySpec strategy;                   // controlled engine
   harness::Perturb perturb = harness::Perturb::kLight;  // free engine
   double time_scale = 0;  // free engine: 0, or virtual ns per real ns (free_engine.h)
-  harness::EngineOptions options;  // enabled invariants and limits; seed is set per run
+  // Enabled invariants and limits; the seed is set per run. A campaign run goes on after a
+  // violation (an oops still ends its task): the seed report is a causal chain (a swallowed -ENODEV,
+  // xlate-uninit-controller, lets a master bind without its IOMMU, and a later SysMMU's
+  // bus_iommu_probe then attaches a domain under it, dma-ops-on-bound), and every link should be
+  // reported. Tokens do not record it: every spec, parsed or default, has it off, so a replay of a
+  // token re-runs the same run.
+  harness::EngineOptions options = [] {
+    harness::EngineOptions o;
+    o.stop_on_violation = false;
+    return o;
+  }();
   harness::ThreadCreateFn create_thread;  // free engine: empty = pthread_create (tests inject
                                           // failures here)
 
