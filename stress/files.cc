@@ -73,10 +73,15 @@ absl::Status WriteThrough(std::string_view path, const OutputPieces& contents) {
   return s;
 }
 
+// The name a new file takes next to `path` until it is renamed over it.
+std::string TemporaryPathFor(std::string_view path) {
+  return absl::StrCat(Av(path), ".tmp.", getpid());
+}
+
 // Temporary file next to `path`, synced, renamed over it.
 absl::Status WriteByRename(std::string_view path, const OutputPieces& contents) {
   const std::string p(path);
-  const std::string tmp = absl::StrCat(p, ".tmp.", getpid());
+  const std::string tmp = TemporaryPathFor(p);
   const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) {
     return absl::UnavailableError(absl::StrCat(Av(path), ": cannot write: ", std::strerror(errno)));
@@ -164,7 +169,7 @@ absl::Status CopyOutputFile(std::string_view from, std::string_view to) {
   const bool absent = ::lstat(t.c_str(), &st) != 0;
   if (absent || (S_ISREG(st.st_mode) && !IsOwnStream(st, nullptr))) {
     // A second name for the same bytes, put in place by rename like any new report.
-    const std::string tmp = absl::StrCat(t, ".tmp.", getpid());
+    const std::string tmp = TemporaryPathFor(t);
     if (::link(f.c_str(), tmp.c_str()) == 0) {
       if (::rename(tmp.c_str(), t.c_str()) == 0) return absl::OkStatus();
       ::unlink(tmp.c_str());

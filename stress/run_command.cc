@@ -1,7 +1,6 @@
 // `probestorm run`: one campaign, its human summary and its artifacts.
 #include <cstdio>
 #include <cstdlib>
-#include <map>
 #include <set>
 #include <thread>
 
@@ -27,61 +26,6 @@
 #include "stress/shard.h"
 
 namespace probestorm::stress {
-namespace {
-
-// Writes the Chrome trace and log of a finding's run: a free run's as it was recorded during the
-// campaign, a controlled run re-run with keep_trace. False (with a line on stderr) when a file
-// could not be written.
-bool WriteFindingTrace(const CampaignOptions& o, const CampaignResult& res, const FoundRecord& rec,
-                       const std::string& chrome, const std::string& log,
-                       std::vector<std::string>& written) {
-  if (chrome.empty() && log.empty()) return true;  // nothing asked for: no re-run
-  if (o.engine.free()) {
-    auto it = res.free_traces.find(std::string(rec.finding.invariant.name()));
-    if (it == res.free_traces.end() || it->second.run != rec.run) return true;
-    absl::Status s = WriteTraceFiles(*it->second.model, chrome, log);
-    if (!s.ok()) {
-      std::fprintf(stderr, "probestorm: %s\n", std::string(s.message()).c_str());
-      return false;
-    }
-    if (!chrome.empty()) written.push_back(chrome);
-    if (!log.empty()) written.push_back(log);
-    return true;
-  }
-  const auto& board = *o.boards[static_cast<size_t>(rec.board)].board;
-  const auto& profile = o.profiles[static_cast<size_t>(rec.profile)];
-  // The token says how the run was made: its strategy and seed, or its recorded schedule.
-  auto spec = EngineSpecFromToken(rec.token);
-  if (!spec.ok()) {
-    std::fprintf(stderr, "probestorm: trace of run %llu not written: %s\n",
-                 static_cast<unsigned long long>(rec.run), std::string(spec.status().message()).c_str());
-    return false;
-  }
-  auto m = ExecuteRun(board, profile, *spec, rec.seed, nullptr, /*keep_trace=*/true);
-  if (!m.ok()) {
-    std::fprintf(stderr, "probestorm: trace of run %llu not written: %s\n",
-                 static_cast<unsigned long long>(rec.run), std::string(m.status().message()).c_str());
-    return false;
-  }
-  if (m->result.trace_hash != rec.trace_hash) {
-    std::fprintf(stderr,
-                 "probestorm: WARNING: re-running run %llu for its trace gave trace hash %016llx, "
-                 "not %016llx: the model is not deterministic (a bug); trace written anyway\n",
-                 static_cast<unsigned long long>(rec.run),
-                 static_cast<unsigned long long>(m->result.trace_hash),
-                 static_cast<unsigned long long>(rec.trace_hash));
-  }
-  absl::Status s = WriteTraceFiles(*m, chrome, log);
-  if (!s.ok()) {
-    std::fprintf(stderr, "probestorm: %s\n", std::string(s.message()).c_str());
-    return false;
-  }
-  if (!chrome.empty()) written.push_back(chrome);
-  if (!log.empty()) written.push_back(log);
-  return true;
-}
-
-}  // namespace
 
 int RunCommand(const SubcommandArgs& args) {
   if (!args.positional.empty()) {
@@ -199,47 +143,32 @@ int RunCommand(const SubcommandArgs& args) {
   };
   write(report_path, ReportJson(report));
   write(junit_path, JunitXml(report));
-  // First finding per invariant (campaign order: lowest run) gets a trace and a log. Invariants
-  // found in the same run share its trace: the run is re-run and rendered once, the other names
-  // are copies (hard links where the file system allows).
-  std::set<std::string> traced;
-  std::map<uint64_t, std::pair<std::string, std::string>> run_files;  // run -> its trace, log
-  const auto trace_run = [&](const FoundRecord& rec, const std::string& chrome,
-                             const std::string& log) {
-    auto done = run_files.find(rec.run);
-    if (done == run_files.end() || (!chrome.empty() && done->second.first.empty()) ||
-        (!log.empty() && done->second.second.empty())) {
-      const size_t before = written.size();
-      if (!WriteFindingTrace(o, res, rec, chrome, log, written)) return false;
-      if (written.size() > before) run_files[rec.run] = {chrome, log};
-      return true;
+  // First finding per invariant (campaign order: lowest run) gets a trace and a log; invariants
+  // found in the same run share its files.
+  FindingTraceFiles traces([&](const FoundRecord& rec, const std::string& chrome,
+                               const std::string& log) {
+    return RenderFindingTrace(o, res, rec, chrome, log);
+  });
+  const auto trace = [&](const FoundRecord& rec, const std::string& chrome, const std::string& log) {
+    if (absl::Status s = traces.Write(rec, chrome, log); !s.ok()) {
+      std::fprintf(stderr, "probestorm: %s\n", std::string(s.message()).c_str());
+      write_failed = true;
     }
-    for (const auto& [from, to] : {std::pair(done->second.first, chrome),
-                                   std::pair(done->second.second, log)}) {
-      if (to.empty()) continue;
-      if (absl::Status s = CopyOutputFile(from, to); !s.ok()) {
-        std::fprintf(stderr, "probestorm: %s\n", std::string(s.message()).c_str());
-        return false;
-      }
-      written.push_back(to);
-    }
-    return true;
   };
   const std::string trace_flag = absl::GetFlag(FLAGS_trace);
   const std::string log_flag = absl::GetFlag(FLAGS_log);
-  bool first = true;
+  std::set<std::string> traced;
   for (const FoundRecord& rec : res.findings) {
     const std::string id(rec.finding.invariant.name());
+    const bool first = traced.empty();
     if (!traced.insert(id).second) continue;
-    std::string chrome = out_dir.empty() ? "" : JoinPath(out_dir, absl::StrCat("trace-", id, ".json"));
-    std::string log = out_dir.empty() ? "" : JoinPath(out_dir, absl::StrCat("log-", id, ".txt"));
-    if (!trace_run(rec, chrome, log)) write_failed = true;
-    if (first && (!trace_flag.empty() || !log_flag.empty()) &&
-        !trace_run(rec, trace_flag, log_flag)) {
-      write_failed = true;
+    if (!out_dir.empty()) {
+      trace(rec, JoinPath(out_dir, absl::StrCat("trace-", id, ".json")),
+            JoinPath(out_dir, absl::StrCat("log-", id, ".txt")));
     }
-    first = false;
+    if (first) trace(rec, trace_flag, log_flag);
   }
+  written.insert(written.end(), traces.written().begin(), traces.written().end());
   if (!written.empty()) std::printf("artifacts: %s\n", absl::StrJoin(written, ", ").c_str());
   if (o.engine.free() && !res.findings.empty()) {
     std::printf("note: the free engine is not deterministic: its traces were recorded during the "
