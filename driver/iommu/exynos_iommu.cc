@@ -60,8 +60,9 @@ constexpr uint32_t SYSMMU_V5_LV2_PROT[] = {0u << 2, 1u << 2, 2u << 2, 3u << 2};
 
 int MMU_MAJ_VER(int version) { return version >> 7; }
 
-// Lines of the BUG_ONs in drivers/iommu/exynos-iommu.c of v6.1 (read in a v6.1-rc7 tree), which
-// report_bug prints as "kernel BUG at drivers/iommu/exynos-iommu.c:<line>!".
+// Lines of the BUG_ONs in drivers/iommu/exynos-iommu.c of v6.1 (the file is the same in rc7 and
+// 6.1.15: docs/model.md), which report_bug prints as "kernel BUG at
+// drivers/iommu/exynos-iommu.c:<line>!".
 constexpr char kExynosIommuFile[] = "drivers/iommu/exynos-iommu.c";
 constexpr int kLineBugUnknownFault = 500;  // exynos_sysmmu_irq: BUG_ON(i == n)
 constexpr int kLineBugUnrecovered = 510;   // exynos_sysmmu_irq: BUG_ON(ret != 0)

@@ -30,7 +30,10 @@ namespace {
 // exynos5420's), Exynos4210 being the SoC that reports 0x80000001, and the v5 of exynos7870 and
 // v7 of exynosautov9. v6.1 has no exynos7870 tree and no SysMMU node in exynosautov9.dtsi; the
 // current kernel's exynos7870.dtsi has one (sysmmu_decon, clock "sysmmu"). Every pre-v5 version
-// behaves the same in the model (MMU_MAJ_VER < 5), so only the 5/7 split changes a run.
+// behaves the same in the model (MMU_MAJ_VER < 5), so only the 5/7 split changes a run. On real
+// chips the version belongs to each SysMMU instance (a vendor table gives the Exynos5410 blocks
+// 1.2, 2.1, 3.1 and 3.2; U-Boot's Exynos5420/5800 trees name a "samsung,sysmmu-v3.3" display
+// SysMMU), so these per-SoC numbers stand for the major version only.
 constexpr SocFacts kSocs[] = {
     {"samsung,exynos3250", CpuArch::kArm32, 3, "arch/arm/boot/dts/exynos3250.dtsi; pre-v5, v3.x assumed"},
     {"samsung,exynos4210", CpuArch::kArm32, 1,
