@@ -226,7 +226,7 @@ TEST(ProfileTest, ApplySet) {
 
 // arch and the SysMMU version of a run come from the board's SoC unless a knob sets them.
 TEST(ResolveForBoardTest, ArchFromTheDtbUnlessSet) {
-  absl::StatusOr<hwmodel::Board> odroid = hwmodel::LoadBoard(hwmodel::testing::OdroidU3DtbPath());
+  absl::StatusOr<hwmodel::Board> odroid = hwmodel::testing::LoadTestDtb(hwmodel::testing::OdroidU3DtbPath());
   ASSERT_TRUE(odroid.ok()) << odroid.status();
   Knobs k = Builtin("v6.1-modular").knobs;
   hwmodel::BoardFacts f = ResolveForBoard(k, *odroid);

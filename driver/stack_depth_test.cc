@@ -28,7 +28,7 @@ void Boot(const hwmodel::Board& board, const std::vector<std::string>& sets, uin
 }
 
 TEST(StackDepth, ModelTasksStayWellInsideTheFiberStack) {
-  auto tm2e = hwmodel::LoadBoard("embedded:tm2e");
+  auto tm2e = hwmodel::LoadEmbeddedBoard("embedded:tm2e");
   ASSERT_TRUE(tm2e.ok()) << tm2e.status();
   for (uint64_t seed = 1; seed <= 5; ++seed) Boot(*tm2e, {}, seed);
   const size_t tm2e_depth = harness::PooledStackHighWater();

@@ -37,11 +37,24 @@ absl::StatusOr<std::vector<std::string>> ExpandBoardSpecs(const std::vector<std:
   return out;
 }
 
-absl::StatusOr<hwmodel::Board> LoadBoardSpec(std::string_view spec) {
+namespace {
+
+absl::StatusOr<hwmodel::Board> LoadBoardFile(std::string_view path,
+                                             const DeviceTreeFileOptions& options) {
+  absl::StatusOr<std::vector<uint8_t>> dtb = ReadDeviceTreeFile(path, options);
+  if (!dtb.ok()) return dtb.status();
+  return hwmodel::LoadDtb(*dtb, std::string(path));
+}
+
+}  // namespace
+
+absl::StatusOr<hwmodel::Board> LoadBoardSpec(std::string_view spec,
+                                             const DeviceTreeFileOptions& options) {
   absl::StatusOr<hwmodel::Board> b =
       absl::StartsWith(Av(spec), Av(kSyntheticPrefix))
           ? hwmodel::LoadSynthetic(spec.substr(kSyntheticPrefix.size()))
-          : hwmodel::LoadBoard(spec);
+      : absl::StartsWith(Av(spec), "embedded:") ? hwmodel::LoadEmbeddedBoard(spec)
+                                                 : LoadBoardFile(spec, options);
   if (!b.ok()) {
     const std::string msg(b.status().message());
     // Name the board unless the loader already did.

@@ -14,6 +14,7 @@
 
 #include "absl/status/statusor.h"
 #include "hwmodel/dt/board.h"
+#include "stress/device_tree_file.h"
 
 namespace probestorm::stress {
 
@@ -23,8 +24,10 @@ inline constexpr std::string_view kDefaultBoard = "embedded:tm2e";
 // --dt values (each a spec or a folder) and --synthetic values into board specs.
 absl::StatusOr<std::vector<std::string>> ExpandBoardSpecs(const std::vector<std::string>& dts,
                                                           const std::vector<std::string>& synthetic);
-// Loads one spec (as produced by ExpandBoardSpecs).
-absl::StatusOr<hwmodel::Board> LoadBoardSpec(std::string_view spec);
+// Loads one spec (as produced by ExpandBoardSpecs): an embedded board, a synthetic one, or a
+// .dtb/.dts file (device_tree_file.h).
+absl::StatusOr<hwmodel::Board> LoadBoardSpec(std::string_view spec,
+                                             const DeviceTreeFileOptions& options = {});
 using hwmodel::BoardFingerprint;
 using hwmodel::DisableNodes;
 

@@ -18,7 +18,7 @@ namespace probestorm::kernel {
 namespace {
 
 void BM_BootTm2eNoIommu(benchmark::State& state) {
-  auto board = hwmodel::LoadBoard("embedded:tm2e");
+  auto board = hwmodel::LoadEmbeddedBoard("embedded:tm2e");
   if (!board.ok()) {
     state.SkipWithError("embedded:tm2e not available");
     return;

@@ -26,7 +26,7 @@ using ::testing::HasSubstr;
 
 const hwmodel::Board& Tm2e() {
   static const hwmodel::Board* b = [] {
-    auto r = hwmodel::LoadBoard("embedded:tm2e");
+    auto r = hwmodel::LoadEmbeddedBoard("embedded:tm2e");
     if (!r.ok()) {
       ADD_FAILURE() << r.status();
       return new hwmodel::Board();

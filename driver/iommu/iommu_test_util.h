@@ -46,7 +46,9 @@ inline const hwmodel::Board& GetBoard(const std::string& spec) {
   auto it = cache->find(spec);
   if (it != cache->end()) return *it->second;
   const bool file = spec.size() > 4 && spec.compare(spec.size() - 4, 4, ".dtb") == 0;
-  auto r = spec.rfind("embedded:", 0) == 0 || file ? hwmodel::LoadBoard(spec) : hwmodel::LoadSynthetic(spec);
+  auto r = spec.rfind("embedded:", 0) == 0 ? hwmodel::LoadEmbeddedBoard(spec)
+           : file                         ? hwmodel::testing::LoadTestDtb(spec)
+                                          : hwmodel::LoadSynthetic(spec);
   if (!r.ok()) ADD_FAILURE() << spec << ": " << r.status();
   auto b = std::make_unique<hwmodel::Board>(r.ok() ? *std::move(r) : hwmodel::Board());
   const hwmodel::Board& out = *b;

@@ -116,7 +116,7 @@ class Tm2eLinksTest : public ::testing::Test {
   void SetUp() override {
     absl::StatusOr<hwmodel::Board> real = hwmodel::testing::LoadRealTm2e();
     ASSERT_TRUE(real.ok()) << real.status();
-    absl::StatusOr<hwmodel::Board> embedded = hwmodel::LoadBoard("embedded:tm2e");
+    absl::StatusOr<hwmodel::Board> embedded = hwmodel::LoadEmbeddedBoard("embedded:tm2e");
     ASSERT_TRUE(embedded.ok()) << embedded.status();
     real_ = DeviceLinks(*real);
     embedded_ = DeviceLinks(*embedded);

@@ -95,10 +95,10 @@ struct Board {
 // wrong cell counts, reference cycles.
 absl::StatusOr<Board> LoadDtb(std::span<const uint8_t> blob, std::string name);
 
-// `spec` is `embedded:NAME` (only `embedded:tm2e`), a `.dtb` file path, or a `.dts` file path
-// (compiled with dtc when it is installed; a clear error when it is not). load_board.h has the
-// overload with options.
-absl::StatusOr<Board> LoadBoard(std::string_view spec);
+// A board built into the binary: `spec` is `embedded:NAME` (only `embedded:tm2e`). An unknown name
+// is kInvalidArgument listing the known ones. Boards from files are read by the command line
+// (stress/boards.h): hwmodel does no host I/O.
+absl::StatusOr<Board> LoadEmbeddedBoard(std::string_view spec);
 
 // Marks each node (by path) and its subtree unavailable and drops them from the device list, as
 // `status = "disabled"` would (shrink's board reductions). kInvalidArgument for an unknown path.

@@ -8,10 +8,10 @@ namespace probestorm::hwmodel {
 namespace {
 
 TEST(BoardTest, DisableNodesDropsTheSubtreeFromTheDevices) {
-  absl::StatusOr<Board> b = LoadBoard("embedded:tm2e");
+  absl::StatusOr<Board> b = LoadEmbeddedBoard("embedded:tm2e");
   ASSERT_TRUE(b.ok()) << b.status();
   const uint64_t before = BoardFingerprint(*b);
-  EXPECT_EQ(BoardFingerprint(*LoadBoard("embedded:tm2e")), before);  // a function of the tree
+  EXPECT_EQ(BoardFingerprint(*LoadEmbeddedBoard("embedded:tm2e")), before);  // a function of the tree
   ASSERT_FALSE(b->sysmmus.empty());
   const int sysmmu = b->sysmmus.front();
   const std::string path = b->node(sysmmu).path;
@@ -25,7 +25,7 @@ TEST(BoardTest, DisableNodesDropsTheSubtreeFromTheDevices) {
 }
 
 TEST(BoardTest, DisableNodesRefusesAnUnknownPath) {
-  absl::StatusOr<Board> b = LoadBoard("embedded:tm2e");
+  absl::StatusOr<Board> b = LoadEmbeddedBoard("embedded:tm2e");
   ASSERT_TRUE(b.ok());
   const absl::Status s = DisableNodes(*b, {"/soc/no-such-node"});
   EXPECT_EQ(s.code(), absl::StatusCode::kInvalidArgument);

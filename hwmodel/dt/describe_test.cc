@@ -26,7 +26,7 @@ int Count(const std::string& haystack, std::string_view needle) {
 }
 
 Board Tm2e() {
-  absl::StatusOr<Board> b = LoadBoard("embedded:tm2e");
+  absl::StatusOr<Board> b = LoadEmbeddedBoard("embedded:tm2e");
   EXPECT_TRUE(b.ok()) << b.status();
   return b.ok() ? *std::move(b) : Board{};
 }

@@ -31,7 +31,7 @@ BENCHMARK(BM_LoadRealTm2eDtb)->Unit(benchmark::kMillisecond);
 
 void BM_LoadEmbeddedTm2e(benchmark::State& state) {
   for (auto _ : state) {
-    absl::StatusOr<Board> b = LoadBoard("embedded:tm2e");
+    absl::StatusOr<Board> b = LoadEmbeddedBoard("embedded:tm2e");
     if (!b.ok()) state.SkipWithError("cannot load embedded:tm2e");
     benchmark::DoNotOptimize(b);
   }

@@ -14,6 +14,8 @@
 // that every node it holds has the real node's compatible and status.
 #include "hwmodel/dt/embedded_tm2e.h"
 
+#include "absl/strings/str_format.h"
+#include "hwmodel/dt/board.h"
 #include "hwmodel/dt/dt_table.h"
 
 namespace probestorm::hwmodel {
@@ -439,5 +441,16 @@ constexpr DtTableRow kTm2e[] = {
 }  // namespace
 
 absl::StatusOr<std::vector<uint8_t>> EmbeddedTm2eDtb() { return CompileDtTable(kTm2e); }
+
+absl::StatusOr<Board> LoadEmbeddedBoard(std::string_view spec) {
+  constexpr std::string_view kKnown = "embedded:tm2e";
+  if (spec != kKnown) {
+    return absl::InvalidArgumentError(
+        absl::StrFormat("unknown embedded board \"%s\" (known: %s)", spec, kKnown));
+  }
+  absl::StatusOr<std::vector<uint8_t>> dtb = EmbeddedTm2eDtb();
+  if (!dtb.ok()) return dtb.status();
+  return LoadDtb(*dtb, std::string(spec));
+}
 
 }  // namespace probestorm::hwmodel

@@ -11,7 +11,7 @@
 
 namespace probestorm::hwmodel {
 
-// The board's flattened device tree (LoadBoard("embedded:tm2e") loads it as a Board).
+// The board's flattened device tree (LoadEmbeddedBoard("embedded:tm2e") loads it as a Board).
 absl::StatusOr<std::vector<uint8_t>> EmbeddedTm2eDtb();
 
 }  // namespace probestorm::hwmodel

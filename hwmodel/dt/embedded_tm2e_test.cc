@@ -23,7 +23,7 @@ class EmbeddedTm2eTest : public ::testing::Test {
     absl::StatusOr<Board> real = testing::LoadRealTm2e();
     ASSERT_TRUE(real.ok()) << real.status();
     real_ = *std::move(real);
-    absl::StatusOr<Board> embedded = LoadBoard("embedded:tm2e");
+    absl::StatusOr<Board> embedded = LoadEmbeddedBoard("embedded:tm2e");
     ASSERT_TRUE(embedded.ok()) << embedded.status();
     embedded_ = *std::move(embedded);
   }

@@ -60,7 +60,7 @@ TEST(SocTest, EverySourceCitesAV61PathAndSaysWhetherTheVersionIsAssumed) {
 }
 
 TEST(SocTest, OdroidU3IsArm32WithPreV5SysmmusFromItsDtb) {
-  absl::StatusOr<Board> b = LoadBoard(testing::OdroidU3DtbPath());
+  absl::StatusOr<Board> b = testing::LoadTestDtb(testing::OdroidU3DtbPath());
   ASSERT_TRUE(b.ok()) << b.status();
   ASSERT_NE(b->soc, nullptr);
   EXPECT_STREQ(b->soc->compatible, "samsung,exynos4412");
@@ -73,7 +73,7 @@ TEST(SocTest, OdroidU3IsArm32WithPreV5SysmmusFromItsDtb) {
 }
 
 TEST(SocTest, Tm2eIsArm64WithV5Sysmmus) {
-  absl::StatusOr<Board> b = LoadBoard("embedded:tm2e");
+  absl::StatusOr<Board> b = LoadEmbeddedBoard("embedded:tm2e");
   ASSERT_TRUE(b.ok()) << b.status();
   const BoardFacts f = BoardFactsOf(*b);
   EXPECT_EQ(f.arch, "arm64");

@@ -135,7 +135,7 @@ TEST(PowerDomain, ConcurrentGetPutStaysBalanced) {
 }
 
 TEST(Hardware, Tm2eBoardEverySysmmuEnablesAndEveryMasterTranslates) {
-  absl::StatusOr<Board> board = LoadBoard("embedded:tm2e");
+  absl::StatusOr<Board> board = LoadEmbeddedBoard("embedded:tm2e");
   ASSERT_TRUE(board.ok()) << board.status();
   ASSERT_FALSE(board->sysmmus.empty());
   ASSERT_FALSE(board->masters.empty());

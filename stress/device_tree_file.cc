@@ -1,4 +1,4 @@
-#include "hwmodel/dt/load_board.h"
+#include "stress/device_tree_file.h"
 
 #include <fcntl.h>
 #include <spawn.h>
@@ -16,44 +16,23 @@
 
 #include "absl/status/status.h"
 #include "absl/strings/str_format.h"
-#include "hwmodel/dt/embedded_tm2e.h"
+#include "stress/files.h"
 
 extern char** environ;
 
-namespace probestorm::hwmodel {
+namespace probestorm::stress {
 namespace {
-
-constexpr std::string_view kEmbeddedPrefix = "embedded:";
-constexpr std::string_view kKnownEmbedded = "embedded:tm2e";
 
 absl::Status CannotRead(std::string_view path, int err) {
   return absl::InvalidArgumentError(
-      absl::StrFormat("cannot read %s: %s", path, std::strerror(err)));
+      absl::StrFormat("%s: cannot read: %s", path, std::strerror(err)));
 }
 
-absl::StatusOr<std::vector<uint8_t>> ReadFile(const std::string& path) {
-  const int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return CannotRead(path, errno);
-  std::vector<uint8_t> bytes;
-  struct stat st {};
-  if (fstat(fd, &st) == 0 && S_ISDIR(st.st_mode)) {
-    close(fd);
-    return CannotRead(path, EISDIR);
-  }
-  uint8_t chunk[64 * 1024];
-  for (;;) {
-    const ssize_t n = read(fd, chunk, sizeof(chunk));
-    if (n < 0 && errno == EINTR) continue;
-    if (n < 0) {
-      const int err = errno;
-      close(fd);
-      return CannotRead(path, err);
-    }
-    if (n == 0) break;
-    bytes.insert(bytes.end(), chunk, chunk + n);
-  }
-  close(fd);
-  return bytes;
+// The bytes of a file (ReadFile of files.h) as a byte vector.
+absl::StatusOr<std::vector<uint8_t>> ReadBytes(std::string_view path) {
+  absl::StatusOr<std::string> text = ReadFile(path);
+  if (!text.ok()) return text.status();
+  return std::vector<uint8_t>(text->begin(), text->end());
 }
 
 // A file descriptor closed on scope exit.
@@ -102,7 +81,7 @@ class TempFile {
 
 // Runs dtc on `dts` and returns the DTB it wrote.
 absl::StatusOr<std::vector<uint8_t>> CompileDts(const std::string& dts,
-                                                const LoadBoardOptions& options) {
+                                                const DeviceTreeFileOptions& options) {
   if (access(dts.c_str(), R_OK) != 0) return CannotRead(dts, errno);
   TempFile out;
   if (absl::Status s = out.Create(); !s.ok()) return s;
@@ -153,28 +132,15 @@ absl::StatusOr<std::vector<uint8_t>> CompileDts(const std::string& dts,
     return absl::InvalidArgumentError(
         absl::StrFormat("dtc failed on %s (%s): %s", dts, how, errors));
   }
-  return ReadFile(out.path());
+  return ReadBytes(out.path());
 }
 
 }  // namespace
 
-absl::StatusOr<Board> LoadBoard(std::string_view spec, const LoadBoardOptions& options) {
-  if (spec.starts_with(kEmbeddedPrefix)) {
-    if (spec != kKnownEmbedded) {
-      return absl::InvalidArgumentError(
-          absl::StrFormat("unknown embedded board \"%s\" (known: %s)", spec, kKnownEmbedded));
-    }
-    absl::StatusOr<std::vector<uint8_t>> dtb = EmbeddedTm2eDtb();
-    if (!dtb.ok()) return dtb.status();
-    return LoadDtb(*dtb, std::string(spec));
-  }
-  const std::string path(spec);
-  absl::StatusOr<std::vector<uint8_t>> dtb =
-      spec.ends_with(".dts") ? CompileDts(path, options) : ReadFile(path);
-  if (!dtb.ok()) return dtb.status();
-  return LoadDtb(*dtb, path);
+absl::StatusOr<std::vector<uint8_t>> ReadDeviceTreeFile(std::string_view path,
+                                                        const DeviceTreeFileOptions& options) {
+  if (path.ends_with(".dts")) return CompileDts(std::string(path), options);
+  return ReadBytes(path);
 }
 
-absl::StatusOr<Board> LoadBoard(std::string_view spec) { return LoadBoard(spec, {}); }
-
-}  // namespace probestorm::hwmodel
+}  // namespace probestorm::stress
