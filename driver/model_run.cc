@@ -46,9 +46,19 @@ void RunEndChecks(Kernel& k, harness::RunResult& result) {
   for (auto& check : k.end_checks) check(result.findings, quiescent);
 }
 
+namespace {
+
+// The engine options with the profile's planted lock drop (knob drop_lock).
+harness::EngineOptions WithProfile(harness::EngineOptions options, const Profile& profile) {
+  if (!profile.knobs.drop_lock.empty()) options.dropped_lock_class = profile.knobs.drop_lock.c_str();
+  return options;
+}
+
+}  // namespace
+
 ModelRun RunControlled(const hwmodel::Board& board, const Profile& profile,
                        const harness::EngineOptions& options, harness::Strategy& strategy) {
-  harness::ControlledEngine engine(options, &strategy);
+  harness::ControlledEngine engine(WithProfile(options, profile), &strategy);
   ModelRun out = RunIn(engine, board, profile);
   out.schedule = std::make_shared<const harness::Schedule>(engine.TakeSchedule());
   return out;
@@ -57,7 +67,7 @@ ModelRun RunControlled(const hwmodel::Board& board, const Profile& profile,
 ModelRun RunFree(const hwmodel::Board& board, const Profile& profile,
                  const harness::EngineOptions& options, harness::Perturb perturb, double time_scale,
                  const harness::ThreadCreateFn& create_thread) {
-  harness::FreeEngine engine(options, perturb, time_scale,
+  harness::FreeEngine engine(WithProfile(options, profile), perturb, time_scale,
                              create_thread ? create_thread : harness::ThreadCreateFn(&pthread_create));
   return RunIn(engine, board, profile);
 }

@@ -310,6 +310,22 @@ const std::vector<KnobDef>& Defs() {
          k.inject = *l;
          return true;
        }},
+      {"drop_lock",
+       "a planted bug for sanitizer and detector controls: every lock of this class excludes "
+       "nothing (kLockClasses in driver/profile.h)",
+       "none or a lock class, e.g. group->mutex",
+       [](const Knobs& k) { return k.drop_lock.empty() ? std::string("none") : k.drop_lock; },
+       [](Knobs& k, std::string_view v) {
+         if (v == "none") {
+           k.drop_lock.clear();
+           return true;
+         }
+         if (std::find(kLockClasses.begin(), kLockClasses.end(), v) == kLockClasses.end()) {
+           return false;
+         }
+         k.drop_lock = std::string(v);
+         return true;
+       }},
       {"default_domain", "default IOMMU domain type", "dma|identity",
        [](const Knobs& k) { return std::string(k.default_domain_dma ? "dma" : "identity"); },
        [](Knobs& k, std::string_view v) {

@@ -57,6 +57,7 @@ struct Knobs {
   int probe_storm = 0;                          // drivers_probe re-probe tasks per master
   std::vector<std::string> inject;              // failure sites: clk_get_defer, dma_set_mask
   bool default_domain_dma = true;               // default domain type DMA (else identity)
+  std::string drop_lock;                        // a planted bug: this lock class takes no lock
 
   bool AsyncProbe(std::string_view driver_name) const;
   bool Injected(std::string_view site) const;
@@ -70,6 +71,13 @@ struct Profile {
 
 // The failure sites the `inject` knob accepts, each checked at its kernel call site.
 inline constexpr std::array<std::string_view, 2> kInjectSites = {"clk_get_defer", "dma_set_mask"};
+
+// The kernel lock classes the `drop_lock` knob accepts (harness::EngineOptions::dropped_lock_class).
+inline constexpr std::array<std::string_view, 15> kLockClasses = {
+    "bus->p->klist_drivers.k_lock", "deferred_probe_mutex", "device_links_lock",
+    "fwnode_link_lock", "iommu_probe_device_lock", "dev->iommu->lock", "dev->power.lock",
+    "device_lock", "iova_rbtree_lock", "group->mutex", "owner->rpm_lock", "iommu_device_lock",
+    "data->lock", "domain->lock", "domain->pgtablelock"};
 
 struct KnobInfo {
   std::string_view name;

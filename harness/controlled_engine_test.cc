@@ -30,10 +30,12 @@ struct Counter {
   bool locked = false;
 };
 
-RunResult RunLostUpdate(Strategy& s, uint64_t seed, bool locked, bool race_detection = false) {
+RunResult RunLostUpdate(Strategy& s, uint64_t seed, bool locked, bool race_detection = false,
+                        const char* dropped_lock_class = nullptr) {
   EngineOptions o;
   o.seed = seed;
   o.race_detection = race_detection;
+  o.dropped_lock_class = dropped_lock_class;
   ControlledEngine e(o, &s);
   Engine::Scope scope(e);
   auto c = std::make_shared<Counter>();
@@ -236,6 +238,26 @@ TEST(ControlledEngine, TrackedRaceFoundAndLockedTwinSilent) {
   for (uint64_t seed = 1; seed <= 50; ++seed) {
     EXPECT_TRUE(RunLostUpdate(s, seed, true, true).findings.empty()) << seed;
   }
+}
+
+// A planted lock drop (EngineOptions::dropped_lock_class) turns the locked twin racy; dropping
+// another class changes nothing.
+TEST(ControlledEngine, DroppedLockClassExcludesNothing) {
+  RandomScheduler s;
+  int raced = 0, lost = 0;
+  for (uint64_t seed = 1; seed <= 50; ++seed) {
+    RunResult r = RunLostUpdate(s, seed, true, true, "counter_lock");
+    for (const auto& f : r.findings) {
+      if (f.invariant == "data-race") {
+        ++raced;
+        EXPECT_THAT(f.message, HasSubstr("data race on counter"));
+      }
+      lost += f.invariant == test_invariants::kLostUpdate;
+    }
+    EXPECT_TRUE(RunLostUpdate(s, seed, true, true, "another_lock").findings.empty()) << seed;
+  }
+  EXPECT_GT(raced, 0);
+  EXPECT_GT(lost, 0);
 }
 
 TEST(ControlledEngine, OopsBecomesFindingNotCrash) {

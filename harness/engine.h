@@ -87,6 +87,9 @@ struct EngineOptions {
   bool keep_trace = false;                 // keep every event (for writers); else only the tail
   size_t trace_tail = 48;                  // events copied into each finding
   size_t stack_bytes = 256 * 1024;         // per task (fiber stack / thread stack)
+  // A planted bug, for sanitizer and detector controls: every Mutex/SpinLock of this lock class
+  // (compared by text) only passes its schedule point, it excludes nothing. Null: none.
+  const char* dropped_lock_class = nullptr;
 };
 
 struct RunResult {

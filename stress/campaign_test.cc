@@ -297,6 +297,31 @@ TEST(CampaignTest, AutoFindsTheSeedOopsInExynosIommuOfXlate) {
   EXPECT_FALSE(in_of_xlate(RunCampaign(o)));
 }
 
+// drop_lock plants a bug: without iommu_probe_device_lock, v6.7's of_xlate path races with
+// another task's __iommu_probe_device on dev->iommu, which the lock orders in v6.7 (negative
+// control: the same runs with the lock report no race on dev->iommu).
+TEST(CampaignTest, DroppedLockShowsAsADataRaceOnWhatItGuards) {
+  const auto races_on_dev_iommu = [](const CampaignResult& r) {
+    int n = 0;
+    for (const FoundRecord& f : r.findings) {
+      n += f.finding.invariant == "data-race" &&
+           f.finding.message.find("dev->iommu") != std::string::npos &&
+           f.finding.message.find("of_iommu_xlate") != std::string::npos;
+    }
+    return n;
+  };
+  CampaignOptions o = SmallCampaign();
+  o.runs = 40;
+  o.jobs = 2;
+  auto p = kernel::LoadProfile("v6.7-modular");
+  ASSERT_TRUE(p.ok());
+  o.profiles = {*p};
+  EXPECT_EQ(races_on_dev_iommu(RunCampaign(o)), 0);
+  ASSERT_TRUE(kernel::ApplySet(o.profiles[0], "drop_lock=iommu_probe_device_lock").ok());
+  EXPECT_GT(races_on_dev_iommu(RunCampaign(o)), 0);
+  EXPECT_FALSE(kernel::ApplySet(o.profiles[0], "drop_lock=no_such_lock").ok());
+}
+
 // The cap on distinct findings per invariant x board x profile applies while the campaign runs and
 // keeps exactly the findings a campaign without a cap lists first in each group. Two jobs finish
 // runs out of order, so a later run's finding can be displaced by an earlier run's.
