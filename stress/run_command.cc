@@ -27,22 +27,27 @@
 
 namespace probestorm::stress {
 
-int RunCommand(const SubcommandArgs& args) {
+namespace {
+
+absl::Status Usage(const std::string& message) { return absl::InvalidArgumentError(message); }
+
+// The campaign the flags describe; every bad flag is an error, before anything runs.
+absl::StatusOr<CampaignOptions> CampaignOptionsFromFlags(const SubcommandArgs& args) {
   if (!args.positional.empty()) {
-    return UsageError(absl::StrCat("probestorm run: unexpected argument '", args.positional[0],
-                                   "' (see probestorm run --help)"));
+    return Usage(absl::StrCat("probestorm run: unexpected argument '", args.positional[0],
+                              "' (see probestorm run --help)"));
   }
   CampaignOptions o;
   auto boards = LoadBoards(args);
-  if (!boards.ok()) return UsageError(boards.status());
+  if (!boards.ok()) return boards.status();
   o.boards = std::move(*boards);
   auto profiles = LoadProfiles(absl::GetFlag(FLAGS_profile), args.set);
-  if (!profiles.ok()) return UsageError(profiles.status());
+  if (!profiles.ok()) return profiles.status();
   o.profiles = std::move(*profiles);
   for (const auto& b : o.boards) {
     for (const auto& p : o.profiles) {
       if (absl::Status s = kernel::CheckKnobsForBoard(p.knobs, *b.board); !s.ok()) {
-        return UsageError(absl::StrCat("profile ", p.name, ": ", s.message()));
+        return Usage(absl::StrCat("profile ", p.name, ": ", s.message()));
       }
       kernel::Knobs knobs = p.knobs;
       const hwmodel::BoardFacts facts = kernel::ResolveForBoard(knobs, *b.board);
@@ -50,111 +55,88 @@ int RunCommand(const SubcommandArgs& args) {
     }
   }
   auto spec = EngineSpecFromFlags();
-  if (!spec.ok()) return UsageError(spec.status());
+  if (!spec.ok()) return spec.status();
   o.engine = std::move(*spec);
   if (!args.Given("strategy")) {  // run's default: the portfolio
     o.engine.strategy.kind = harness::StrategySpec::Kind::kAuto;
   }
   o.seed = absl::GetFlag(FLAGS_seed);
   const int64_t runs = absl::GetFlag(FLAGS_runs);
-  if (runs < 0) return UsageError("probestorm run: --runs must be >= 0");
+  if (runs < 0) return Usage("probestorm run: --runs must be >= 0");
   o.runs = static_cast<uint64_t>(runs);
   auto budget = harness::ParseDuration(absl::GetFlag(FLAGS_time_budget));
   if (!budget.ok() || *budget <= 0) {
-    return UsageError(absl::StrCat("probestorm run: bad --time_budget '",
-                                   absl::GetFlag(FLAGS_time_budget), "' (e.g. 20s, 5m)"));
+    return Usage(absl::StrCat("probestorm run: bad --time_budget '",
+                              absl::GetFlag(FLAGS_time_budget), "' (e.g. 20s, 5m)"));
   }
   o.time_budget_seconds = static_cast<double>(*budget) / 1e9;
   if (o.runs > 0 && args.Given("time_budget")) {
     std::fprintf(stderr, "probestorm: warning: --time_budget is ignored with --runs\n");
   }
   const int jobs = absl::GetFlag(FLAGS_jobs);
-  if (jobs < 0) return UsageError("probestorm run: --jobs must be >= 1");
+  if (jobs < 0) return Usage("probestorm run: --jobs must be >= 1");
   o.jobs = jobs > 0 ? jobs : std::max(1u, std::thread::hardware_concurrency());
   o.stop_on_first = absl::GetFlag(FLAGS_stop_on_first);
   if (const std::string stop_on = absl::GetFlag(FLAGS_stop_on); !stop_on.empty()) {
     if (!kernel::invariants::Registry().Parse(stop_on).ok()) {
-      return UsageError(absl::StrCat("probestorm run: bad --stop_on '", stop_on,
-                                     "' (an invariant id: probestorm list invariants)"));
+      return Usage(absl::StrCat("probestorm run: bad --stop_on '", stop_on,
+                                "' (an invariant id: probestorm list invariants)"));
     }
     o.stop_on_first = true;
     o.stop_invariant = stop_on;
   }
   auto shard = ResolveShard(absl::GetFlag(FLAGS_shard_index), absl::GetFlag(FLAGS_shard_count),
                             [](const char* n) { return std::getenv(n); });
-  if (!shard.ok()) return UsageError(shard.status());
+  if (!shard.ok()) return shard.status();
   o.shard_index = shard->index;
   o.shard_count = shard->count;
-  TerminalProgress terminal;
-  if (ShowProgress()) o.progress = &terminal;
-  if (absl::Status s = MakeOutFolderFromFlag(); !s.ok()) return UsageError(s);
-
-  const std::string out_dir = absl::GetFlag(FLAGS_out);
-  std::string report_path = absl::GetFlag(FLAGS_report_json);
-  std::string junit_path = absl::GetFlag(FLAGS_junit);
-  if (report_path.empty() && !out_dir.empty()) report_path = JoinPath(out_dir, "report.json");
-  if (junit_path.empty() && !out_dir.empty()) junit_path = JoinPath(out_dir, "junit.xml");
-  o.keep_free_traces = !out_dir.empty() || !absl::GetFlag(FLAGS_trace).empty() ||
+  o.keep_free_traces = !absl::GetFlag(FLAGS_out).empty() || !absl::GetFlag(FLAGS_trace).empty() ||
                        !absl::GetFlag(FLAGS_log).empty();
+  return o;
+}
 
-  InstallInterruptHandlers();  // before the header line: a signal after it stops the campaign
-  o.interrupt = &InterruptSignal();
+// "probestorm run: embedded:tm2e x v6.1-modular, controlled engine (auto), seed 1, 20s budget..."
+std::string HeaderLine(const CampaignOptions& o) {
   std::vector<std::string> board_names, profile_names;
   for (const auto& b : o.boards) board_names.push_back(b.spec);
   for (const auto& p : o.profiles) profile_names.push_back(p.name);
-  std::printf("probestorm run: %s x %s, %s engine%s, seed %llu, %s, %d jobs%s\n",
-              absl::StrJoin(board_names, ",").c_str(), absl::StrJoin(profile_names, ",").c_str(),
-              std::string(EngineKindName(o.engine.engine)).c_str(),
-              o.engine.free()
-                  ? absl::StrCat(" (perturb ", harness::PerturbName(o.engine.perturb), ")").c_str()
-                  : absl::StrCat(" (", o.engine.strategy.Format(), ")").c_str(),
-              static_cast<unsigned long long>(o.seed),
-              o.runs > 0 ? absl::StrCat(o.runs, " runs").c_str()
-                         : absl::StrFormat("%gs budget", o.time_budget_seconds).c_str(),
-              o.jobs,
-              o.shard_count > 1 ? absl::StrCat(", shard ", o.shard_index, "/", o.shard_count).c_str()
-                                : "");
-  std::fflush(stdout);
+  return absl::StrCat(
+      "probestorm run: ", absl::StrJoin(board_names, ","), " x ", absl::StrJoin(profile_names, ","),
+      ", ", std::string(EngineKindName(o.engine.engine)), " engine",
+      o.engine.free() ? absl::StrCat(" (perturb ", harness::PerturbName(o.engine.perturb), ")")
+                      : absl::StrCat(" (", o.engine.strategy.Format(), ")"),
+      ", seed ", o.seed, ", ",
+      o.runs > 0 ? absl::StrCat(o.runs, " runs") : absl::StrFormat("%gs budget", o.time_budget_seconds),
+      ", ", o.jobs, " jobs",
+      o.shard_count > 1 ? absl::StrCat(", shard ", o.shard_index, "/", o.shard_count) : "", "\n");
+}
 
-  CampaignResult res = RunCampaign(o);
-  Report report = BuildReport(o, res);
-  if (!report_path.empty()) ReferReplaysToReport(report, report_path);
-
-  // The first finding of each invariant (--verbose: every finding), numbered as
-  // `replay --report --finding=N` expects.
-  const std::string text = CampaignFindingsText(report, absl::GetFlag(FLAGS_verbose));
-  std::fputs(text.c_str(), stdout);
-
-  std::fputs(CampaignSummaryText(report).c_str(), stdout);
-  if (res.stopped_early) std::printf("  stopped at the first violation (--stop_on_first)\n");
-
-  // Artifacts.
+// Writes the report, the JUnit file and a trace and log of the first finding of each invariant
+// (campaign order: lowest run; invariants found in one run share its files), prints what it wrote
+// and returns false if any of them could not be written.
+bool WriteArtifacts(const CampaignOptions& o, const CampaignResult& res, const Report& report,
+                    const std::string& report_path, const std::string& junit_path) {
   std::vector<std::string> written;
-  bool write_failed = false;
+  bool ok = true;
+  const auto fail = [&](const absl::Status& s) {
+    std::fprintf(stderr, "probestorm: %s\n", std::string(s.message()).c_str());
+    ok = false;
+  };
   const auto write = [&](const std::string& path, const std::string& contents) {
     if (path.empty()) return;
-    absl::Status s = WriteOutputFile(path, contents);
-    if (!s.ok()) {
-      std::fprintf(stderr, "probestorm: %s\n", std::string(s.message()).c_str());
-      write_failed = true;
-      return;
-    }
+    if (absl::Status s = WriteOutputFile(path, contents); !s.ok()) return fail(s);
     written.push_back(path);
   };
   write(report_path, ReportJson(report));
   write(junit_path, JunitXml(report));
-  // First finding per invariant (campaign order: lowest run) gets a trace and a log; invariants
-  // found in the same run share its files.
   FindingTraceFiles traces([&](const FoundRecord& rec, const std::string& chrome,
                                const std::string& log) {
     return RenderFindingTrace(o, res, rec, chrome, log);
   });
   const auto trace = [&](const FoundRecord& rec, const std::string& chrome, const std::string& log) {
-    if (absl::Status s = traces.Write(rec, chrome, log); !s.ok()) {
-      std::fprintf(stderr, "probestorm: %s\n", std::string(s.message()).c_str());
-      write_failed = true;
-    }
+    if (absl::Status s = traces.Write(rec, chrome, log); !s.ok()) fail(s);
   };
+  const std::string out_dir = absl::GetFlag(FLAGS_out);
   const std::string trace_flag = absl::GetFlag(FLAGS_trace);
   const std::string log_flag = absl::GetFlag(FLAGS_log);
   std::set<std::string> traced;
@@ -170,13 +152,13 @@ int RunCommand(const SubcommandArgs& args) {
   }
   written.insert(written.end(), traces.written().begin(), traces.written().end());
   if (!written.empty()) std::printf("artifacts: %s\n", absl::StrJoin(written, ", ").c_str());
-  if (o.engine.free() && !res.findings.empty()) {
-    std::printf("note: the free engine is not deterministic: its traces were recorded during the "
-                "campaign, and replay re-runs the seed without reproducing the OS schedule\n");
-  }
+  return ok;
+}
 
+// The exit code and result line of a finished campaign.
+int Verdict(const CampaignResult& res, const Report& report, bool artifacts_written) {
   // A verdict whose report is missing is no verdict for a script: 125 before 1 or 0.
-  if (write_failed) {
+  if (!artifacts_written) {
     std::printf("result: %s, but an artifact could not be written (exit 125)\n",
                 report.Violated() ? "VIOLATION" : "no violation");
     return Undecided("an artifact could not be written (see the lines above)");
@@ -206,6 +188,44 @@ int RunCommand(const SubcommandArgs& args) {
   if (res.runs == 0) return Undecided("no run finished within the budget");
   std::printf("result: no violation (exit 0)\n");
   return kExitClean;
+}
+
+}  // namespace
+
+int RunCommand(const SubcommandArgs& args) {
+  auto options = CampaignOptionsFromFlags(args);
+  if (!options.ok()) return UsageError(options.status());
+  CampaignOptions& o = *options;
+  TerminalProgress terminal;
+  if (ShowProgress()) o.progress = &terminal;
+  if (absl::Status s = MakeOutFolderFromFlag(); !s.ok()) return UsageError(s);
+  const std::string out_dir = absl::GetFlag(FLAGS_out);
+  std::string report_path = absl::GetFlag(FLAGS_report_json);
+  std::string junit_path = absl::GetFlag(FLAGS_junit);
+  if (report_path.empty() && !out_dir.empty()) report_path = JoinPath(out_dir, "report.json");
+  if (junit_path.empty() && !out_dir.empty()) junit_path = JoinPath(out_dir, "junit.xml");
+
+  InstallInterruptHandlers();  // before the header line: a signal after it stops the campaign
+  o.interrupt = &InterruptSignal();
+  std::fputs(HeaderLine(o).c_str(), stdout);
+  std::fflush(stdout);
+
+  CampaignResult res = RunCampaign(o);
+  Report report = BuildReport(o, res);
+  if (!report_path.empty()) ReferReplaysToReport(report, report_path);
+
+  // The first finding of each invariant (--verbose: every finding), numbered as
+  // `replay --report --finding=N` expects.
+  std::fputs(CampaignFindingsText(report, absl::GetFlag(FLAGS_verbose)).c_str(), stdout);
+  std::fputs(CampaignSummaryText(report).c_str(), stdout);
+  if (res.stopped_early) std::printf("  stopped at the first violation (--stop_on_first)\n");
+
+  const bool written = WriteArtifacts(o, res, report, report_path, junit_path);
+  if (o.engine.free() && !res.findings.empty()) {
+    std::printf("note: the free engine is not deterministic: its traces were recorded during the "
+                "campaign, and replay re-runs the seed without reproducing the OS schedule\n");
+  }
+  return Verdict(res, report, written);
 }
 
 }  // namespace probestorm::stress
