@@ -130,7 +130,6 @@ IommuGroup* iommu_group_alloc(Kernel& k) {
   auto* g = k.Alloc<IommuGroup>();
   s.iommu_device_lock.lock();
   g->id = s.next_group_id++;
-  s.groups.push_back(g);
   s.iommu_device_lock.unlock();
   g->name = absl::StrCat("iommu_group ", g->id);
   g->default_domain.SetLabel(g->name, " default_domain");

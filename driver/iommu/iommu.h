@@ -152,14 +152,13 @@ struct IommuState {
   explicit IommuState(Kernel& k);
   Kernel& kernel;
   harness::SpinLock iommu_device_lock{"iommu_device_lock"};
-  harness::ListHead iommu_device_list;            // guarded by iommu_device_lock
+  harness::ListHead iommu_device_list ABSL_GUARDED_BY(iommu_device_lock);
   // platform_bus_type.iommu_ops (bus_set_iommu / iommu_device_register, 6.0..6.7).
   harness::Tracked<const IommuOps*> bus_iommu_ops{nullptr};
   // iommu_probe_device_lock (static in __iommu_probe_device in 6.2; global from 6.7).
   harness::Mutex iommu_probe_device_lock{"iommu_probe_device_lock"};
-  int next_group_id = 0;                          // ida; guarded by iommu_device_lock in the model
+  int next_group_id ABSL_GUARDED_BY(iommu_device_lock) = 0;  // the ida, under this lock in the model
   int next_domain_id = 0;
-  std::vector<IommuGroup*> groups;
   // Tasks inside of_iommu_configure, per device (the dev-iommu-free-while-held probe).
   // Bookkeeping, no schedule points; guarded by configurers_lock.
   harness::RawLock configurers_lock;
