@@ -490,7 +490,7 @@ void iommu_release_device(Device* dev) {
 int bus_iommu_probe(Kernel& k, BusType bus) {
   IommuState& s = iommu_state(k);
   TraceSpan span("", absl::StrCat("bus_iommu_probe ", BusName(bus)));
-  ++s.bus_probes;
+  s.bus_probes.fetch_add(1, std::memory_order_relaxed);
   // LIST_HEAD(group_list) on this task's stack; a group on two tasks' lists is a DEBUG_LIST bug.
   auto* group_list = k.Alloc<harness::ListHead>(absl::StrCat("bus_iommu_probe group_list of ", harness::SelfName()),
                                                 invariants::kDoubleIommuProbe);

@@ -19,6 +19,7 @@
 #ifndef PROBESTORM_DRIVER_IOMMU_IOMMU_H_
 #define PROBESTORM_DRIVER_IOMMU_IOMMU_H_
 
+#include <atomic>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -165,7 +166,9 @@ struct IommuState {
   std::vector<std::vector<harness::TaskId>> configurers;
   // dev->iommu objects: every bus walk allocates and frees one for each device without an IOMMU.
   KmemCache<DevIommu> dev_iommu_cache;
-  uint64_t bus_probes = 0;                        // bus_iommu_probe runs (coverage)
+  // bus_iommu_probe runs (coverage). Harness bookkeeping: concurrent walks bump it under the free
+  // engine, so it is atomic and invisible to the model's race detector.
+  std::atomic<uint64_t> bus_probes{0};
 };
 
 // The run's IommuState, created on first use.

@@ -178,7 +178,7 @@ TEST(IommuCore, Register60OnlyListsTheInstance) {
     want = &fake.ops;
     bus = iommu_state(k).bus_iommu_ops.Get();
     listed = iommu_ops_from_fwnode(k, f.s->of_node);
-    bus_probes = iommu_state(k).bus_probes;
+    bus_probes = iommu_state(k).bus_probes.load();
   });
   EXPECT_TRUE(r.findings.empty());
   EXPECT_EQ(bus, nullptr);

@@ -132,7 +132,6 @@ int dma_master_probe(Device* dev) {
   Kernel& k = *dev->kernel;
   MastersState& ms = masters_state(k);
   harness::TraceSpan span(dev->name, "dma_master_probe");
-  ++ms.probes;
   // From here the driver may hand DMA addresses to its device: a later change of dma_ops or of
   // the attached domain by another path is a dma-ops-on-bound finding.
   invariants::OnDriverDmaBegin(dev);

@@ -66,7 +66,6 @@ struct MastersState {
   Kernel& kernel;
   std::vector<std::unique_ptr<DeviceDriver>> drivers;
   std::vector<DmaMasterData*> by_node;      // bound instance per DT node
-  uint64_t probes = 0;
 };
 
 MastersState& masters_state(Kernel& k);
