@@ -101,9 +101,8 @@ class Kernel {
   T* Alloc(Args&&... args) {
     auto p = std::make_shared<T>(std::forward<Args>(args)...);
     T* raw = p.get();
-    arena_lock_.lock();
+    harness::RawLockGuard g(arena_lock_);
     arena_.push_back(std::move(p));
-    arena_lock_.unlock();
     return raw;
   }
 
@@ -115,7 +114,7 @@ class Kernel {
   std::vector<std::unique_ptr<Device>> device_storage_;
   std::vector<Device*> by_node_;
   harness::RawLock arena_lock_;
-  std::vector<std::shared_ptr<void>> arena_;
+  std::vector<std::shared_ptr<void>> arena_ ABSL_GUARDED_BY(arena_lock_);
 };
 
 }  // namespace probestorm::kernel

@@ -37,7 +37,7 @@ class KmemCache {
   T* Alloc(Kernel& k, Args&&... args) {
     T* p = nullptr;
     {
-      std::lock_guard<harness::RawLock> g(lock_);
+      harness::RawLockGuard g(lock_);
       while (p == nullptr && freed_.size() > quarantine_) {
         T* oldest = freed_.front();
         freed_.pop_front();
@@ -51,7 +51,7 @@ class KmemCache {
   }
 
   void Free(T* p) {
-    std::lock_guard<harness::RawLock> g(lock_);
+    harness::RawLockGuard g(lock_);
     freed_.push_back(p);
   }
 
@@ -59,7 +59,7 @@ class KmemCache {
   size_t quarantine_;
   std::function<bool(const T&)> reusable_;
   harness::RawLock lock_;
-  std::deque<T*> freed_;  // oldest first
+  std::deque<T*> freed_ ABSL_GUARDED_BY(lock_);  // oldest first
 };
 
 }  // namespace probestorm::kernel

@@ -44,8 +44,10 @@ class ControlledEngine final : public Engine {
       Decide(kind);
     }
   }
-  void Park(WaitList& wl, RawLock& lock, const char* what, TaskId holder) override;
-  bool ParkUntil(WaitList& wl, RawLock& lock, const char* what, Nanos deadline) override;
+  void Park(WaitList& wl, RawLock& lock, const char* what, TaskId holder) override
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(lock);
+  bool ParkUntil(WaitList& wl, RawLock& lock, const char* what, Nanos deadline) override
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(lock);
   void Unpark(WaitList& wl, bool all) override;
 
   Nanos Now() const override { return now_; }

@@ -26,6 +26,7 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
 #include "harness/finding.h"
 #include "harness/invariant.h"
 #include "harness/rng.h"
@@ -129,14 +130,33 @@ class WaitList {
 void SetFreeEngineThread(bool on);
 
 // Guards a primitive's own state. A no-op under the controlled engine (one task runs at a time),
-// a real mutex under the free engine.
-class RawLock {
+// a real mutex under the free engine. Taken through RawLockGuard, so that clang's -Wthread-safety
+// checks the fields marked ABSL_GUARDED_BY a RawLock.
+class ABSL_LOCKABLE RawLock {
  public:
-  void lock();
-  void unlock();
+  void lock() ABSL_EXCLUSIVE_LOCK_FUNCTION();
+  void unlock() ABSL_UNLOCK_FUNCTION();
 
  private:
   std::mutex m_;
+};
+
+// Holds a RawLock for its scope; Unlock() lets it go early.
+class ABSL_SCOPED_LOCKABLE RawLockGuard {
+ public:
+  explicit RawLockGuard(RawLock& lock) ABSL_EXCLUSIVE_LOCK_FUNCTION(lock) : lock_(&lock) { lock.lock(); }
+  ~RawLockGuard() ABSL_UNLOCK_FUNCTION() {
+    if (lock_ != nullptr) lock_->unlock();
+  }
+  RawLockGuard(const RawLockGuard&) = delete;
+  RawLockGuard& operator=(const RawLockGuard&) = delete;
+  void Unlock() ABSL_UNLOCK_FUNCTION() {
+    lock_->unlock();
+    lock_ = nullptr;
+  }
+
+ private:
+  RawLock* lock_;
 };
 
 class Engine {
@@ -174,9 +194,11 @@ class Engine {
   virtual void Point(PointKind kind) = 0;
   // Releases `lock`, parks the calling task on `wl` until Unpark, re-takes `lock`. `what` names
   // what the task waits for (wait-for graph); `holder`, if known, the task that must act.
-  virtual void Park(WaitList& wl, RawLock& lock, const char* what, TaskId holder = kNoTask) = 0;
+  virtual void Park(WaitList& wl, RawLock& lock, const char* what, TaskId holder = kNoTask)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(lock) = 0;
   // Parks like Park but gives up at virtual time `deadline`; returns false on timeout.
-  virtual bool ParkUntil(WaitList& wl, RawLock& lock, const char* what, Nanos deadline) = 0;
+  virtual bool ParkUntil(WaitList& wl, RawLock& lock, const char* what, Nanos deadline)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(lock) = 0;
   // Makes one (or all) tasks parked on `wl` runnable. REQUIRES: the primitive's RawLock held.
   virtual void Unpark(WaitList& wl, bool all) = 0;
 

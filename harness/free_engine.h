@@ -105,8 +105,10 @@ class FreeEngine final : public Engine {
   bool IsControlled() const override { return false; }
 
   void Point(PointKind kind) override;
-  void Park(WaitList& wl, RawLock& lock, const char* what, TaskId holder) override;
-  bool ParkUntil(WaitList& wl, RawLock& lock, const char* what, Nanos deadline) override;
+  void Park(WaitList& wl, RawLock& lock, const char* what, TaskId holder) override
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(lock);
+  bool ParkUntil(WaitList& wl, RawLock& lock, const char* what, Nanos deadline) override
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(lock);
   void Unpark(WaitList& wl, bool all) override;
 
   Nanos Now() const override;

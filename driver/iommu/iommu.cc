@@ -77,13 +77,13 @@ IommuState::IommuState(Kernel& k)
 
 ConfiguringScope::ConfiguringScope(Device* dev) : dev_(dev) {
   IommuState& s = iommu_state(*dev->kernel);
-  std::lock_guard<harness::RawLock> g(s.configurers_lock);
+  harness::RawLockGuard g(s.configurers_lock);
   s.configurers[static_cast<size_t>(dev->of_node)].push_back(harness::Current().Self());
 }
 
 ConfiguringScope::~ConfiguringScope() {
   IommuState& s = iommu_state(*dev_->kernel);
-  std::lock_guard<harness::RawLock> g(s.configurers_lock);
+  harness::RawLockGuard g(s.configurers_lock);
   auto& v = s.configurers[static_cast<size_t>(dev_->of_node)];
   auto it = std::find(v.begin(), v.end(), harness::Current().Self());
   if (it != v.end()) v.erase(it);
@@ -103,7 +103,7 @@ bool ProbeLockInProbe(Kernel& k) { return Gen(k) >= IommuCoreGen::k6_2; }
 bool OtherTaskConfiguring(Device* dev) {
   IommuState& s = iommu_state(*dev->kernel);
   const harness::TaskId self = harness::Current().Self();
-  std::lock_guard<harness::RawLock> g(s.configurers_lock);
+  harness::RawLockGuard g(s.configurers_lock);
   for (harness::TaskId t : s.configurers[static_cast<size_t>(dev->of_node)]) {
     if (t != self) return true;
   }

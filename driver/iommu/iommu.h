@@ -161,9 +161,9 @@ struct IommuState {
   int next_group_id ABSL_GUARDED_BY(iommu_device_lock) = 0;  // the ida, under this lock in the model
   int next_domain_id = 0;
   // Tasks inside of_iommu_configure, per device (the dev-iommu-free-while-held probe).
-  // Bookkeeping, no schedule points; guarded by configurers_lock.
+  // Bookkeeping, no schedule points.
   harness::RawLock configurers_lock;
-  std::vector<std::vector<harness::TaskId>> configurers;
+  std::vector<std::vector<harness::TaskId>> configurers ABSL_GUARDED_BY(configurers_lock);
   // dev->iommu objects: every bus walk allocates and frees one for each device without an IOMMU.
   KmemCache<DevIommu> dev_iommu_cache;
   // bus_iommu_probe runs (coverage). Harness bookkeeping: concurrent walks bump it under the free

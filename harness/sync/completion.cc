@@ -10,7 +10,7 @@ void Completion::Complete() {
   Engine& e = Engine::Current();
   e.Point(PointKind::kShared);
   if (auto* r = e.race()) r->Release(e.Self(), clock_);
-  std::unique_lock<RawLock> g(raw_);
+  RawLockGuard g(raw_);
   if (done_ != kAll) ++done_;
   e.Unpark(waiters_, false);
 }
@@ -19,7 +19,7 @@ void Completion::CompleteAll() {
   Engine& e = Engine::Current();
   e.Point(PointKind::kShared);
   if (auto* r = e.race()) r->Release(e.Self(), clock_);
-  std::unique_lock<RawLock> g(raw_);
+  RawLockGuard g(raw_);
   done_ = kAll;
   e.Unpark(waiters_, true);
 }
@@ -28,7 +28,7 @@ void Completion::Wait() {
   Engine& e = Engine::Current();
   e.Point(PointKind::kShared);
   {
-    std::unique_lock<RawLock> g(raw_);
+    RawLockGuard g(raw_);
     while (done_ == 0) e.Park(waiters_, raw_, name_);
     if (done_ != kAll) --done_;
   }
@@ -39,7 +39,7 @@ bool Completion::TryWait() {
   Engine& e = Engine::Current();
   e.Point(PointKind::kShared);
   {
-    std::unique_lock<RawLock> g(raw_);
+    RawLockGuard g(raw_);
     if (done_ == 0) return false;
     if (done_ != kAll) --done_;
   }
@@ -50,12 +50,12 @@ bool Completion::TryWait() {
 bool Completion::Done() {
   Engine& e = Engine::Current();
   e.Point(PointKind::kShared);
-  std::unique_lock<RawLock> g(raw_);
+  RawLockGuard g(raw_);
   return done_ != 0;
 }
 
 void Completion::Reinit() {
-  std::unique_lock<RawLock> g(raw_);
+  RawLockGuard g(raw_);
   done_ = 0;
 }
 

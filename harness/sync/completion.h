@@ -29,7 +29,7 @@ class Completion {
   static constexpr uint32_t kAll = UINT32_MAX;
   const char* name_;
   RawLock raw_;
-  uint32_t done_ = 0;
+  uint32_t done_ ABSL_GUARDED_BY(raw_) = 0;
   WaitList waiters_;
   SyncClock clock_;
 };

@@ -36,7 +36,7 @@ void Mutex::lock() {
   const TaskId self = e.Self();
   if (auto* ld = e.lockdep()) ld->Acquire(self, class_);
   {
-    std::unique_lock<RawLock> g(raw_);
+    RawLockGuard g(raw_);
     while (owner_ != kNoTask) e.Park(waiters_, raw_, class_, owner_);
     owner_ = self;
   }
@@ -56,7 +56,7 @@ bool Mutex::try_lock() {
   const TaskId self = e.Self();
   if (c) c->Access(self, c->IdOf(tag_), site);
   {
-    std::unique_lock<RawLock> g(raw_);
+    RawLockGuard g(raw_);
     if (owner_ != kNoTask) return false;
     owner_ = self;
   }
@@ -72,7 +72,7 @@ void Mutex::unlock() {
   if (auto* r = e.race()) r->Release(self, clock_);
   if (auto* ld = e.lockdep()) ld->Release(self, class_);
   {
-    std::unique_lock<RawLock> g(raw_);
+    RawLockGuard g(raw_);
     owner_ = kNoTask;
     e.Unpark(waiters_, false);
   }

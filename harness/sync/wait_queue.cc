@@ -6,7 +6,7 @@ void WaitQueue::Wake(bool all) {
   Engine& e = Engine::Current();
   if (auto* r = e.race()) r->Release(e.Self(), clock_);
   {
-    std::unique_lock<RawLock> g(raw_);
+    RawLockGuard g(raw_);
     e.Unpark(waiters_, all);
   }
   e.Point(PointKind::kShared);

@@ -26,7 +26,7 @@ class WaitQueue {
   void WaitEvent(Cond cond, TaskId holder = kNoTask) {
     Engine& e = Engine::Current();
     e.Point(PointKind::kShared);
-    std::unique_lock<RawLock> g(raw_);
+    RawLockGuard g(raw_);
     while (!cond()) e.Park(waiters_, raw_, name_, holder);
     Acquired(e);
   }
@@ -37,7 +37,7 @@ class WaitQueue {
     Engine& e = Engine::Current();
     e.Point(PointKind::kShared);
     const Nanos deadline = e.Now() + timeout;
-    std::unique_lock<RawLock> g(raw_);
+    RawLockGuard g(raw_);
     while (!cond()) {
       if (!e.ParkUntil(waiters_, raw_, name_, deadline)) {
         if (cond()) break;

@@ -12,7 +12,7 @@ bool Work::Queue() {
   e.Point(PointKind::kShared);
   bool spawn = false;
   {
-    std::unique_lock<RawLock> g(raw_);
+    RawLockGuard g(raw_);
     if (pending_) return false;
     pending_ = true;
     ++queued_seq_;
@@ -25,7 +25,7 @@ bool Work::Queue() {
   if (spawn) {
     const TaskId worker = e.Spawn(absl::StrCat("kworker/", wq_, ":", name_), [this] { WorkerLoop(); });
     // Named before it starts, for a flush that parks before the worker runs.
-    std::unique_lock<RawLock> g(raw_);
+    RawLockGuard g(raw_);
     if (running_ && worker_ == kNoTask) worker_ = worker;
   }
   return true;
@@ -36,7 +36,7 @@ void Work::WorkerLoop() {
   while (true) {
     uint64_t seq;
     {
-      std::unique_lock<RawLock> g(raw_);
+      RawLockGuard g(raw_);
       if (!pending_) {
         running_ = false;
         worker_ = kNoTask;
@@ -51,7 +51,7 @@ void Work::WorkerLoop() {
     fn_();
     if (auto* r = e.race()) r->Release(e.Self(), done_clock_);
     {
-      std::unique_lock<RawLock> g(raw_);
+      RawLockGuard g(raw_);
       finished_seq_ = seq;
       ++runs_;
       e.Unpark(idle_, true);
@@ -62,18 +62,18 @@ void Work::WorkerLoop() {
 void Work::Flush() {
   Engine& e = Engine::Current();
   e.Point(PointKind::kShared);
-  std::unique_lock<RawLock> g(raw_);
+  RawLockGuard g(raw_);
   // Wait for the instance queued (or running) at call time.
   const uint64_t target = queued_seq_;
   while (finished_seq_ < target) e.Park(idle_, raw_, "flush_work", worker_);
-  g.unlock();
+  g.Unlock();
   if (auto* r = e.race()) r->Acquire(e.Self(), done_clock_);
 }
 
 bool Work::Cancel() {
   Engine& e = Engine::Current();
   e.Point(PointKind::kShared);
-  std::unique_lock<RawLock> g(raw_);
+  RawLockGuard g(raw_);
   if (!pending_) return false;
   pending_ = false;
   finished_seq_ = queued_seq_;  // the cancelled instance counts as done for flush
@@ -83,13 +83,13 @@ bool Work::Cancel() {
 
 bool Work::Pending() {
   Engine::Current().Point(PointKind::kShared);
-  std::unique_lock<RawLock> g(raw_);
+  RawLockGuard g(raw_);
   return pending_;
 }
 
 bool Work::Running() {
   Engine::Current().Point(PointKind::kShared);
-  std::unique_lock<RawLock> g(raw_);
+  RawLockGuard g(raw_);
   return running_;
 }
 
@@ -97,16 +97,16 @@ bool DelayedWork::Schedule(Nanos delay) {
   Engine& e = Engine::Current();
   e.Point(PointKind::kShared);
   {
-    std::unique_lock<RawLock> g(raw_);
+    RawLockGuard g(raw_);
     if (timer_ != 0) return false;
   }
   if (work_.Pending()) return false;
   if (delay <= 0) return work_.Queue();
-  std::unique_lock<RawLock> g(raw_);
+  RawLockGuard g(raw_);
   deadline_ = e.Now() + delay;
   timer_ = e.StartTimer(delay, absl::StrCat("timer/", work_.name()), [this] {
     {
-      std::unique_lock<RawLock> g2(raw_);
+      RawLockGuard g2(raw_);
       timer_ = 0;
       deadline_ = -1;
     }
@@ -125,7 +125,7 @@ bool DelayedWork::Cancel() {
   Engine& e = Engine::Current();
   e.Point(PointKind::kShared);
   {
-    std::unique_lock<RawLock> g(raw_);
+    RawLockGuard g(raw_);
     if (timer_ != 0) {
       const bool cancelled = e.CancelTimer(timer_);
       timer_ = 0;
@@ -141,7 +141,7 @@ void DelayedWork::Flush() {
   e.Point(PointKind::kShared);
   bool queue_now = false;
   {
-    std::unique_lock<RawLock> g(raw_);
+    RawLockGuard g(raw_);
     if (timer_ != 0 && e.CancelTimer(timer_)) queue_now = true;
     timer_ = 0;
     deadline_ = -1;
@@ -153,7 +153,7 @@ void DelayedWork::Flush() {
 bool DelayedWork::Pending() {
   {
     Engine::Current().Point(PointKind::kShared);
-    std::unique_lock<RawLock> g(raw_);
+    RawLockGuard g(raw_);
     if (timer_ != 0) return true;
   }
   return work_.Pending();
@@ -161,12 +161,12 @@ bool DelayedWork::Pending() {
 
 bool DelayedWork::TimerArmed() {
   Engine::Current().Point(PointKind::kShared);
-  std::unique_lock<RawLock> g(raw_);
+  RawLockGuard g(raw_);
   return timer_ != 0;
 }
 
 Nanos DelayedWork::deadline() {
-  std::unique_lock<RawLock> g(raw_);
+  RawLockGuard g(raw_);
   return deadline_;
 }
 
@@ -174,14 +174,14 @@ void AsyncDomain::Schedule(std::string name, std::function<void()> fn) {
   Engine& e = Engine::Current();
   e.Point(PointKind::kShared);
   {
-    std::unique_lock<RawLock> g(raw_);
+    RawLockGuard g(raw_);
     ++in_flight_;
   }
   e.Spawn(absl::StrCat(prefix_, "/", name), [this, fn = std::move(fn)] {
     Engine& e2 = Engine::Current();
     fn();
     if (auto* r = e2.race()) r->Release(e2.Self(), clock_);
-    std::unique_lock<RawLock> g(raw_);
+    RawLockGuard g(raw_);
     --in_flight_;
     if (in_flight_ == 0) e2.Unpark(idle_, true);
   });
@@ -191,14 +191,14 @@ void AsyncDomain::SynchronizeFull() {
   Engine& e = Engine::Current();
   e.Point(PointKind::kShared);
   {
-    std::unique_lock<RawLock> g(raw_);
+    RawLockGuard g(raw_);
     while (in_flight_ != 0) e.Park(idle_, raw_, "async_synchronize_full");
   }
   if (auto* r = e.race()) r->Acquire(e.Self(), clock_);
 }
 
 uint32_t AsyncDomain::InFlight() {
-  std::unique_lock<RawLock> g(raw_);
+  RawLockGuard g(raw_);
   return in_flight_;
 }
 

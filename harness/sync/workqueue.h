@@ -42,11 +42,11 @@ class Work {
   std::string wq_;
   std::function<void()> fn_;
   RawLock raw_;
-  bool pending_ = false;
-  bool running_ = false;
-  TaskId worker_ = kNoTask;    // the worker task while it runs the item (flush waiters name it)
-  uint64_t queued_seq_ = 0;    // incremented by each successful Queue()
-  uint64_t finished_seq_ = 0;  // queued_seq_ value consumed by the last finished run
+  bool pending_ ABSL_GUARDED_BY(raw_) = false;
+  bool running_ ABSL_GUARDED_BY(raw_) = false;
+  TaskId worker_ ABSL_GUARDED_BY(raw_) = kNoTask;    // the worker task while it runs the item (flush waiters name it)
+  uint64_t queued_seq_ ABSL_GUARDED_BY(raw_) = 0;    // incremented by each successful Queue()
+  uint64_t finished_seq_ ABSL_GUARDED_BY(raw_) = 0;  // queued_seq_ value consumed by the last finished run
   uint64_t runs_ = 0;
   WaitList idle_;
   SyncClock clock_;       // queue -> run
@@ -74,8 +74,8 @@ class DelayedWork {
  private:
   Work work_;
   RawLock raw_;
-  TimerId timer_ = 0;  // 0: not armed
-  Nanos deadline_ = -1;
+  TimerId timer_ ABSL_GUARDED_BY(raw_) = 0;  // 0: not armed
+  Nanos deadline_ ABSL_GUARDED_BY(raw_) = -1;
 };
 
 // async_schedule_dev / async_synchronize_full: tasks tracked by one domain.
@@ -89,7 +89,7 @@ class AsyncDomain {
  private:
   std::string prefix_;
   RawLock raw_;
-  uint32_t in_flight_ = 0;
+  uint32_t in_flight_ ABSL_GUARDED_BY(raw_) = 0;
   WaitList idle_;
   SyncClock clock_;
 };

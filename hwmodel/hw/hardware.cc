@@ -120,7 +120,7 @@ DmaEngine* Hardware::dma_engine(int master_node) {
 }
 
 ClockGate* Hardware::clock(int provider_node, std::vector<uint32_t> cells) {
-  std::lock_guard<harness::RawLock> g(mu_);
+  harness::RawLockGuard g(mu_);
   ClockKey key{provider_node, std::move(cells)};
   auto it = clocks_.find(key);
   if (it == clocks_.end()) {
@@ -132,7 +132,7 @@ ClockGate* Hardware::clock(int provider_node, std::vector<uint32_t> cells) {
 
 PowerDomain* Hardware::power_domain(int node) {
   if (node < 0 || static_cast<size_t>(node) >= board_.nodes.size()) return nullptr;
-  std::lock_guard<harness::RawLock> g(mu_);
+  harness::RawLockGuard g(mu_);
   auto it = domains_.find(node);
   if (it == domains_.end()) {
     it = domains_.emplace(node, std::make_unique<PowerDomain>(board_.node(node).name)).first;

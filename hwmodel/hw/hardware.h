@@ -90,9 +90,9 @@ class Hardware {
   const Board& board_;
   const HardwareOptions options_;
   PhysMemory memory_;
-  harness::RawLock mu_;  // guards clocks_ and domains_ (lazy creation)
-  std::map<ClockKey, std::unique_ptr<ClockGate>> clocks_;
-  std::map<int, std::unique_ptr<PowerDomain>> domains_;
+  harness::RawLock mu_;  // lazy creation
+  std::map<ClockKey, std::unique_ptr<ClockGate>> clocks_ ABSL_GUARDED_BY(mu_);
+  std::map<int, std::unique_ptr<PowerDomain>> domains_ ABSL_GUARDED_BY(mu_);
   std::vector<std::unique_ptr<SysmmuBlock>> sysmmus_;  // by node index
   std::vector<std::unique_ptr<DmaEngine>> dma_;         // by node index
 };

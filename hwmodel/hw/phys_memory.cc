@@ -40,7 +40,7 @@ PhysMemory::PhysMemory(PhysAddr base, uint64_t size) : base_(base), size_(size) 
 PhysAddr PhysMemory::AllocPages(int order, std::string owner) {
   AllocatorPoint();
   if (order < 0 || order > kMaxOrder) return 0;
-  std::lock_guard<harness::RawLock> g(mu_);
+  harness::RawLockGuard g(mu_);
   int o = order;
   while (o <= kMaxOrder && free_[static_cast<size_t>(o)].empty()) ++o;
   if (o > kMaxOrder) return 0;
@@ -68,7 +68,7 @@ bool PhysMemory::FreePages(PhysAddr addr, int order) {
   AllocatorPoint();
   std::string why;
   {
-    std::lock_guard<harness::RawLock> g(mu_);
+    harness::RawLockGuard g(mu_);
     const Frame* f = FindLocked(addr);
     if (f == nullptr) {
       why = "not allocated";
@@ -111,14 +111,14 @@ PhysMemory::Frame* PhysMemory::FindLocked(PhysAddr addr) {
 }
 
 uint32_t PhysMemory::Read32(PhysAddr addr) const {
-  std::lock_guard<harness::RawLock> g(mu_);
+  harness::RawLockGuard g(mu_);
   const Frame* f = FindLocked(addr);
   if (f == nullptr || !f->words) return 0;
   return (*f->words)[(addr & (kPageSize - 1)) >> 2];
 }
 
 void PhysMemory::Write32(PhysAddr addr, uint32_t value) {
-  std::lock_guard<harness::RawLock> g(mu_);
+  harness::RawLockGuard g(mu_);
   Frame* f = FindLocked(addr);
   if (f == nullptr) {
     ++stray_writes_;
@@ -137,28 +137,28 @@ void PhysMemory::Fill32(PhysAddr addr, uint32_t value, size_t count) {
 }
 
 std::string PhysMemory::Owner(PhysAddr addr) const {
-  std::lock_guard<harness::RawLock> g(mu_);
+  harness::RawLockGuard g(mu_);
   const Frame* f = FindLocked(addr);
   return f == nullptr ? std::string() : *f->owner;
 }
 
 bool PhysMemory::IsAllocated(PhysAddr addr) const {
-  std::lock_guard<harness::RawLock> g(mu_);
+  harness::RawLockGuard g(mu_);
   return FindLocked(addr) != nullptr;
 }
 
 uint64_t PhysMemory::allocated_pages() const {
-  std::lock_guard<harness::RawLock> g(mu_);
+  harness::RawLockGuard g(mu_);
   return frames_.size();
 }
 
 uint64_t PhysMemory::stray_writes() const {
-  std::lock_guard<harness::RawLock> g(mu_);
+  harness::RawLockGuard g(mu_);
   return stray_writes_;
 }
 
 uint64_t PhysMemory::bad_frees() const {
-  std::lock_guard<harness::RawLock> g(mu_);
+  harness::RawLockGuard g(mu_);
   return bad_frees_;
 }
 

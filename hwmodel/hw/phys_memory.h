@@ -92,17 +92,17 @@ class PhysMemory {
     std::unique_ptr<std::array<uint32_t, kPageSize / 4>> words;  // null until first write
   };
 
-  const Frame* FindLocked(PhysAddr addr) const;
-  Frame* FindLocked(PhysAddr addr);
+  const Frame* FindLocked(PhysAddr addr) const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  Frame* FindLocked(PhysAddr addr) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   const PhysAddr base_;
   const uint64_t size_;
   mutable harness::RawLock mu_;
-  // All below guarded by mu_.
-  std::array<std::set<PhysAddr>, kMaxOrder + 1> free_;  // free blocks by order, lowest first
-  absl::flat_hash_map<uint64_t, Frame> frames_;          // pfn -> allocated page (lookup only)
-  uint64_t stray_writes_ = 0;
-  uint64_t bad_frees_ = 0;
+  // free blocks by order, lowest first
+  std::array<std::set<PhysAddr>, kMaxOrder + 1> free_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<uint64_t, Frame> frames_ ABSL_GUARDED_BY(mu_);  // pfn -> allocated page (lookup only)
+  uint64_t stray_writes_ ABSL_GUARDED_BY(mu_) = 0;
+  uint64_t bad_frees_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
 }  // namespace probestorm::hwmodel

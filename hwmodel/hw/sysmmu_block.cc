@@ -119,39 +119,39 @@ int SysmmuBlock::pg_ent_shift() const {
 // ---- observers
 
 bool SysmmuBlock::enabled() const {
-  std::lock_guard<harness::RawLock> g(mu_);
+  harness::RawLockGuard g(mu_);
   return (ctrl_ & r::kCtrlEnableBit) != 0;
 }
 bool SysmmuBlock::blocked() const {
-  std::lock_guard<harness::RawLock> g(mu_);
+  harness::RawLockGuard g(mu_);
   return (ctrl_ & r::kCtrlEnableBit) != 0 && (ctrl_ & r::kCtrlBlockBit) != 0;
 }
 PhysAddr SysmmuBlock::pt_base() const {
-  std::lock_guard<harness::RawLock> g(mu_);
+  harness::RawLockGuard g(mu_);
   return options_.version >= 5 ? PhysAddr{pt_base_reg_} << 12 : PhysAddr{pt_base_reg_};
 }
 uint32_t SysmmuBlock::int_status() const {
-  std::lock_guard<harness::RawLock> g(mu_);
+  harness::RawLockGuard g(mu_);
   return int_status_;
 }
 bool SysmmuBlock::Clocked() const {
-  std::lock_guard<harness::RawLock> g(mu_);
+  harness::RawLockGuard g(mu_);
   return GateProblemLocked().empty();
 }
 uint64_t SysmmuBlock::tlb_hits() const {
-  std::lock_guard<harness::RawLock> g(mu_);
+  harness::RawLockGuard g(mu_);
   return tlb_hits_;
 }
 uint64_t SysmmuBlock::tlb_misses() const {
-  std::lock_guard<harness::RawLock> g(mu_);
+  harness::RawLockGuard g(mu_);
   return tlb_misses_;
 }
 uint64_t SysmmuBlock::irqs_raised() const {
-  std::lock_guard<harness::RawLock> g(mu_);
+  harness::RawLockGuard g(mu_);
   return irqs_raised_;
 }
 uint64_t SysmmuBlock::gated_accesses() const {
-  std::lock_guard<harness::RawLock> g(mu_);
+  harness::RawLockGuard g(mu_);
   return gated_accesses_;
 }
 
@@ -192,7 +192,7 @@ uint32_t SysmmuBlock::readl(uint32_t offset) {
   std::string problem;
   uint32_t value = 0;
   {
-    std::lock_guard<harness::RawLock> g(mu_);
+    harness::RawLockGuard g(mu_);
     SyncPowerLocked();
     problem = GateProblemLocked();
     if (problem.empty()) {
@@ -217,7 +217,7 @@ void SysmmuBlock::writel(uint32_t offset, uint32_t value) {
   std::string problem;
   bool raise = false;
   {
-    std::lock_guard<harness::RawLock> g(mu_);
+    harness::RawLockGuard g(mu_);
     SyncPowerLocked();
     problem = GateProblemLocked();
     if (problem.empty()) {
@@ -392,7 +392,7 @@ bool SysmmuBlock::ShouldRaiseIrqLocked() {
 void SysmmuBlock::SetIrqHandler(std::function<void()> handler) {
   bool raise = false;
   {
-    std::lock_guard<harness::RawLock> g(mu_);
+    harness::RawLockGuard g(mu_);
     irq_handler_ = std::move(handler);
     raise = ShouldRaiseIrqLocked();
   }
@@ -403,7 +403,7 @@ void SysmmuBlock::RaiseIrq() {
   harness::Spawn(absl::StrCat("irq/", name_), [this] {
     std::function<void()> handler;
     {
-      std::lock_guard<harness::RawLock> g(mu_);
+      harness::RawLockGuard g(mu_);
       irq_in_flight_ = false;
       handler = irq_handler_;
     }
@@ -411,7 +411,7 @@ void SysmmuBlock::RaiseIrq() {
     if (handler) handler();
     // Level-triggered line still asserted after the handler: the kernel would disable it
     // ("nobody cared"); the model does not re-run the handler.
-    std::lock_guard<harness::RawLock> g(mu_);
+    harness::RawLockGuard g(mu_);
     if (int_status_ != 0 && handler) {
       harness::TraceLog(name_, "irq", absl::StrFormat("INT_STATUS 0x%x still set after handler",
                                                       int_status_));
@@ -427,7 +427,7 @@ TranslateResult SysmmuBlock::Translate(Iova iova, bool write) {
   TranslateResult res;
   bool raise = false;
   {
-    std::lock_guard<harness::RawLock> g(mu_);
+    harness::RawLockGuard g(mu_);
     SyncPowerLocked();
     if (!(ctrl_ & r::kCtrlEnableBit)) {
       res.kind = TranslateResult::Kind::kBypass;
