@@ -134,14 +134,7 @@ Report BuildReport(const CampaignOptions& o, const CampaignResult& res) {
     r.findings.push_back(std::move(f));
   }
   for (const std::string& id : r.invariants) r.summary[id];
-  for (const auto& [id, c] : res.summary) {
-    ReportSummary& s = r.summary[id];
-    s.violations = c.violations;
-    s.warnings = c.warnings;
-    s.first_run = c.first_run;
-    s.first_wall_seconds = c.first_wall_seconds;
-    s.runs_violated = c.runs_violated;
-  }
+  for (const auto& [id, c] : res.summary) r.summary[id] = c;
   r.exploration = res.exploration;
   SortAndCap(r);
   return r;
@@ -252,7 +245,7 @@ std::string ReportJson(const Report& r) {
     return std::make_pair(IdOrder(a), a) < std::make_pair(IdOrder(b), b);
   });
   for (const std::string& id : ids) {
-    const ReportSummary& s = r.summary.at(id);
+    const InvariantCount& s = r.summary.at(id);
     summary[id] = {{"violations", s.violations},
                    {"warnings", s.warnings},
                    {"first_run", s.first_run},
@@ -409,7 +402,7 @@ absl::StatusOr<Report> ParseReport(std::string_view json, std::string_view where
   if (const Json* s = top.Object("summary")) {
     for (const auto& [id, v] : s->items()) {
       JsonFields sf(v, absl::StrCat(Av(where), ": summary.", id));
-      ReportSummary& x = r.summary[id];
+      InvariantCount& x = r.summary[id];
       x.violations = sf.Uint("violations");
       x.warnings = sf.Uint("warnings");
       x.first_run = sf.Int("first_run", -1);
@@ -463,7 +456,7 @@ absl::StatusOr<Report> MergeReports(const std::vector<Report>& reports,
     m.wall_seconds = std::max(m.wall_seconds, r.wall_seconds);  // shards run side by side
     for (const auto& [k, v] : r.endings) m.endings[k] += v;
     for (const auto& [id, s] : r.summary) {
-      ReportSummary& x = m.summary[id];
+      InvariantCount& x = m.summary[id];
       x.violations += s.violations;
       x.warnings += s.warnings;
       x.runs_violated += s.runs_violated;

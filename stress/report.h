@@ -44,14 +44,6 @@ struct ReportFinding {
   std::string incomplete_run;
 };
 
-struct ReportSummary {
-  uint64_t violations = 0;
-  uint64_t warnings = 0;
-  int64_t first_run = -1;
-  double first_wall_seconds = 0;
-  uint64_t runs_violated = 0;
-};
-
 struct Report {
   std::string schema = std::string(kReportSchema);
   std::string version = std::string(kProbestormVersion);
@@ -82,7 +74,7 @@ struct Report {
   // Interleaving probe name -> runs in which it fired (driver/probes.h); empty in /1 reports.
   std::map<std::string, uint64_t> probes;
   std::vector<ReportFinding> findings;
-  std::map<std::string, ReportSummary> summary;  // every enabled invariant
+  std::map<std::string, InvariantCount> summary;  // every enabled invariant
   // Learning strategies only (`exploration` in the JSON); merge sums it (ExplorationResult).
   ExplorationResult exploration;
 
