@@ -45,12 +45,14 @@ DriverCore& C(Device* dev) { return core(*dev->kernel); }
 // The node is on one of the two lists (REQUIRES deferred_probe_mutex for a stable answer).
 bool OnDeferredList(const Device* dev) { return dev->deferred_probe.next != nullptr; }
 
-DeferredList ListOf(DriverCore& c, const Device* dev) {
+DeferredList ListOf(DriverCore& c, const Device* dev)
+    ABSL_EXCLUSIVE_LOCKS_REQUIRED(c.deferred_probe_mutex) {
   return c.deferred_list_of[static_cast<size_t>(dev->of_node)];
 }
 
-// Records the list `dev` is on. REQUIRES deferred_probe_mutex.
-void SetList(DriverCore& c, Device* dev, DeferredList to) {
+// Records the list `dev` is on.
+void SetList(DriverCore& c, Device* dev, DeferredList to)
+    ABSL_EXCLUSIVE_LOCKS_REQUIRED(c.deferred_probe_mutex) {
   invariants::OnDeferredListMove(dev, ListOf(c, dev), to);
   c.deferred_list_of[static_cast<size_t>(dev->of_node)] = to;
 }
@@ -466,12 +468,15 @@ std::string devices_deferred_show(Kernel& k) {
   return out;
 }
 
+// Peeks without deferred_probe_mutex: for tests and end-of-run checks, after the tasks stopped.
 bool deferred_probe_pending(Kernel& k, const Device* dev) {
-  return core(k).deferred_list_of[static_cast<size_t>(dev->of_node)] == DeferredList::kPending;
+  return ABSL_TS_UNCHECKED_READ(core(k).deferred_list_of)[static_cast<size_t>(dev->of_node)] ==
+         DeferredList::kPending;
 }
 
 bool deferred_probe_active(Kernel& k, const Device* dev) {
-  return core(k).deferred_list_of[static_cast<size_t>(dev->of_node)] == DeferredList::kActive;
+  return ABSL_TS_UNCHECKED_READ(core(k).deferred_list_of)[static_cast<size_t>(dev->of_node)] ==
+         DeferredList::kActive;
 }
 
 int driver_probe_device(DeviceDriver* drv, Device* dev) {

@@ -57,9 +57,9 @@ struct DriverCore {
   // ---- dd.c: deferred probe (driver_deferred_probe_add/del, deferred_probe_work_func,
   //      driver_deferred_probe_trigger, deferred_probe_timeout_work_func; v6.1)
   harness::Mutex deferred_probe_mutex{"deferred_probe_mutex"};
-  // Guarded by deferred_probe_mutex (ListHead itself is lock-free; the model locks as dd.c does).
-  harness::ListHead deferred_probe_pending_list;
-  harness::ListHead deferred_probe_active_list;
+  // ListHead itself is lock-free; the model locks as dd.c does.
+  harness::ListHead deferred_probe_pending_list ABSL_GUARDED_BY(deferred_probe_mutex);
+  harness::ListHead deferred_probe_active_list ABSL_GUARDED_BY(deferred_probe_mutex);
   harness::Atomic<int> deferred_trigger_count{0};
   harness::Tracked<bool> driver_deferred_probe_enable{false};
   harness::Tracked<bool> initcalls_done{false};
@@ -70,7 +70,7 @@ struct DriverCore {
   harness::DelayedWork deferred_probe_timeout_work;
   // Which list each device (by DT node) is on, kept beside the intrusive node under
   // deferred_probe_mutex (the model's list_del_init needs to know which list to unlink from).
-  std::vector<DeferredList> deferred_list_of;
+  std::vector<DeferredList> deferred_list_of ABSL_GUARDED_BY(deferred_probe_mutex);
   bool deferred_probe_timeout_ran = false;        // the timeout work completed (stall check)
   harness::Atomic<int> probe_count{0};
   harness::WaitQueue probe_waitqueue{"probe_waitqueue"};
