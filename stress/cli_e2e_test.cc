@@ -558,7 +558,8 @@ TEST(CliE2eTest, EveryBadInputExits2WithOneLine) {
 
 // Starts `probestorm ARGS` (stdout and stderr to files in `dir`), waits until it printed its header
 // line (its signal handlers are installed before it), sends `sig`, and returns the exit code.
-int InterruptAfterStart(const std::string& args, const std::string& dir, int sig) {
+// Starts `probestorm ARGS`, waits until its stdout matches `ready`, sends `sig`, returns the exit.
+int InterruptAfterStart(const std::string& args, const std::string& dir, int sig, const std::regex& ready) {
   const std::string out = dir + "/stdout.txt";
   const pid_t pid = fork();
   if (pid == 0) {
@@ -566,9 +567,8 @@ int InterruptAfterStart(const std::string& args, const std::string& dir, int sig
     execl("/bin/sh", "sh", "-c", cmd.c_str(), nullptr);
     _exit(127);
   }
-  // A hang guard, not a timing claim: the header comes within milliseconds.
-  for (int i = 0; i < 6000 && Slurp(out).find("probestorm ") == std::string::npos; ++i) usleep(10000);
-  usleep(300000);  // let some runs finish, so the partial report has content
+  // A hang guard of 60 s, not a timing claim.
+  for (int i = 0; i < 6000 && !std::regex_search(Slurp(out), ready); ++i) usleep(10000);
   kill(pid, sig);
   int status = 0;
   waitpid(pid, &status, 0);
@@ -578,7 +578,11 @@ int InterruptAfterStart(const std::string& args, const std::string& dir, int sig
 TEST(CliE2eTest, SigintAndSigtermWritePartialReportsAndExit130And143) {
   for (const auto& [sig, code, name] : {std::tuple{SIGINT, 130, "SIGINT"}, std::tuple{SIGTERM, 143, "SIGTERM"}}) {
     const std::string dir = Dir(std::string("interrupt_") + name);
-    EXPECT_EQ(InterruptAfterStart("run --time_budget=600s --jobs=2 --progress=never --out=" + dir, dir, sig), code);
+    // The progress line counts finished runs: once it shows one, the partial report has content
+    // however slow the build (TSan) or the machine.
+    EXPECT_EQ(InterruptAfterStart("run --time_budget=600s --jobs=2 --progress=always --out=" + dir, dir, sig,
+                                  std::regex("runs [1-9]")),
+              code);
     const std::string out = Slurp(dir + "/stdout.txt");
     EXPECT_THAT(out, HasSubstr(std::string("result: interrupted by ") + name));
     const Report r = LoadReport(dir + "/report.json");
@@ -592,7 +596,9 @@ TEST(CliE2eTest, SigintAndSigtermWritePartialReportsAndExit130And143) {
   // bisect: the evidence so far, what is still open, 143.
   const std::string dir = Dir("interrupt_bisect");
   EXPECT_EQ(InterruptAfterStart("bisect --invariant=xlate-uninit-controller --runs=100000 "
-                                "--profiles=v6.1,v6.1-modular --jobs=2", dir, SIGTERM), 143);
+                                "--profiles=v6.1,v6.1-modular --jobs=2",
+                                dir, SIGTERM, std::regex("probestorm bisect")),
+            143);
   const std::string out = Slurp(dir + "/stdout.txt");
   EXPECT_THAT(out, HasSubstr("interrupted by SIGTERM"));
   EXPECT_THAT(out, HasSubstr("still open:"));
