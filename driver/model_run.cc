@@ -26,8 +26,8 @@ ModelRun RunIn(harness::Engine& engine, const hwmodel::Board& board, const Profi
   StartBoot(kernel);
   StartChurn(kernel);
   StartProbeStorm(kernel);
+  engine.SetEndCheck([&kernel](harness::RunResult& r) { RunEndChecks(kernel, r); });
   out.result = engine.Run();
-  RunEndChecks(kernel, out.result);
   for (const ProbeInfo& p : kProbes) out.probes[static_cast<size_t>(p.id)] = kernel.probes.Count(p.id);
   if (engine.options().keep_trace) out.trace = engine.trace().Events();
   for (uint32_t t = 0; t <= out.result.tasks; ++t) out.task_names.push_back(engine.TaskName(t));

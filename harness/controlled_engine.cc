@@ -444,7 +444,7 @@ RunResult ControlledEngine::Run() {
   r.tasks = static_cast<uint32_t>(tasks_.size() - 1);
   r.max_live_tasks = max_live_;
   r.trace_hash = trace_->hash();
-  r.findings = TakeFindings();
+  CollectFindings(r);
   strategy_->End(schedule_, r);
   return r;
 }

@@ -135,9 +135,12 @@ void Engine::AddFinding(Finding f) {
   findings_.push_back(std::move(f));
 }
 
-std::vector<Finding> Engine::TakeFindings() {
-  std::lock_guard<std::mutex> g(findings_mu_);
-  return std::move(findings_);
+void Engine::CollectFindings(RunResult& r) {
+  {
+    std::lock_guard<std::mutex> g(findings_mu_);
+    r.findings = std::move(findings_);
+  }
+  if (end_check_) end_check_(r);
 }
 
 }  // namespace probestorm::harness

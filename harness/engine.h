@@ -212,6 +212,9 @@ class Engine {
 
   // ---- running
   virtual RunResult Run() = 0;
+  // `check` runs once the run has ended and its tasks are gone, before the strategy learns from
+  // the run: the end-of-run invariants add their findings to the result there.
+  void SetEndCheck(std::function<void(RunResult&)> check) { end_check_ = std::move(check); }
 
   // ---- findings
   // Records a finding for the calling task. Returns false if `id` is disabled. A violation with
@@ -249,7 +252,8 @@ class Engine {
  protected:
   // Fills step, time, task names and trace tail; appends under findings_mu_.
   void AddFinding(Finding f);
-  std::vector<Finding> TakeFindings();
+  // Moves the findings into `r`, then runs the end check on it.
+  void CollectFindings(RunResult& r);
 
   EngineOptions options_;
   std::unique_ptr<Trace> trace_;
@@ -263,6 +267,7 @@ class Engine {
  private:
   std::mutex findings_mu_;
   std::vector<Finding> findings_;
+  std::function<void(RunResult&)> end_check_;
 };
 
 // ---- convenience for model code (the engine of the calling task)

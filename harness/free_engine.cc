@@ -693,7 +693,7 @@ RunResult FreeEngine::Run() {
   r.switches = 0;  // the OS switches threads; not observable here
   r.virtual_time = end_time;
   r.trace_hash = trace_->hash();
-  r.findings = TakeFindings();
+  CollectFindings(r);
   return r;
 }
 

@@ -21,20 +21,24 @@ Profile LostTriggerProfile(bool recheck) {
                              recheck ? "trigger_recheck=true" : "trigger_recheck=false"});
 }
 
-// The lost-trigger findings of `deferred-lists` in one run.
-std::vector<harness::Finding> LostTriggers(const Profile& p, uint64_t seed) {
+// The lost-trigger findings of `deferred-lists` in one run of `strategy`.
+std::vector<harness::Finding> LostTriggers(const Profile& p, uint64_t seed, harness::Strategy& strategy) {
   harness::EngineOptions o;
   o.seed = seed;
   o.invariants = Only({invariants::kDeferredLists});
   o.race_detection = false;
-  auto s = harness::MakeStrategy("pct:5");
-  EXPECT_TRUE(s.ok()) << s.status();
-  ModelRun r = RunControlled(Tm2e(), p, o, **s);
+  ModelRun r = RunControlled(Tm2e(), p, o, strategy);
   std::vector<harness::Finding> out;
   for (const harness::Finding& f : r.result.findings) {
     if (f.invariant == Name(invariants::kDeferredLists)) out.push_back(f);
   }
   return out;
+}
+
+std::vector<harness::Finding> LostTriggers(const Profile& p, uint64_t seed) {
+  auto s = harness::MakeStrategy("pct:5");
+  EXPECT_TRUE(s.ok()) << s.status();
+  return LostTriggers(p, seed, **s);
 }
 
 TEST(DeferredListsControls, LostTriggerOnTm2eWithoutRecheck) {
@@ -63,6 +67,30 @@ TEST(DeferredListsControls, NoLostTriggerOnTm2eWithRecheck) {
       ADD_FAILURE() << "seed " << seed << ": " << f.message;
     }
   }
+}
+
+// The check runs at the end of the run, after the tasks are gone: a learning strategy must still
+// hear of its finding (the portfolio's reward, the corpus's list of violated invariants), and
+// must not hear of one in a run without it.
+TEST(DeferredListsControls, TheStrategyLearnsOfTheEndOfRunFinding) {
+  const Profile p = LostTriggerProfile(false);
+  auto s = harness::MakeStrategy("conflict");
+  ASSERT_TRUE(s.ok()) << s.status();
+  const harness::Exploration* x = (*s)->exploration();
+  ASSERT_NE(x, nullptr);
+  bool clean_seen = false;
+  for (uint64_t seed = 1; seed <= kSeeds; ++seed) {
+    const bool found = !LostTriggers(p, seed, **s).empty();
+    EXPECT_EQ(x->last.violated, found) << "seed " << seed;
+    if (!found) {
+      clean_seen = true;
+      continue;
+    }
+    EXPECT_TRUE(x->last.new_invariant) << "seed " << seed;
+    EXPECT_TRUE(clean_seen) << "the first run already found it: no negative control";
+    return;
+  }
+  ADD_FAILURE() << "no lost trigger over seeds 1.." << kSeeds;
 }
 
 }  // namespace
