@@ -8,7 +8,10 @@
 
 #include <cstdint>
 #include <string>
+#include <utility>
 #include <vector>
+
+#include "absl/strings/str_replace.h"
 
 #include "harness/invariant.h"
 #include "harness/severity.h"
@@ -26,6 +29,17 @@ struct Finding {
   int64_t virtual_time_ns = 0;
   std::vector<std::string> trace_tail;  // last trace lines before the finding
 };
+
+// What a finding says with its devices left out: "pc : iommu_fwspec_init; <dev>: dev->iommu is
+// NULL..." for the same oops on any master. Reports keep a few findings of each signature, so that
+// many findings of one kind cannot hide the first of another.
+inline std::string Signature(const Finding& f) {
+  std::vector<std::pair<std::string, std::string>> masks;
+  for (const std::string& d : f.devices) {
+    if (!d.empty()) masks.emplace_back(d, "<dev>");
+  }
+  return absl::StrReplaceAll(f.message, masks);
+}
 
 }  // namespace probestorm::harness
 

@@ -101,8 +101,8 @@ namespace {
 
 // A distinct finding: same place, same invariant, same words.
 using DistinctKey = std::tuple<std::string, int, int, int, std::string>;
-// Where the cap on distinct findings applies: invariant, board, profile.
-using CapKey = std::tuple<std::string, int, int>;
+// Where the cap on distinct findings applies: invariant, board, profile, signature.
+using CapKey = std::tuple<std::string, int, int, std::string>;
 // A distinct finding's place in its CapKey's order: run, message, severity.
 using CapRank = std::tuple<uint64_t, std::string, int>;
 
@@ -267,7 +267,7 @@ class Campaign {
       const DistinctKey key{id, board, profile, static_cast<int>(f.severity), f.message};
       auto it = distinct_.find(key);
       if (it != distinct_.end() && it->second.run <= run) continue;
-      if (!KeepDistinct(key, it == distinct_.end() ? nullptr : &it->second, run)) continue;
+      if (!KeepDistinct(key, harness::Signature(f), it == distinct_.end() ? nullptr : &it->second, run)) continue;
       FoundRecord rec;
       rec.finding = f;
       rec.board = board;
@@ -284,18 +284,22 @@ class Campaign {
     if (keep_trace && !r.findings.empty()) KeepFreeTrace(run, std::move(*m));
   }
 
-  // REQUIRES: mu_. Keeps at most cap_per_key distinct findings per invariant x board x profile
-  // while the campaign runs, the first ones in (run, message, severity) order, exactly those that
+  // REQUIRES: mu_. Keeps at most cap_per_key distinct findings per invariant x board x profile x
+  // signature (harness::Signature) while the campaign runs, the first ones in (run, message, severity) order, exactly those that
   // Finish() keeps: a long campaign with many distinct findings holds (and, with a learning
   // strategy, keeps schedules for) only those. `key` is about to be recorded from `run`,
   // replacing `old` (a record of a later run) if not null. False when it falls outside the cap.
-  bool KeepDistinct(const DistinctKey& key, const FoundRecord* old, uint64_t run) {
+  bool KeepDistinct(const DistinctKey& key, const std::string& signature, const FoundRecord* old,
+                    uint64_t run) {
     const auto& [id, board, profile, severity, message] = key;
-    std::set<CapRank>& ranks = cap_ranks_[CapKey{id, board, profile}];
-    const CapRank rank{run, message, severity};
     if (o_.cap_per_key == 0) return false;
+    if (old != nullptr) {
+      cap_ranks_[CapKey{id, board, profile, harness::Signature(old->finding)}].erase(
+          CapRank{old->run, message, severity});
+    }
+    std::set<CapRank>& ranks = cap_ranks_[CapKey{id, board, profile, signature}];
+    const CapRank rank{run, message, severity};
     if (old == nullptr && ranks.size() >= o_.cap_per_key && rank > *ranks.rbegin()) return false;
-    if (old != nullptr) ranks.erase(CapRank{old->run, message, severity});
     ranks.insert(rank);
     if (ranks.size() > o_.cap_per_key) {
       const auto& [last_run, last_message, last_severity] = *ranks.rbegin();

@@ -91,7 +91,7 @@ struct CampaignOptions {
   int shard_index = 0;
   int shard_count = 1;
   ProgressSink* progress = nullptr;  // e.g. one updating line on a terminal (progress.h)
-  size_t cap_per_key = 8;            // distinct findings kept per invariant x board x profile
+  size_t cap_per_key = 8;            // distinct findings kept per invariant x board x profile x signature
   // A wall-clock limit that holds even with `runs` (bisect --time_budget): no run starts after
   // it, a run still going is cut and discarded, and CampaignResult::out_of_time says whether runs
   // were left undone. The epoch (default) means none.

@@ -322,8 +322,26 @@ TEST(CampaignTest, DroppedLockShowsAsADataRaceOnWhatItGuards) {
   EXPECT_FALSE(kernel::ApplySet(o.profiles[0], "drop_lock=no_such_lock").ok());
 }
 
-// The cap on distinct findings per invariant x board x profile applies while the campaign runs and
-// keeps exactly the findings a campaign without a cap lists first in each group. Two jobs finish
+// The same oops on two masters has one signature; another oops, or another field, has another.
+TEST(FindingSignature, MasksTheDevicesOnly) {
+  harness::Finding a;
+  a.message = "NULL pointer dereference at 0x30; pc : iommu_fwspec_init; 15010000.scaler: dev->iommu is NULL";
+  a.devices = {"15010000.scaler"};
+  harness::Finding b = a;
+  b.message = "NULL pointer dereference at 0x30; pc : iommu_fwspec_init; 13800000.decon: dev->iommu is NULL";
+  b.devices = {"13800000.decon"};
+  EXPECT_EQ(harness::Signature(a), "NULL pointer dereference at 0x30; pc : iommu_fwspec_init; <dev>: dev->iommu is NULL");
+  EXPECT_EQ(harness::Signature(a), harness::Signature(b));
+  harness::Finding c = b;
+  c.message = "NULL pointer dereference at 0x30; pc : exynos_iommu_of_xlate; 13800000.decon: dev->iommu is NULL";
+  EXPECT_NE(harness::Signature(c), harness::Signature(b));
+  harness::Finding d = a;
+  d.devices.clear();  // nothing to mask: the message itself
+  EXPECT_EQ(harness::Signature(d), d.message);
+}
+
+// The cap on distinct findings per invariant x board x profile x signature applies while the
+// campaign runs and keeps exactly the findings a campaign without a cap lists first in each group. Two jobs finish
 // runs out of order, so a later run's finding can be displaced by an earlier run's.
 TEST(CampaignTest, CapKeepsTheFirstDistinctFindingsOfEachInvariant) {
   CampaignOptions o = SmallCampaign();
@@ -333,11 +351,11 @@ TEST(CampaignTest, CapKeepsTheFirstDistinctFindingsOfEachInvariant) {
   o.cap_per_key = 2;
   const CampaignResult capped = RunCampaign(o);
   std::vector<std::string> expect, got;
-  std::map<std::string, size_t> per_invariant;
+  std::map<std::pair<std::string, std::string>, size_t> per_group;
   size_t over_cap = 0;
   for (const FoundRecord& f : all.findings) {
     const std::string id(f.finding.invariant.name());
-    if (per_invariant[id]++ < 2) {
+    if (per_group[{id, harness::Signature(f.finding)}]++ < 2) {
       expect.push_back(absl::StrCat(id, " run ", f.run, ": ", f.finding.message));
     } else {
       ++over_cap;

@@ -30,7 +30,8 @@ size_t IndexOf(const std::vector<std::string>& v, std::string_view s) {
   return static_cast<size_t>(std::find(v.begin(), v.end(), s) - v.begin());
 }
 
-// Report order: invariant, run, board, profile, message; then cap per invariant x board x profile.
+// Report order: invariant, run, board, profile, message; then cap per invariant x board x profile x
+// signature.
 void SortAndCap(Report& r) {
   auto key = [&](const ReportFinding& f) {
     return std::make_tuple(IdOrder(f.finding.invariant.name()), f.finding.invariant.name(), f.run,
@@ -40,10 +41,11 @@ void SortAndCap(Report& r) {
   };
   std::sort(r.findings.begin(), r.findings.end(),
             [&](const ReportFinding& a, const ReportFinding& b) { return key(a) < key(b); });
-  std::map<std::tuple<std::string, std::string, std::string>, size_t> kept;
+  std::map<std::tuple<std::string, std::string, std::string, std::string>, size_t> kept;
   std::vector<ReportFinding> out;
   for (auto& f : r.findings) {
-    if (kept[{std::string(f.finding.invariant.name()), f.board, f.profile}]++ < kCapPerKey) out.push_back(std::move(f));
+    const std::string id(f.finding.invariant.name());
+    if (kept[{id, f.board, f.profile, harness::Signature(f.finding)}]++ < kCapPerKey) out.push_back(std::move(f));
   }
   r.findings = std::move(out);
 }
