@@ -101,7 +101,7 @@ TEST(HtmlReportTest, NightlyPageInHeadlessChromium) {
   fs::create_directories(dir + "/campaigns");
   const std::string bin = PROBESTORM_BINARY;
   for (const auto& [name, profile] : {std::pair{"clean", "v6.1"}, std::pair{"seed", "v6.1-modular"}}) {
-    Shell r = Sh(bin + " run --profile=" + profile + " --runs=12 --jobs=2 --progress=never --out=" +
+    Shell r = Sh(bin + " run --profile=" + profile + " --runs=40 --jobs=2 --progress=never --out=" +
                   dir + "/campaigns/" + name);
     ASSERT_TRUE(r.code == 0 || r.code == 1) << r.out;
   }

@@ -5,7 +5,6 @@
 
 #include "harness/rng.h"
 #include "harness/sched/conflict_scheduler.h"
-#include "harness/sched/pct_scheduler.h"
 #include "harness/sched/pos_scheduler.h"
 #include "harness/sched/random_scheduler.h"
 #include "harness/sched/surw_scheduler.h"
@@ -13,7 +12,7 @@
 namespace probestorm::harness {
 namespace {
 
-constexpr uint64_t kUniformOneIn = 3;  // one run in three goes to a uniformly drawn arm
+constexpr uint64_t kUniformOneIn = 3;  // one run in three of a family goes to a uniformly drawn arm
 constexpr double kMinStep = 0.1;       // the reward average forgets: "recent" yield
 constexpr double kBonus = 0.3;         // weight of the exploration bonus
 
@@ -28,20 +27,26 @@ std::unique_ptr<Strategy> Shared(Exploration* x) {
 
 AutoScheduler::AutoScheduler() {
   Exploration* x = exploration();
-  // In this order each arm gets its first run.
-  arms_.push_back({std::make_unique<RandomScheduler>()});
-  arms_.push_back({Shared<PosScheduler>(x)});
-  arms_.push_back({Shared<SurwScheduler>(x)});
-  arms_.push_back({Shared<ConflictScheduler>(x)});
-  arms_.push_back({std::make_unique<PctScheduler>(3, 20000)});
+  // In this order each arm of a family gets its first run.
+  arms_.push_back({std::make_unique<RandomScheduler>(), kWalk});
+  arms_.push_back({Shared<PosScheduler>(x), kWalk});
+  arms_.push_back({Shared<SurwScheduler>(x), kWalk});
+  arms_.push_back({Shared<ConflictScheduler>(x), kHoldBack});
 }
 
 size_t AutoScheduler::Choose(uint64_t seed) const {
   Rng rng = Rng(seed).Fork("sched/auto");
-  if (rng.Chance(1, kUniformOneIn)) return rng.Below(arms_.size());
-  size_t best = 0;
-  double best_score = -1;
+  const bool coin = rng.Chance(1, 2);
+  const uint64_t hold = family_steps_[kHoldBack], walk = family_steps_[kWalk];
+  const Family family = hold < walk ? kHoldBack : walk < hold ? kWalk : coin ? kHoldBack : kWalk;
+  std::vector<size_t> members;
   for (size_t i = 0; i < arms_.size(); ++i) {
+    if (arms_[i].family == family) members.push_back(i);
+  }
+  if (rng.Chance(1, kUniformOneIn)) return members[rng.Below(members.size())];
+  size_t best = members[0];
+  double best_score = -1;
+  for (size_t i : members) {
     const ArmState& a = arms_[i];
     if (a.runs == 0) return i;
     // sqrt is correctly rounded everywhere (a libm log need not be): the same score on every
@@ -69,6 +74,7 @@ void AutoScheduler::Learn(const RunYield& yield) {
     reward += 0.5;
   }
   ArmState& a = arms_[current_];
+  family_steps_[a.family] += yield.steps;
   ++a.runs;
   a.reward += (reward - a.reward) * std::max(kMinStep, 1.0 / static_cast<double>(a.runs));
 }

@@ -120,6 +120,7 @@ struct RunYield {
   uint64_t new_reads_from = 0;
   bool violated = false;
   bool new_invariant = false;  // a violation of an invariant this job had not seen before
+  uint64_t steps = 0;          // the run's schedule points: what it cost
 };
 
 class Corpus {

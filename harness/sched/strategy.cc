@@ -23,6 +23,7 @@ void Strategy::End(const Schedule& schedule, const RunResult& result) {
     if (f.severity == Severity::kViolation) violated.emplace_back(f.invariant.name());
   }
   x->last = x->corpus.Merge(x->recorder, schedule, result.shared_steps, violated);
+  x->last.steps = result.steps;
   Learn(x->last);
 }
 
