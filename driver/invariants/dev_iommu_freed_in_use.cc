@@ -1,5 +1,7 @@
 #include "driver/invariants/dev_iommu_freed_in_use.h"
 
+#include <utility>
+
 #include "absl/strings/str_cat.h"
 #include "driver/arch/fault.h"
 #include "driver/invariants/checker.h"
@@ -30,16 +32,24 @@ const harness::InvariantDef kDevIommuFreedInUse{
 
 namespace {
 
-std::string& FreedBy(Device* dev) {
-  return checker(*dev->kernel).dev_iommu_freed_in_use.freed_by[static_cast<size_t>(dev->of_node)];
+// A copy: another OS thread (free engine) may free the device's dev->iommu again meanwhile.
+std::string FreedBy(Device* dev) {
+  DevIommuFreedInUseState& s = checker(*dev->kernel).dev_iommu_freed_in_use;
+  absl::MutexLock l(&s.mu);
+  return s.freed_by[static_cast<size_t>(dev->of_node)];
 }
 
 }  // namespace
 
-void OnDevIommuFree(Device* dev) { FreedBy(dev) = harness::SelfName(); }
+void OnDevIommuFree(Device* dev) {
+  std::string self = harness::SelfName();
+  DevIommuFreedInUseState& s = checker(*dev->kernel).dev_iommu_freed_in_use;
+  absl::MutexLock l(&s.mu);
+  s.freed_by[static_cast<size_t>(dev->of_node)] = std::move(self);
+}
 
 void DevIommuNullDeref(Device* dev, const char* func, const KernelField& field, bool write) {
-  const std::string& freer = FreedBy(dev);
+  const std::string freer = FreedBy(dev);
   const std::string self = harness::SelfName();
   const std::string why =
       freer.empty() ? absl::StrCat("dev->iommu of ", dev->name, " was never allocated")
@@ -62,7 +72,7 @@ void DevIommuUseAfterFree(Device* dev, const char* func) {
 }
 
 void FwspecNullDeref(Device* dev) {
-  const std::string& freer = FreedBy(dev);
+  const std::string freer = FreedBy(dev);
   NullDerefOops(dev->kernel->knobs.arch, Context::kTask, kDevIommuFreedInUse, "of_iommu_configure",
                 kFwspecOps, false,
                 absl::StrCat(dev->name, ": fwspec is NULL, dev->iommu freed by ", freer), {dev->name},

@@ -3,8 +3,9 @@
 // takes the oops itself when it dereferences the cleared dev->iommu; the checker remembers which
 // task freed it, so that the oops names it.
 //
-// Thread-safety: the bookkeeping is written by the freeing task and read by the faulting one; no
-// schedule points.
+// Thread-safety: the bookkeeping is written by the freeing task and read by the faulting one,
+// under its own lock (no schedule point): in the free engine two OS threads can free the same
+// dev->iommu at once, which is the race being modelled, not one in the harness.
 #ifndef PROBESTORM_DRIVER_INVARIANTS_DEV_IOMMU_FREED_IN_USE_H_
 #define PROBESTORM_DRIVER_INVARIANTS_DEV_IOMMU_FREED_IN_USE_H_
 
@@ -12,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "harness/invariant.h"
 
 namespace probestorm::kernel {
@@ -27,7 +30,8 @@ extern const harness::InvariantDef kDevIommuFreedInUse;
 // dev_iommu_free() of the device ("" if never freed).
 struct DevIommuFreedInUseState {
   explicit DevIommuFreedInUseState(size_t nodes) : freed_by(nodes) {}
-  std::vector<std::string> freed_by;
+  absl::Mutex mu;
+  std::vector<std::string> freed_by ABSL_GUARDED_BY(mu);
 };
 
 // dev_iommu_free(dev) by the calling task.
