@@ -8,10 +8,12 @@
 // A group on two bus_iommu_probe group_lists is an oops of the list (harness ListHead).
 //
 // Thread-safety: the counters are updated by the probing and releasing tasks, without schedule
-// points (v6.1 serialises neither, which is the race this invariant finds).
+// points (v6.1 serialises neither, which is the race this invariant finds); they are atomic, since
+// under the free engine those tasks are OS threads running at once.
 #ifndef PROBESTORM_DRIVER_INVARIANTS_DOUBLE_IOMMU_PROBE_H_
 #define PROBESTORM_DRIVER_INVARIANTS_DOUBLE_IOMMU_PROBE_H_
 
+#include <atomic>
 #include <cstddef>
 #include <vector>
 
@@ -32,9 +34,9 @@ extern const harness::InvariantDef kDoubleIommuProbe;
 // Bookkeeping (Checker::double_iommu_probe), by DT node.
 struct DoubleIommuProbeState {
   struct Counts {
-    int probe_ok = 0;              // successful __iommu_probe_device not yet released
-    int probe_device_calls = 0;    // ops->probe_device successes
-    int release_device_calls = 0;
+    std::atomic<int> probe_ok{0};              // successful __iommu_probe_device not yet released
+    std::atomic<int> probe_device_calls{0};    // ops->probe_device successes
+    std::atomic<int> release_device_calls{0};
   };
   explicit DoubleIommuProbeState(size_t nodes) : by_node(nodes) {}
   std::vector<Counts> by_node;
