@@ -9,9 +9,7 @@
 
 namespace probestorm::harness {
 
-int LockDep::ClassId(const char* lock_class, bool create) {
-  RecentClass& slot = recent_[(reinterpret_cast<uintptr_t>(lock_class) >> 3) % recent_.size()];
-  if (slot.lock_class == lock_class) return slot.id;
+int LockDep::ClassIdByName(const char* lock_class, bool create, RecentClass& slot) {
   const std::string_view name(lock_class);
   int id = -1;
   if (auto it = ids_.find(name); it != ids_.end()) {
@@ -26,8 +24,8 @@ int LockDep::ClassId(const char* lock_class, bool create) {
   return id;
 }
 
-std::vector<int>& LockDep::Held(uint32_t task) {
-  if (held_.size() <= task) held_.resize(task + 1);
+std::vector<int>& LockDep::HeldGrow(uint32_t task) {
+  held_.resize(task + 1);
   return held_[task];
 }
 

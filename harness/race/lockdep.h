@@ -33,17 +33,6 @@ class LockDep {
   void Release(uint32_t task, const char* lock_class);
 
  private:
-  struct Edge {
-    int to;
-    std::string how;  // "T3 modprobe: device_lock -> group->mutex"
-  };
-  // The class of `lock_class`, registering it if `create`; -1 if unknown and not created.
-  int ClassId(const char* lock_class, bool create);
-  bool FindPath(int from, int to, std::vector<int>& path);
-  std::vector<int>& Held(uint32_t task);
-
-  Engine* engine_;
-  RunLock mu_;
   // Lock classes are string literals: a direct-mapped cache by address finds the class without
   // reading the text; on a miss the text decides, so equal texts at different addresses (one per
   // translation unit) still name one class.
@@ -51,6 +40,28 @@ class LockDep {
     const char* lock_class = nullptr;
     int id = -1;
   };
+  struct Edge {
+    int to;
+    std::string how;  // "T3 modprobe: device_lock -> group->mutex"
+  };
+  // The class of `lock_class`, registering it if `create`; -1 if unknown and not created. The
+  // cache hit and the known task are inline; the rest is out of line, so that the common path
+  // pays no call and no register saves of the rare one.
+  int ClassId(const char* lock_class, bool create) {
+    RecentClass& slot = recent_[(reinterpret_cast<uintptr_t>(lock_class) >> 3) % recent_.size()];
+    if (slot.lock_class == lock_class) [[likely]] return slot.id;
+    return ClassIdByName(lock_class, create, slot);
+  }
+  int ClassIdByName(const char* lock_class, bool create, RecentClass& slot);
+  bool FindPath(int from, int to, std::vector<int>& path);
+  std::vector<int>& Held(uint32_t task) {
+    if (task < held_.size()) [[likely]] return held_[task];
+    return HeldGrow(task);
+  }
+  std::vector<int>& HeldGrow(uint32_t task);
+
+  Engine* engine_;
+  RunLock mu_;
   std::array<RecentClass, 64> recent_{};
   absl::flat_hash_map<std::string_view, int> ids_;  // views into names_
   std::deque<std::string> names_;

@@ -51,6 +51,11 @@ void RaceDetector::TakeSlot(uint32_t task) {
   t.last_slot = s;
 }
 
+RaceDetector::TaskState& RaceDetector::GrowTasks(uint32_t task) {
+  tasks_.resize(task + 1);
+  return tasks_[task];
+}
+
 void RaceDetector::Tick(uint32_t task) {
   ++epoch_[SlotOf(task)];
 }
@@ -132,13 +137,17 @@ void RaceDetector::Release(uint32_t task, SyncClock& s) {
     s.epoch = epoch_[slot];
     s.covered_by = task;
   } else {
-    if (s.epoch != 0 && s.vc.Get(s.slot) < s.epoch) s.vc.Set(s.slot, s.epoch);
-    s.vc.Join(t.clock);
-    s.vc.Set(slot, epoch_[slot]);
-    s.epoch = 0;
-    s.covered_by = 0;
+    ReleaseJoin(t, slot, s);
   }
-  Tick(task);
+  ++epoch_[slot];  // the task's next epoch (Tick; the slot is the one taken above)
+}
+
+void RaceDetector::ReleaseJoin(const TaskState& t, uint32_t slot, SyncClock& s) {
+  if (s.epoch != 0 && s.vc.Get(s.slot) < s.epoch) s.vc.Set(s.slot, s.epoch);
+  s.vc.Join(t.clock);
+  s.vc.Set(slot, epoch_[slot]);
+  s.epoch = 0;
+  s.covered_by = 0;
 }
 
 void RaceDetector::OnRead(uint32_t task, Shadow& sh, const FieldLabel& label, const char* func) {

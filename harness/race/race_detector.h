@@ -86,9 +86,10 @@ class RaceDetector {
     bool ended = false;
   };
   TaskState& StateOf(uint32_t task) {
-    if (task >= tasks_.size()) [[unlikely]] tasks_.resize(task + 1);
-    return tasks_[task];
+    if (task < tasks_.size()) [[likely]] return tasks_[task];
+    return GrowTasks(task);
   }
+  [[gnu::noinline]] TaskState& GrowTasks(uint32_t task);  // a task's first event
   // The task's slot, taking one if it has none; its clock's component of that slot is its epoch.
   uint32_t SlotOf(uint32_t task) {
     if (task < tasks_.size() && tasks_[task].slot != kNoSlot) [[likely]] return tasks_[task].slot;
@@ -107,6 +108,9 @@ class RaceDetector {
   VectorClock FullClock(uint32_t task);
   // c |= s, for a clock whose component `own_slot` is kept in epoch_ (kNoSlot: none).
   static void JoinSync(VectorClock& c, uint32_t own_slot, const SyncClock& s);
+  // Release's rare case, s not covered by the task's clock: s |= the task's clock. Out of line,
+  // so that Release's common case (publish the task's clock) pays no register saves for it.
+  [[gnu::noinline]] void ReleaseJoin(const TaskState& t, uint32_t slot, SyncClock& s);
   // The task already covers all of `s` (s is one release's clock whose epoch it knows).
   bool Known(const TaskState& t, const SyncClock& s) const;
   // Leaves one entry per task in `sh.reads`: at the place of its first read, holding its latest.
