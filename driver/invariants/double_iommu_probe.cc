@@ -41,14 +41,18 @@ void OnIommuProbeOk(Device* dev) { ++CountsOf(dev).probe_ok; }
 
 void OnIommuReleaseDevice(Device* dev) {
   DoubleIommuProbeState::Counts& c = CountsOf(dev);
-  ++c.release_device_calls;
-  if (c.release_device_calls > c.probe_device_calls) {
+  const int released = ++c.release_device_calls;
+  if (released > c.probe_device_calls) {
     harness::Report(kDoubleIommuProbe,
                     absl::StrCat("iommu_release_device(", dev->name,
                                  "): release_device without a matching probe_device"),
                     {dev->name});
   }
-  if (c.probe_ok > 0) --c.probe_ok;
+  // Down by one unless already 0, in one step: free-engine tasks release the same device at once,
+  // and a separate test and decrement could take it below 0.
+  int ok = c.probe_ok.load();
+  while (ok > 0 && !c.probe_ok.compare_exchange_weak(ok, ok - 1)) {
+  }
 }
 
 void OnIommuGroupAddDevice(Device* dev, IommuGroup* group) {
