@@ -46,7 +46,11 @@ harness::Finding EndFinding(std::string message, const Device* dev) {
 
 size_t Node(const Device* dev) { return static_cast<size_t>(dev->of_node); }
 
-DeferralWait& Wait(Device* dev) { return checker(*dev->kernel).deferred_lists.wait[Node(dev)]; }
+void SetWait(Device* dev, DeferralWait w) {
+  DeferredListsState& s = checker(*dev->kernel).deferred_lists;
+  absl::MutexLock l(&s.wait_mu);
+  s.wait[Node(dev)] = std::move(w);
+}
 
 // End of run (no task runs): every available IOMMU of `master` has registered its instance.
 bool IommusRegistered(Kernel& k, const hwmodel::DtNode& master) ABSL_NO_THREAD_SAFETY_ANALYSIS {
@@ -115,14 +119,14 @@ void OnDriverBoundDelisted(Device* dev, const DeviceDriver* drv) {
 
 void DeferralWaitsForSuppliers(Device* dev, const std::string& what) {
   Kernel* k = dev->kernel;
-  Wait(dev) = {absl::StrCat("supplier ", what),
-               [k, dev] { return device_links_suppliers_ready(*k, dev); }};
+  SetWait(dev, {absl::StrCat("supplier ", what),
+                [k, dev] { return device_links_suppliers_ready(*k, dev); }});
 }
 
 void DeferralWaitsForIommu(Device* dev, int iommu_node) {
   Kernel* k = dev->kernel;
-  Wait(dev) = {absl::StrCat("registration of IOMMU ", k->board.node(iommu_node).device_name),
-               [k, dev] { return IommusRegistered(*k, *dev->np); }};
+  SetWait(dev, {absl::StrCat("registration of IOMMU ", k->board.node(iommu_node).device_name),
+                [k, dev] { return IommusRegistered(*k, *dev->np); }});
 }
 
 void DeferralWaitsForProviders(Device* dev, std::span<const hwmodel::PhandleRef> refs,
@@ -134,21 +138,21 @@ void DeferralWaitsForProviders(Device* dev, std::span<const hwmodel::PhandleRef>
     nodes.push_back(ref.node);
     absl::StrAppend(&names, names.empty() ? "" : ", ", k->board.node(ref.node).path);
   }
-  Wait(dev) = {absl::StrCat(kind, " provider ", names.empty() ? "(none named)" : names),
-               [k, nodes = std::move(nodes)] {
-                 for (int n : nodes) {
-                   if (!ProviderReady(*k, n)) return false;
-                 }
-                 return true;
-               }};
+  SetWait(dev, {absl::StrCat(kind, " provider ", names.empty() ? "(none named)" : names),
+                [k, nodes = std::move(nodes)] {
+                  for (int n : nodes) {
+                    if (!ProviderReady(*k, n)) return false;
+                  }
+                  return true;
+                }});
 }
 
 void DeferralWaitsForProbingUnblocked(Device* dev) {
   Kernel* k = dev->kernel;
-  Wait(dev) = {"device_unblock_probing", [k] { return !k->core->defer_all_probes.Peek(); }};
+  SetWait(dev, {"device_unblock_probing", [k] { return !k->core->defer_all_probes.Peek(); }});
 }
 
-void ClearDeferralWait(Device* dev) { Wait(dev) = {}; }
+void ClearDeferralWait(Device* dev) { SetWait(dev, {}); }
 
 void OnProbeDeferred(Device* dev, int trigger_count) {
   checker(*dev->kernel).deferred_lists.trigger_count_before_probe[Node(dev)] = trigger_count;
@@ -167,7 +171,11 @@ bool CheckDeferredListsAtEnd(Kernel& k, Device* dev, const DeviceDriver* drv,
   // Rule 4. On the pending list, the device has seen no trigger since it was added there; if the
   // count moved after driver_probe_device() read it, a trigger ran during its probe and missed it.
   const DeferredListsState& s = checker(k).deferred_lists;
-  const DeferralWait& wait = s.wait[Node(dev)];
+  DeferralWait wait;
+  {
+    absl::MutexLock l(&s.wait_mu);
+    wait = s.wait[Node(dev)];
+  }
   const int before = s.trigger_count_before_probe[Node(dev)];
   const int now = k.core->deferred_trigger_count.Peek();
   if (deferred_probe_pending(k, dev) && k.core->driver_deferred_probe_enable.Peek() &&

@@ -22,9 +22,12 @@ const harness::InvariantDef kDmaOpsOnBound{
 };
 
 DmaOpsOnBoundState::DmaOpsOnBoundState(size_t nodes)
-    : driver_dma_active(std::make_unique<bool[]>(nodes)),
+    : driver_dma_active(std::make_unique<std::atomic<bool>[]>(nodes)),
       driver_removed(std::make_unique<std::atomic<bool>[]>(nodes)) {
-  for (size_t i = 0; i < nodes; ++i) driver_removed[i].store(false);
+  for (size_t i = 0; i < nodes; ++i) {
+    driver_dma_active[i].store(false);
+    driver_removed[i].store(false);
+  }
 }
 
 namespace {

@@ -6,8 +6,8 @@
 // remove() done until the unbind finishes.
 //
 // Thread-safety: the window flags are written by the master's binding / unbinding task and read by
-// any task changing its DMA setup; removed is atomic (read across OS threads under the free
-// engine). No schedule points.
+// any task changing its DMA setup (a bus probe on a SysMMU's task holds none of the master's
+// locks), so both are atomic: free-engine tasks are OS threads. No schedule points.
 #ifndef PROBESTORM_DRIVER_INVARIANTS_DMA_OPS_ON_BOUND_H_
 #define PROBESTORM_DRIVER_INVARIANTS_DMA_OPS_ON_BOUND_H_
 
@@ -30,7 +30,7 @@ extern const harness::InvariantDef kDmaOpsOnBound;
 struct DmaOpsOnBoundState {
   explicit DmaOpsOnBoundState(size_t nodes);
   // The master's driver probe has begun and its remove() has not ended.
-  std::unique_ptr<bool[]> driver_dma_active;
+  std::unique_ptr<std::atomic<bool>[]> driver_dma_active;
   // The bound driver's remove() has run and the unbind has not finished yet (the device is
   // still on knode_driver, but its driver holds no DMA addresses any more).
   std::unique_ptr<std::atomic<bool>[]> driver_removed;

@@ -18,6 +18,7 @@
 #ifndef PROBESTORM_DRIVER_IOMMU_EXYNOS_IOMMU_H_
 #define PROBESTORM_DRIVER_IOMMU_EXYNOS_IOMMU_H_
 
+#include <atomic>
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -100,7 +101,9 @@ struct exynos_iommu_domain : IommuDomain {
 };
 
 struct SysmmuNodeState {
-  SysmmuProbeStep step = SysmmuProbeStep::kNotProbed;
+  // Written by the SysMMU's probe, read by masters' and bus probes' tasks that hold none of its
+  // locks (the S2 overlap itself): atomic, since free-engine tasks are OS threads.
+  std::atomic<SysmmuProbeStep> step{SysmmuProbeStep::kNotProbed};
   sysmmu_drvdata* data = nullptr;
   int attempts = 0;
 };
