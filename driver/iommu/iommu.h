@@ -159,7 +159,9 @@ struct IommuState {
   // iommu_probe_device_lock (static in __iommu_probe_device in 6.2; global from 6.7).
   harness::Mutex iommu_probe_device_lock{"iommu_probe_device_lock"};
   int next_group_id ABSL_GUARDED_BY(iommu_device_lock) = 0;  // the ida, under this lock in the model
-  int next_domain_id = 0;
+  // The number in a domain's name (harness naming, not kernel state): taken by tasks that allocate
+  // domains under different group mutexes, so atomic (free-engine tasks are OS threads).
+  std::atomic<int> next_domain_id{0};
   // Tasks inside of_iommu_configure, per device (the dev-iommu-free-while-held probe).
   // Bookkeeping, no schedule points.
   harness::RawLock configurers_lock;
