@@ -21,20 +21,28 @@ const harness::InvariantDef kIommuBypass{
 
 namespace {
 
-IommuBypassState::Reason& ReasonOf(Device* dev) {
-  return checker(*dev->kernel).iommu_bypass.by_node[static_cast<size_t>(dev->of_node)];
+void SetReason(Device* dev, IommuBypassState::Reason r) {
+  IommuBypassState& s = checker(*dev->kernel).iommu_bypass;
+  absl::MutexLock l(&s.mu);
+  s.by_node[static_cast<size_t>(dev->of_node)] = std::move(r);
+}
+
+IommuBypassState::Reason ReasonOf(Device* dev) {
+  IommuBypassState& s = checker(*dev->kernel).iommu_bypass;
+  absl::MutexLock l(&s.mu);
+  return s.by_node[static_cast<size_t>(dev->of_node)];
 }
 
 }  // namespace
 
-void OnIommuConfigure(Device* dev) { ReasonOf(dev) = {}; }
+void OnIommuConfigure(Device* dev) { SetReason(dev, {}); }
 
 void OnIommuConfigureFailed(Device* dev, int err, bool explicit_decision, int failed_node,
                             bool replay_failed) {
   const Kernel& k = *dev->kernel;
   const std::string where =
       failed_node != hwmodel::kNoNode ? k.board.node(failed_node).device_name : "";
-  IommuBypassState::Reason& r = ReasonOf(dev);
+  IommuBypassState::Reason r;
   if (explicit_decision) {
     r.kind = IommuBypassState::Kind::kExplicitTimeout;
     r.why = absl::StrCat("driver_deferred_probe_check_state returned ", ErrName(err),
@@ -45,10 +53,11 @@ void OnIommuConfigureFailed(Device* dev, int err, bool explicit_decision, int fa
                          replay_failed ? "the iommu_probe_device replay"
                                        : absl::StrCat("of_iommu_xlate(", where, ")"));
   }
+  SetReason(dev, std::move(r));
 }
 
 void OnMasterBind(Device* dev) {
-  const IommuBypassState::Reason& r = ReasonOf(dev);
+  const IommuBypassState::Reason r = ReasonOf(dev);
   if (r.kind == IommuBypassState::Kind::kNone) return;
   // The same finding either way; the severity (and the explanation of the swallowed error) is
   // what differs.

@@ -14,6 +14,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "harness/invariant.h"
 
 namespace probestorm::kernel {
@@ -33,7 +35,10 @@ struct IommuBypassState {
     std::string why;
   };
   explicit IommuBypassState(size_t nodes) : by_node(nodes) {}
-  std::vector<Reason> by_node;
+  // Written and read under the master's device lock, but under their own mutex too: with
+  // `drop_lock=device_lock` two free-engine threads could assign one string.
+  absl::Mutex mu;
+  std::vector<Reason> by_node ABSL_GUARDED_BY(mu);
 };
 
 // of_iommu_configure(dev) starts: no reason yet.

@@ -40,12 +40,13 @@ DeviceDriver* MatchingDriver(DriverCore& c, Device* dev) ABSL_NO_THREAD_SAFETY_A
 }  // namespace
 
 void OnProbeResult(Device* dev, const DeviceDriver* drv, int ret) {
-  std::string& why = checker(*dev->kernel).stall.given_up[static_cast<size_t>(dev->of_node)];
-  if (ret == 0 || ret == -EPROBE_DEFER || ret == EPROBE_DEFER) {
-    why.clear();
-  } else {
+  std::string why;
+  if (ret != 0 && ret != -EPROBE_DEFER && ret != EPROBE_DEFER) {
     why = absl::StrCat("probe with driver ", drv->name, " failed: ", ErrName(ret));
   }
+  StallState& s = checker(*dev->kernel).stall;
+  absl::MutexLock l(&s.mu);
+  s.given_up[static_cast<size_t>(dev->of_node)] = std::move(why);
 }
 
 void CheckDriverCoreAtEnd(Kernel& k, std::vector<harness::Finding>& out, bool quiescent) {
@@ -62,8 +63,11 @@ void CheckDriverCoreAtEnd(Kernel& k, std::vector<harness::Finding>& out, bool qu
                                  dev));
       continue;
     }
-    const std::string& why = checker(k).stall.given_up[static_cast<size_t>(dev->of_node)];
-    if (!why.empty()) continue;  // probe failed with an error: explicitly given up
+    StallState& s = checker(k).stall;
+    {
+      absl::MutexLock l(&s.mu);
+      if (!s.given_up[static_cast<size_t>(dev->of_node)].empty()) continue;  // failed: given up
+    }
     out.push_back(StallFinding(
         absl::StrCat("stall: ", dev->name, " has registered driver ", drv->name,
                      " but is neither bound, nor deferred, nor failed (",

@@ -13,6 +13,8 @@
 #include <string>
 #include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/synchronization/mutex.h"
 #include "harness/finding.h"
 
 namespace probestorm::kernel {
@@ -24,10 +26,12 @@ struct DeviceDriver;
 namespace invariants {
 
 // Bookkeeping (Checker::stall): why a device was explicitly given up (its last really_probe()
-// error), by DT node; empty while it is not.
+// error), by DT node; empty while it is not. Written under the device lock, but under its own
+// mutex too: with `drop_lock=device_lock` two free-engine threads could assign one string.
 struct StallState {
   explicit StallState(size_t nodes) : given_up(nodes) {}
-  std::vector<std::string> given_up;
+  mutable absl::Mutex mu;
+  std::vector<std::string> given_up ABSL_GUARDED_BY(mu);
 };
 
 // really_probe(dev) with `drv` returned `ret`.
