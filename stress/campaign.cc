@@ -267,7 +267,8 @@ class Campaign {
       const DistinctKey key{id, board, profile, static_cast<int>(f.severity), f.message};
       auto it = distinct_.find(key);
       if (it != distinct_.end() && it->second.run <= run) continue;
-      if (!KeepDistinct(key, harness::Signature(f), it == distinct_.end() ? nullptr : &it->second, run)) continue;
+      const FoundRecord* old = it == distinct_.end() ? nullptr : &it->second;
+      if (!KeepDistinct(key, harness::Signature(f), old, run)) continue;
       FoundRecord rec;
       rec.finding = f;
       rec.board = board;
@@ -285,10 +286,11 @@ class Campaign {
   }
 
   // REQUIRES: mu_. Keeps at most cap_per_key distinct findings per invariant x board x profile x
-  // signature (harness::Signature) while the campaign runs, the first ones in (run, message, severity) order, exactly those that
-  // Finish() keeps: a long campaign with many distinct findings holds (and, with a learning
-  // strategy, keeps schedules for) only those. `key` is about to be recorded from `run`,
-  // replacing `old` (a record of a later run) if not null. False when it falls outside the cap.
+  // signature (harness::Signature) while the campaign runs, the first ones in (run, message,
+  // severity) order, exactly those that Finish() keeps: a long campaign with many distinct
+  // findings holds (and, with a learning strategy, keeps schedules for) only those. `key` is
+  // about to be recorded from `run`, replacing `old` (a record of a later run) if not null.
+  // False when it falls outside the cap.
   bool KeepDistinct(const DistinctKey& key, const std::string& signature, const FoundRecord* old,
                     uint64_t run) {
     const auto& [id, board, profile, severity, message] = key;

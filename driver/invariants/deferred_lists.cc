@@ -47,9 +47,7 @@ harness::Finding EndFinding(std::string message, const Device* dev) {
 size_t Node(const Device* dev) { return static_cast<size_t>(dev->of_node); }
 
 void SetWait(Device* dev, DeferralWait w) {
-  DeferredListsState& s = checker(*dev->kernel).deferred_lists;
-  absl::MutexLock l(&s.wait_mu);
-  s.wait[Node(dev)] = std::move(w);
+  checker(*dev->kernel).deferred_lists.wait.Set(dev->of_node, std::move(w));
 }
 
 // End of run (no task runs): every available IOMMU of `master` has registered its instance.
@@ -171,11 +169,7 @@ bool CheckDeferredListsAtEnd(Kernel& k, Device* dev, const DeviceDriver* drv,
   // Rule 4. On the pending list, the device has seen no trigger since it was added there; if the
   // count moved after driver_probe_device() read it, a trigger ran during its probe and missed it.
   const DeferredListsState& s = checker(k).deferred_lists;
-  DeferralWait wait;
-  {
-    absl::MutexLock l(&s.wait_mu);
-    wait = s.wait[Node(dev)];
-  }
+  const DeferralWait wait = s.wait.Get(dev->of_node);
   const int before = s.trigger_count_before_probe[Node(dev)];
   const int now = k.core->deferred_trigger_count.Peek();
   if (deferred_probe_pending(k, dev) && k.core->driver_deferred_probe_enable.Peek() &&

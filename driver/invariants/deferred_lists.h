@@ -19,7 +19,7 @@
 // Thread-safety: the hooks named REQUIRES run under deferred_probe_mutex. The deferral records
 // are written by the probing task under its device lock, but also by a bus probe's
 // of_iommu_configure_fwspec (v6.15 and later) that holds only iommu_probe_device_lock, so they
-// are under their own mutex (free-engine tasks are OS threads); they are read after the run.
+// are a ByNode table (free-engine tasks are OS threads); they are read after the run.
 #ifndef PROBESTORM_DRIVER_INVARIANTS_DEFERRED_LISTS_H_
 #define PROBESTORM_DRIVER_INVARIANTS_DEFERRED_LISTS_H_
 
@@ -29,8 +29,7 @@
 #include <string>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
+#include "driver/invariants/by_node.h"
 #include "harness/finding.h"
 #include "harness/invariant.h"
 #include "hwmodel/dt/board.h"
@@ -55,9 +54,7 @@ struct DeferralWait {
 // Bookkeeping (Checker::deferred_lists), by DT node.
 struct DeferredListsState {
   explicit DeferredListsState(size_t nodes) : wait(nodes), trigger_count_before_probe(nodes, 0) {}
-  mutable absl::Mutex wait_mu;
-  // Of the device's last deferring probe; empty once it probes.
-  std::vector<DeferralWait> wait ABSL_GUARDED_BY(wait_mu);
+  ByNode<DeferralWait> wait;  // of the device's last deferring probe; empty once it probes
   // deferred_trigger_count as driver_probe_device() read it before the last deferring probe.
   std::vector<int> trigger_count_before_probe;
 };

@@ -1,7 +1,5 @@
 #include "driver/invariants/dev_iommu_freed_in_use.h"
 
-#include <utility>
-
 #include "absl/strings/str_cat.h"
 #include "driver/arch/fault.h"
 #include "driver/invariants/checker.h"
@@ -34,18 +32,13 @@ namespace {
 
 // A copy: another OS thread (free engine) may free the device's dev->iommu again meanwhile.
 std::string FreedBy(Device* dev) {
-  DevIommuFreedInUseState& s = checker(*dev->kernel).dev_iommu_freed_in_use;
-  absl::MutexLock l(&s.mu);
-  return s.freed_by[static_cast<size_t>(dev->of_node)];
+  return checker(*dev->kernel).dev_iommu_freed_in_use.freed_by.Get(dev->of_node);
 }
 
 }  // namespace
 
 void OnDevIommuFree(Device* dev) {
-  std::string self = harness::SelfName();
-  DevIommuFreedInUseState& s = checker(*dev->kernel).dev_iommu_freed_in_use;
-  absl::MutexLock l(&s.mu);
-  s.freed_by[static_cast<size_t>(dev->of_node)] = std::move(self);
+  checker(*dev->kernel).dev_iommu_freed_in_use.freed_by.Set(dev->of_node, harness::SelfName());
 }
 
 void DevIommuNullDeref(Device* dev, const char* func, const KernelField& field, bool write) {

@@ -13,8 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
+#include "driver/invariants/by_node.h"
 #include "harness/invariant.h"
 
 namespace probestorm::kernel {
@@ -30,8 +29,7 @@ extern const harness::InvariantDef kDevIommuFreedInUse;
 // dev_iommu_free() of the device ("" if never freed).
 struct DevIommuFreedInUseState {
   explicit DevIommuFreedInUseState(size_t nodes) : freed_by(nodes) {}
-  absl::Mutex mu;
-  std::vector<std::string> freed_by ABSL_GUARDED_BY(mu);
+  ByNode<std::string> freed_by;
 };
 
 // dev_iommu_free(dev) by the calling task.

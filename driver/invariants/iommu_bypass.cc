@@ -22,15 +22,11 @@ const harness::InvariantDef kIommuBypass{
 namespace {
 
 void SetReason(Device* dev, IommuBypassState::Reason r) {
-  IommuBypassState& s = checker(*dev->kernel).iommu_bypass;
-  absl::MutexLock l(&s.mu);
-  s.by_node[static_cast<size_t>(dev->of_node)] = std::move(r);
+  checker(*dev->kernel).iommu_bypass.by_node.Set(dev->of_node, std::move(r));
 }
 
 IommuBypassState::Reason ReasonOf(Device* dev) {
-  IommuBypassState& s = checker(*dev->kernel).iommu_bypass;
-  absl::MutexLock l(&s.mu);
-  return s.by_node[static_cast<size_t>(dev->of_node)];
+  return checker(*dev->kernel).iommu_bypass.by_node.Get(dev->of_node);
 }
 
 }  // namespace

@@ -14,8 +14,7 @@
 #include <string>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
+#include "driver/invariants/by_node.h"
 #include "harness/invariant.h"
 
 namespace probestorm::kernel {
@@ -35,10 +34,9 @@ struct IommuBypassState {
     std::string why;
   };
   explicit IommuBypassState(size_t nodes) : by_node(nodes) {}
-  // Written and read under the master's device lock, but under their own mutex too: with
+  // Written and read under the master's device lock, and a ByNode table too: with
   // `drop_lock=device_lock` two free-engine threads could assign one string.
-  absl::Mutex mu;
-  std::vector<Reason> by_node ABSL_GUARDED_BY(mu);
+  ByNode<Reason> by_node;
 };
 
 // of_iommu_configure(dev) starts: no reason yet.

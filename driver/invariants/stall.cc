@@ -44,9 +44,7 @@ void OnProbeResult(Device* dev, const DeviceDriver* drv, int ret) {
   if (ret != 0 && ret != -EPROBE_DEFER && ret != EPROBE_DEFER) {
     why = absl::StrCat("probe with driver ", drv->name, " failed: ", ErrName(ret));
   }
-  StallState& s = checker(*dev->kernel).stall;
-  absl::MutexLock l(&s.mu);
-  s.given_up[static_cast<size_t>(dev->of_node)] = std::move(why);
+  checker(*dev->kernel).stall.given_up.Set(dev->of_node, std::move(why));
 }
 
 void CheckDriverCoreAtEnd(Kernel& k, std::vector<harness::Finding>& out, bool quiescent) {
@@ -63,11 +61,7 @@ void CheckDriverCoreAtEnd(Kernel& k, std::vector<harness::Finding>& out, bool qu
                                  dev));
       continue;
     }
-    StallState& s = checker(k).stall;
-    {
-      absl::MutexLock l(&s.mu);
-      if (!s.given_up[static_cast<size_t>(dev->of_node)].empty()) continue;  // failed: given up
-    }
+    if (!checker(k).stall.given_up.Get(dev->of_node).empty()) continue;  // failed: given up
     out.push_back(StallFinding(
         absl::StrCat("stall: ", dev->name, " has registered driver ", drv->name,
                      " but is neither bound, nor deferred, nor failed (",

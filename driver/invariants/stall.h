@@ -13,8 +13,7 @@
 #include <string>
 #include <vector>
 
-#include "absl/base/thread_annotations.h"
-#include "absl/synchronization/mutex.h"
+#include "driver/invariants/by_node.h"
 #include "harness/finding.h"
 
 namespace probestorm::kernel {
@@ -26,12 +25,11 @@ struct DeviceDriver;
 namespace invariants {
 
 // Bookkeeping (Checker::stall): why a device was explicitly given up (its last really_probe()
-// error), by DT node; empty while it is not. Written under the device lock, but under its own
-// mutex too: with `drop_lock=device_lock` two free-engine threads could assign one string.
+// error), by DT node; empty while it is not. Written under the device lock, and a ByNode table
+// too: with `drop_lock=device_lock` two free-engine threads could assign one string.
 struct StallState {
   explicit StallState(size_t nodes) : given_up(nodes) {}
-  mutable absl::Mutex mu;
-  std::vector<std::string> given_up ABSL_GUARDED_BY(mu);
+  ByNode<std::string> given_up;
 };
 
 // really_probe(dev) with `drv` returned `ret`.

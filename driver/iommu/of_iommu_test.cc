@@ -5,7 +5,6 @@
 // (FakeIommu) registered through the real iommu_device_register.
 #include <string>
 
-#include "absl/synchronization/mutex.h"
 #include "driver/base/driver_core.h"
 #include "driver/invariants/checker.h"
 #include "driver/iommu/iommu_test_util.h"
@@ -24,9 +23,7 @@ using Kind = invariants::IommuBypassState::Kind;
 
 // What the iommu-bypass checker recorded for `m` (its reason for a master without IOMMU).
 invariants::IommuBypassState::Reason BypassOf(Device* m) {
-  invariants::IommuBypassState& s = invariants::checker(*m->kernel).iommu_bypass;
-  absl::MutexLock l(&s.mu);
-  return s.by_node[static_cast<size_t>(m->of_node)];
+  return invariants::checker(*m->kernel).iommu_bypass.by_node.Get(m->of_node);
 }
 
 using iommu_testing::OneMaster;
