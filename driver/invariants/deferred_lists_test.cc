@@ -70,7 +70,7 @@ TEST(DeferredListsControls, NoLostTriggerOnTm2eWithRecheck) {
 }
 
 // The check runs at the end of the run, after the tasks are gone: a learning strategy must still
-// hear of its finding (the portfolio's reward, the corpus's list of violated invariants), and
+// hear of its finding (the portfolio's reward, the corpus's kinds of violation), and
 // must not hear of one in a run without it.
 TEST(DeferredListsControls, TheStrategyLearnsOfTheEndOfRunFinding) {
   const Profile p = LostTriggerProfile(false);
@@ -86,7 +86,7 @@ TEST(DeferredListsControls, TheStrategyLearnsOfTheEndOfRunFinding) {
       clean_seen = true;
       continue;
     }
-    EXPECT_TRUE(x->last.new_invariant) << "seed " << seed;
+    EXPECT_TRUE(x->last.new_kind) << "seed " << seed;
     EXPECT_TRUE(clean_seen) << "the first run already found it: no negative control";
     return;
   }

@@ -68,7 +68,7 @@ void AutoScheduler::Begin(uint64_t seed) {
 void AutoScheduler::Learn(const RunYield& yield) {
   double reward = 0;
   if (yield.new_pairs > 0) reward += 0.5 + 0.05 * static_cast<double>(std::min<uint64_t>(yield.new_pairs, 10));
-  if (yield.new_invariant) {
+  if (yield.new_kind) {
     reward += 2;
   } else if (yield.violated) {
     reward += 0.5;

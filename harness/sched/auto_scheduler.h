@@ -14,9 +14,10 @@
 // Within a family one run in three goes to an arm drawn uniformly, every arm gets a first run,
 // and otherwise the arm with the best recent reward plus an exploration bonus (shrinking with the
 // arm's runs) runs. The reward of a run is its new conflict pairs (relative to the job's corpus,
-// which all arms share) and its violations, most for an invariant the job had not seen. All draws
-// come from the run seed and the costs are step counts, so a campaign seed and job layout repeat
-// exactly.
+// which all arms share) and its violations, most for a kind of finding the job had not seen (an
+// invariant and the finding's signature: a new oops site counts, the same oops on another master
+// does not). All draws come from the run seed and the costs are step counts, so a campaign seed
+// and job layout repeat exactly.
 #ifndef PROBESTORM_HARNESS_SCHED_AUTO_SCHEDULER_H_
 #define PROBESTORM_HARNESS_SCHED_AUTO_SCHEDULER_H_
 

@@ -126,11 +126,8 @@ RunYield Corpus::Merge(const ConflictRecorder& run, const Schedule& schedule, ui
     if (n > 0 && (expected_[t] == 0 || n < expected_[t])) expected_[t] = n;
   }
   y.violated = !violated.empty();
-  for (const std::string& id : violated) {
-    if (std::find(invariants_.begin(), invariants_.end(), id) == invariants_.end()) {
-      invariants_.push_back(id);
-      y.new_invariant = true;
-    }
+  for (const std::string& kind : violated) {
+    if (kinds_.insert(kind).second) y.new_kind = true;
   }
   return y;
 }

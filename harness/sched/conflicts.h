@@ -119,14 +119,14 @@ struct RunYield {
   uint64_t new_pairs = 0;
   uint64_t new_reads_from = 0;
   bool violated = false;
-  bool new_invariant = false;  // a violation of an invariant this job had not seen before
+  bool new_kind = false;  // a violation of a kind (its finding's signature) this job had not seen
   uint64_t steps = 0;          // the run's schedule points: what it cost
 };
 
 class Corpus {
  public:
   // Merges a finished run; `schedule` is its choices, kept as a productive prefix if it was new;
-  // `violated` the invariants it violated.
+  // `violated` the kinds of its violations (invariant and finding signature).
   RunYield Merge(const ConflictRecorder& run, const Schedule& schedule, uint64_t shared_steps,
                  const std::vector<std::string>& violated);
 
@@ -154,7 +154,7 @@ class Corpus {
   size_t next_slot_ = 0;
   std::vector<uint64_t> expected_;
   double shared_steps_ = 0;
-  std::vector<std::string> invariants_;
+  absl::flat_hash_set<std::string> kinds_;
 };
 
 // A job's recorder and corpus, shared by the strategies of a portfolio.

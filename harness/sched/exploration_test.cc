@@ -391,6 +391,21 @@ TEST(Conflicts, PairsAndReadsFromJoinTasksOnOneFieldOnly) {
   EXPECT_EQ(s.exploration()->corpus.reads_from_count(), 1u);
 }
 
+TEST(Conflicts, ANewKindIsANewInvariantOrANewSignature) {
+  Corpus c;
+  const ConflictRecorder none;
+  const Schedule empty;
+  EXPECT_FALSE(c.Merge(none, empty, 0, {}).new_kind);
+  RunYield y = c.Merge(none, empty, 0, {"stall: a wait-for cycle"});
+  EXPECT_TRUE(y.violated);
+  EXPECT_TRUE(y.new_kind);
+  y = c.Merge(none, empty, 0, {"stall: a wait-for cycle"});
+  EXPECT_TRUE(y.violated);
+  EXPECT_FALSE(y.new_kind);
+  EXPECT_TRUE(c.Merge(none, empty, 0, {"stall: another cycle"}).new_kind);
+  EXPECT_TRUE(c.Merge(none, empty, 0, {"deferred-lists: a wait-for cycle"}).new_kind);
+}
+
 TEST(Conflicts, SitesDoNotDependOnTheOwnersName) {
   const std::string a = "13800000.decon", b = "14450000.mixer";
   PosScheduler sa, sb;

@@ -20,7 +20,7 @@ void Strategy::End(const Schedule& schedule, const RunResult& result) {
   if (x == nullptr) return;
   std::vector<std::string> violated;
   for (const Finding& f : result.findings) {
-    if (f.severity == Severity::kViolation) violated.emplace_back(f.invariant.name());
+    if (f.severity == Severity::kViolation) violated.push_back(absl::StrCat(Av(f.invariant.name()), ": ", Signature(f)));
   }
   x->last = x->corpus.Merge(x->recorder, schedule, result.shared_steps, violated);
   x->last.steps = result.steps;
