@@ -619,6 +619,28 @@ TEST(DeferredLists, PositiveControlBoundDeviceAdded) {
               HasSubstr("dev put on deferred_probe_pending_list while bound to drv"));
 }
 
+TEST(DeferredLists, PositiveControlUnmatchedDeviceAdded) {
+  BoardBuilder bb;
+  const int d = bb.Add("dev", "test,dev");
+  Knobs knobs;
+  TestWorld w(bb.board(), knobs, 1);
+  Kernel& k = w.k();
+  w.engine().Spawn("init", [&] ABSL_NO_THREAD_SAFETY_ANALYSIS {
+    Populate(k);
+    // Planted bug: a path that queues a device no driver ever matched, without
+    // driver_deferred_probe_add()'s can_match check.
+    Device* dev = k.DeviceForNode(d);
+    DriverCore& c = *k.core;
+    harness::MutexLock l(c.deferred_probe_mutex);
+    c.deferred_probe_pending_list.AddTail(&dev->deferred_probe);
+    invariants::OnDeferredListMove(dev, DeferredList::kNone, DeferredList::kPending);
+  });
+  auto r = w.Run();
+  ASSERT_EQ(CountFindings(r, "deferred-lists"), 1);
+  EXPECT_THAT(r.findings[0].message,
+              HasSubstr("dev put on deferred_probe_pending_list although no driver can match it"));
+}
+
 TEST(DeferredLists, NegativeControlNormalBoot) {
   BoardBuilder bb;
   const int s = bb.Add("clk", "test,clk");

@@ -89,7 +89,10 @@ void OnDeferredListMove(Device* dev, DeferredList from, DeferredList to) {
     harness::Report(kDeferredLists,
                     absl::StrCat(dev->name, " added twice to ", DeferredListName(to)), {dev->name});
   }
-  if (to != DeferredList::kNone && !dev->can_match.Peek()) {
+  // can_match only ever becomes true, so a move between the lists needs no check; and only an
+  // insertion is ordered after the write (by the inserting task's own set, or its device lock):
+  // a move by a trigger can run beside a probe that sets can_match again.
+  if (from == DeferredList::kNone && to != DeferredList::kNone && !dev->can_match.Peek()) {
     harness::Report(kDeferredLists,
                     absl::StrCat(dev->name, " put on ", DeferredListName(to),
                                  " although no driver can match it (can_match false)"),
