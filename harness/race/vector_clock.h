@@ -6,119 +6,151 @@
 // completion, work item) carries between a release and the next acquire. Shadow is the per-field
 // access history of a Tracked<T>.
 //
-// Thread-safety: used only by the controlled engine's single OS thread. Clocks share chunks
-// through plain (non-atomic) counts: a clock never leaves the run (the OS thread) it was made in.
+// Thread-safety: used only by the controlled engine's single OS thread. Clocks share bodies and
+// chunks through plain (non-atomic) counts: a clock never leaves the run (the OS thread) it was
+// made in.
 #ifndef PROBESTORM_HARNESS_RACE_VECTOR_CLOCK_H_
 #define PROBESTORM_HARNESS_RACE_VECTOR_CLOCK_H_
 
 #include <algorithm>
 #include <cstdint>
+#include <new>
 
 #include "absl/container/inlined_vector.h"
 
 namespace probestorm::harness {
 
-// Storage: copy-on-write chunks of kChunk slots, shared between clocks. A release copies the
-// task's clock into the sync object (one pointer and a count per chunk, not a copy of every slot)
-// and an acquire joins only the chunks that differ: chunks two clocks share are equal by address,
-// and a chunk that covers the other is kept as it is. HB makes clocks alike (every join leaves
-// both sides sharing the chunks where one covered the other), so a join costs the chunks that
-// changed since the clocks last met, not the slots. Values are exactly those of a dense clock
-// (vector_clock_test.cc checks them against one on random operation sequences).
+// Storage: copy-on-write at two levels. A clock is a pointer to a shared body, the array of its
+// chunks; the chunks of kChunk slots are shared between bodies. A release publishes the task's
+// clock into the sync object by sharing the body (one pointer and a count, whatever the number of
+// slots); an acquire joins only the chunks that differ: chunks two clocks share are equal by
+// address, and a chunk that covers the other is kept as it is. HB makes clocks alike (every join
+// leaves both sides sharing the chunks where one covered the other), so a join costs the chunks
+// that changed since the clocks last met, not the slots. A write to a shared body first copies
+// the body (its chunk pointers), a write to a shared chunk the chunk. Values are exactly those of
+// a dense clock (vector_clock_test.cc checks them against one on random operation sequences).
 class VectorClock {
  public:
   static constexpr uint32_t kChunk = 32;
 
   VectorClock() = default;
-  VectorClock(const VectorClock& o) : c_(o.c_) {
-    for (Chunk* k : c_) Ref(k);
+  VectorClock(const VectorClock& o) : b_(o.b_) {
+    if (b_ != nullptr) ++b_->refs;
   }
-  // Swap, not InlinedVector's move constructor: GCC 12 at -O2 reports the moved-from inline
-  // storage as used uninitialized (-Wuninitialized, a false positive in absl's MemcpyFrom).
-  VectorClock(VectorClock&& o) noexcept { c_.swap(o.c_); }
-  // In place, chunk by chunk (a release republishing its task's clock changes few chunks, often
-  // none): no temporary clock and no swap of inline storage.
+  VectorClock(VectorClock&& o) noexcept : b_(o.b_) { o.b_ = nullptr; }
   VectorClock& operator=(const VectorClock& o) {
-    if (c_.size() != o.c_.size()) {
-      for (size_t i = o.c_.size(); i < c_.size(); ++i) Unref(c_[i]);
-      c_.resize(o.c_.size(), nullptr);
-    }
-    for (size_t i = 0; i < c_.size(); ++i) {
-      if (c_[i] == o.c_[i]) continue;
-      Ref(o.c_[i]);
-      Unref(c_[i]);
-      c_[i] = o.c_[i];
+    if (b_ != o.b_) {
+      if (o.b_ != nullptr) ++o.b_->refs;
+      Drop(b_);
+      b_ = o.b_;
     }
     return *this;
   }
   VectorClock& operator=(VectorClock&& o) noexcept {
     if (this != &o) {
-      VectorClock old(std::move(*this));
-      c_.swap(o.c_);
+      Drop(b_);
+      b_ = o.b_;
+      o.b_ = nullptr;
     }
     return *this;
   }
-  ~VectorClock() {
-    for (Chunk* k : c_) Unref(k);
-  }
+  ~VectorClock() { Drop(b_); }
 
   uint32_t Get(uint32_t slot) const {
-    const size_t i = slot / kChunk;
-    return i < c_.size() && c_[i] != nullptr ? c_[i]->v[slot % kChunk] : 0;
+    const uint32_t i = slot / kChunk;
+    if (b_ == nullptr || i >= b_->n) return 0;
+    const Chunk* k = b_->chunks()[i];
+    return k != nullptr ? k->v[slot % kChunk] : 0;
   }
   void Set(uint32_t slot, uint32_t v) {
-    const size_t i = slot / kChunk;
-    if (i >= c_.size()) c_.resize(i + 1, nullptr);
-    Own(c_[i])->v[slot % kChunk] = v;
+    const uint32_t i = slot / kChunk;
+    Own(b_ == nullptr ? i + 1 : std::max(b_->n, i + 1), i)->v[slot % kChunk] = v;
   }
   void Tick(uint32_t slot) { Set(slot, Get(slot) + 1); }
   void Join(const VectorClock& o) {
-    if (o.c_.size() > c_.size()) c_.resize(o.c_.size(), nullptr);
-    for (size_t i = 0; i < o.c_.size(); ++i) {
-      Chunk* b = o.c_[i];
-      Chunk*& a = c_[i];
+    Body* ob = o.b_;
+    if (ob == nullptr || ob == b_) return;
+    if (b_ == nullptr) {
+      b_ = o.b_;
+      ++b_->refs;
+      return;
+    }
+    for (uint32_t i = 0; i < ob->n; ++i) {
+      Chunk* b = ob->chunks()[i];
+      Chunk* a = i < b_->n ? b_->chunks()[i] : nullptr;
       if (b == nullptr || a == b) continue;
-      if (a == nullptr) {
-        a = b;
-        Ref(b);
-        continue;
+      if (a != nullptr) {
+        // Integer or-reductions with no early exit: the compiler turns them into SIMD compares
+        // (a bool &= reduction stayed scalar, 11 instructions a slot).
+        uint32_t a_behind = 0;  // a slot where a < b
+        uint32_t b_behind = 0;  // a slot where b < a
+        for (uint32_t j = 0; j < kChunk; ++j) {
+          a_behind |= a->v[j] < b->v[j];
+          b_behind |= b->v[j] < a->v[j];
+        }
+        if (a_behind == 0) continue;  // a covers b
+        if (b_behind != 0) {          // neither covers the other: the slot-wise maximum
+          Chunk* m = Own(std::max(b_->n, i + 1), i);
+          for (uint32_t j = 0; j < kChunk; ++j) m->v[j] = std::max(m->v[j], b->v[j]);
+          continue;
+        }
       }
-      // Integer or-reductions with no early exit: the compiler turns them into SIMD compares
-      // (a bool &= reduction stayed scalar, 11 instructions a slot).
-      uint32_t a_behind = 0;  // a slot where a < b
-      uint32_t b_behind = 0;  // a slot where b < a
-      for (uint32_t j = 0; j < kChunk; ++j) {
-        a_behind |= a->v[j] < b->v[j];
-        b_behind |= b->v[j] < a->v[j];
-      }
-      if (a_behind == 0) continue;  // a covers b
-      if (b_behind == 0) {          // b covers a
-        Unref(a);
-        a = b;
-        Ref(b);
-        continue;
-      }
-      Chunk* m = Own(a);
-      for (uint32_t j = 0; j < kChunk; ++j) m->v[j] = std::max(m->v[j], b->v[j]);
+      // b covers a (or a is all zero): share b's chunk.
+      Chunk*& slot = OwnBody(std::max(b_->n, i + 1))->chunks()[i];
+      Unref(slot);
+      slot = b;
+      ++b->refs;
     }
   }
-  bool Empty() const { return c_.empty(); }
+  bool Empty() const { return b_ == nullptr; }
   // Slots the clock spans (a multiple of kChunk; entries past the last Set are 0).
-  size_t size() const { return c_.size() * kChunk; }
+  size_t size() const { return b_ == nullptr ? 0 : size_t{b_->n} * kChunk; }
 
  private:
   struct Chunk {
     uint32_t refs;
     uint32_t v[kChunk];
   };
-  static void Ref(Chunk* k) {
-    if (k != nullptr) ++k->refs;
-  }
+  // A body: its count, its length n, then n chunk pointers (nullptr: all zero).
+  struct Body {
+    uint32_t refs;
+    uint32_t n;
+    Chunk** chunks() { return reinterpret_cast<Chunk**>(this + 1); }
+    const Chunk* const* chunks() const { return reinterpret_cast<const Chunk* const*>(this + 1); }
+  };
+  static_assert(sizeof(Body) % alignof(Chunk*) == 0);
+
   static void Unref(Chunk* k) {
     if (k != nullptr && --k->refs == 0) delete k;
   }
-  // `k` made this clock's own (a fresh zero chunk, or a copy of a shared one), for writing.
-  static Chunk* Own(Chunk*& k) {
+  static Body* NewBody(uint32_t n) {
+    Body* b = new (::operator new(sizeof(Body) + n * sizeof(Chunk*))) Body{1, n};
+    std::fill_n(b->chunks(), n, nullptr);
+    return b;
+  }
+  static void Drop(Body* b) {
+    if (b == nullptr || --b->refs != 0) return;
+    for (uint32_t i = 0; i < b->n; ++i) Unref(b->chunks()[i]);
+    ::operator delete(b);
+  }
+  // This clock's body made its own (a copy if shared) with at least `n` chunk pointers.
+  Body* OwnBody(uint32_t n) {
+    if (b_ != nullptr && b_->refs == 1 && b_->n >= n) return b_;
+    const uint32_t have = b_ == nullptr ? 0 : b_->n;
+    Body* nb = NewBody(std::max(n, have));
+    for (uint32_t i = 0; i < have; ++i) {
+      Chunk* k = b_->chunks()[i];
+      if (k != nullptr) ++k->refs;
+      nb->chunks()[i] = k;
+    }
+    Drop(b_);
+    b_ = nb;
+    return nb;
+  }
+  // Chunk `i` of this clock made its own (a fresh zero chunk, or a copy of a shared one), for
+  // writing; the body has at least `n` chunk pointers.
+  Chunk* Own(uint32_t n, uint32_t i) {
+    Chunk*& k = OwnBody(n)->chunks()[i];
     if (k == nullptr) {
       k = new Chunk{1, {}};
     } else if (k->refs > 1) {
@@ -128,10 +160,7 @@ class VectorClock {
     }
     return k;
   }
-
-  // By slot / kChunk; nullptr: all zero. Two chunks inline: a clock of up to 64 slots (every run
-  // of a real board) is copied without a heap allocation.
-  absl::InlinedVector<Chunk*, 2> c_;
+  Body* b_ = nullptr;
 };
 
 struct SyncClock {

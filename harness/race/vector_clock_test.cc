@@ -1,7 +1,8 @@
-// VectorClock (copy-on-write chunks) against a dense reference clock: seeded random sequences of
-// set, tick, join, copy, move and reset over a pool of clocks that share chunks, compared slot by
-// slot after every operation. Plus the cases the chunk sharing has to get right: a write to a
-// shared chunk leaves the other clock alone, and a join keeps whichever chunk covers the other.
+// VectorClock (copy-on-write bodies and chunks) against a dense reference clock: seeded random
+// sequences of set, tick, join, copy, move and reset over a pool of clocks that share bodies and
+// chunks, compared slot by slot after every operation. Plus the cases the sharing has to get
+// right: a write or a join to a shared body or chunk leaves the other clock alone, and a join
+// keeps whichever chunk covers the other.
 #include "harness/race/vector_clock.h"
 
 #include <algorithm>
@@ -93,6 +94,28 @@ TEST(VectorClock, WriteToASharedChunkLeavesTheCopyAlone) {
   EXPECT_EQ(a.Get(4), 0u);
   EXPECT_EQ(b.Get(3), 8u);
   EXPECT_EQ(b.Get(4), 1u);
+}
+
+TEST(VectorClock, JoinIntoASharedBodyLeavesTheCopyAlone) {
+  VectorClock a;
+  a.Set(3, 7);   // chunk 0
+  a.Set(40, 1);  // chunk 1
+  const VectorClock published = a;  // a release: the two share one body
+  VectorClock b;
+  b.Set(3, 9);    // b covers chunk 0: a takes b's chunk
+  b.Set(41, 2);   // neither covers chunk 1: a merges into a copy
+  b.Set(100, 4);  // past a's length: a's body grows
+  a.Join(b);
+  EXPECT_EQ(a.Get(3), 9u);
+  EXPECT_EQ(a.Get(40), 1u);
+  EXPECT_EQ(a.Get(41), 2u);
+  EXPECT_EQ(a.Get(100), 4u);
+  EXPECT_EQ(a.size(), 4 * VectorClock::kChunk);
+  EXPECT_EQ(published.Get(3), 7u);
+  EXPECT_EQ(published.Get(40), 1u);
+  EXPECT_EQ(published.Get(41), 0u);
+  EXPECT_EQ(published.Get(100), 0u);
+  EXPECT_EQ(published.size(), 2 * VectorClock::kChunk);
 }
 
 TEST(VectorClock, JoinTakesTheCoveringChunkAndMergesOthers) {
