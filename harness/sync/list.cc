@@ -1,7 +1,6 @@
 #include "harness/sync/list.h"
 
 #include "absl/strings/str_cat.h"
-#include "absl/strings/str_format.h"
 
 namespace probestorm::harness {
 
@@ -9,6 +8,16 @@ ListHead::ListHead(std::string what, InvariantId id) : what_(std::move(what)), i
   head_.next = &head_;
   head_.prev = &head_;
   head_.owner = nullptr;
+}
+
+// A node as the oops names it. The kernel prints addresses (%px); host addresses differ from
+// process to process and between builds, so the model names the node by its role: a report, its
+// signatures and a replay stay the same everywhere.
+std::string ListHead::Name(const ListNode* p, const ListNode* n) const {
+  if (p == nullptr) return "NULL";
+  if (p == &head_) return "the list head";
+  if (p == n) return "the node itself";
+  return "another node";
 }
 
 void ListHead::Corrupt(const std::string& why) {
@@ -24,10 +33,12 @@ void ListHead::Insert(ListNode* n, ListNode* prev, ListNode* next) {
     Corrupt(n->next == next || n->prev == prev ? "list_add double add" : "list_add of a node already on a list");
   }
   if (next->prev != prev) {
-    Corrupt(absl::StrFormat("list_add corruption. next->prev should be prev (%p), but was %p", prev, next->prev));
+    Corrupt(absl::StrCat("list_add corruption. next->prev should be prev (", Name(prev, n), "), but was ",
+                         Name(next->prev, n)));
   }
   if (prev->next != next) {
-    Corrupt(absl::StrFormat("list_add corruption. prev->next should be next (%p), but was %p", next, prev->next));
+    Corrupt(absl::StrCat("list_add corruption. prev->next should be next (", Name(next, n), "), but was ",
+                         Name(prev->next, n)));
   }
   // The link updates are separate stores in the kernel too: another task may run between them.
   e.Point(PointKind::kShared);
@@ -59,8 +70,12 @@ void ListHead::Del(ListNode* n) {
   if (n->next == nullptr || n->prev == nullptr) Corrupt("list_del of a node not on a list (LIST_POISON)");
   ListNode* prev = n->prev;
   ListNode* next = n->next;
-  if (prev->next != n) Corrupt(absl::StrFormat("list_del corruption. prev->next should be %p, but was %p", n, prev->next));
-  if (next->prev != n) Corrupt(absl::StrFormat("list_del corruption. next->prev should be %p, but was %p", n, next->prev));
+  if (prev->next != n) {
+    Corrupt(absl::StrCat("list_del corruption. prev->next should be the node itself, but was ", Name(prev->next, n)));
+  }
+  if (next->prev != n) {
+    Corrupt(absl::StrCat("list_del corruption. next->prev should be the node itself, but was ", Name(next->prev, n)));
+  }
   next->prev = prev;
   e.Point(PointKind::kShared);
   prev->next = next;

@@ -49,6 +49,7 @@ class ListHead {
  private:
   void Insert(ListNode* n, ListNode* prev, ListNode* next);
   [[noreturn]] void Corrupt(const std::string& why);
+  std::string Name(const ListNode* p, const ListNode* n) const;
 
   ListNode head_;
   std::string what_;

@@ -53,6 +53,23 @@ TEST(ListHead, DoubleAddOopses) {
   ExpectListOops(r, finished, "double add");
 }
 
+// The text names nodes by role, not by host address: the same corruption reads the same in every
+// process and build (finding signatures, reports across compilers).
+TEST(ListHead, CorruptionTextNamesNodesNotAddresses) {
+  ListHead list("owner->controllers", test_invariants::kControllersList);
+  ListNode a, stray, c;
+  bool finished;
+  RunResult r = RunTask([&] {
+    list.AddTail(&a);
+    a.next = &stray;  // a lost update: a's next no longer points back to the head
+    list.AddTail(&c);
+  }, &finished);
+  ExpectListOops(r, finished, "list_add corruption");
+  EXPECT_THAT(r.findings[0].message,
+              HasSubstr("prev->next should be next (the list head), but was another node"));
+  EXPECT_THAT(r.findings[0].message, ::testing::Not(::testing::ContainsRegex("0x[0-9a-f]")));
+}
+
 TEST(ListHead, DeleteOfAbsentNodeOopses) {
   ListHead list("owner->controllers", test_invariants::kControllersList);
   ListNode n;
