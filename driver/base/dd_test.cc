@@ -625,7 +625,7 @@ TEST(DeferredLists, PositiveControlUnmatchedDeviceAdded) {
   Knobs knobs;
   TestWorld w(bb.board(), knobs, 1);
   Kernel& k = w.k();
-  w.engine().Spawn("init", [&] ABSL_NO_THREAD_SAFETY_ANALYSIS {
+  w.engine().Spawn("init", [&]() ABSL_NO_THREAD_SAFETY_ANALYSIS {
     Populate(k);
     // Planted bug: a path that queues a device no driver ever matched, without
     // driver_deferred_probe_add()'s can_match check.
