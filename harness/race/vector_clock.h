@@ -96,9 +96,9 @@ class VectorClock {
         }
       }
       // b covers a (or a is all zero): share b's chunk.
-      Chunk*& slot = OwnBody(std::max(b_->n, i + 1))->chunks()[i];
-      Unref(slot);
-      slot = b;
+      Chunk*& mine = OwnBody(std::max(b_->n, i + 1))->chunks()[i];
+      Unref(mine);
+      mine = b;
       ++b->refs;
     }
   }
