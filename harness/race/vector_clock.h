@@ -66,7 +66,6 @@ class VectorClock {
     const uint32_t i = slot / kChunk;
     Own(b_ == nullptr ? i + 1 : std::max(b_->n, i + 1), i)->v[slot % kChunk] = v;
   }
-  void Tick(uint32_t slot) { Set(slot, Get(slot) + 1); }
   void Join(const VectorClock& o) {
     Body* ob = o.b_;
     if (ob == nullptr || ob == b_) return;
