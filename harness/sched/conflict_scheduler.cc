@@ -6,8 +6,6 @@
 namespace probestorm::harness {
 namespace {
 
-constexpr int kTargets = 2;
-constexpr int kTries = 16;
 constexpr uint64_t kLow = uint64_t{1} << 40;  // demoted priorities count down from here
 // A run this many times longer (in shared steps) than the job's average is taken to be stuck in a
 // priority livelock (a high-priority task polling, or spawning work, for something only a
@@ -19,24 +17,13 @@ constexpr uint64_t kStuckFirstRun = 2'000'000;  // before the job has an average
 
 void ConflictScheduler::Begin(uint64_t seed) {
   rng_ = Rng(seed).Fork("sched/conflict");
-  delay_.clear();
-  hurry_.clear();
   prefix_.clear();
   pos_ = 0;
   priority_.assign(1, 0);
   demoted_.assign(1, false);
   lowest_ = kLow;
   changed_ = false;
-  const std::vector<SitePair>& pairs = corpus().pairs();
-  for (int i = 0; i < kTargets && !pairs.empty(); ++i) {
-    for (int k = 0; k < kTries; ++k) {
-      const SitePair& p = pairs[rng_.Below(pairs.size())];
-      if (corpus().HasPair(p.Reversed())) continue;
-      delay_.push_back(p.first);
-      hurry_.push_back(p.second);
-      break;
-    }
-  }
+  targets_.Begin(corpus(), rng_);
   const std::vector<Schedule>& productive = corpus().productive();
   if (!productive.empty() && rng_.Chance(1, 2)) {
     const std::vector<uint32_t>& c = productive[rng_.Below(productive.size())].choices;
@@ -56,10 +43,6 @@ void ConflictScheduler::OnSpawn(TaskId t) {
   priority_[t] = (rng_.Next() >> 8) | (uint64_t{1} << 56);
 }
 
-bool ConflictScheduler::Targets(const std::vector<SiteId>& sites, SiteId s) const {
-  return std::find(sites.begin(), sites.end(), s) != sites.end();
-}
-
 size_t ConflictScheduler::Pick(const SchedView& view) {
   const size_t n = view.runnable.size();
   if (pos_ < prefix_.size()) {
@@ -76,10 +59,10 @@ size_t ConflictScheduler::Pick(const SchedView& view) {
     if (view.current != kNoTask && view.current < priority_.size()) priority_[view.current] = --lowest_;
   }
   const ConflictRecorder& rec = recorder();
-  if (!hurry_.empty()) {
+  if (!targets_.empty()) {
     for (size_t i = 0; i < n; ++i) {
       const ConflictRecorder::Pending& p = rec.PendingOf(view.runnable[i]);
-      if (p.object != 0 && Targets(hurry_, p.site)) return i;
+      if (p.object != 0 && targets_.Hurries(p.site)) return i;
     }
   }
   while (true) {
@@ -89,7 +72,7 @@ size_t ConflictScheduler::Pick(const SchedView& view) {
     }
     const TaskId t = view.runnable[best];
     const ConflictRecorder::Pending& p = rec.PendingOf(t);
-    if (demoted_[t] || p.object == 0 || !Targets(delay_, p.site)) return best;
+    if (demoted_[t] || p.object == 0 || !targets_.Delays(p.site)) return best;
     demoted_[t] = true;
     priority_[t] = --lowest_;
   }

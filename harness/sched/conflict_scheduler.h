@@ -1,9 +1,10 @@
 // ConflictScheduler: conflict-directed scheduling, after Snowboard/Snowcat (pairs of accesses as
 // scheduling hints) and RFF (mutating the schedules that produced new coverage).
 //
-// Each run picks up to two target pairs from the corpus: a -> b seen, b -> a never. Tasks run by
-// random priority as in PCT; a task about to make access a steps back below every other task
-// (once per task), and a task about to make access b runs at once, so that b may come first. Half
+// Each run picks up to two target pairs from the corpus (HoldBack: a -> b seen, b -> a never).
+// Tasks run by random priority as in PCT; a task about to make access a steps back below every
+// other task (once per task), and a task about to make access b runs at once, so that b may come
+// first. Half
 // the runs that have a productive schedule in the corpus first follow one up to a random point,
 // take a different choice there, and go on as above (a mutated prefix). One random change point,
 // as in PCT depth 2, varies the rest. A run far longer than the job's average goes on with random
@@ -16,6 +17,7 @@
 #include <vector>
 
 #include "harness/rng.h"
+#include "harness/sched/hold_back.h"
 #include "harness/sched/strategy.h"
 
 namespace probestorm::harness {
@@ -28,10 +30,8 @@ class ConflictScheduler final : public ExploringStrategy {
   std::string Name() const override { return "conflict"; }
 
  private:
-  bool Targets(const std::vector<SiteId>& sites, SiteId s) const;
-
   Rng rng_{0};
-  std::vector<SiteId> delay_, hurry_;  // first and second sides of the target pairs
+  HoldBack targets_;
   std::vector<uint32_t> prefix_;       // choices to follow; then one different choice
   size_t pos_ = 0;
   std::vector<uint64_t> priority_;     // by TaskId
