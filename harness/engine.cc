@@ -130,7 +130,7 @@ void Engine::AddFinding(Finding f) {
   trace_->Record(f.step, Now(), Self(), Phase::kFinding,
                  trace_->Intern(f.devices.empty() ? std::string_view() : f.devices.front()),
                  trace_->Intern(f.invariant.name()), f.message);
-  f.trace_tail = trace_->TailLines(options_.trace_tail);
+  if (options_.trace_tail > 0) f.trace_tail = trace_->TailLines(options_.trace_tail);
   std::lock_guard<std::mutex> g(findings_mu_);
   findings_.push_back(std::move(f));
 }

@@ -85,8 +85,10 @@ struct EngineOptions {
   bool race_detection = true;              // vector clocks over Tracked<T> (controlled engine)
   uint32_t race_clock_slots = 1024;        // components of a race-detector clock (harness/race)
   bool lockdep = true;                     // lock-order checker
-  bool keep_trace = false;                 // keep every event (for writers); else only the tail
-  size_t trace_tail = 48;                  // events copied into each finding
+  bool keep_trace = false;                 // keep every event (for writers)
+  // Trace lines copied into each finding (0: none; a report's trace comes from replaying the
+  // finding's token, so exploration keeps no events, only the trace hash).
+  size_t trace_tail = 0;
   size_t stack_bytes = 256 * 1024;         // per task (fiber stack / thread stack)
   // A planted bug, for sanitizer and detector controls: every Mutex/SpinLock of this lock class
   // (compared by text) only passes its schedule point, it excludes nothing. Null: none.
@@ -250,7 +252,7 @@ class Engine {
   }
 
  protected:
-  // Fills step, time, task names and trace tail; appends under findings_mu_.
+  // Fills step, time and the trace tail (EngineOptions::trace_tail); appends under findings_mu_.
   void AddFinding(Finding f);
   // Moves the findings into `r`, then runs the end check on it.
   void CollectFindings(RunResult& r);

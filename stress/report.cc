@@ -123,7 +123,6 @@ Report BuildReport(const CampaignOptions& o, const CampaignResult& res) {
   for (const FoundRecord& rec : res.findings) {
     ReportFinding f;
     f.finding = rec.finding;
-    f.finding.trace_tail.clear();  // not part of the report
     f.board = o.boards[static_cast<size_t>(rec.board)].spec;
     f.profile = o.profiles[static_cast<size_t>(rec.profile)].name;
     f.seed = rec.seed;

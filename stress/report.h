@@ -27,8 +27,7 @@ inline constexpr std::string_view kReportSchema = "probestorm-report/2";
 inline constexpr std::string_view kReportSchemaV1 = "probestorm-report/1";
 inline constexpr std::string_view kProbestormVersion = "0.1.0";
 
-// A finding as the report holds it: the run's finding (its trace tail is not written) and where
-// it came from, by name.
+// A finding as the report holds it: the run's finding and where it came from, by name.
 struct ReportFinding {
   harness::Finding finding;
   std::string board;
