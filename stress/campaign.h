@@ -10,10 +10,10 @@
 // produced them, so the choice does not depend on thread timing either.
 //
 // Job j of J takes the units j, j + J, ... in order and keeps one strategy object for all of
-// them: a learning strategy (pos, surw, conflict, auto) sees the earlier runs of its own job, so
-// the campaign seed and the job layout decide every choice (so --jobs and shards change what it
-// explores; the equalities above hold for random, pct and dfs). Such runs' tokens carry their
-// recorded choices.
+// them: a learning strategy (pos, pos-hold, surw, conflict, auto) sees the earlier runs of its
+// own job, so the campaign seed and the job layout decide every choice (so --jobs and shards
+// change what it explores; the equalities above hold for random, pct and dfs). Such runs' tokens
+// carry their recorded choices.
 //
 // Thread-safety: RunCampaign is called from one thread; it runs model runs on a TBB arena of
 // `jobs` threads and merges their results under a mutex.
@@ -127,8 +127,8 @@ struct InvariantCount {
   uint64_t runs_violated = 0;  // runs with at least one violation of this invariant
 };
 
-// Exploration of a campaign whose strategy learns (pos, surw, conflict, auto): coverage and what
-// each strategy of the portfolio did.
+// Exploration of a campaign whose strategy learns (pos, pos-hold, surw, conflict, auto): coverage
+// and what each strategy of the portfolio did.
 struct ArmRecord {
   uint64_t runs = 0;
   uint64_t new_pairs = 0;                       // campaign-new conflict pairs its runs found

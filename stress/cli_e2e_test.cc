@@ -127,7 +127,7 @@ TEST(CliE2eTest, DefaultCampaignFindsTheSeedInvariantAndExits1) {
   EXPECT_GT(JsonFields(x, "exploration").Uint("conflict_pairs"), 0u);
   EXPECT_EQ(x.at("new_pairs_per_100_runs").size(), 2u);
   uint64_t arm_runs = 0;
-  for (const char* arm : {"random", "pos", "surw", "conflict"}) {
+  for (const char* arm : {"pos-hold", "random", "pos", "surw", "conflict"}) {
     ASSERT_TRUE(x.at("strategies").contains(arm)) << arm;
     arm_runs += JsonFields(x.at("strategies").at(arm), arm).Uint("runs");
   }

@@ -30,7 +30,8 @@ ABSL_FLAG(std::string, engine, "controlled",
 ABSL_FLAG(std::string, strategy, "random",
           "controlled engine scheduling: auto (a portfolio of the others, learning from conflicts; "
           "the default of `run`), random, pct:D[:K] (PCT depth D over K steps), pos (partial order "
-          "sampling), surw (selectively uniform random walk), conflict (conflict-directed), dfs:P "
+          "sampling), pos-hold (pos that holds back one side of an unseen conflict pair), surw "
+          "(selectively uniform random walk), conflict (conflict-directed), dfs:P "
           "(exhaustive, P preemptions); elsewhere the default is random");
 ABSL_FLAG(std::string, perturb, "light",
           "free engine perturbation at schedule points: none (plain OS scheduling), light, heavy");

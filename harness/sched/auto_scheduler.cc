@@ -16,9 +16,9 @@ constexpr uint64_t kUniformOneIn = 3;  // one run in three of a family goes to a
 constexpr double kMinStep = 0.1;       // the reward average forgets: "recent" yield
 constexpr double kBonus = 0.3;         // weight of the exploration bonus
 
-template <typename S>
-std::unique_ptr<Strategy> Shared(Exploration* x) {
-  auto s = std::make_unique<S>();
+template <typename S, typename... Args>
+std::unique_ptr<Strategy> Shared(Exploration* x, Args... args) {
+  auto s = std::make_unique<S>(args...);
   s->Share(x);
   return s;
 }
@@ -28,6 +28,7 @@ std::unique_ptr<Strategy> Shared(Exploration* x) {
 AutoScheduler::AutoScheduler() {
   Exploration* x = exploration();
   // In this order each arm of a family gets its first run.
+  arms_.push_back({Shared<PosScheduler>(x, /*hold_back=*/true), kHybrid});
   arms_.push_back({std::make_unique<RandomScheduler>(), kWalk});
   arms_.push_back({Shared<PosScheduler>(x), kWalk});
   arms_.push_back({Shared<SurwScheduler>(x), kWalk});
@@ -36,9 +37,20 @@ AutoScheduler::AutoScheduler() {
 
 size_t AutoScheduler::Choose(uint64_t seed) const {
   Rng rng = Rng(seed).Fork("sched/auto");
-  const bool coin = rng.Chance(1, 2);
-  const uint64_t hold = family_steps_[kHoldBack], walk = family_steps_[kWalk];
-  const Family family = hold < walk ? kHoldBack : walk < hold ? kWalk : coin ? kHoldBack : kWalk;
+  // The family furthest below its share of the points; a tie (the first runs) by a draw.
+  std::vector<Family> behind;
+  for (size_t f = 0; f < kFamilies; ++f) {
+    if (behind.empty()) {
+      behind.push_back(static_cast<Family>(f));
+      continue;
+    }
+    // steps_f / share_f against steps_b / share_b, in integers.
+    const uint64_t mine = family_steps_[f] * kShare[behind[0]];
+    const uint64_t theirs = family_steps_[behind[0]] * kShare[f];
+    if (mine < theirs) behind.clear();
+    if (mine <= theirs) behind.push_back(static_cast<Family>(f));
+  }
+  const Family family = behind[rng.Below(behind.size())];
   std::vector<size_t> members;
   for (size_t i = 0; i < arms_.size(); ++i) {
     if (arms_[i].family == family) members.push_back(i);

@@ -1,15 +1,16 @@
 // AutoScheduler: a portfolio of strategies run by a bandit over their recent yield.
 //
-// The arms come in two families, which find different bugs:
+// The arms come in three families, which find different bugs:
+// - hybrid (pos-hold): POS with conflict's hold-back, the only arm that finds every target of
+//   `ci/bench detection` in every campaign;
 // - hold-back (conflict): priorities as in PCT, a task about to make one side of an unseen pair
 //   dropped below all others, so one task can stay behind for a long stretch of the boot;
 // - walk (random, pos, surw): a fresh draw at every point, for fine-grained interleavings.
-// Before a campaign's first finding nothing tells the families apart (the new conflict pairs a
-// run adds are about equal for all arms, on every target of `ci/bench detection`), so neither may
-// starve the other: each run goes to the family that has used fewer schedule points so far. A
-// target that only one family finds is then found in at most about twice the time that family
-// alone would take. (pct:3 is left out: conflict found every target of `ci/bench detection` in
-// more runs than pct:3, by up to 10x on the lost trigger.)
+// Before a campaign's first finding nothing tells the arms apart (the new conflict pairs a run
+// adds are about equal for all arms, on every target of `ci/bench detection`), so the families
+// share the schedule points by fixed shares (kShare): each run goes to the family furthest below
+// its share. The hybrid takes most; the others keep enough to add what they find faster (a
+// window a walk finds, the longest hold-backs).
 //
 // Within a family one run in three goes to an arm drawn uniformly, every arm gets a first run,
 // and otherwise the arm with the best recent reward plus an exploration bonus (shrinking with the
@@ -17,7 +18,8 @@
 // which all arms share) and its violations, most for a kind of finding the job had not seen (an
 // invariant and the finding's signature: a new oops site counts, the same oops on another master
 // does not). All draws come from the run seed and the costs are step counts, so a campaign seed
-// and job layout repeat exactly.
+// and job layout repeat exactly. (pct is left out: conflict found every target of
+// `ci/bench detection` in more runs than pct:3, by up to 10x on the lost trigger.)
 #ifndef PROBESTORM_HARNESS_SCHED_AUTO_SCHEDULER_H_
 #define PROBESTORM_HARNESS_SCHED_AUTO_SCHEDULER_H_
 
@@ -43,7 +45,9 @@ class AutoScheduler final : public ExploringStrategy {
   void Learn(const RunYield& yield) override;
 
  private:
-  enum Family : size_t { kHoldBack, kWalk, kFamilies };
+  enum Family : size_t { kHybrid, kHoldBack, kWalk, kFamilies };
+  // Each family's share of the schedule points, in eighths.
+  static constexpr std::array<uint64_t, kFamilies> kShare = {6, 1, 1};
   struct ArmState {
     std::unique_ptr<Strategy> strategy;
     Family family;

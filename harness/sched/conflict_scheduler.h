@@ -4,11 +4,10 @@
 // Each run picks up to two target pairs from the corpus (HoldBack: a -> b seen, b -> a never).
 // Tasks run by random priority as in PCT; a task about to make access a steps back below every
 // other task (once per task), and a task about to make access b runs at once, so that b may come
-// first. Half
-// the runs that have a productive schedule in the corpus first follow one up to a random point,
-// take a different choice there, and go on as above (a mutated prefix). One random change point,
-// as in PCT depth 2, varies the rest. A run far longer than the job's average goes on with random
-// picks (a priority livelock, as PCT can meet, would otherwise spin to max_steps).
+// first. Half the runs that have a productive schedule in the corpus first follow one up to a
+// random point, take a different choice there, and go on as above (a mutated prefix). One random
+// change point, as in PCT depth 2, varies the rest. A run far longer than the job's average goes
+// on with random picks (a priority livelock, as PCT can meet, would otherwise spin to max_steps).
 //
 // Replay needs no corpus: the choices are recorded like any other strategy's.
 #ifndef PROBESTORM_HARNESS_SCHED_CONFLICT_SCHEDULER_H_

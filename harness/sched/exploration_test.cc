@@ -436,23 +436,26 @@ Model LateWriter() {
   };
 }
 
-TEST(Exploration, ConflictDirectedRunsAPairTheOtherWayRound) {
+TEST(Exploration, HoldBackStrategiesRunAPairTheOtherWayRound) {
   const uint64_t kind = Rng::Hash("flag") | 1;
   const SitePair write_first{MakeSite("?", kind, true), MakeSite("?", kind, false)};
-  ConflictScheduler s;
-  int first_run = -1;
-  for (int run = 0; run < 20 && first_run < 0; ++run) {
-    RunModel(s, static_cast<uint64_t>(run) + 1, LateWriter());
-    if (s.exploration()->corpus.HasPair(write_first)) first_run = run;
+  for (const char* spec : {"conflict", "pos-hold"}) {
+    auto s = MakeStrategy(spec);
+    ASSERT_TRUE(s.ok()) << spec;
+    int first_run = -1;
+    for (int run = 0; run < 20 && first_run < 0; ++run) {
+      RunModel(**s, static_cast<uint64_t>(run) + 1, LateWriter());
+      if ((*s)->exploration()->corpus.HasPair(write_first)) first_run = run;
+    }
+    // Run 0 sees read -> write; a later run holds the reader back before its read.
+    EXPECT_GT(first_run, 0) << spec;
+    std::printf("write before read: %s from run %d\n", spec, first_run);
   }
-  // Run 0 sees read -> write; a later run delays the reader before its read.
-  EXPECT_GT(first_run, 0);
-  std::printf("write before read: conflict-directed from run %d\n", first_run);
 }
 
 std::vector<std::unique_ptr<Strategy>> LearningStrategies() {
   std::vector<std::unique_ptr<Strategy>> out;
-  for (const char* spec : {"pos", "surw", "conflict", "auto"}) {
+  for (const char* spec : {"pos", "pos-hold", "surw", "conflict", "auto"}) {
     auto s = MakeStrategy(spec);
     EXPECT_TRUE(s.ok()) << spec;
     EXPECT_FALSE((*s)->SeedReproduces()) << spec;
@@ -511,8 +514,8 @@ TEST(Exploration, AutoRepeatsItsChoicesForTheSameSeeds) {
     ASSERT_EQ(first.Arm(), second.Arm());
     arms.insert(first.Arm());
   }
-  // No arm starves: 60 runs reach all four.
-  EXPECT_EQ(arms.size(), 4u);
+  // No arm starves: 60 runs reach all five.
+  EXPECT_EQ(arms.size(), 5u);
 }
 
 // ---- Determinism of a bigger toy: timers, delayed and plain work, async, locks, sleeps.

@@ -30,14 +30,15 @@ void Strategy::End(const Schedule& schedule, const RunResult& result) {
 absl::StatusOr<StrategySpec> StrategySpec::Parse(std::string_view text) {
   std::vector<absl::string_view> parts = absl::StrSplit(Av(text), ':');
   const auto bad = [&](std::string_view why) {
-    return absl::InvalidArgumentError(absl::StrCat("bad --strategy '", Av(text), "': ", Av(why),
-                                                   " (auto, random, pct:D[:K], pos, surw, conflict, dfs:P)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat("bad --strategy '", Av(text), "': ", Av(why),
+                     " (auto, random, pct:D[:K], pos, pos-hold, surw, conflict, dfs:P)"));
   };
   StrategySpec s;
   if (parts.size() == 1) {
     static constexpr std::pair<std::string_view, Kind> kPlain[] = {
-        {"random", Kind::kRandom}, {"pos", Kind::kPos},   {"surw", Kind::kSurw},
-        {"conflict", Kind::kConflict}, {"auto", Kind::kAuto},
+        {"random", Kind::kRandom}, {"pos", Kind::kPos},           {"pos-hold", Kind::kPosHold},
+        {"surw", Kind::kSurw},     {"conflict", Kind::kConflict}, {"auto", Kind::kAuto},
     };
     for (const auto& [name, kind] : kPlain) {
       if (parts[0] == Av(name)) {
@@ -92,6 +93,7 @@ std::string StrategySpec::Format() const {
   switch (kind) {
     case Kind::kRandom: return "random";
     case Kind::kPos: return "pos";
+    case Kind::kPosHold: return "pos-hold";
     case Kind::kSurw: return "surw";
     case Kind::kConflict: return "conflict";
     case Kind::kAuto: return "auto";
@@ -113,6 +115,7 @@ std::unique_ptr<Strategy> MakeStrategy(const StrategySpec& spec) {
   switch (spec.kind) {
     case Kind::kRandom: return std::make_unique<RandomScheduler>();
     case Kind::kPos: return std::make_unique<PosScheduler>();
+    case Kind::kPosHold: return std::make_unique<PosScheduler>(/*hold_back=*/true);
     case Kind::kSurw: return std::make_unique<SurwScheduler>();
     case Kind::kConflict: return std::make_unique<ConflictScheduler>();
     case Kind::kAuto: return std::make_unique<AutoScheduler>();

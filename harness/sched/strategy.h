@@ -5,10 +5,11 @@
 // TaskId, so a choice means the same thing on every machine and compiler.
 //
 // A strategy object may serve many runs in turn (a campaign job keeps one): the engine calls
-// Begin before and End after each run. An exploring strategy (pos, surw, conflict, auto) owns an
-// Exploration: the engine fills its recorder during the run, End merges it into the corpus, and
-// the next run's choices may depend on it. Such a strategy is therefore not reproduced by its
-// seed alone: its runs are replayed from their recorded choices (SeedReproduces() is false).
+// Begin before and End after each run. An exploring strategy (pos, pos-hold, surw, conflict,
+// auto) owns an Exploration: the engine fills its recorder during the run, End merges it into the
+// corpus, and the next run's choices may depend on it. Such a strategy is therefore not
+// reproduced by its seed alone: its runs are replayed from their recorded choices
+// (SeedReproduces() is false).
 //
 // Thread-safety: one strategy per OS thread.
 #ifndef PROBESTORM_HARNESS_SCHED_STRATEGY_H_
@@ -90,7 +91,7 @@ class ExploringStrategy : public Strategy {
 // (a flag, a replay token); Format() gives the text back ("pct" stays "pct", "pct:3" stays
 // "pct:3": a field is printed only when it was given).
 struct StrategySpec {
-  enum class Kind : uint8_t { kRandom, kPct, kDfs, kPos, kSurw, kConflict, kAuto, kReplay };
+  enum class Kind : uint8_t { kRandom, kPct, kDfs, kPos, kPosHold, kSurw, kConflict, kAuto, kReplay };
   static constexpr int kPctDefaultDepth = 3;
   static constexpr uint64_t kPctDefaultSteps = 20000;
   static constexpr int kDfsDefaultBound = 2;
@@ -101,8 +102,9 @@ struct StrategySpec {
   std::optional<int> dfs_bound;       // dfs:P, 0..16
   SharedSchedule schedule;            // kReplay: the recorded choices to follow
 
-  // "random", "pct:D[:K]", "dfs:P", "pos", "surw", "conflict", "auto". "replay" is refused: it is
-  // made from a recorded schedule (Replay()). Errors name the text and list the strategies.
+  // "random", "pct:D[:K]", "dfs:P", "pos", "pos-hold", "surw", "conflict", "auto". "replay" is
+  // refused: it is made from a recorded schedule (Replay()). Errors name the text and list the
+  // strategies.
   static absl::StatusOr<StrategySpec> Parse(std::string_view text);
   static StrategySpec Replay(SharedSchedule schedule);
   // The text Parse read ("replay" for a replay spec; its schedule travels separately).

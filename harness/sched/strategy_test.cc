@@ -11,7 +11,7 @@ using ::testing::HasSubstr;
 using Kind = StrategySpec::Kind;
 
 TEST(StrategySpec, FormatGivesBackTheParsedText) {
-  for (const char* text : {"random", "pos", "surw", "conflict", "auto", "pct", "pct:3", "pct:5:100",
+  for (const char* text : {"random", "pos", "pos-hold", "surw", "conflict", "auto", "pct", "pct:3", "pct:5:100",
                            "dfs", "dfs:0", "dfs:16"}) {
     auto s = StrategySpec::Parse(text);
     ASSERT_TRUE(s.ok()) << text << ": " << s.status();
@@ -67,7 +67,7 @@ TEST(StrategySpec, ReplayCarriesItsSchedule) {
 }
 
 TEST(StrategySpec, MakeStrategyNamesTheStrategy) {
-  for (const char* text : {"random", "pos", "surw", "conflict", "auto"}) {
+  for (const char* text : {"random", "pos", "pos-hold", "surw", "conflict", "auto"}) {
     auto s = MakeStrategy(std::string_view(text));
     ASSERT_TRUE(s.ok()) << text;
     EXPECT_EQ((*s)->Name(), text);
