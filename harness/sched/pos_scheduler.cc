@@ -36,31 +36,32 @@ size_t PosScheduler::Pick(const SchedView& view) {
     if (t >= priority_.size() || priority_[t] == 0) Redraw(t);
   }
   const size_t n = view.runnable.size();
-  size_t best = 0;
-  if (holding_) {
-    size_t hurry = n;
-    bool free_task = false;  // a runnable task that is not held back
+  // The runnable task of highest priority, among those not held back if `unheld`; n if none.
+  auto highest = [&](bool unheld) {
+    size_t best = n;
     for (size_t i = 0; i < n; ++i) {
       const TaskId t = view.runnable[i];
-      const ConflictRecorder::Pending& p = recorder().PendingOf(t);
-      if (hurry == n && p.object != 0 && targets_.Hurries(p.site)) hurry = i;
-      if (HeldBack(t)) continue;
-      if (!free_task || priority_[t] > priority_[view.runnable[best]]) best = i;
-      free_task = true;
+      if (unheld && HeldBack(t)) continue;
+      if (best == n || priority_[t] > priority_[view.runnable[best]]) best = i;
     }
-    if (hurry < n) {
-      best = hurry;
-      if (short_hold_) holding_ = false;  // the rest of the run is POS's
-    } else if (!free_task) {
-      for (size_t i = 1; i < n; ++i) {
-        if (priority_[view.runnable[i]] > priority_[view.runnable[best]]) best = i;
-      }
+    return best;
+  };
+  size_t best = n;
+  if (holding_) {
+    // Every task at a first side is marked held, the one picked now included (a site can be
+    // the second side of one target and the first of another).
+    for (size_t i = 0; i < n; ++i) {
+      const ConflictRecorder::Pending& p = recorder().PendingOf(view.runnable[i]);
+      if (best == n && p.object != 0 && targets_.Hurries(p.site)) best = i;
+      HeldBack(view.runnable[i]);
     }
-  } else {
-    for (size_t i = 1; i < n; ++i) {
-      if (priority_[view.runnable[i]] > priority_[view.runnable[best]]) best = i;
+    if (best < n) {
+      if (short_hold_) holding_ = false;  // a second side ran: the rest of the run is POS's
+    } else {
+      best = highest(/*unheld=*/true);
     }
   }
+  if (best == n) best = highest(/*unheld=*/false);
   const TaskId chosen = view.runnable[best];
   const ConflictRecorder::Pending& e = recorder().PendingOf(chosen);
   if (e.object != 0) {
