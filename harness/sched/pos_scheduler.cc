@@ -21,14 +21,6 @@ void PosScheduler::Redraw(TaskId t) {
   priority_[t] = rng_.Next() | 1;
 }
 
-bool PosScheduler::HeldBack(TaskId t) {
-  if (held_.size() <= t) held_.resize(t + 1, false);
-  if (!held_[t]) {
-    const ConflictRecorder::Pending& p = recorder().PendingOf(t);
-    if (p.object != 0 && targets_.Delays(p.site)) held_[t] = true;
-  }
-  return held_[t];
-}
 
 size_t PosScheduler::Pick(const SchedView& view) {
   if (last_ != kNoTask) Redraw(last_);
@@ -41,19 +33,22 @@ size_t PosScheduler::Pick(const SchedView& view) {
     size_t best = n;
     for (size_t i = 0; i < n; ++i) {
       const TaskId t = view.runnable[i];
-      if (unheld && HeldBack(t)) continue;
+      if (unheld && held_[t]) continue;
       if (best == n || priority_[t] > priority_[view.runnable[best]]) best = i;
     }
     return best;
   };
   size_t best = n;
   if (holding_) {
-    // Every task at a first side is marked held, the one picked now included (a site can be
-    // the second side of one target and the first of another).
+    // Every task at a first side is held from now on, the one picked now included (a site can
+    // be the second side of one target and the first of another).
     for (size_t i = 0; i < n; ++i) {
-      const ConflictRecorder::Pending& p = recorder().PendingOf(view.runnable[i]);
-      if (best == n && p.object != 0 && targets_.Hurries(p.site)) best = i;
-      HeldBack(view.runnable[i]);
+      const TaskId t = view.runnable[i];
+      if (held_.size() <= t) held_.resize(t + 1, false);
+      const ConflictRecorder::Pending& p = recorder().PendingOf(t);
+      if (p.object == 0) continue;
+      if (best == n && targets_.Hurries(p.site)) best = i;
+      if (targets_.Delays(p.site)) held_[t] = true;
     }
     if (best < n) {
       if (short_hold_) holding_ = false;  // a second side ran: the rest of the run is POS's

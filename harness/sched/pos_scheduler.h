@@ -36,8 +36,6 @@ class PosScheduler final : public ExploringStrategy {
 
  private:
   void Redraw(TaskId t);
-  // True if task `t` is held back; marks it when its pending access is a target's first side.
-  bool HeldBack(TaskId t);
 
   const bool hold_back_;
   Rng rng_{0};

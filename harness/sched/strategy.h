@@ -91,7 +91,9 @@ class ExploringStrategy : public Strategy {
 // (a flag, a replay token); Format() gives the text back ("pct" stays "pct", "pct:3" stays
 // "pct:3": a field is printed only when it was given).
 struct StrategySpec {
-  enum class Kind : uint8_t { kRandom, kPct, kDfs, kPos, kPosHold, kSurw, kConflict, kAuto, kReplay };
+  enum class Kind : uint8_t {
+    kRandom, kPct, kDfs, kPos, kPosHold, kSurw, kConflict, kAuto, kReplay
+  };
   static constexpr int kPctDefaultDepth = 3;
   static constexpr uint64_t kPctDefaultSteps = 20000;
   static constexpr int kDfsDefaultBound = 2;

@@ -11,8 +11,8 @@ using ::testing::HasSubstr;
 using Kind = StrategySpec::Kind;
 
 TEST(StrategySpec, FormatGivesBackTheParsedText) {
-  for (const char* text : {"random", "pos", "pos-hold", "surw", "conflict", "auto", "pct", "pct:3", "pct:5:100",
-                           "dfs", "dfs:0", "dfs:16"}) {
+  for (const char* text : {"random", "pos", "pos-hold", "surw", "conflict", "auto", "pct", "pct:3",
+                           "pct:5:100", "dfs", "dfs:0", "dfs:16"}) {
     auto s = StrategySpec::Parse(text);
     ASSERT_TRUE(s.ok()) << text << ": " << s.status();
     EXPECT_EQ(s->Format(), text);
