@@ -4,7 +4,8 @@
 //
 // Label fields after construction with SetLabel so a data-race finding names them: either a text
 // ("bench shared") or the owner's name and a literal (name, " dev->iommu"), joined only when a
-// race is reported. Peek() reads without a schedule point or check (reports, post-run checks).
+// race is reported. Peek() reads without a schedule point or check (reports, post-run checks,
+// interleaving probes): it is the harness's read, not the model's, so TSan ignores it too.
 //
 // Thread-safety: as unsafe as the model makes it; that is the point.
 #ifndef PROBESTORM_HARNESS_SYNC_TRACKED_H_
@@ -13,6 +14,7 @@
 #include <string>
 #include <utility>
 
+#include "absl/base/dynamic_annotations.h"
 #include "harness/engine.h"
 #include "harness/race/race_detector.h"
 #include "harness/race/vector_clock.h"
@@ -65,7 +67,7 @@ class Tracked {
     if (c) c->Access(e.Self(), c->IdOf(tag_), site);
     v_ = std::move(v);
   }
-  const T& Peek() const { return v_; }
+  T Peek() const { return ABSL_ANNOTATE_UNPROTECTED_READ(v_); }
   // Setup before the run starts (no engine running yet, or no concurrency possible).
   void Init(T v) { v_ = std::move(v); }
 
