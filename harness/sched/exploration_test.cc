@@ -453,6 +453,62 @@ TEST(Exploration, HoldBackStrategiesRunAPairTheOtherWayRound) {
   }
 }
 
+// A reader reads `flag` once; a writer makes 12 unrelated writes, writes `flag`, and makes 12
+// more. `*seen` receives the writer's count of finished writes at the moment of the read (25: the
+// writer had ended).
+Model ReadDuringWrites(std::shared_ptr<int> seen) {
+  return [seen](Engine& e) -> std::shared_ptr<void> {
+    struct State {
+      Tracked<int> flag;
+      Tracked<int> busy;
+      int done = 0;  // the writer's progress; plain: read without a schedule point
+    };
+    auto st = std::make_shared<State>();
+    st->flag.SetLabel("flag");
+    e.Spawn("reader", [st, seen] {
+      (void)st->flag.Get();
+      *seen = st->done;
+    });
+    e.Spawn("writer", [st] {
+      for (int k = 0; k < 12; ++k, ++st->done) st->busy.Set(k);
+      st->flag.Set(1);
+      ++st->done;
+      for (int k = 0; k < 12; ++k, ++st->done) st->busy.Set(k);
+    });
+    return st;
+  };
+}
+
+// pos-hold's two hold lengths: once the corpus has seen read -> write on `flag` (and never the
+// reverse), the reader is held at its read until the write has run; then half the runs go on
+// holding it to the end of the writer, the other half are POS's again and let it read among the
+// writer's last writes.
+TEST(Exploration, PosHoldHoldsForTheWholeRunOrUntilTheFirstSecondSide) {
+  const uint64_t kind = Rng::Hash("flag") | 1;
+  const SitePair read_first{MakeSite("?", kind, false), MakeSite("?", kind, true)};
+  int whole = 0, short_hold = 0, primed = 0;
+  for (uint64_t seed = 1; seed <= 40; ++seed) {
+    PosScheduler s(/*hold_back=*/true);
+    auto seen = std::make_shared<int>(-1);
+    // A first run with no corpus holds nothing; keep priming runs until the read came first.
+    for (uint64_t prime = 1000 * seed; prime < 1000 * seed + 20; ++prime) {
+      if (s.exploration()->corpus.HasPair(read_first)) break;
+      RunModel(s, prime, ReadDuringWrites(seen));
+    }
+    if (!s.exploration()->corpus.HasPair(read_first) || s.exploration()->corpus.HasPair(read_first.Reversed())) continue;
+    ++primed;
+    RunModel(s, seed, ReadDuringWrites(seen));
+    EXPECT_GE(*seen, 13) << "seed " << seed << ": the reader read before the write it was held for";
+    if (*seen == 25) ++whole;
+    if (*seen >= 13 && *seen < 25) ++short_hold;
+  }
+  EXPECT_GE(primed, 30);
+  EXPECT_GT(whole, 0);
+  EXPECT_GT(short_hold, 0);
+  std::printf("pos-hold over %d primed runs: held to the end %d, released after the write %d\n", primed, whole,
+              short_hold);
+}
+
 std::vector<std::unique_ptr<Strategy>> LearningStrategies() {
   std::vector<std::unique_ptr<Strategy>> out;
   for (const char* spec : {"pos", "pos-hold", "surw", "conflict", "auto"}) {
