@@ -54,7 +54,7 @@ TEST(FreeEngine, ParsePerturb) {
 }
 
 // Peek is the harness's read (probes, reports), not the model's: a TSan build must not report it
-// against a task's Set on another OS thread (it did, from an interleaving probe of bus_iommu_probe).
+// against a task's Set on another OS thread (it did, from a probe in bus_iommu_probe).
 TEST(FreeEngine, PeekIsNotTheModelsAccess) {
   FreeEngine e(Opts(), Perturb::kNone, 0);
   Engine::Scope scope(e);

@@ -495,7 +495,8 @@ TEST(Exploration, PosHoldHoldsForTheWholeRunOrUntilTheFirstSecondSide) {
       if (s.exploration()->corpus.HasPair(read_first)) break;
       RunModel(s, prime, ReadDuringWrites(seen));
     }
-    if (!s.exploration()->corpus.HasPair(read_first) || s.exploration()->corpus.HasPair(read_first.Reversed())) continue;
+    const Corpus& corpus = s.exploration()->corpus;
+    if (!corpus.HasPair(read_first) || corpus.HasPair(read_first.Reversed())) continue;
     ++primed;
     RunModel(s, seed, ReadDuringWrites(seen));
     EXPECT_GE(*seen, 13) << "seed " << seed << ": the reader read before the write it was held for";
@@ -505,8 +506,8 @@ TEST(Exploration, PosHoldHoldsForTheWholeRunOrUntilTheFirstSecondSide) {
   EXPECT_GE(primed, 30);
   EXPECT_GT(whole, 0);
   EXPECT_GT(short_hold, 0);
-  std::printf("pos-hold over %d primed runs: held to the end %d, released after the write %d\n", primed, whole,
-              short_hold);
+  std::printf("pos-hold over %d primed runs: held to the end %d, released after the write %d\n",
+              primed, whole, short_hold);
 }
 
 std::vector<std::unique_ptr<Strategy>> LearningStrategies() {
