@@ -1,8 +1,9 @@
 // AutoScheduler: a portfolio of strategies run by a bandit over their recent yield.
 //
 // The arms come in three families, which find different bugs:
-// - hybrid (pos-hold): POS with conflict's hold-back, the only arm that finds every target of
-//   `ci/bench detection` in every campaign;
+// - hybrid (pos-hold): POS with conflict's hold-back; with pos, the only arms that find every
+//   target of `ci/bench detection` in every campaign, and faster than pos on the narrow windows
+//   controllers-list, xlate-oops and the lost trigger;
 // - hold-back (conflict): priorities as in PCT, a task about to make one side of an unseen pair
 //   dropped below all others, so one task can stay behind for a long stretch of the boot;
 // - walk (random, pos, surw): a fresh draw at every point, for fine-grained interleavings.

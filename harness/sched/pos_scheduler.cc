@@ -21,7 +21,6 @@ void PosScheduler::Redraw(TaskId t) {
   priority_[t] = rng_.Next() | 1;
 }
 
-
 size_t PosScheduler::Pick(const SchedView& view) {
   if (last_ != kNoTask) Redraw(last_);
   for (TaskId t : view.runnable) {
