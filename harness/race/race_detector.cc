@@ -229,8 +229,9 @@ void RaceDetector::OnWrite(uint32_t task, Shadow& sh, const FieldLabel& label, c
 void RaceDetector::ReportRace(const FieldLabel& field, const AccessEpoch& earlier,
                               bool earlier_write, uint32_t task, const char* func, bool write) {
   ++races_;
+  if (reported_.contains(field)) return;
   const std::string label = field.Text();
-  if (!reported_.insert(label).second) return;
+  reported_.insert(label);
   const std::string other = engine_->TaskName(earlier.task);
   const std::string me = engine_->TaskName(task);
   std::string msg = absl::StrCat("data race on ", label, ": ", write ? "write" : "read", " in ",
