@@ -100,12 +100,14 @@ void TrafficTask(Device* dev, DmaMasterData* m) {
     pm_runtime_get_sync(dev);
     bool stop = false;
     for (const DmaBuffer& b : m->bufs) {
+      // What a fault report says the access was (text for a report only: built once a buffer).
+      const std::string why =
+          absl::StrCat(dev->name, " DMA to a buffer mapped through ", DmaOpsName(b.ops));
       // One transaction per 4 KiB page of the buffer: through every SysMMU of a multi-SysMMU
       // master when the buffers straddle MiBs, and every page's mapping is exercised.
       for (uint64_t off = 0; off < b.size; off += 4096) {
-        const hwmodel::DmaResult r =
-            engine->Access(static_cast<hwmodel::Iova>(b.dma + off), m->params.write, b.phys + off,
-                           absl::StrCat(dev->name, " DMA to a buffer mapped through ", DmaOpsName(b.ops)));
+        const hwmodel::DmaResult r = engine->Access(static_cast<hwmodel::Iova>(b.dma + off),
+                                                    m->params.write, b.phys + off, why);
         ++m->accesses;
         if (r.reported || m->stop.Load()) {
           stop = true;
