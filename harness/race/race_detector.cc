@@ -155,7 +155,7 @@ void RaceDetector::OnRead(uint32_t task, Shadow& sh, const FieldLabel& label, co
   const uint32_t slot = SlotOf(task);
   const TaskState& t = tasks_[task];
   if (sh.write.task != 0 && sh.write.task != task && Get(t, sh.write.slot) < sh.write.clock) {
-    ReportRace(label, sh.write, true, task, func, false);
+    ReportRace(sh, label, sh.write, true, task, func, false);
   }
   const uint32_t epoch = epoch_[slot];
   if (!sh.reads.empty()) {
@@ -211,11 +211,11 @@ void RaceDetector::OnWrite(uint32_t task, Shadow& sh, const FieldLabel& label, c
   const TaskState& t = tasks_[task];
   if (sh.reads.size() > kScanReads) CompactReads(sh);
   if (sh.write.task != 0 && sh.write.task != task && Get(t, sh.write.slot) < sh.write.clock) {
-    ReportRace(label, sh.write, true, task, func, true);
+    ReportRace(sh, label, sh.write, true, task, func, true);
   } else {
     for (const auto& r : sh.reads) {
       if (r.task != task && Get(t, r.slot) < r.clock) {
-        ReportRace(label, r, false, task, func, true);
+        ReportRace(sh, label, r, false, task, func, true);
         break;
       }
     }
@@ -226,12 +226,13 @@ void RaceDetector::OnWrite(uint32_t task, Shadow& sh, const FieldLabel& label, c
   sh.write = {task, slot, epoch_[slot], func};
 }
 
-void RaceDetector::ReportRace(const FieldLabel& field, const AccessEpoch& earlier,
+void RaceDetector::ReportRace(Shadow& sh, const FieldLabel& field, const AccessEpoch& earlier,
                               bool earlier_write, uint32_t task, const char* func, bool write) {
   ++races_;
-  if (reported_.contains(field)) return;
+  if (sh.raced) return;
+  sh.raced = true;
   const std::string label = field.Text();
-  reported_.insert(label);
+  if (!reported_.insert(label).second) return;  // another field of the same name (a new object)
   const std::string other = engine_->TaskName(earlier.task);
   const std::string me = engine_->TaskName(task);
   std::string msg = absl::StrCat("data race on ", label, ": ", write ? "write" : "read", " in ",

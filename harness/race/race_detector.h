@@ -20,7 +20,6 @@
 
 #include <cstdint>
 #include <string>
-#include <string_view>
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
@@ -36,31 +35,6 @@ struct FieldLabel {
   const std::string* prefix;  // outlives the field (the owner's name, or the field's own label)
   const char* suffix;         // a string literal
   std::string Text() const { return *prefix + suffix; }
-};
-
-// Hash and equality of a label's text, for a set of texts looked up by FieldLabel without
-// building the text (a race on a field already reported is found again and again: at scale
-// thousands of times per field).
-struct LabelTextHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view text) const { return Bytes(kBasis, text); }
-  size_t operator()(const FieldLabel& f) const { return Bytes(Bytes(kBasis, *f.prefix), f.suffix); }
-
- private:
-  static constexpr uint64_t kBasis = 0xcbf29ce484222325ULL;  // FNV-1a
-  static uint64_t Bytes(uint64_t h, std::string_view s) {
-    for (const char c : s) h = (h ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
-    return h;
-  }
-};
-struct LabelTextEq {
-  using is_transparent = void;
-  bool operator()(std::string_view a, std::string_view b) const { return a == b; }
-  bool operator()(std::string_view text, const FieldLabel& f) const {
-    const std::string_view p = *f.prefix;
-    return text.size() >= p.size() && text.substr(0, p.size()) == p &&
-           text.substr(p.size()) == f.suffix;
-  }
 };
 
 class RaceDetector {
@@ -141,8 +115,10 @@ class RaceDetector {
   bool Known(const TaskState& t, const SyncClock& s) const;
   // Leaves one entry per task in `sh.reads`: at the place of its first read, holding its latest.
   static void CompactReads(Shadow& sh);
-  void ReportRace(const FieldLabel& label, const AccessEpoch& earlier, bool earlier_write,
-                  uint32_t task, const char* func, bool write);
+  // Reports a race on the field of `sh` unless the field or another of the same name already
+  // raced this run (one finding per field: at scale a race on a field recurs thousands of times).
+  void ReportRace(Shadow& sh, const FieldLabel& label, const AccessEpoch& earlier,
+                  bool earlier_write, uint32_t task, const char* func, bool write);
 
   Engine* engine_;
   uint32_t max_slots_;
@@ -156,8 +132,7 @@ class RaceDetector {
   uint32_t hand_ = 0;                   // next slot to take from a live task
   uint64_t inexact_handovers_ = 0;
   uint64_t races_ = 0;
-  // Labels already reported this run (one finding per field).
-  absl::flat_hash_set<std::string, LabelTextHash, LabelTextEq> reported_;
+  absl::flat_hash_set<std::string> reported_;  // labels already reported this run
 };
 
 }  // namespace probestorm::harness

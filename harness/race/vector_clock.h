@@ -190,6 +190,7 @@ struct Shadow {
   // the list may hold older reads of the same task until it is compacted (RaceDetector::OnRead).
   absl::InlinedVector<AccessEpoch, 2> reads;
   uint32_t compact_at = 0;  // the length at which an appended read compacts `reads`
+  bool raced = false;       // a race on the field was reported (RaceDetector::ReportRace)
 };
 
 }  // namespace probestorm::harness
