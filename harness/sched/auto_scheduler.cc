@@ -6,7 +6,6 @@
 #include "harness/rng.h"
 #include "harness/sched/conflict_scheduler.h"
 #include "harness/sched/pos_scheduler.h"
-#include "harness/sched/random_scheduler.h"
 #include "harness/sched/surw_scheduler.h"
 
 namespace probestorm::harness {
@@ -29,8 +28,6 @@ AutoScheduler::AutoScheduler() {
   Exploration* x = exploration();
   // In this order each arm of a family gets its first run.
   arms_.push_back({Shared<PosScheduler>(x, /*hold_back=*/true), kHybrid});
-  arms_.push_back({std::make_unique<RandomScheduler>(), kWalk});
-  arms_.push_back({Shared<PosScheduler>(x), kWalk});
   arms_.push_back({Shared<SurwScheduler>(x), kWalk});
   arms_.push_back({Shared<ConflictScheduler>(x), kHoldBack});
 }
@@ -86,6 +83,7 @@ void AutoScheduler::Learn(const RunYield& yield) {
     reward += 0.5;
   }
   ArmState& a = arms_[current_];
+  a.strategy->LearnAsArm(yield);  // an arm's own estimates (surw's events per task)
   family_steps_[a.family] += yield.steps;
   ++a.runs;
   a.reward += (reward - a.reward) * std::max(kMinStep, 1.0 / static_cast<double>(a.runs));

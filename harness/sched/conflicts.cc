@@ -120,11 +120,6 @@ RunYield Corpus::Merge(const ConflictRecorder& run, const Schedule& schedule, ui
       next_slot_ = (next_slot_ + 1) % kMaxPrefixes;
     }
   }
-  if (expected_.size() < run.TaskSlots()) expected_.resize(run.TaskSlots(), 0);
-  for (size_t t = 0; t < run.TaskSlots(); ++t) {
-    const uint64_t n = run.EventsOf(static_cast<TaskId>(t));
-    if (n > 0 && (expected_[t] == 0 || n < expected_[t])) expected_[t] = n;
-  }
   y.violated = !violated.empty();
   for (const std::string& kind : violated) {
     if (kinds_.insert(kind).second) y.new_kind = true;

@@ -137,10 +137,6 @@ class Corpus {
   const std::vector<SitePair>& pairs() const { return pairs_; }
   // Schedules of runs that found new pairs (the newest kMaxPrefixes).
   const std::vector<Schedule>& productive() const { return productive_; }
-  // The fewest accesses task `t` (spawn order) made in a run of the job where it made any; 0
-  // before. The fewest, not the average: a task that polled a flag in one run would otherwise
-  // weigh more in the next, poll longer still, and feed its own estimate (runs of minutes).
-  uint64_t ExpectedEvents(TaskId t) const { return t < expected_.size() ? expected_[t] : 0; }
   // Average kShared schedule points of a run so far.
   double ExpectedSharedSteps() const { return shared_steps_; }
 
@@ -152,7 +148,6 @@ class Corpus {
   std::vector<SitePair> pairs_, rf_;
   std::vector<Schedule> productive_;
   size_t next_slot_ = 0;
-  std::vector<uint64_t> expected_;
   double shared_steps_ = 0;
   absl::flat_hash_set<std::string> kinds_;
 };

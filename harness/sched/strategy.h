@@ -61,6 +61,9 @@ class Strategy {
 
   // The recorder and corpus of an exploring strategy; null for the others.
   virtual Exploration* exploration() const { return nullptr; }
+  // A portfolio passes on to the arm that made the run what the run taught (End calls Learn
+  // only for the portfolio); the recorder still holds the run.
+  void LearnAsArm(const RunYield& yield) { Learn(yield); }
 
  protected:
   // What the run that just ended taught (exploring strategies).

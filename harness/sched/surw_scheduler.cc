@@ -4,11 +4,20 @@
 
 namespace probestorm::harness {
 
+void SurwScheduler::Learn(const RunYield& /*yield*/) {
+  const ConflictRecorder& run = recorder();
+  if (expected_.size() < run.TaskSlots()) expected_.resize(run.TaskSlots(), 0);
+  for (size_t t = 0; t < run.TaskSlots(); ++t) {
+    const uint64_t n = run.EventsOf(static_cast<TaskId>(t));
+    if (n > 0 && (expected_[t] == 0 || n < expected_[t])) expected_[t] = n;
+  }
+}
+
 size_t SurwScheduler::Pick(const SchedView& view) {
   absl::InlinedVector<uint64_t, 16> weight;
   uint64_t total = 0;
   for (TaskId t : view.runnable) {
-    const uint64_t expected = corpus().ExpectedEvents(t);
+    const uint64_t expected = t < expected_.size() ? expected_[t] : 0;
     const uint64_t done = recorder().EventsOf(t);
     const uint64_t w = expected > done ? expected - done : 1;
     weight.push_back(w);
