@@ -1,9 +1,10 @@
-// AutoScheduler: a portfolio of strategies run by a bandit over their recent yield.
+// AutoScheduler: a portfolio of strategies in families with fixed shares of the schedule points,
+// and a bandit over recent yield between the arms of a family.
 //
 // The arms come in three families, which find different bugs:
-// - hybrid (pos-hold): POS with conflict's hold-back; with pos, the only arms that find every
-//   target of `ci/bench detection` in every campaign, and faster than pos on the narrow windows
-//   controllers-list, xlate-oops and the lost trigger;
+// - hybrid (pos-hold): POS with conflict's hold-back; it finds every target of `ci/bench
+//   detection` in every campaign, and is faster than pos on the narrow windows controllers-list,
+//   xlate-oops and the lost trigger;
 // - hold-back (conflict): priorities as in PCT, a task about to make one side of an unseen pair
 //   dropped below all others, so one task can stay behind for a long stretch of the boot;
 // - walk (surw): a fresh draw at every point, for fine-grained interleavings (random and pos were
@@ -17,14 +18,15 @@
 // hold-back about a quarter for the longest hold-backs (the lost trigger). Each arm's runs are
 // also passed to it (Strategy::LearnAsArm): surw estimates its weights from its own runs only.
 //
-// Within a family one run in three goes to an arm drawn uniformly, every arm gets a first run,
-// and otherwise the arm with the best recent reward plus an exploration bonus (shrinking with the
-// arm's runs) runs. The reward of a run is its new conflict pairs (relative to the job's corpus,
-// which all arms share) and its violations, most for a kind of finding the job had not seen (an
-// invariant and the finding's signature: a new oops site counts, the same oops on another master
-// does not). All draws come from the run seed and the costs are step counts, so a campaign seed
-// and job layout repeat exactly. (pct is left out: conflict found every target of
-// `ci/bench detection` in more runs than pct:3, by up to 10x on the lost trigger.)
+// Within a family (each has one arm today; a family is where an arm is added) one run in three goes
+// to an arm drawn uniformly, every arm gets a first run, and otherwise the arm with the best recent
+// reward plus an exploration bonus (shrinking with the arm's runs) runs. The reward of a run is its
+// new conflict pairs (relative to the job's corpus, which all arms share) and its violations, most
+// for a kind of finding the job had not seen (an invariant and the finding's signature: a new oops
+// site counts, the same oops on another master does not). All draws come from the run seed and the
+// costs are step counts, so a campaign seed and job layout repeat exactly. (pct is left out:
+// conflict found every target of `ci/bench detection` in more runs than pct:3, by up to 10x on the
+// lost trigger.)
 #ifndef PROBESTORM_HARNESS_SCHED_AUTO_SCHEDULER_H_
 #define PROBESTORM_HARNESS_SCHED_AUTO_SCHEDULER_H_
 
