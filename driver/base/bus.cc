@@ -1,13 +1,14 @@
 // Models drivers/base/bus.c of Linux v6.1: the platform bus's klists, bus_probe_device,
 // bus_add_driver and the bus notifier chain.
 //
-// Deliberate divergences: one bus (platform); klist walks copy the list under the klist lock
-// first (the kernel's klist iterator also sees entries added during the walk: a device added
+// Deliberate divergences: one bus (platform); a klist walk takes a snapshot of the list under
+// the klist lock first (the kernel's klist iterator also sees entries added during the walk: a device added
 // during a driver_attach walk is instead matched by its own bus_probe_device, since the driver is
 // already on klist_drivers, so no match is lost); the notifier chain is a vector, not an rwsem.
 #include "driver/base/bus.h"
 
 #include <algorithm>
+#include <memory>
 #include <vector>
 
 #include "absl/strings/str_cat.h"
@@ -48,12 +49,13 @@ BusType BusOf(const Device* dev) { return dev->np->is_amba ? BusType::kAmba : Bu
 
 int bus_for_each_dev(Kernel& k, BusType bus, const std::function<int(Device*)>& fn) {
   DriverCore& c = core(k);
-  std::vector<Device*> devs;
+  std::shared_ptr<const std::vector<Device*>> devs;
   {
     harness::MutexLock l(c.bus_klist_lock);
     devs = c.bus_devices[static_cast<size_t>(bus)];
   }
-  for (Device* d : devs) {
+  if (devs == nullptr) return 0;
+  for (Device* d : *devs) {
     if (int ret = fn(d)) return ret;
   }
   return 0;
@@ -83,12 +85,16 @@ int bus_add_device(Device* dev) {
   harness::MutexLock l(c.bus_klist_lock);
   // The kernel's klist_add_tail onto the bus's device klist, kept in population order (devices
   // register in that order except the few an early driver created first).
-  std::vector<Device*>& klist = c.bus_devices[static_cast<size_t>(BusOf(dev))];
-  klist.insert(std::upper_bound(klist.begin(), klist.end(), dev,
-                                [](const Device* a, const Device* b) {
-                                  return a->population_index < b->population_index;
-                                }),
-               dev);
+  std::shared_ptr<const std::vector<Device*>>& published =
+      c.bus_devices[static_cast<size_t>(BusOf(dev))];
+  auto klist = published == nullptr ? std::make_shared<std::vector<Device*>>()
+                                    : std::make_shared<std::vector<Device*>>(*published);
+  klist->insert(std::upper_bound(klist->begin(), klist->end(), dev,
+                                 [](const Device* a, const Device* b) {
+                                   return a->population_index < b->population_index;
+                                 }),
+                dev);
+  published = std::move(klist);
   dev->registered = true;
   return 0;
 }

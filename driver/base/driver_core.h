@@ -79,8 +79,9 @@ struct DriverCore {
   // ---- bus.c: the platform and AMBA buses (klist_drivers, klist_devices)
   harness::Mutex bus_klist_lock{"bus->p->klist_drivers.k_lock"};
   // Each bus's klist_devices, indexed by BusType: the devices bus_add_device made visible, in
-  // Kernel::devices order (by Device::population_index).
-  std::vector<Device*> bus_devices[2] ABSL_GUARDED_BY(bus_klist_lock);
+  // Kernel::devices order (by Device::population_index). Immutable once published: an add
+  // publishes a new list, so a walk's snapshot is the pointer, not a copy of thousands of devices.
+  std::shared_ptr<const std::vector<Device*>> bus_devices[2] ABSL_GUARDED_BY(bus_klist_lock);
   std::vector<DeviceDriver*> drivers ABSL_GUARDED_BY(bus_klist_lock);  // registration order
   bool drivers_autoprobe = true;
   // bus->p->bus_notifier (the IOMMU core registers here). Registered before the run starts.
