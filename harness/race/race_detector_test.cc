@@ -19,6 +19,7 @@
 #include "harness/sync/completion.h"
 #include "harness/sync/mutex.h"
 #include "harness/sync/tracked.h"
+#include "harness/sync/wait_queue.h"
 #include "harness/trace/trace.h"
 
 namespace probestorm::harness {
@@ -312,6 +313,49 @@ TEST(RaceDetectorReports, OneFindingPerFieldText) {
     }
     EXPECT_THAT(fields, ::testing::UnorderedElementsAre("data race on shared prefix x",
                                                         "data race on shared prefix y"));
+  }
+}
+
+// wake_up takes the queue's spinlock (__wake_up_common_lock), so two wake-ups of one queue are
+// ordered: what the first waker wrote before its wake-up happens before what the second does
+// after its own. "first" writes x and wakes the queue at t=0; "second" sleeps past that (no edge),
+// then reads x after its wake-up (silent) or before it (a race).
+RunResult RunTwoWakers(uint64_t seed, bool read_after_wake) {
+  RandomScheduler s;
+  EngineOptions o;
+  o.seed = seed;
+  o.race_detection = true;
+  ControlledEngine e(o, &s);
+  Engine::Scope scope(e);
+  auto x = std::make_shared<Tracked<int>>();
+  x->SetLabel("woken x");
+  auto wq = std::make_shared<WaitQueue>("wq");
+  e.Spawn("first", [x, wq] {
+    x->Set(1);
+    wq->WakeUpAll();
+  });
+  e.Spawn("second", [x, wq, read_after_wake] {
+    Msleep(10);
+    if (!read_after_wake) (void)x->Get();
+    wq->WakeUpAll();
+    if (read_after_wake) (void)x->Get();
+  });
+  return e.Run();
+}
+
+TEST(RaceDetectorWaitQueue, WakeUpsOfOneQueueAreOrdered) {
+  for (uint64_t seed = 1; seed <= 10; ++seed) {
+    EXPECT_TRUE(RunTwoWakers(seed, /*read_after_wake=*/true).findings.empty()) << seed;
+  }
+}
+
+TEST(RaceDetectorWaitQueue, ReadBeforeTheSecondWakeUpRaces) {
+  for (uint64_t seed = 1; seed <= 10; ++seed) {
+    RunResult r = RunTwoWakers(seed, /*read_after_wake=*/false);
+    ASSERT_EQ(r.findings.size(), 1u) << seed;
+    EXPECT_EQ(r.findings[0].invariant, "data-race");
+    EXPECT_THAT(r.findings[0].message, HasSubstr("data race on woken x: read"));
+    EXPECT_THAT(r.findings[0].message, HasSubstr("(second) vs earlier write"));
   }
 }
 

@@ -1,5 +1,6 @@
 // WaitQueue: wait_event / wake_up. The condition is re-evaluated after every wake-up; wake_up ->
-// woken waiter is a happens-before edge. wait_event_timeout gives up at a virtual deadline.
+// woken waiter is a happens-before edge, and so is wake_up -> the next wake_up of the queue (both
+// take the queue's spinlock in the kernel). wait_event_timeout gives up at a virtual deadline.
 //
 // Thread-safety: thread-safe under both engines. The condition is evaluated under the queue's
 // internal lock, so a wake_up after the state change is never lost.
