@@ -321,26 +321,21 @@ TEST(RaceDetectorReports, OneFindingPerFieldText) {
 // after its own. "first" writes x and wakes the queue at t=0; "second" sleeps past that (no edge),
 // then reads x after its wake-up (silent) or before it (a race).
 RunResult RunTwoWakers(uint64_t seed, bool read_after_wake) {
-  RandomScheduler s;
-  EngineOptions o;
-  o.seed = seed;
-  o.race_detection = true;
-  ControlledEngine e(o, &s);
-  Engine::Scope scope(e);
   auto x = std::make_shared<Tracked<int>>();
   x->SetLabel("woken x");
   auto wq = std::make_shared<WaitQueue>("wq");
-  e.Spawn("first", [x, wq] {
-    x->Set(1);
-    wq->WakeUpAll();
+  return RunDetected(seed, [x, wq, read_after_wake](ControlledEngine& e) {
+    e.Spawn("first", [x, wq] {
+      x->Set(1);
+      wq->WakeUpAll();
+    });
+    e.Spawn("second", [x, wq, read_after_wake] {
+      Msleep(10);
+      if (!read_after_wake) (void)x->Get();
+      wq->WakeUpAll();
+      if (read_after_wake) (void)x->Get();
+    });
   });
-  e.Spawn("second", [x, wq, read_after_wake] {
-    Msleep(10);
-    if (!read_after_wake) (void)x->Get();
-    wq->WakeUpAll();
-    if (read_after_wake) (void)x->Get();
-  });
-  return e.Run();
 }
 
 TEST(RaceDetectorWaitQueue, WakeUpsOfOneQueueAreOrdered) {
