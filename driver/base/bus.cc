@@ -2,9 +2,10 @@
 // bus_add_driver and the bus notifier chain.
 //
 // Deliberate divergences: one bus (platform); a klist walk takes a snapshot of the list under
-// the klist lock first (the kernel's klist iterator also sees entries added during the walk: a device added
-// during a driver_attach walk is instead matched by its own bus_probe_device, since the driver is
-// already on klist_drivers, so no match is lost); the notifier chain is a vector, not an rwsem.
+// the klist lock first (the kernel's klist iterator also sees entries added during the walk: a
+// device added during a driver_attach walk is instead matched by its own bus_probe_device, since
+// the driver is already on klist_drivers, so no match is lost); the notifier chain is a vector,
+// not an rwsem.
 #include "driver/base/bus.h"
 
 #include <algorithm>
