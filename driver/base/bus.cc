@@ -55,7 +55,6 @@ int bus_for_each_dev(Kernel& k, BusType bus, const std::function<int(Device*)>& 
     harness::MutexLock l(c.bus_klist_lock);
     devs = c.bus_devices[static_cast<size_t>(bus)];
   }
-  if (devs == nullptr) return 0;
   for (Device* d : *devs) {
     if (int ret = fn(d)) return ret;
   }
@@ -88,8 +87,7 @@ int bus_add_device(Device* dev) {
   // register in that order except the few an early driver created first).
   std::shared_ptr<const std::vector<Device*>>& published =
       c.bus_devices[static_cast<size_t>(BusOf(dev))];
-  auto klist = published == nullptr ? std::make_shared<std::vector<Device*>>()
-                                    : std::make_shared<std::vector<Device*>>(*published);
+  auto klist = std::make_shared<std::vector<Device*>>(*published);
   klist->insert(std::upper_bound(klist->begin(), klist->end(), dev,
                                  [](const Device* a, const Device* b) {
                                    return a->population_index < b->population_index;

@@ -81,7 +81,9 @@ struct DriverCore {
   // Each bus's klist_devices, indexed by BusType: the devices bus_add_device made visible, in
   // Kernel::devices order (by Device::population_index). Immutable once published: an add
   // publishes a new list, so a walk's snapshot is the pointer, not a copy of thousands of devices.
-  std::shared_ptr<const std::vector<Device*>> bus_devices[2] ABSL_GUARDED_BY(bus_klist_lock);
+  std::shared_ptr<const std::vector<Device*>> bus_devices[2] ABSL_GUARDED_BY(bus_klist_lock) = {
+      std::make_shared<const std::vector<Device*>>(),
+      std::make_shared<const std::vector<Device*>>()};
   std::vector<DeviceDriver*> drivers ABSL_GUARDED_BY(bus_klist_lock);  // registration order
   bool drivers_autoprobe = true;
   // bus->p->bus_notifier (the IOMMU core registers here). Registered before the run starts.
