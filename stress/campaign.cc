@@ -14,6 +14,7 @@
 #include <thread>
 #include <tuple>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/str_cat.h"
 #include "driver/invariants/all.h"
@@ -232,7 +233,11 @@ class Campaign {
     const bool incomplete = harness::Incomplete(r.ending);
     if (incomplete) ++result_.incomplete;
     const harness::Exploration* x = strategy != nullptr ? strategy->exploration() : nullptr;
-    if (x != nullptr) NoteExploration(*strategy, *x, r);
+    if (x != nullptr) {
+      NoteExploration(*strategy, *x, r,
+                      run * combos_ + static_cast<uint64_t>(board) * o_.profiles.size() +
+                          static_cast<uint64_t>(profile));
+    }
     runs_done_.fetch_add(1, std::memory_order_relaxed);
     result_.schedule_points += r.steps;
     points_.fetch_add(r.steps, std::memory_order_relaxed);
@@ -311,23 +316,26 @@ class Campaign {
     return true;
   }
 
-  // REQUIRES: mu_. Coverage of the campaign and the tally of the strategy (arm) that ran.
+  // REQUIRES: mu_. Coverage of the campaign and the tally of the strategy (arm) that ran. A pair
+  // is credited to the first run that found it in run order (run, board, profile), not in the
+  // order runs finish, so that jobs racing to finish do not change the report: each pair keeps
+  // the least order of the runs that found it, and Finish() credits the arms and fills the curve.
   void NoteExploration(const harness::Strategy& strategy, const harness::Exploration& x,
-                       const harness::RunResult& r) {
+                       const harness::RunResult& r, uint64_t order) {
     ExplorationResult& e = result_.exploration;
     e.recorded = true;
-    uint64_t fresh = 0;
-    for (const harness::SitePair& p : x.recorder.pairs()) fresh += pair_keys_.insert(p.Key()).second;
+    for (const harness::SitePair& p : x.recorder.pairs()) {
+      const auto [it, fresh] = pair_first_.try_emplace(p.Key(), order);
+      if (!fresh) it->second = std::min(it->second, order);
+    }
     for (const harness::SitePair& p : x.recorder.reads_from()) rf_keys_.insert(p.Key());
-    e.pairs = pair_keys_.size();
+    e.pairs = pair_first_.size();
     e.reads_from = rf_keys_.size();
     pairs_total_.store(e.pairs, std::memory_order_relaxed);
-    const size_t bucket = static_cast<size_t>((result_.runs - 1) / 100);
-    if (e.curve.size() <= bucket) e.curve.resize(bucket + 1, 0);
-    e.curve[bucket] += fresh;
-    ArmRecord& a = e.arms[strategy.Arm()];
+    const std::string arm = strategy.Arm();
+    ArmRecord& a = e.arms[arm];
     ++a.runs;
-    a.new_pairs += fresh;
+    explored_.emplace_back(order, arm);
     std::vector<std::string> seen;
     for (const harness::Finding& f : r.findings) {
       if (f.severity != harness::Severity::kViolation) continue;
@@ -336,6 +344,24 @@ class Campaign {
       seen.push_back(id);
       ++a.violations[id];
     }
+  }
+
+  // REQUIRES: mu_. Each pair to the arm of the first run in run order that found it; the curve
+  // counts new pairs per 100 explored runs in that order.
+  void CreditPairs() {
+    ExplorationResult& e = result_.exploration;
+    if (!e.recorded) return;
+    std::sort(explored_.begin(), explored_.end());
+    for (const auto& [key, order] : pair_first_) {
+      const auto it = std::lower_bound(explored_.begin(), explored_.end(),
+                                       std::make_pair(order, std::string()));
+      const size_t bucket = static_cast<size_t>(it - explored_.begin()) / 100;
+      if (e.curve.size() <= bucket) e.curve.resize(bucket + 1, 0);
+      ++e.curve[bucket];
+      ++e.arms[it->second].new_pairs;
+    }
+    const size_t buckets = (explored_.size() + 99) / 100;
+    if (e.curve.size() < buckets) e.curve.resize(buckets, 0);
   }
 
   // REQUIRES: mu_. `m` reported findings; it replaces kept runs of higher index.
@@ -372,6 +398,7 @@ class Campaign {
                              b.profile, b.finding.message, b.finding.severity);
     });
     result_.findings = std::move(all);  // already within cap_per_key (KeepDistinct)
+    CreditPairs();
     return std::move(result_);
   }
 
@@ -418,7 +445,11 @@ class Campaign {
   CampaignResult result_;
   std::map<DistinctKey, FoundRecord> distinct_;
   std::map<CapKey, std::set<CapRank>> cap_ranks_;  // the ranks of distinct_'s records
-  absl::flat_hash_set<uint64_t> pair_keys_, rf_keys_;  // campaign-wide coverage
+  // Campaign-wide coverage: each conflict pair with the least run order that found it, the
+  // reads-from edges, and the run order and arm of each explored run.
+  absl::flat_hash_map<uint64_t, uint64_t> pair_first_;
+  absl::flat_hash_set<uint64_t> rf_keys_;
+  std::vector<std::pair<uint64_t, std::string>> explored_;
 
   std::mutex progress_mu_;
   std::condition_variable progress_cv_;

@@ -138,7 +138,7 @@ struct ExplorationResult {
   bool recorded = false;
   uint64_t pairs = 0;        // distinct conflict pairs of the campaign
   uint64_t reads_from = 0;   // distinct reads-from edges
-  std::vector<uint64_t> curve;  // new pairs in each 100 counted runs (in finish order)
+  std::vector<uint64_t> curve;  // new pairs in each 100 explored runs, in run order
   // > 0: merged from that many shard reports. Distinct pairs and edges are then the largest
   // shard's (a lower bound of the union: the pair sets stay in their shards), the curve is empty,
   // and an arm's runs, new pairs (new in their shard) and violations are summed.
