@@ -332,10 +332,9 @@ class Campaign {
     e.pairs = pair_first_.size();
     e.reads_from = rf_keys_.size();
     pairs_total_.store(e.pairs, std::memory_order_relaxed);
-    const std::string arm = strategy.Arm();
-    ArmRecord& a = e.arms[arm];
+    ArmRecord& a = e.arms[strategy.Arm()];
     ++a.runs;
-    explored_.emplace_back(order, arm);
+    explored_.emplace_back(order, &a);  // a std::map's elements stay where they are
     std::vector<std::string> seen;
     for (const harness::Finding& f : r.findings) {
       if (f.severity != harness::Severity::kViolation) continue;
@@ -351,14 +350,15 @@ class Campaign {
   void CreditPairs() {
     ExplorationResult& e = result_.exploration;
     if (!e.recorded) return;
-    std::sort(explored_.begin(), explored_.end());
-    for (const auto& [key, order] : pair_first_) {
+    const auto by_order = [](const auto& x, const auto& y) { return x.first < y.first; };
+    std::sort(explored_.begin(), explored_.end(), by_order);
+    for (const auto& [key, order] : pair_first_) {  // any order: each pair adds one to counts
       const auto it = std::lower_bound(explored_.begin(), explored_.end(),
-                                       std::make_pair(order, std::string()));
+                                       std::make_pair(order, nullptr), by_order);
       const size_t bucket = static_cast<size_t>(it - explored_.begin()) / 100;
       if (e.curve.size() <= bucket) e.curve.resize(bucket + 1, 0);
       ++e.curve[bucket];
-      ++e.arms[it->second].new_pairs;
+      ++it->second->new_pairs;
     }
     const size_t buckets = (explored_.size() + 99) / 100;
     if (e.curve.size() < buckets) e.curve.resize(buckets, 0);
@@ -449,7 +449,7 @@ class Campaign {
   // reads-from edges, and the run order and arm of each explored run.
   absl::flat_hash_map<uint64_t, uint64_t> pair_first_;
   absl::flat_hash_set<uint64_t> rf_keys_;
-  std::vector<std::pair<uint64_t, std::string>> explored_;
+  std::vector<std::pair<uint64_t, ArmRecord*>> explored_;
 
   std::mutex progress_mu_;
   std::condition_variable progress_cv_;
