@@ -137,7 +137,7 @@ class Corpus {
   const std::vector<SitePair>& pairs() const { return pairs_; }
   // Schedules of runs that found new pairs (the newest kMaxPrefixes).
   const std::vector<Schedule>& productive() const { return productive_; }
-  // Average kShared schedule points of a run so far.
+  // Average kShared schedule points of a run so far (each run at most twice the average before it).
   double ExpectedSharedSteps() const { return shared_steps_; }
 
   static constexpr size_t kMaxPrefixes = 64;

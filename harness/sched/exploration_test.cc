@@ -407,6 +407,22 @@ TEST(Conflicts, ANewKindIsANewInvariantOrANewSignature) {
   EXPECT_TRUE(c.Merge(none, empty, 0, {"deferred-lists: a wait-for cycle"}).new_kind);
 }
 
+// The expected run length (conflict's change point and livelock guard) counts a run at most twice
+// the average before it, so one run stuck for 100x the usual length barely moves it; a typical
+// run still counts in full.
+TEST(Conflicts, ExpectedRunLengthIgnoresMostOfAStuckRun) {
+  Corpus c;
+  const ConflictRecorder none;
+  const Schedule empty;
+  c.Merge(none, empty, 1000, {});
+  c.Merge(none, empty, 1000, {});
+  EXPECT_DOUBLE_EQ(c.ExpectedSharedSteps(), 1000);
+  c.Merge(none, empty, 100'000, {});  // counted as 2 000
+  EXPECT_DOUBLE_EQ(c.ExpectedSharedSteps(), (1000 + 1000 + 2000) / 3.0);
+  c.Merge(none, empty, 600, {});
+  EXPECT_DOUBLE_EQ(c.ExpectedSharedSteps(), (1000 + 1000 + 2000 + 600) / 4.0);
+}
+
 TEST(Conflicts, SitesDoNotDependOnTheOwnersName) {
   const std::string a = "13800000.decon", b = "14450000.mixer";
   PosScheduler sa, sb;
