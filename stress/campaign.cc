@@ -169,6 +169,12 @@ class Campaign {
     return true;
   }
 
+  // Run order of (run, board, profile): by run, then board x profile as Unit() numbers them.
+  uint64_t Order(uint64_t run, int board, int profile) const {
+    return run * combos_ + static_cast<uint64_t>(board) * o_.profiles.size() +
+           static_cast<uint64_t>(profile);
+  }
+
   void Worker(int job, int jobs) {
     std::unique_ptr<harness::Strategy> strategy;
     if (!o_.engine.free()) strategy = harness::MakeStrategy(o_.engine.strategy);
@@ -233,11 +239,7 @@ class Campaign {
     const bool incomplete = harness::Incomplete(r.ending);
     if (incomplete) ++result_.incomplete;
     const harness::Exploration* x = strategy != nullptr ? strategy->exploration() : nullptr;
-    if (x != nullptr) {
-      NoteExploration(*strategy, *x, r,
-                      run * combos_ + static_cast<uint64_t>(board) * o_.profiles.size() +
-                          static_cast<uint64_t>(profile));
-    }
+    if (x != nullptr) NoteExploration(*strategy, *x, r, Order(run, board, profile));
     runs_done_.fetch_add(1, std::memory_order_relaxed);
     result_.schedule_points += r.steps;
     points_.fetch_add(r.steps, std::memory_order_relaxed);
@@ -352,16 +354,13 @@ class Campaign {
     if (!e.recorded) return;
     const auto by_order = [](const auto& x, const auto& y) { return x.first < y.first; };
     std::sort(explored_.begin(), explored_.end(), by_order);
+    e.curve.assign((explored_.size() + 99) / 100, 0);
     for (const auto& [key, order] : pair_first_) {  // any order: each pair adds one to counts
       const auto it = std::lower_bound(explored_.begin(), explored_.end(),
                                        std::make_pair(order, nullptr), by_order);
-      const size_t bucket = static_cast<size_t>(it - explored_.begin()) / 100;
-      if (e.curve.size() <= bucket) e.curve.resize(bucket + 1, 0);
-      ++e.curve[bucket];
+      ++e.curve[static_cast<size_t>(it - explored_.begin()) / 100];
       ++it->second->new_pairs;
     }
-    const size_t buckets = (explored_.size() + 99) / 100;
-    if (e.curve.size() < buckets) e.curve.resize(buckets, 0);
   }
 
   // REQUIRES: mu_. `m` reported findings; it replaces kept runs of higher index.
